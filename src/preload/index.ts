@@ -1,0 +1,2 @@
+// Preload: replaced by the typed client bridge (issue 4).
+export {}
