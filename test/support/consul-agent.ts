@@ -201,7 +201,7 @@ async function startOnce(consulBin: string, opts: StartConsulAgentOptions): Prom
   ]
   const child = spawn(consulBin, args, { cwd: workDir, stdio: ['ignore', logFd, logFd], env: agentEnv() })
   closeSync(logFd)
-  const watchdog = startWatchdog(child)
+  const watchdog = startWatchdog(child, workDir)
   const running = registerRunning(child, watchdog, workDir)
 
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
@@ -405,11 +405,20 @@ function installExitHook(): void {
  * pipe closes, `read` returns, and the shell kills the agent (TERM, then KILL). Node has no
  * parent-death signal, so this is what keeps a crashed test run from leaking agents.
  */
-function startWatchdog(child: ChildProcess): ChildProcess {
+function startWatchdog(child: ChildProcess, workDir: string): ChildProcess {
   const pid = child.pid
   if (pid === undefined) throw new EarlyExitError('consul agent could not be spawned')
-  const script = `read _ignored; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; exit 0`
-  const watchdog = spawn('sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'], detached: true })
+  const script = [
+    'read _ignored',
+    'kill -TERM "$1" 2>/dev/null',
+    'i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
+    'kill -KILL "$1" 2>/dev/null',
+    'rm -rf "$2"',
+  ].join('\n')
+  const watchdog = spawn('sh', ['-c', script, 'consul-watchdog', String(pid), workDir], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  })
   watchdog.unref()
   // Keep the write end open but unreferenced, so it never holds our event loop open.
   ;(watchdog.stdin as Socket | null)?.unref()
