@@ -1,0 +1,86 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { AppError } from '../../../shared/app-error'
+import type { ClusterHealthAfterRestore } from '../../../shared/consul-types'
+import { readLeader } from './agent-info'
+import type { ConsulClient } from './consul-client'
+
+export interface WaitForHealthOptions {
+  timeoutMs?: number
+  pollMs?: number
+  signal?: AbortSignal
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+const PROBE_KEY = '/v1/kv/snapshot-studio/health-probe'
+
+/**
+ * After a restore the leader re-establishes its state, and followers install the new snapshot.
+ * We poll until the cluster has a leader, autopilot calls it healthy (when the token may ask:
+ * operator:read), and a consistent read through the leader answers. The restored ACLs may no
+ * longer know our token, so a 403 on the read still proves the leader serves requests.
+ */
+export async function waitForHealthyCluster(client: ConsulClient, options: WaitForHealthOptions = {}): Promise<ClusterHealthAfterRestore> {
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }))
+  const timeoutMs = options.timeoutMs ?? 120_000
+  const started = now()
+  let leader: string | null = null
+  let autopilotHealthy: boolean | null = null
+  let readIndex: number | null = null
+  let lastProblem = 'no answer yet'
+  for (;;) {
+    options.signal?.throwIfAborted()
+    try {
+      leader = await readLeader(client, options.signal)
+      if (!leader) lastProblem = 'the cluster has no leader yet'
+      else {
+        autopilotHealthy = await readAutopilotHealth(client, options.signal)
+        const read = await client.getJson(PROBE_KEY, { query: { consistent: true }, useDatacenter: true, accept: [403, 404], signal: options.signal })
+        readIndex = read.index
+        if (autopilotHealthy === false) lastProblem = 'autopilot reports unhealthy servers'
+        else {
+          return { leader, autopilotHealthy, readIndex, waitedMs: now() - started, healthy: true, summary: healthySummary(leader, autopilotHealthy) }
+        }
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'CANCELLED') throw error
+      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Stopped waiting for the cluster.', { cause: error })
+      lastProblem = error instanceof Error ? error.message : String(error)
+    }
+    const waited = now() - started
+    if (waited >= timeoutMs) {
+      return {
+        leader,
+        autopilotHealthy,
+        readIndex,
+        waitedMs: waited,
+        healthy: false,
+        summary: `The restore was accepted, but after ${Math.round(waited / 1000)} s the cluster is not healthy yet: ${lastProblem}. Check \`consul operator raft list-peers\` and the servers\u2019 logs.`,
+      }
+    }
+    try {
+      await sleep(options.pollMs ?? 500, options.signal)
+    } catch (error) {
+      throw new AppError('CANCELLED', 'Stopped waiting for the cluster.', { cause: error })
+    }
+  }
+}
+
+async function readAutopilotHealth(client: ConsulClient, signal?: AbortSignal): Promise<boolean | null> {
+  try {
+    const response = await client.getJson('/v1/operator/autopilot/health', { useDatacenter: true, accept: [429], signal })
+    if (response.status === 429) return false
+    const value = response.value as { Healthy?: unknown } | null
+    return typeof value?.Healthy === 'boolean' ? value.Healthy : null
+  } catch (error) {
+    // The token may lack operator:read (or no longer exist after the restore): not a health signal.
+    if (error instanceof AppError && error.code === 'CONSUL_ACL_DENIED') return null
+    throw error
+  }
+}
+
+function healthySummary(leader: string, autopilot: boolean | null): string {
+  const extra = autopilot === true ? ' and autopilot reports every server healthy' : ' (autopilot health could not be read with this token)'
+  return `The cluster has a leader (${leader}), answers consistent reads${extra}.`
+}

@@ -1,0 +1,166 @@
+import type { Readable } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { request } from 'undici'
+import { AppError } from '../../../shared/app-error'
+import { endpointOrigin } from './consul-address'
+import { resolveConnection, type ConsulConnection, type ResolvedConnection } from './consul-connection'
+import { createDispatcherFactory, type DispatcherFactory } from './consul-dispatcher'
+import { mapHttpError, mapTransportError, type ConsulOperation } from './consul-errors'
+
+export interface ConsulRequest {
+  method: 'GET' | 'PUT'
+  path: string
+  /** `true` sends the bare key (`?stale`), as Consul only checks presence. */
+  query?: Record<string, string | true | undefined>
+  /** Adds `dc=` from the connection unless the query sets it. */
+  useDatacenter?: boolean
+  body?: Readable
+  headers?: Record<string, string>
+  signal?: AbortSignal
+  /** 0 disables the timeout (restore: the server may take minutes before answering). */
+  headersTimeoutMs?: number
+  /** Longest pause between two body chunks; 0 disables it. */
+  bodyTimeoutMs?: number
+  operation?: ConsulOperation
+  /** Statuses returned to the caller instead of being thrown as errors (e.g. autopilot's 429). */
+  accept?: number[]
+}
+
+export interface ConsulResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Dispatcher.ResponseData['body']
+}
+
+const API_TIMEOUT_MS = 15_000
+const ERROR_BODY_LIMIT = 64 * 1024
+
+/** The Consul HTTP API over one undici dispatcher. Close it when done. */
+export class ConsulClient {
+  private constructor(
+    readonly connection: ResolvedConnection,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  static async open(connection: ConsulConnection, dispatcherFactory: DispatcherFactory = defaultFactory): Promise<ConsulClient> {
+    const resolved = await resolveConnection(connection)
+    return new ConsulClient(resolved, await dispatcherFactory(resolved))
+  }
+
+  get where(): string {
+    return this.connection.description
+  }
+
+  async send(req: ConsulRequest): Promise<ConsulResponse> {
+    const url = this.url(req)
+    let response: Dispatcher.ResponseData
+    try {
+      response = await request(url, {
+        dispatcher: this.dispatcher,
+        method: req.method,
+        headers: this.headers(req.headers),
+        body: req.body ?? null,
+        signal: req.signal,
+        headersTimeout: req.headersTimeoutMs ?? API_TIMEOUT_MS,
+        bodyTimeout: req.bodyTimeoutMs ?? API_TIMEOUT_MS,
+      })
+    } catch (error) {
+      throw mapTransportError(error, this.where)
+    }
+    const ok = response.statusCode >= 200 && response.statusCode < 300
+    if (ok || req.accept?.includes(response.statusCode)) {
+      return { status: response.statusCode, headers: response.headers, body: response.body }
+    }
+    const text = await readLimited(response.body, ERROR_BODY_LIMIT)
+    throw mapHttpError(response.statusCode, text, this.where, req.operation ?? 'read')
+  }
+
+  /** A small JSON read; returns the parsed body and X-Consul-Index. */
+  async getJson(path: string, options: Omit<ConsulRequest, 'method' | 'path'> = {}): Promise<{ status: number; value: unknown; index: number | null }> {
+    const response = await this.send({ ...options, method: 'GET', path })
+    let text: string
+    try {
+      text = await readLimited(response.body, 16 * 1024 * 1024)
+    } catch (error) {
+      throw mapTransportError(error, this.where)
+    }
+    let value: unknown = null
+    if (text.trim() !== '') {
+      try {
+        value = JSON.parse(text)
+      } catch {
+        value = text
+      }
+    }
+    return { status: response.status, value, index: headerNumber(response.headers, 'x-consul-index') }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close().catch(() => undefined)
+  }
+
+  private url(req: ConsulRequest): string {
+    const { endpoint, datacenter } = this.connection
+    const params = new URLSearchParams()
+    const query = { ...req.query }
+    if (req.useDatacenter && datacenter && query.dc === undefined) query.dc = datacenter
+    const bare: string[] = []
+    for (const [key, value] of Object.entries(query)) {
+      if (value === true) bare.push(encodeURIComponent(key))
+      else if (value !== undefined) params.append(key, value)
+    }
+    const search = [params.toString(), ...bare].filter((part) => part !== '').join('&')
+    return endpointOrigin(endpoint) + endpoint.pathPrefix + req.path + (search ? `?${search}` : '')
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = { ...extra }
+    if (this.connection.token) headers['x-consul-token'] = this.connection.token
+    if (this.connection.basicAuth) {
+      const { user, password } = this.connection.basicAuth
+      headers.authorization = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64')
+    }
+    return headers
+  }
+}
+
+const defaultFactory = createDispatcherFactory()
+
+export function headerValue(headers: ConsulResponse['headers'], name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+export function headerNumber(headers: ConsulResponse['headers'], name: string): number | null {
+  const value = headerValue(headers, name)
+  if (value === undefined || !/^\d+$/.test(value)) return null
+  return Number(value)
+}
+
+async function readLimited(body: ConsulResponse['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer
+    if (size < limit) chunks.push(buffer.subarray(0, limit - size))
+    size += buffer.length
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Runs `work` with a client that is always closed afterwards. */
+export async function withClient<T>(connection: ConsulConnection, factory: DispatcherFactory | undefined, work: (client: ConsulClient) => Promise<T>): Promise<T> {
+  const client = await ConsulClient.open(connection, factory)
+  try {
+    return await work(client)
+  } finally {
+    await client.close()
+  }
+}
+
+export function assertObject(value: unknown, what: string, where: string): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+  throw new AppError('CONSUL_HTTP', `${where} answered ${what} with something that is not a JSON object.`, {
+    hint: 'Is this address really a Consul agent (and not a proxy or another service)?',
+  })
+}

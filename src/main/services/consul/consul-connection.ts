@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises'
+import { AppError } from '../../../shared/app-error'
+import type { ConnectionSettings, TlsSettings } from '../../../shared/profile-types'
+import { describeEndpoint, parseConsulAddress, type ConsulEndpoint } from './consul-address'
+
+/**
+ * A connection as the main process holds it: settings plus secrets. It never crosses to the
+ * renderer (ProfileView carries `tokenSet` instead).
+ */
+export interface ConsulConnection {
+  /** A label for file names and messages, e.g. the profile name. */
+  name: string
+  settings: ConnectionSettings
+  token?: string
+  basicAuthPassword?: string
+}
+
+/** A connection ready to use: address parsed, token file read. */
+export interface ResolvedConnection {
+  name: string
+  endpoint: ConsulEndpoint
+  /** Shown to people; never carries credentials. */
+  description: string
+  datacenter?: string
+  token?: string
+  basicAuth?: { user: string; password: string }
+  tls: TlsSettings
+}
+
+/**
+ * Applies the Consul CLI's rules: a token file, when set, wins over a literal token and is
+ * read (and trimmed) at every connection, so a rotated token file is picked up.
+ */
+export async function resolveConnection(connection: ConsulConnection): Promise<ResolvedConnection> {
+  const { settings } = connection
+  const endpoint = parseConsulAddress(settings.address, settings.useTls)
+  let token = connection.token
+  if (settings.tokenFile) token = await readTokenFile(settings.tokenFile)
+  const resolved: ResolvedConnection = {
+    name: connection.name,
+    endpoint,
+    description: describeEndpoint(endpoint),
+    tls: settings.tls,
+  }
+  if (settings.datacenter) resolved.datacenter = settings.datacenter
+  if (token) resolved.token = token
+  if (settings.basicAuthUser !== undefined && settings.basicAuthUser !== '') {
+    resolved.basicAuth = { user: settings.basicAuthUser, password: connection.basicAuthPassword ?? '' }
+  }
+  return resolved
+}
+
+async function readTokenFile(path: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `The token file ${path} could not be read (${code ?? 'error'}).`, {
+      hint: 'Check the -token-file / CONSUL_HTTP_TOKEN_FILE path and its permissions.',
+      cause: error,
+    })
+  }
+  const token = text.trim()
+  if (token === '') {
+    throw new AppError('INVALID_ARGUMENT', `The token file ${path} is empty.`, { hint: 'Write the ACL token (SecretID) into the file.' })
+  }
+  return token
+}

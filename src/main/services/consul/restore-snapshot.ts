@@ -1,0 +1,156 @@
+import { createReadStream, statSync } from 'node:fs'
+import { AppError } from '../../../shared/app-error'
+import type { RestorePreflight, RestoreProgress, RestoreResult, SaveResult } from '../../../shared/consul-types'
+import { waitForHealthyCluster, type WaitForHealthOptions } from './cluster-health'
+import { withClient, type ConsulClient } from './consul-client'
+import type { ConsulConnection } from './consul-connection'
+import type { DispatcherFactory } from './consul-dispatcher'
+import { mapTransportError } from './consul-errors'
+import { runPreflight, type FileIdentity } from './restore-preflight'
+import { saveSnapshot } from './save-snapshot'
+import type { VerifySnapshot } from './snapshot-engine'
+import { TransferMeter } from './transfer-meter'
+
+export interface RestoreDependencies {
+  verify: VerifySnapshot
+  dispatcherFactory?: DispatcherFactory
+  now?: () => number
+  clock?: () => Date
+  /** Overrides for the wait after the restore (tests shorten it). */
+  health?: Omit<WaitForHealthOptions, 'signal'>
+}
+
+export interface PreflightRestoreOptions {
+  connection: ConsulConnection
+  path: string
+  signal?: AbortSignal
+  onProgress?: (progress: RestoreProgress) => void
+}
+
+/** Verifies the file and describes it and the target, with warnings and blockers. Changes nothing. */
+export async function preflightRestore(options: PreflightRestoreOptions, deps: RestoreDependencies): Promise<RestorePreflight> {
+  return withClient(options.connection, deps.dispatcherFactory, async (client) => {
+    const outcome = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now: deps.now })
+    return outcome.preflight
+  })
+}
+
+export interface RestoreSnapshotOptions extends PreflightRestoreOptions {
+  /** On by default: save the target before replacing its state. */
+  safetySnapshot?: { enabled: false } | { enabled: true; destinationDir: string; template?: string }
+}
+
+const SAFETY_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}-before-restore.snap'
+
+/**
+ * Verify locally (a file that fails is never uploaded) → refuse on blockers → safety snapshot of
+ * the target → PUT /v1/snapshot streaming the file, no timeout → wait for a healthy cluster.
+ * Cancelling before the last byte leaves the cluster untouched: the server only restores a
+ * complete, verified upload, and we abort the request before its last chunk goes out.
+ */
+export async function restoreSnapshot(options: RestoreSnapshotOptions, deps: RestoreDependencies): Promise<RestoreResult> {
+  const now = deps.now ?? Date.now
+  const safety = options.safetySnapshot ?? { enabled: true as const, destinationDir: '' }
+  if (safety.enabled && safety.destinationDir === '') {
+    throw new AppError('INVALID_ARGUMENT', 'A safety snapshot is on but no folder was chosen for it.', {
+      hint: 'Choose a folder for the safety snapshot, or turn it off explicitly.',
+    })
+  }
+  const started = now()
+  return withClient(options.connection, deps.dispatcherFactory, async (client) => {
+    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now })
+    if (preflight.blockers.length > 0) {
+      throw new AppError('RESTORE_REFUSED', `The restore was refused: ${preflight.blockers.map((b) => b.message).join(' ')}`, {
+        hint: 'Nothing was sent to the cluster.',
+        details: { blockers: preflight.blockers.map((b) => b.code).join(',') },
+      })
+    }
+    let safetySnapshot: SaveResult | null = null
+    if (safety.enabled) {
+      safetySnapshot = await saveSnapshot(
+        {
+          connection: options.connection,
+          destinationDir: safety.destinationDir,
+          template: safety.template ?? SAFETY_TEMPLATE,
+          signal: options.signal,
+          onProgress: (p) => options.onProgress?.({ ...p, phase: 'safety-snapshot' }),
+        },
+        { verify: deps.verify, dispatcherFactory: deps.dispatcherFactory, now: deps.now, clock: deps.clock },
+      ).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'CANCELLED') throw error
+        const payload = error instanceof AppError ? error : mapTransportError(error, client.where)
+        throw new AppError(payload.code, `The safety snapshot of the target failed, so nothing was restored: ${payload.message}`, { hint: payload.hint, details: payload.details, cause: error })
+      })
+    }
+    await upload(client, options, identity, now)
+    options.onProgress?.({ phase: 'waiting-for-cluster', bytes: identity.size, totalBytes: identity.size, bytesPerSecond: 0, elapsedMs: now() - started })
+    // Past the upload, cancelling cannot undo anything; the wait still honours it.
+    const health = await waitForHealthyCluster(client, { ...deps.health, now, signal: options.signal })
+    return { path: options.path, bytes: identity.size, durationMs: now() - started, safetySnapshot, health }
+  })
+}
+
+async function upload(client: ConsulClient, options: RestoreSnapshotOptions, identity: FileIdentity, now: () => number): Promise<void> {
+  const started = now()
+  assertUnchanged(options.path, identity)
+  const requestAbort = new AbortController()
+  let committed = false
+  const cancelled = () => new AppError('CANCELLED', 'The restore was cancelled before the upload completed; the cluster was not changed.')
+  const onAbort = () => {
+    if (!committed) requestAbort.abort(cancelled())
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    options.signal?.throwIfAborted()
+    const source = createReadStream(options.path, { highWaterMark: 1024 * 1024 })
+    const meter = new TransferMeter({
+      totalBytes: identity.size,
+      now,
+      onProgress: (p) => options.onProgress?.({ ...p, phase: 'uploading', elapsedMs: now() - started }),
+      beforeLastChunk: () => {
+        if (options.signal?.aborted) throw cancelled()
+        assertUnchanged(options.path, identity)
+        committed = true
+      },
+    })
+    source.on('error', (error) => meter.destroy(error))
+    source.pipe(meter)
+    let response
+    try {
+      response = await client.send({
+        method: 'PUT',
+        path: '/v1/snapshot',
+        useDatacenter: true,
+        body: meter,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(identity.size) },
+        signal: requestAbort.signal,
+        headersTimeoutMs: 0,
+        bodyTimeoutMs: 0,
+        operation: 'snapshot-restore',
+      })
+    } catch (error) {
+      if (!committed && (options.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED'))) throw cancelled()
+      throw error
+    } finally {
+      source.destroy()
+    }
+    await response.body.dump()
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+function assertUnchanged(path: string, identity: FileIdentity): void {
+  let now: FileIdentity
+  try {
+    const info = statSync(path)
+    now = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
+  } catch (error) {
+    throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} disappeared during the restore.`, { hint: 'Nothing was restored; keep the file in place and retry.', cause: error })
+  }
+  if (now.size !== identity.size || now.mtimeMs !== identity.mtimeMs || now.ino !== identity.ino) {
+    throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} changed after it was verified.`, {
+      hint: 'Nothing was restored. Make sure no other program writes to the file, then retry (it will be verified again).',
+    })
+  }
+}

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { open, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { AppError } from '../../../shared/app-error'
+import type { SaveProgress, SaveResult } from '../../../shared/consul-types'
+import { readAgentSelf, type AgentSelf } from './agent-info'
+import { headerNumber, headerValue, withClient } from './consul-client'
+import type { ConsulConnection } from './consul-connection'
+import type { DispatcherFactory } from './consul-dispatcher'
+import { mapTransportError } from './consul-errors'
+import { fileExists, publishFile } from './publish-file'
+import type { VerifySnapshot } from './snapshot-engine'
+import { DEFAULT_FILE_NAME_TEMPLATE, renderFileName, validateFileNameTemplate } from './snapshot-file-name'
+import { writeSidecar } from './snapshot-sidecar'
+import { TransferMeter } from './transfer-meter'
+
+export interface SaveSnapshotOptions {
+  connection: ConsulConnection
+  destinationDir: string
+  /** An exact file name (the CLI's FILE); otherwise `template` names the file. */
+  fileName?: string
+  template?: string
+  /** Replace an existing file of the same name. Without it an existing file is never touched. */
+  overwrite?: boolean
+  /** `?stale`: any server answers from its own state (for clusters without a leader). */
+  stale?: boolean
+  /** Overrides the connection's datacenter. */
+  datacenter?: string
+  signal?: AbortSignal
+  onProgress?: (progress: SaveProgress) => void
+}
+
+export interface SaveDependencies {
+  verify: VerifySnapshot
+  dispatcherFactory?: DispatcherFactory
+  /** Monotonic-ish milliseconds for durations and rates. */
+  now?: () => number
+  /** Wall clock for file names and the sidecar. */
+  clock?: () => Date
+}
+
+/** The server first builds the whole snapshot, then sends headers: allow for big clusters. */
+const SNAPSHOT_HEADERS_TIMEOUT_MS = 30 * 60_000
+/** A pause this long in the middle of the body means the transfer is stuck. */
+const SNAPSHOT_IDLE_TIMEOUT_MS = 2 * 60_000
+
+/**
+ * GET /v1/snapshot → `.part` file (SHA-256 and progress on the way) → full verification →
+ * fsync → exclusive rename to the final name → sidecar. Any failure or cancellation removes the
+ * `.part` file; an existing file is replaced only with `overwrite`.
+ */
+export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDependencies): Promise<SaveResult> {
+  const now = deps.now ?? Date.now
+  const clock = deps.clock ?? (() => new Date())
+  const template = options.template ?? DEFAULT_FILE_NAME_TEMPLATE
+  if (options.fileName === undefined) validateFileNameTemplate(template)
+  else if (options.fileName === '' || /[/\\]/.test(options.fileName)) {
+    throw new AppError('INVALID_ARGUMENT', `"${options.fileName}" is not a file name.`, { hint: 'Give a file name without folders; choose the folder separately.' })
+  }
+  await assertDirectory(options.destinationDir)
+  if (options.fileName !== undefined && !options.overwrite && (await exists(join(options.destinationDir, options.fileName)))) {
+    throw fileExists(join(options.destinationDir, options.fileName))
+  }
+  options.signal?.throwIfAborted()
+  const started = now()
+  const emit = (phase: SaveProgress['phase'], bytes: number, bytesPerSecond: number) =>
+    options.onProgress?.({ phase, bytes, totalBytes: null, bytesPerSecond, elapsedMs: now() - started })
+
+  return withClient(options.connection, deps.dispatcherFactory, async (client) => {
+    // Version and datacenter name the file; a token without agent:read still saves, named "unknown".
+    const agentSelf: Promise<AgentSelf | null> = readAgentSelf(client, options.signal).catch(() => null)
+    emit('requesting', 0, 0)
+    const response = await client.send({
+      method: 'GET',
+      path: '/v1/snapshot',
+      query: { dc: options.datacenter, stale: options.stale ? true : undefined },
+      useDatacenter: true,
+      signal: options.signal,
+      operation: 'snapshot-save',
+      headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
+    })
+    const partPath = join(options.destinationDir, `.snapshot-studio-${randomBytes(6).toString('hex')}.snap.part`)
+    let published = false
+    try {
+      const meter = new TransferMeter({
+        totalBytes: null,
+        hash: true,
+        now,
+        onProgress: (p) => options.onProgress?.({ ...p, phase: 'downloading', elapsedMs: now() - started }),
+      })
+      try {
+        await pipeline(response.body, meter, createWriteStream(partPath, { flags: 'wx', mode: 0o600 }))
+      } catch (error) {
+        if (options.signal?.aborted) throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
+        if (error instanceof AppError) throw error
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT') {
+          throw new AppError('FILE_UNREADABLE', `The snapshot could not be written to ${options.destinationDir} (${code}).`, {
+            hint: 'Free some space or choose a folder you may write to.',
+            cause: error,
+          })
+        }
+        throw mapTransportError(error, client.where)
+      }
+      const sha256 = meter.digest()
+      const size = meter.bytes
+      await fsyncFile(partPath)
+
+      emit('verifying', 0, 0)
+      const archive = await deps.verify(partPath, {
+        signal: options.signal,
+        onProgress: (p) => emit('verifying', p.bytes, 0),
+      })
+      options.signal?.throwIfAborted()
+
+      emit('finishing', size, 0)
+      const self = await agentSelf
+      const datacenter = options.datacenter ?? options.connection.settings.datacenter ?? self?.datacenter ?? null
+      const consulVersion = self?.version || null
+      const savedAt = clock()
+      const fileName =
+        options.fileName ??
+        renderFileName(template, { profile: options.connection.name, dc: datacenter, version: consulVersion, index: archive.meta.index, term: archive.meta.term, time: savedAt })
+      const finalPath = join(options.destinationDir, fileName)
+      await publishFile(partPath, finalPath, options.overwrite ?? false)
+      published = true
+      const sidecarPath = await writeSidecar(finalPath, {
+        size,
+        sha256,
+        index: archive.meta.index,
+        term: archive.meta.term,
+        consulVersion,
+        datacenter,
+        profile: options.connection.name,
+        savedAt: savedAt.toISOString(),
+      })
+      const lastContact = headerNumber(response.headers, 'x-consul-lastcontact')
+      const knownLeader = headerValue(response.headers, 'x-consul-knownleader')
+      return {
+        path: finalPath,
+        sidecarPath,
+        size,
+        sha256,
+        index: archive.meta.index,
+        term: archive.meta.term,
+        consulVersion,
+        datacenter,
+        knownLeader: knownLeader === undefined ? null : knownLeader === 'true',
+        lastContactMs: lastContact,
+        durationMs: now() - started,
+      }
+    } catch (error) {
+      if (!published && options.signal?.aborted && !(error instanceof AppError && error.code === 'CANCELLED')) {
+        throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
+      }
+      throw error
+    } finally {
+      if (!published) await unlink(partPath).catch(() => undefined)
+      // Drain what is left of the body if we stopped early, so the socket is released.
+      response.body.destroy()
+    }
+  })
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return
+  } catch {
+    // reported below
+  }
+  throw new AppError('FILE_NOT_FOUND', `The destination folder ${dir} does not exist.`, { hint: 'Choose an existing folder for the snapshot.', details: { path: dir } })
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,22 @@
+import type { SnapshotTypeStat } from '../../../shared/consul-types'
+
+/** What save and restore need to know about an archive once the engine verified it completely. */
+export interface VerifiedArchive {
+  meta: { id: string; index: number; term: number; version: number; size: number }
+  stats: SnapshotTypeStat[]
+  totalSize: number
+  /** Record types 64 and above present in state.bin (Consul Enterprise only). */
+  enterpriseTypes: number[]
+}
+
+export interface VerifyProgress {
+  bytes: number
+  totalBytes: number | null
+}
+
+/**
+ * Full verification of an archive on disk (gzip, tar, SHA256SUMS, meta, state.bin records),
+ * throwing SNAPSHOT_* AppErrors. Injected so the transfer code does not depend on how the
+ * engine is built, and unit tests can stand in a fake.
+ */
+export type VerifySnapshot = (path: string, options: { signal?: AbortSignal; onProgress?: (progress: VerifyProgress) => void }) => Promise<VerifiedArchive>
