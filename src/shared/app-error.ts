@@ -23,6 +23,9 @@ export type AppErrorCode =
   | 'FILE_EXISTS'
   | 'CANCELLED'
   | 'INVALID_ARGUMENT'
+  // the API surface: a method this host does not offer (native dialogs in browser mode), a link refused
+  | 'UNSUPPORTED'
+  | 'URL_NOT_ALLOWED'
   // consul connections
   | 'CONSUL_UNREACHABLE'
   | 'CONSUL_REFUSED'

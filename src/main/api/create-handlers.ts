@@ -1,0 +1,98 @@
+/**
+ * Binds every contract method to the host's services. Handlers receive validated input only and
+ * stay thin: resolve the snapshot source, call the port, pass progress through.
+ */
+import { AppError } from '../../shared/app-error'
+import { checkExternalUrl } from '../../shared/external-links'
+import type { ApiHandlers } from './dispatcher'
+import type { HostServices } from './host-services'
+
+function missing(what: string): never {
+  throw new AppError('UNSUPPORTED', `${what} is not available in this build of Snapshot Studio.`)
+}
+
+export function createHandlers(services: HostServices): ApiHandlers {
+  const profiles = () => services.profiles ?? missing('Connection profiles')
+  const catalogue = () => services.catalogue ?? missing('Snapshot browsing')
+  const recent = () => services.recentFiles ?? missing('Recent files')
+  const dialogs = () =>
+    services.dialogs ??
+    missing('The native file picker')
+
+  return {
+    'app.info': async () => services.appInfo(),
+
+    'profiles.list': async () => profiles().list(),
+    'profiles.create': async ({ input }) => profiles().create(input),
+    'profiles.update': async ({ id, input }) => profiles().update(id, input),
+    'profiles.duplicate': async ({ id }) => profiles().duplicate(id),
+    'profiles.remove': async ({ id }) => {
+      await profiles().remove(id)
+      return { id }
+    },
+    'profiles.importFromEnv': async () => ({ draft: await profiles().importFromEnv() }),
+    'profiles.test': async (target, context) => profiles().test(target, context.signal),
+
+    'snapshot.inspect': async ({ source, kvDetails, kvDepth, kvFilter }, context) => {
+      const path = await services.sources.resolve(source)
+      return services.inspect.inspect(path, { kvDetails, kvDepth, kvFilter }, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+    },
+    'snapshot.kvDetails': async ({ source, kvDepth, kvFilter }, context) => {
+      const path = await services.sources.resolve(source)
+      return services.inspect.inspect(path, { kvDetails: true, kvDepth, kvFilter }, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+    },
+
+    'snapshot.browse.open': async ({ source }, context) => {
+      const path = await services.sources.resolve(source)
+      return catalogue().open(path, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+    },
+    'snapshot.browse.close': async ({ catalogueId }) => ({ closed: await catalogue().close(catalogueId) }),
+    'snapshot.browse.kvList': async ({ catalogueId, prefix, offset, limit }) => catalogue().kvList(catalogueId, prefix, offset, limit),
+    'snapshot.browse.kvValue': async ({ catalogueId, key, maxBytes }) => catalogue().kvValue(catalogueId, key, maxBytes),
+    'snapshot.browse.records': async ({ catalogueId, kind, offset, limit }) => catalogue().records(catalogueId, kind, offset, limit),
+    'snapshot.browse.revealSecret': async ({ catalogueId, kind, id, field }) => ({ value: await catalogue().revealSecret(catalogueId, kind, id, field) }),
+    'snapshot.browse.search': async ({ catalogueId, query, limit }) => catalogue().search(catalogueId, query, limit),
+
+    'save.start': async ({ profileIds, folder, fileNameTemplate, stale }, context) => {
+      const save = services.save ?? missing('Saving snapshots')
+      const entries = await save.saveMany(
+        { profileIds, folder, fileNameTemplate, stale },
+        { signal: context.signal, onProgress: ({ profileId, progress }) => context.progress({ kind: 'save', profileId, progress }) },
+      )
+      return { entries }
+    },
+
+    'restore.verify': async ({ source }, context) => {
+      const path = await services.sources.resolve(source)
+      return services.inspect.verify(path, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+    },
+    'restore.preflight': async ({ source, profileId }, context) => {
+      const restore = services.restore ?? missing('Restoring snapshots')
+      const path = await services.sources.resolve(source)
+      return restore.preflight(path, profileId, context.signal)
+    },
+    'restore.start': async ({ source, profileId, confirmation, safetySnapshot, safetySnapshotFolder }, context) => {
+      const restore = services.restore ?? missing('Restoring snapshots')
+      const path = await services.sources.resolve(source)
+      return restore.restore(
+        { path, profileId, confirmation, safetySnapshot, safetySnapshotFolder },
+        { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'restore', progress }) },
+      )
+    },
+
+    'recentFiles.list': async () => ({ files: await recent().list() }),
+    'recentFiles.add': async ({ path }) => ({ files: await recent().add(path) }),
+
+    'dialogs.openSnapshot': async () => ({ path: await dialogs().openSnapshot() }),
+    'dialogs.chooseFolder': async ({ title }) => ({ path: await dialogs().chooseFolder(title) }),
+
+    'sample.open': async () => (services.sample ?? missing('The sample snapshot')).open(),
+
+    'shell.openExternal': async ({ url }) => {
+      const checked = checkExternalUrl(url)
+      if (services.openExternal === undefined) return { opened: false }
+      await services.openExternal(checked)
+      return { opened: true }
+    },
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the API handlers need from the rest of the host, as narrow ports. The real wiring
+ * (create-host-services.ts) adapts the snapshot, catalogue and Consul services to these; tests
+ * pass plain fakes. Every port takes an AbortSignal where the work can be long.
+ */
+import type { AppInfo, OperationProgress, ProfileList, SampleSnapshot } from '../../shared/api-contract'
+import type { CatalogueSummary, KvPageWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire } from '../../shared/browse-wire-types'
+import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress } from '../../shared/consul-types'
+import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
+import type { InspectProgress, RecentFile, SnapshotInspectionWire, SnapshotSource, VerifyResultWire } from '../../shared/snapshot-wire-types'
+
+export interface Work<P> {
+  signal: AbortSignal
+  onProgress(progress: P): void
+}
+
+export interface InspectOptions {
+  kvDetails: boolean
+  kvDepth: number
+  kvFilter: string
+}
+
+/** Runs snapshot scans; the Electron main process gets one that uses a worker thread. */
+export interface InspectRunner {
+  inspect(path: string, options: InspectOptions, work: Work<InspectProgress>): Promise<SnapshotInspectionWire>
+  verify(path: string, work: Work<InspectProgress>): Promise<VerifyResultWire>
+}
+
+/** Turns a wire source into a readable file path; refuses unknown uploads and missing files. */
+export interface SourceResolver {
+  resolve(source: SnapshotSource): Promise<string>
+}
+
+export interface ProfilesPort {
+  list(): Promise<ProfileList>
+  create(input: ProfileInput): Promise<ProfileView>
+  update(id: string, input: ProfileInput): Promise<ProfileView>
+  duplicate(id: string): Promise<ProfileView>
+  remove(id: string): Promise<void>
+  importFromEnv(): Promise<EnvProfileDraft | null>
+  test(target: { id: string } | { input: ProfileInput }, signal: AbortSignal): Promise<ConnectionTestResult>
+}
+
+export interface CataloguePort {
+  open(path: string, work: Work<InspectProgress>): Promise<CatalogueSummary>
+  close(catalogueId: string): Promise<boolean>
+  kvList(catalogueId: string, prefix: string, offset: number, limit: number): Promise<KvPageWire>
+  kvValue(catalogueId: string, key: string, maxBytes: number): Promise<KvValueWire>
+  records(catalogueId: string, kind: RecordKind, offset: number, limit: number): Promise<RecordPageWire>
+  revealSecret(catalogueId: string, kind: RecordKind, id: string, field: string): Promise<string>
+  search(catalogueId: string, query: string, limit: number): Promise<{ hits: SearchHitWire[]; truncated: boolean }>
+}
+
+export interface SaveRequest {
+  profileIds: string[]
+  folder?: string
+  fileNameTemplate?: string
+  stale: boolean
+}
+
+export interface SavePort {
+  saveMany(request: SaveRequest, work: Work<{ profileId: string; progress: SaveProgress }>): Promise<SaveManyEntry[]>
+}
+
+export interface RestoreRequest {
+  path: string
+  profileId: string
+  confirmation: string
+  safetySnapshot: boolean
+  safetySnapshotFolder?: string
+}
+
+export interface RestorePort {
+  preflight(path: string, profileId: string, signal: AbortSignal): Promise<RestorePreflight>
+  restore(request: RestoreRequest, work: Work<RestoreProgress>): Promise<RestoreResult>
+}
+
+export interface RecentFilesPort {
+  list(): Promise<RecentFile[]>
+  add(path: string): Promise<RecentFile[]>
+}
+
+/** Native pickers; only the desktop app has them. */
+export interface DialogsPort {
+  openSnapshot(): Promise<string | null>
+  chooseFolder(title?: string): Promise<string | null>
+}
+
+export interface SamplePort {
+  open(): Promise<SampleSnapshot>
+}
+
+export interface HostServices {
+  appInfo(): AppInfo
+  sources: SourceResolver
+  inspect: InspectRunner
+  profiles?: ProfilesPort
+  catalogue?: CataloguePort
+  save?: SavePort
+  restore?: RestorePort
+  recentFiles?: RecentFilesPort
+  dialogs?: DialogsPort
+  sample?: SamplePort
+  /** Opens a URL that already passed the allowlist check; refuses otherwise. */
+  openExternal?: (url: string) => Promise<void>
+}
+
+export type { OperationProgress }

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest'
+import { createDispatcher, type ClientConnection } from '../../../src/main/api/dispatcher'
+import { createHandlers } from '../../../src/main/api/create-handlers'
+import { AppError } from '../../../src/shared/app-error'
+import { createControllableInspect, createFakeHostServices, sampleInspection } from './fake-host-services'
+
+function recordingClient(id: string): ClientConnection & { events: Array<{ event: string; payload: unknown }> } {
+  const events: Array<{ event: string; payload: unknown }> = []
+  return { id, events, send: (event, payload) => events.push({ event, payload }) }
+}
+
+describe('the dispatcher', () => {
+  it('answers a valid call with the handler value in an ok envelope', async () => {
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+
+    const reply = await dispatcher.dispatch('c1', 'app.info', {})
+
+    expect(reply).toMatchObject({ ok: true, value: { version: '0.0.0-test' } })
+  })
+
+  it('refuses an unknown method without calling anything', async () => {
+    const dispatcher = createDispatcher({ host: 'browser', handlers: {} })
+
+    const reply = await dispatcher.dispatch('c1', 'fs.readAnyFile', { path: '/etc/passwd' })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+  })
+
+  it('refuses a payload that does not match the schema, naming the field', async () => {
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+
+    const reply = await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: 42 } })
+
+    expect(reply.ok).toBe(false)
+    if (!reply.ok) {
+      expect(reply.error.code).toBe('INVALID_ARGUMENT')
+      expect(reply.error.message).toContain('source')
+    }
+  })
+
+  it('rejects extra fields on strict requests, so a renderer cannot smuggle options', async () => {
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+
+    const reply = await dispatcher.dispatch('c1', 'profiles.remove', { id: 'p1', force: true })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+  })
+
+  it('answers UNSUPPORTED for desktop-only methods in browser mode', async () => {
+    let called = false
+    const services = createFakeHostServices({ dialogs: { openSnapshot: async () => ((called = true), '/x.snap'), chooseFolder: async () => null } })
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services) })
+
+    const reply = await dispatcher.dispatch('c1', 'dialogs.openSnapshot', {})
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } })
+    expect(called).toBe(false)
+  })
+
+  it('passes AppErrors through as payloads and hides the internals of other failures', async () => {
+    const services = createFakeHostServices({
+      recentFiles: {
+        list: async () => {
+          throw new TypeError('cannot read properties of undefined')
+        },
+        add: async () => {
+          throw new AppError('FILE_NOT_FOUND', 'gone', { hint: 'pick another' })
+        },
+      },
+    })
+    const unexpected: string[] = []
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services), onUnexpectedError: (method) => unexpected.push(method) })
+
+    const known = await dispatcher.dispatch('c1', 'recentFiles.add', { path: '/a.snap' })
+    const bug = await dispatcher.dispatch('c1', 'recentFiles.list', {})
+
+    expect(known).toEqual({ ok: false, error: { code: 'FILE_NOT_FOUND', message: 'gone', hint: 'pick another' } })
+    expect(bug).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+    expect(unexpected).toEqual(['recentFiles.list'])
+  })
+
+  it('fills in schema defaults before the handler runs', async () => {
+    const seen: unknown[] = []
+    const services = createFakeHostServices({
+      inspect: {
+        async inspect(_path, options) {
+          seen.push(options)
+          return sampleInspection
+        },
+        async verify() {
+          throw new Error('unused')
+        },
+      },
+    })
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services) })
+
+    await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+
+    expect(seen).toEqual([{ kvDetails: false, kvDepth: 2, kvFilter: '' }])
+  })
+
+  it('sends progress of an operation only to the client that started it', async () => {
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const mine = recordingClient('mine')
+    const other = recordingClient('other')
+    dispatcher.connect(mine)
+    dispatcher.connect(other)
+
+    await dispatcher.dispatch('mine', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+
+    expect(mine.events).toEqual([
+      { event: 'operation.progress', payload: { operationId: 'op-00000001', progress: { kind: 'inspect', progress: { bytesDone: 5141, bytesTotal: 5141, records: 20 } } } },
+    ])
+    expect(other.events).toEqual([])
+  })
+
+  it('cancels a running operation on request and answers CANCELLED', async () => {
+    const inspect = createControllableInspect()
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await inspect.started
+
+    const cancel = await dispatcher.dispatch('c1', 'operations.cancel', { operationId: 'op-00000001' })
+
+    expect(cancel).toEqual({ ok: true, value: { cancelled: true } })
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+    expect(dispatcher.runningOperations).toBe(0)
+  })
+
+  it('does not let one client cancel another client’s operation', async () => {
+    const inspect = createControllableInspect()
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await inspect.started
+
+    const cancel = await dispatcher.dispatch('intruder', 'operations.cancel', { operationId: 'op-00000001' })
+    inspect.release()
+
+    expect(cancel).toEqual({ ok: true, value: { cancelled: false } })
+    expect(await pending).toMatchObject({ ok: true })
+  })
+
+  it('cancels the operations of a client that disconnects', async () => {
+    const inspect = createControllableInspect()
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
+    const disconnect = dispatcher.connect(recordingClient('c1'))
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await inspect.started
+
+    disconnect()
+
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+  })
+
+  it('refuses a second operation with an id that is still running', async () => {
+    const inspect = createControllableInspect()
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
+    const first = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await inspect.started
+
+    const second = await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    inspect.release()
+
+    expect(second).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+    expect(await first).toMatchObject({ ok: true })
+  })
+
+  it('broadcasts host events to every connected client', () => {
+    const dispatcher = createDispatcher({ host: 'electron', handlers: {} })
+    const a = recordingClient('a')
+    const b = recordingClient('b')
+    dispatcher.connect(a)
+    dispatcher.connect(b)
+
+    dispatcher.broadcast('menu.command', { command: 'open-snapshot' })
+
+    expect(a.events).toEqual([{ event: 'menu.command', payload: { command: 'open-snapshot' } }])
+    expect(b.events).toEqual(a.events)
+  })
+
+  it('checks external links against the allowlist before any opener runs', async () => {
+    const opened: string[] = []
+    const dispatcher = createDispatcher({
+      host: 'electron',
+      handlers: createHandlers(createFakeHostServices({ openExternal: async (url) => void opened.push(url) })),
+    })
+
+    const refused = await dispatcher.dispatch('c1', 'shell.openExternal', { url: 'file:///etc/passwd' })
+    const allowed = await dispatcher.dispatch('c1', 'shell.openExternal', { url: 'https://developer.hashicorp.com/consul/commands/snapshot' })
+
+    expect(refused).toMatchObject({ ok: false, error: { code: 'URL_NOT_ALLOWED' } })
+    expect(allowed).toEqual({ ok: true, value: { opened: true } })
+    expect(opened).toEqual(['https://developer.hashicorp.com/consul/commands/snapshot'])
+  })
+})

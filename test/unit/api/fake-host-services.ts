@@ -1,0 +1,67 @@
+/** Plain fakes for the host's ports: enough behaviour to exercise dispatch, transports and the client. */
+import { AppError } from '../../../src/shared/app-error'
+import type { HostServices, InspectRunner, Work } from '../../../src/main/api/host-services'
+import type { InspectProgress, SnapshotInspectionWire } from '../../../src/shared/snapshot-wire-types'
+
+export const sampleInspection: SnapshotInspectionWire = {
+  meta: { id: '2-13-1602222343947', size: '5141', index: '13', term: '2', version: 1 },
+  stats: [{ name: 'Register', count: 3, sum: '1741' }],
+  statsKV: null,
+  totalSize: '5141',
+  totalSizeKV: '0',
+  text: { pretty: ' ID           2-13-1602222343947', json: '{}' },
+  extra: {},
+}
+
+/** An inspect that reports progress, then waits until `release()` or its signal aborts. */
+export function createControllableInspect(): InspectRunner & { release(): void; started: Promise<void> } {
+  let release: () => void = () => undefined
+  let markStarted: () => void = () => undefined
+  const started = new Promise<void>((resolve) => (markStarted = resolve))
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  return {
+    started,
+    release: () => release(),
+    async inspect(_path: string, _options, work: Work<InspectProgress>) {
+      work.onProgress({ bytesDone: 10, bytesTotal: 100, records: 1 })
+      markStarted()
+      await new Promise<void>((resolve, reject) => {
+        work.signal.addEventListener('abort', () => reject(work.signal.reason), { once: true })
+        void gate.then(resolve)
+      })
+      work.onProgress({ bytesDone: 100, bytesTotal: 100, records: 2 })
+      return sampleInspection
+    },
+    async verify() {
+      return { valid: true, meta: sampleInspection.meta, details: {} }
+    },
+  }
+}
+
+export function createFakeHostServices(overrides: Partial<HostServices> = {}): HostServices {
+  return {
+    appInfo: () => ({
+      name: 'Snapshot Studio for Consul',
+      version: '0.0.0-test',
+      capabilities: { kind: 'browser', nativeDialogs: false, fileUpload: true },
+      defaultSaveFolder: '/tmp/snapshots',
+      platform: 'linux',
+    }),
+    sources: {
+      async resolve(source) {
+        if (source.kind === 'path' && source.path.endsWith('.snap')) return source.path
+        throw new AppError('FILE_NOT_FOUND', 'No such snapshot.')
+      },
+    },
+    inspect: {
+      async inspect(_path, _options, work) {
+        work.onProgress({ bytesDone: 5141, bytesTotal: 5141, records: 20 })
+        return sampleInspection
+      },
+      async verify() {
+        return { valid: true, meta: sampleInspection.meta, details: {} }
+      },
+    },
+    ...overrides,
+  }
+}
