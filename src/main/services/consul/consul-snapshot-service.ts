@@ -1,0 +1,102 @@
+import { AppError } from '../../../shared/app-error'
+import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress, SaveResult } from '../../../shared/consul-types'
+import type { ProfileInput } from '../../../shared/profile-types'
+import type { ProfileService } from '../profiles/profile-service'
+import type { ConsulConnection } from './consul-connection'
+import type { DispatcherFactory } from './consul-dispatcher'
+import { preflightRestore, restoreSnapshot, type RestoreDependencies } from './restore-snapshot'
+import { saveMany } from './save-many'
+import { saveSnapshot, type SaveDependencies, type SaveSnapshotOptions } from './save-snapshot'
+import type { VerifySnapshot } from './snapshot-engine'
+import { testConnection } from './test-connection'
+
+export interface ConsulSnapshotServiceDependencies {
+  profiles: ProfileService
+  verify: VerifySnapshot
+  dispatcherFactory?: DispatcherFactory
+  now?: () => number
+  clock?: () => Date
+  restoreHealth?: RestoreDependencies['health']
+}
+
+/** A saved profile by id, or a connection built by the caller (CLI flags, a draft). */
+export type ConnectionRef = { profileId: string } | { connection: ConsulConnection }
+
+/**
+ * The Consul operations the desktop app and the CLI call, addressed by profile id: test,
+ * save, save many, restore preflight, restore. Secrets are looked up here, in the main process,
+ * and never returned.
+ */
+export class ConsulSnapshotService {
+  constructor(private readonly deps: ConsulSnapshotServiceDependencies) {}
+
+  async testConnection(target: ConnectionRef | { input: ProfileInput }, signal?: AbortSignal): Promise<ConnectionTestResult> {
+    const connection = 'input' in target ? connectionFromInput(target.input) : await this.connection(target)
+    return testConnection(connection, { signal, dispatcherFactory: this.deps.dispatcherFactory, now: this.deps.now })
+  }
+
+  async saveSnapshot(options: ConnectionRef & Omit<SaveSnapshotOptions, 'connection'>): Promise<SaveResult> {
+    return saveSnapshot({ ...options, connection: await this.connection(options) }, this.saveDeps())
+  }
+
+  async saveMany(options: {
+    profileIds: string[]
+    destinationDir: string
+    template?: string
+    overwrite?: boolean
+    stale?: boolean
+    concurrency?: number
+    signal?: AbortSignal
+    onProgress?: (profileId: string, progress: SaveProgress) => void
+    onResult?: (entry: SaveManyEntry) => void
+  }): Promise<SaveManyEntry[]> {
+    const targets = await Promise.all(options.profileIds.map(async (profileId) => ({ profileId, connection: await this.deps.profiles.connectionFor(profileId) })))
+    return saveMany({ ...options, targets }, this.saveDeps())
+  }
+
+  async preflightRestore(options: ConnectionRef & { path: string; signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void }): Promise<RestorePreflight> {
+    return preflightRestore({ ...options, connection: await this.connection(options) }, this.restoreDeps())
+  }
+
+  /**
+   * Destructive. With a profile, `confirmation` must equal the profile's name exactly (the
+   * operator typed it); the CLI confirms on its own terminal and passes a connection.
+   */
+  async restoreSnapshot(
+    options: ConnectionRef & {
+      path: string
+      confirmation?: string
+      safetySnapshot: { enabled: false } | { enabled: true; destinationDir: string; template?: string }
+      signal?: AbortSignal
+      onProgress?: (progress: RestoreProgress) => void
+    },
+  ): Promise<RestoreResult> {
+    const connection = await this.connection(options)
+    if ('profileId' in options && options.confirmation !== connection.name) {
+      throw new AppError('RESTORE_REFUSED', 'The restore was not confirmed: the typed name does not match the profile.', {
+        hint: `Type the profile name "${connection.name}" exactly to confirm.`,
+      })
+    }
+    return restoreSnapshot({ ...options, connection }, this.restoreDeps())
+  }
+
+  private async connection(ref: ConnectionRef): Promise<ConsulConnection> {
+    return 'connection' in ref ? ref.connection : this.deps.profiles.connectionFor(ref.profileId)
+  }
+
+  private saveDeps(): SaveDependencies {
+    return { verify: this.deps.verify, dispatcherFactory: this.deps.dispatcherFactory, now: this.deps.now, clock: this.deps.clock }
+  }
+
+  private restoreDeps(): RestoreDependencies {
+    return { ...this.saveDeps(), health: this.deps.restoreHealth }
+  }
+}
+
+/** A connection from an unsaved draft, e.g. to test it before saving. */
+export function connectionFromInput(input: ProfileInput): ConsulConnection {
+  const connection: ConsulConnection = { name: input.name, settings: input.connection }
+  if (input.token?.kind === 'set') connection.token = input.token.value
+  if (input.basicAuthPassword?.kind === 'set') connection.basicAuthPassword = input.basicAuthPassword.value
+  return connection
+}

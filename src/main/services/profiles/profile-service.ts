@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { AppError } from '../../../shared/app-error'
+import type { EnvProfileDraft, ProfileInput, ProfileStoreNotice, ProfileView, SecretChange } from '../../../shared/profile-types'
+import { parseConsulAddress } from '../consul/consul-address'
+import type { ConsulConnection } from '../consul/consul-connection'
+import { readConsulEnvironment } from '../consul/consul-environment'
+import { loadProfileFile, saveProfileFile } from './profile-file'
+import { profileInputSchema, type ProfileFile, type StoredProfile } from './profile-schema'
+import type { SecretStore } from './secret-store'
+
+export interface ProfileServiceDependencies {
+  /** The app's data folder; the profiles live in `profiles.json` there. */
+  dataDir: string
+  secrets: SecretStore
+  clock?: () => Date
+  newId?: () => string
+}
+
+type SecretName = 'token' | 'basic-auth-password'
+
+/**
+ * Connection profiles: validated on the way in, written atomically, secrets kept in the
+ * SecretStore. Views never carry a secret, only whether one is set.
+ */
+export class ProfileService {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly path: string,
+    private file: ProfileFile,
+    private readonly deps: Required<ProfileServiceDependencies>,
+  ) {}
+
+  /** Loads the profiles; `notice` is set when a damaged file was kept aside. */
+  static async open(deps: ProfileServiceDependencies): Promise<{ service: ProfileService; notice?: ProfileStoreNotice }> {
+    const full: Required<ProfileServiceDependencies> = { clock: () => new Date(), newId: randomUUID, ...deps }
+    const path = join(deps.dataDir, 'profiles.json')
+    const loaded = await loadProfileFile(path, full.clock)
+    const service = new ProfileService(path, loaded.file, full)
+    return loaded.notice ? { service, notice: loaded.notice } : { service }
+  }
+
+  list(): ProfileView[] {
+    return this.file.profiles.map((p) => this.view(p))
+  }
+
+  get(id: string): ProfileView {
+    return this.view(this.stored(id))
+  }
+
+  findByName(name: string): ProfileView | undefined {
+    const wanted = name.trim().toLowerCase()
+    const found = this.file.profiles.find((p) => p.name.toLowerCase() === wanted)
+    return found ? this.view(found) : undefined
+  }
+
+  create(input: unknown): Promise<ProfileView> {
+    return this.serialise(async () => {
+      const valid = validate(input)
+      this.assertNameFree(valid.name)
+      const at = this.deps.clock().toISOString()
+      const id = this.deps.newId()
+      const stored: StoredProfile = {
+        id,
+        name: valid.name,
+        environment: valid.environment,
+        connection: valid.connection,
+        hasToken: false,
+        hasBasicAuthPassword: false,
+        createdAt: at,
+        updatedAt: at,
+      }
+      stored.hasToken = await this.applySecret(id, 'token', valid.token, false)
+      stored.hasBasicAuthPassword = await this.applySecret(id, 'basic-auth-password', valid.basicAuthPassword, false)
+      await this.persist({ ...this.file, profiles: [...this.file.profiles, stored] })
+      return this.view(stored)
+    })
+  }
+
+  update(id: string, input: unknown): Promise<ProfileView> {
+    return this.serialise(async () => {
+      const current = this.stored(id)
+      const valid = validate(input)
+      this.assertNameFree(valid.name, id)
+      const next: StoredProfile = {
+        ...current,
+        name: valid.name,
+        environment: valid.environment,
+        connection: valid.connection,
+        updatedAt: this.deps.clock().toISOString(),
+      }
+      next.hasToken = await this.applySecret(id, 'token', valid.token, current.hasToken)
+      next.hasBasicAuthPassword = await this.applySecret(id, 'basic-auth-password', valid.basicAuthPassword, current.hasBasicAuthPassword)
+      await this.persist({ ...this.file, profiles: this.file.profiles.map((p) => (p.id === id ? next : p)) })
+      return this.view(next)
+    })
+  }
+
+  /** A copy with its secrets, named "<name> copy" (or "<name> copy 2", ...) unless a name is given. */
+  duplicate(id: string, name?: string): Promise<ProfileView> {
+    return this.serialise(async () => {
+      const source = this.stored(id)
+      const newName = name?.trim() || this.freeCopyName(source.name)
+      this.assertNameFree(newName)
+      const at = this.deps.clock().toISOString()
+      const copy: StoredProfile = { ...structuredClone(source), id: this.deps.newId(), name: newName, createdAt: at, updatedAt: at }
+      for (const secret of ['token', 'basic-auth-password'] as const) {
+        const value = await this.deps.secrets.get(secretKey(source.id, secret))
+        if (value !== undefined) await this.deps.secrets.set(secretKey(copy.id, secret), value)
+      }
+      await this.persist({ ...this.file, profiles: [...this.file.profiles, copy] })
+      return this.view(copy)
+    })
+  }
+
+  remove(id: string): Promise<void> {
+    return this.serialise(async () => {
+      this.stored(id)
+      await this.persist({ ...this.file, profiles: this.file.profiles.filter((p) => p.id !== id) })
+      await this.deps.secrets.delete(secretKey(id, 'token'))
+      await this.deps.secrets.delete(secretKey(id, 'basic-auth-password'))
+    })
+  }
+
+  /** A draft from the Consul CLI's variables; the caller reviews it and passes it to create(). */
+  importFromEnv(env: Record<string, string | undefined>, name = 'Imported from environment'): EnvProfileDraft {
+    const read = readConsulEnvironment(env)
+    const input: ProfileInput = { name, environment: { label: '', colour: 'grey' }, connection: read.settings }
+    if (read.token) input.token = { kind: 'set', value: read.token }
+    if (read.basicAuthPassword) input.basicAuthPassword = { kind: 'set', value: read.basicAuthPassword }
+    return { input, usedVariables: read.usedVariables, warnings: read.warnings }
+  }
+
+  /** Main-process only: the connection with its secrets, for the Consul services. */
+  async connectionFor(id: string): Promise<ConsulConnection> {
+    const stored = this.stored(id)
+    const connection: ConsulConnection = { name: stored.name, settings: structuredClone(stored.connection) }
+    if (stored.hasToken) {
+      const token = await this.deps.secrets.get(secretKey(id, 'token'))
+      if (token !== undefined) connection.token = token
+    }
+    if (stored.hasBasicAuthPassword) {
+      const password = await this.deps.secrets.get(secretKey(id, 'basic-auth-password'))
+      if (password !== undefined) connection.basicAuthPassword = password
+    }
+    return connection
+  }
+
+  private stored(id: string): StoredProfile {
+    const found = this.file.profiles.find((p) => p.id === id)
+    if (!found) throw new AppError('PROFILE_NOT_FOUND', `No connection profile has the id "${id}".`, { hint: 'It may have been removed; reload the list.' })
+    return found
+  }
+
+  private view(p: StoredProfile): ProfileView {
+    return {
+      id: p.id,
+      name: p.name,
+      environment: { ...p.environment },
+      connection: structuredClone(p.connection),
+      tokenSet: p.hasToken,
+      basicAuthPasswordSet: p.hasBasicAuthPassword,
+      secretStorage: this.deps.secrets.kind,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    }
+  }
+
+  private assertNameFree(name: string, exceptId?: string): void {
+    const lower = name.toLowerCase()
+    if (this.file.profiles.some((p) => p.id !== exceptId && p.name.toLowerCase() === lower)) {
+      throw new AppError('PROFILE_INVALID', `A profile named "${name}" already exists.`, { hint: 'Profile names are unique (the CLI selects them with --profile NAME).' })
+    }
+  }
+
+  private freeCopyName(base: string): string {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? `${base} copy` : `${base} copy ${n}`
+      if (!this.file.profiles.some((p) => p.name.toLowerCase() === candidate.toLowerCase())) return candidate
+    }
+  }
+
+  /** Applies a secret change and returns whether a secret is now set. */
+  private async applySecret(id: string, name: SecretName, change: SecretChange | undefined, hadOne: boolean): Promise<boolean> {
+    if (!change || change.kind === 'keep') return hadOne
+    if (change.kind === 'clear') {
+      await this.deps.secrets.delete(secretKey(id, name))
+      return false
+    }
+    await this.deps.secrets.set(secretKey(id, name), change.value)
+    return true
+  }
+
+  private async persist(file: ProfileFile): Promise<void> {
+    await saveProfileFile(this.path, file)
+    this.file = file
+  }
+
+  private serialise<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+}
+
+function secretKey(id: string, name: SecretName): string {
+  return `profile/${id}/${name}`
+}
+
+function validate(input: unknown): ProfileInput {
+  const parsed = profileInputSchema.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.join('.') || 'profile'
+    throw new AppError('PROFILE_INVALID', `The profile is not valid: ${field}: ${issue?.message ?? 'invalid'}.`, { hint: 'Correct the highlighted field and save again.', details: { field } })
+  }
+  const value = parsed.data as ProfileInput
+  parseConsulAddress(value.connection.address, value.connection.useTls)
+  const tls = value.connection.tls
+  if (Boolean(tls.clientCertFile) !== Boolean(tls.clientKeyFile)) {
+    throw new AppError('PROFILE_INVALID', 'A client certificate needs its key, and a key needs its certificate.', { hint: 'Set both files, or neither.', details: { field: 'connection.tls' } })
+  }
+  return value
+}
