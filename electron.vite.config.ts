@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
 
 // The package has no "type": "module", so electron-vite emits CommonJS `.js` for main and
 // preload: a sandboxed preload cannot load an ES module, and the CLI runs under plain Node.
@@ -26,6 +27,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
     build: {
       rolldownOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') },

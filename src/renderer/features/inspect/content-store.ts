@@ -1,0 +1,216 @@
+import { create } from 'zustand'
+import { studioPort, type ByteProgress, type CatalogueSummary, type KvRowWire, type KvValueWire, type RecordKind, type RecordPageWire, type SearchHitWire, type SnapshotSourceRef } from '../../ports/studio-port'
+import { reportError } from '../../store/error-store'
+
+export const KV_PAGE_SIZE = 200
+export const RECORD_PAGE_SIZE = 100
+
+export type BrowserTab = 'kv' | RecordKind
+
+interface KvListing {
+  prefix: string
+  total: number
+  /** rows by page number; a page is fetched when the virtual window first reaches it */
+  pages: Record<number, KvRowWire[]>
+  /** bumped whenever a page lands, so the tree re-renders without copying a million rows */
+  version: number
+}
+
+interface RecordListing {
+  total: number
+  items: RecordPageWire['items']
+  loading: boolean
+}
+
+interface ContentState {
+  status: 'idle' | 'loading' | 'ready' | 'error'
+  progress: ByteProgress | null
+  catalogue: CatalogueSummary | null
+  tab: BrowserTab
+  kv: KvListing
+  selectedKey: string | null
+  value: KvValueWire | null
+  valueStatus: 'idle' | 'loading' | 'ready'
+  records: Partial<Record<RecordKind, RecordListing>>
+  query: string
+  hits: SearchHitWire[] | null
+  searching: boolean
+  open(source: SnapshotSourceRef): Promise<void>
+  reset(): void
+  cancel(): void
+  setTab(tab: BrowserTab): void
+  browse(prefix: string): Promise<void>
+  ensureRows(start: number, end: number): void
+  selectKey(key: string): Promise<void>
+  loadRecords(kind: RecordKind, more?: boolean): Promise<void>
+  revealSecret(kind: RecordKind, id: string, field: string): Promise<string>
+  search(query: string): Promise<void>
+  openHit(hit: SearchHitWire): Promise<void>
+}
+
+const emptyKv = (): KvListing => ({ prefix: '', total: 0, pages: {}, version: 0 })
+const inflight = new Set<string>()
+let opening: AbortController | null = null
+
+export function parentPrefix(key: string): string {
+  const trimmed = key.endsWith('/') ? key.slice(0, -1) : key
+  const slash = trimmed.lastIndexOf('/')
+  return slash < 0 ? '' : trimmed.slice(0, slash + 1)
+}
+
+export const useContentStore = create<ContentState>((set, get) => {
+  async function fetchPage(prefix: string, page: number): Promise<void> {
+    const catalogue = get().catalogue
+    const flightKey = `${catalogue?.catalogueId}\u0000${prefix}\u0000${page}`
+    if (catalogue === null || inflight.has(flightKey)) return
+    inflight.add(flightKey)
+    try {
+      const result = await studioPort().snapshots.kvChildren(catalogue.catalogueId, prefix, page * KV_PAGE_SIZE, KV_PAGE_SIZE)
+      set((s) => (s.kv.prefix === prefix && s.catalogue === catalogue ? { kv: { prefix, total: result.total, pages: { ...s.kv.pages, [page]: result.rows }, version: s.kv.version + 1 } } : {}))
+    } catch (error) {
+      reportError(`Listing keys under “${prefix || '/'}”`, error)
+    } finally {
+      inflight.delete(flightKey)
+    }
+  }
+
+  return {
+    status: 'idle',
+    progress: null,
+    catalogue: null,
+    tab: 'kv',
+    kv: emptyKv(),
+    selectedKey: null,
+    value: null,
+    valueStatus: 'idle',
+    records: {},
+    query: '',
+    hits: null,
+    searching: false,
+    async open(source) {
+      const previous = get().catalogue
+      get().reset()
+      if (previous !== null) void studioPort().snapshots.closeCatalogue(previous.catalogueId).catch(() => undefined)
+      opening = new AbortController()
+      const op = opening
+      set({ status: 'loading', progress: { bytes: 0, total: null } })
+      try {
+        const catalogue = await studioPort().snapshots.openCatalogue(source, {
+          signal: op.signal,
+          onProgress: (progress) => {
+            if (opening === op) set({ progress })
+          },
+        })
+        if (opening !== op) return
+        set({ catalogue, status: 'ready', progress: null })
+        await get().browse('')
+      } catch (error) {
+        if (opening !== op) return
+        set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
+        if (!op.signal.aborted) reportError(`Reading the contents of ${source.name}`, error)
+      }
+    },
+    reset() {
+      opening?.abort()
+      opening = null
+      set({ status: 'idle', progress: null, catalogue: null, tab: 'kv', kv: emptyKv(), selectedKey: null, value: null, valueStatus: 'idle', records: {}, query: '', hits: null })
+    },
+    cancel() {
+      opening?.abort()
+      opening = null
+      set({ status: 'idle', progress: null })
+    },
+    setTab(tab) {
+      set({ tab })
+      if (tab !== 'kv' && get().records[tab] === undefined) void get().loadRecords(tab)
+    },
+    async browse(prefix) {
+      set({ tab: 'kv', kv: { prefix, total: 0, pages: {}, version: 0 } })
+      await fetchPage(prefix, 0)
+    },
+    ensureRows(start, end) {
+      const { kv } = get()
+      const first = Math.floor(Math.max(0, start) / KV_PAGE_SIZE)
+      const last = Math.floor(Math.max(0, Math.min(end, kv.total - 1)) / KV_PAGE_SIZE)
+      for (let page = first; page <= last; page++) {
+        if (kv.pages[page] === undefined) void fetchPage(kv.prefix, page)
+      }
+    },
+    async selectKey(key) {
+      const catalogue = get().catalogue
+      if (catalogue === null) return
+      set({ selectedKey: key, valueStatus: 'loading', value: null })
+      try {
+        const value = await studioPort().snapshots.kvValue(catalogue.catalogueId, key)
+        if (get().selectedKey === key) set({ value, valueStatus: 'ready' })
+      } catch (error) {
+        if (get().selectedKey === key) set({ valueStatus: 'idle' })
+        reportError(`Reading the value of ${key}`, error)
+      }
+    },
+    async loadRecords(kind, more = false) {
+      const catalogue = get().catalogue
+      if (catalogue === null) return
+      const existing = get().records[kind]
+      if (existing?.loading) return
+      const offset = more && existing ? existing.items.length : 0
+      set((s) => ({ records: { ...s.records, [kind]: { total: existing?.total ?? 0, items: more && existing ? existing.items : [], loading: true } } }))
+      try {
+        const page = await studioPort().snapshots.records(catalogue.catalogueId, kind, offset, RECORD_PAGE_SIZE)
+        set((s) => {
+          const before = s.records[kind]
+          const items = offset === 0 ? page.items : [...(before?.items ?? []), ...page.items]
+          return { records: { ...s.records, [kind]: { total: page.total, items, loading: false } } }
+        })
+      } catch (error) {
+        set((s) => ({ records: { ...s.records, [kind]: { total: existing?.total ?? 0, items: existing?.items ?? [], loading: false } } }))
+        reportError(`Listing ${kind.replace('-', ' ')}`, error)
+      }
+    },
+    async revealSecret(kind, id, field) {
+      const catalogue = get().catalogue
+      if (catalogue === null) throw new Error('no snapshot is open')
+      return studioPort().snapshots.revealSecret(catalogue.catalogueId, kind, id, field)
+    },
+    async search(query) {
+      const catalogue = get().catalogue
+      set({ query })
+      if (catalogue === null) return
+      if (query.trim() === '') {
+        set({ hits: null, searching: false })
+        return
+      }
+      set({ searching: true })
+      try {
+        const hits = await studioPort().snapshots.search(catalogue.catalogueId, query.trim(), 200)
+        if (get().query === query) set({ hits, searching: false })
+      } catch (error) {
+        if (get().query === query) set({ searching: false })
+        reportError(`Searching for “${query}”`, error)
+      }
+    },
+    async openHit(hit) {
+      if (hit.kind === 'kv') {
+        await get().browse(parentPrefix(hit.id))
+        await get().selectKey(hit.id)
+        return
+      }
+      get().setTab(hit.kind)
+    },
+  }
+})
+
+export const selectContentStatus = (s: ContentState): ContentState['status'] => s.status
+export const selectContentProgress = (s: ContentState): ByteProgress | null => s.progress
+export const selectCatalogue = (s: ContentState): CatalogueSummary | null => s.catalogue
+export const selectTab = (s: ContentState): BrowserTab => s.tab
+export const selectKv = (s: ContentState): KvListing => s.kv
+export const selectSelectedKey = (s: ContentState): string | null => s.selectedKey
+export const selectValue = (s: ContentState): { value: KvValueWire | null; status: ContentState['valueStatus'] } => ({ value: s.value, status: s.valueStatus })
+export const selectRecords = (s: ContentState): ContentState['records'] => s.records
+export const selectSearch = (s: ContentState): { query: string; hits: SearchHitWire[] | null; searching: boolean } => ({ query: s.query, hits: s.hits, searching: s.searching })
+
+/** Row `index` of the current KV listing, or undefined while its page is on the way. */
+export function kvRowAt(kv: KvListing, index: number): KvRowWire | undefined {
+  return kv.pages[Math.floor(index / KV_PAGE_SIZE)]?.[index % KV_PAGE_SIZE]
+}

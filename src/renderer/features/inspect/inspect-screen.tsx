@@ -1,0 +1,80 @@
+import { useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { ProgressBar } from '../../components/progress-bar'
+import { selectInspectRequest, useNavigationStore } from '../../store/navigation-store'
+import { ContentBrowser } from './content-browser'
+import { useContentStore } from './content-store'
+import { selectInspectProgress, selectInspectStatus, selectInspection, selectIntegrity, selectKvOptions, selectKvStatus, selectSource, useInspectStore } from './inspect-store'
+import { KvDetails } from './kv-details'
+import { OpenSnapshotControls, RecentFiles } from './open-snapshot-controls'
+import { RecordTypeTable } from './record-type-table'
+import { SnapshotSummary } from './snapshot-summary'
+
+let handledRequest = 0
+
+export function InspectScreen() {
+  const status = useInspectStore(selectInspectStatus)
+  const inspection = useInspectStore(selectInspection)
+  const integrity = useInspectStore(selectIntegrity)
+  const source = useInspectStore(selectSource)
+  const { progress, phase } = useInspectStore(useShallow(selectInspectProgress))
+  const kvOptions = useInspectStore(selectKvOptions)
+  const kvStatus = useInspectStore(selectKvStatus)
+  const { open, openSample, cancel, applyKvOptions, close } = useInspectStore(
+    useShallow((s) => ({ open: s.open, openSample: s.openSample, cancel: s.cancel, applyKvOptions: s.applyKvOptions, close: s.close })),
+  )
+  const openContents = useContentStore((s) => s.open)
+  const resetContents = useContentStore((s) => s.reset)
+  const request = useNavigationStore(selectInspectRequest)
+
+  // Another screen (Save's "Open in Inspect") asked for a file.
+  useEffect(() => {
+    if (request === null || request.seq <= handledRequest) return
+    handledRequest = request.seq
+    if (request.path === null) void openSample()
+    else void open({ kind: 'path', path: request.path, name: request.path.split(/[\\/]/).pop() ?? request.path })
+  }, [request, open, openSample])
+
+  // The content catalogue follows the summary: it is built only for a file that read cleanly.
+  useEffect(() => {
+    if (status === 'ready' && source !== null) void openContents(source)
+    else if (status !== 'ready') resetContents()
+  }, [status, source, openContents, resetContents])
+
+  return (
+    <section className="screen" aria-labelledby="inspect-title" data-screen="inspect" data-state={status}>
+      <header className="screen-header">
+        <h1 id="inspect-title">Inspect</h1>
+        {status === 'ready' && (
+          <div className="actions">
+            <OpenSnapshotControls compact />
+            <button type="button" onClick={close}>
+              Close file
+            </button>
+          </div>
+        )}
+      </header>
+      {status === 'reading' && (
+        <ProgressBar label={phase === 'upload' ? 'Uploading the snapshot to the host' : `Reading ${source?.name ?? 'the snapshot'}`} progress={progress} onCancel={cancel} />
+      )}
+      {(status === 'empty' || status === 'error') && (
+        <>
+          <div className="drop-zone" data-testid="drop-zone">
+            <p className="drop-zone-title">Drop a .snap file anywhere in this window</p>
+            <p className="muted">It is read on this machine and never changed. Checksums are verified as it is read.</p>
+            <OpenSnapshotControls />
+          </div>
+          <RecentFiles />
+        </>
+      )}
+      {status === 'ready' && inspection !== null && (
+        <div className="inspect-grid">
+          <SnapshotSummary source={source} inspection={inspection} integrity={integrity} />
+          <RecordTypeTable inspection={inspection} />
+          <KvDetails inspection={inspection} options={kvOptions} busy={kvStatus === 'reading'} apply={(o) => void applyKvOptions(o)} />
+          <ContentBrowser />
+        </div>
+      )}
+    </section>
+  )
+}

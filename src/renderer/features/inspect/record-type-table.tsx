@@ -1,0 +1,60 @@
+import { InlineBar } from '../../components/bar-chart'
+import { formatBytes, formatCount } from '../../components/format-bytes'
+import type { SnapshotInspectionWire } from '../../ports/studio-port'
+
+/** `consul snapshot inspect`'s type table, with each row's size drawn as a bar. */
+export function RecordTypeTable({ inspection }: { inspection: SnapshotInspectionWire }) {
+  const rows = inspection.stats
+  const max = Math.max(0, ...rows.map((r) => Number(r.sum)))
+  return (
+    <section className="card" aria-labelledby="types-title">
+      <h2 id="types-title">Record types</h2>
+      <StatsTable rows={rows} max={max} total={inspection.totalSize} nameHeader="Type" testId="type-table" />
+    </section>
+  )
+}
+
+export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: SnapshotInspectionWire['stats']; max: number; total: string; nameHeader: string; testId: string }) {
+  return (
+    <table className="data-table stats-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{nameHeader}</th>
+          <th scope="col" className="num">
+            Count
+          </th>
+          <th scope="col" className="num">
+            Size
+          </th>
+          <th scope="col" className="bar-col">
+            <span className="visually-hidden">Share of size</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name} data-type={r.name}>
+            <th scope="row">{r.name === '' ? '(empty)' : r.name}</th>
+            <td className="num">{formatCount(r.count)}</td>
+            <td className="num" title={`${r.sum} bytes`}>
+              {formatBytes(Number(r.sum))}
+            </td>
+            <td className="bar-col">
+              <InlineBar value={Number(r.sum)} max={max} title={`${r.name}: ${formatBytes(Number(r.sum))}`} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">Total</th>
+          <td />
+          <td className="num" title={`${total} bytes`}>
+            {formatBytes(Number(total))}
+          </td>
+          <td />
+        </tr>
+      </tfoot>
+    </table>
+  )
+}

@@ -1,0 +1,67 @@
+import type { SnapshotInspectionWire, SnapshotSourceRef } from '../../ports/studio-port'
+import { formatBytes } from '../../components/format-bytes'
+import type { Integrity } from './integrity'
+
+export function SnapshotSummary({ source, inspection, integrity }: { source: SnapshotSourceRef | null; inspection: SnapshotInspectionWire; integrity: Integrity | null }) {
+  const { meta } = inspection
+  return (
+    <section className="card summary" aria-labelledby="summary-title" data-testid="snapshot-summary">
+      <header className="card-header">
+        <h2 id="summary-title">Summary</h2>
+        {integrity && (
+          <span className={`verdict ${integrity.verified ? 'verdict-ok' : 'verdict-bad'}`} data-testid="integrity-verdict" data-verified={integrity.verified}>
+            {integrity.verified ? '✓ Checksums verified' : '✗ Checksums do not match'}
+          </span>
+        )}
+      </header>
+      <dl className="facts facts-wide">
+        {source && (
+          <>
+            <dt>File</dt>
+            <dd>
+              <code>{source.kind === 'path' ? source.path : source.name}</code>
+            </dd>
+          </>
+        )}
+        <dt>ID</dt>
+        <dd data-testid="meta-id">
+          <code>{meta.id}</code>
+        </dd>
+        <dt>Index</dt>
+        <dd data-testid="meta-index">{meta.index}</dd>
+        <dt>Term</dt>
+        <dd data-testid="meta-term">{meta.term}</dd>
+        <dt>Version</dt>
+        <dd data-testid="meta-version">{meta.version}</dd>
+        <dt>Size</dt>
+        <dd data-testid="meta-size">
+          {formatBytes(Number(meta.size))} <span className="muted">({meta.size} bytes of state)</span>
+        </dd>
+      </dl>
+      {integrity && integrity.files.length > 0 && (
+        <table className="data-table checksums" aria-label="SHA-256 checksums">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Expected SHA-256</th>
+              <th scope="col">Actual</th>
+            </tr>
+          </thead>
+          <tbody>
+            {integrity.files.map((f) => (
+              <tr key={f.name} className={f.expected === f.actual ? '' : 'row-bad'}>
+                <td>{f.name}</td>
+                <td>
+                  <code className="hash">{f.expected}</code>
+                </td>
+                <td>
+                  <code className="hash">{f.actual === f.expected ? 'matches' : f.actual}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,104 @@
+import type { EnvironmentColour } from '../../../shared/profile-types'
+import type { ProfileInput, ProfileView } from '../../ports/studio-port'
+
+/** The profile form's fields, flat and all strings/booleans, as the inputs hold them. */
+export interface ProfileDraft {
+  name: string
+  address: string
+  datacenter: string
+  environmentLabel: string
+  colour: EnvironmentColour
+  /** a new token typed in; empty keeps the stored one */
+  token: string
+  clearToken: boolean
+  caFile: string
+  tlsServerName: string
+  insecureSkipVerify: boolean
+}
+
+export type DraftErrors = Partial<Record<'name' | 'address' | 'environmentLabel', string>>
+
+export const COLOURS: readonly EnvironmentColour[] = ['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'grey']
+
+/** Suggested environments; the label stays free text. */
+export const ENVIRONMENT_PRESETS: ReadonlyArray<{ label: string; colour: EnvironmentColour }> = [
+  { label: 'production', colour: 'red' },
+  { label: 'staging', colour: 'orange' },
+  { label: 'development', colour: 'green' },
+  { label: 'local', colour: 'grey' },
+]
+
+export function blankDraft(): ProfileDraft {
+  return {
+    name: '',
+    address: 'http://127.0.0.1:8500',
+    datacenter: '',
+    environmentLabel: 'development',
+    colour: 'green',
+    token: '',
+    clearToken: false,
+    caFile: '',
+    tlsServerName: '',
+    insecureSkipVerify: false,
+  }
+}
+
+export function draftFromProfile(profile: ProfileView | ProfileInput): ProfileDraft {
+  const c = profile.connection
+  return {
+    name: profile.name,
+    address: c.address,
+    datacenter: c.datacenter ?? '',
+    environmentLabel: profile.environment.label,
+    colour: profile.environment.colour,
+    token: 'token' in profile && profile.token?.kind === 'set' ? profile.token.value : '',
+    clearToken: false,
+    caFile: c.tls.caFile ?? '',
+    tlsServerName: c.tls.serverName ?? '',
+    insecureSkipVerify: c.tls.insecureSkipVerify,
+  }
+}
+
+/**
+ * The form as a contract input. Settings the form does not show (client certificates, a token
+ * file, basic auth) are carried over from `base` so an edit never drops them.
+ */
+export function draftToInput(draft: ProfileDraft, base?: ProfileView | ProfileInput): ProfileInput {
+  const baseConnection = base?.connection
+  const address = draft.address.trim()
+  return {
+    name: draft.name.trim(),
+    environment: { label: draft.environmentLabel.trim(), colour: draft.colour },
+    connection: {
+      ...baseConnection,
+      address,
+      useTls: /^https:\/\//i.test(address) || (baseConnection?.useTls ?? false),
+      datacenter: optional(draft.datacenter),
+      tls: {
+        ...baseConnection?.tls,
+        caFile: optional(draft.caFile),
+        serverName: optional(draft.tlsServerName),
+        insecureSkipVerify: draft.insecureSkipVerify,
+      },
+    },
+    token: draft.clearToken ? { kind: 'clear' } : draft.token !== '' ? { kind: 'set', value: draft.token } : { kind: 'keep' },
+  }
+}
+
+function optional(value: string): string | undefined {
+  const trimmed = value.trim()
+  return trimmed === '' ? undefined : trimmed
+}
+
+/** What the form refuses before anything is sent; the service validates again. */
+export function validateDraft(draft: ProfileDraft, others: ProfileView[], editingId?: string): DraftErrors {
+  const errors: DraftErrors = {}
+  const name = draft.name.trim()
+  if (name === '') errors.name = 'Give the profile a name.'
+  else if (others.some((p) => p.id !== editingId && p.name.toLowerCase() === name.toLowerCase())) errors.name = `A profile named “${name}” already exists.`
+  const address = draft.address.trim()
+  if (address === '') errors.address = 'Enter the address of a Consul agent, e.g. http://127.0.0.1:8500.'
+  else if (!/^(unix:\/\/\/\S+|(https?:\/\/)?[^\s/:]+(:\d{1,5})?(\/\S*)?)$/i.test(address)) errors.address = 'Use host:port, http(s)://host:port or unix:///path, as in CONSUL_HTTP_ADDR.'
+  if (draft.environmentLabel.trim() === '') errors.environmentLabel = 'Name the environment, e.g. production.'
+  return errors
+}

@@ -1,0 +1,145 @@
+import { create } from 'zustand'
+import { studioPort, type ConnectionTestResult, type ProfileInput, type ProfileView } from '../../ports/studio-port'
+import { reportError } from '../../store/error-store'
+import { blankDraft, draftFromProfile, draftToInput, validateDraft, type DraftErrors, type ProfileDraft } from './profile-draft'
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error'
+
+export type ConnectionTest = { state: 'running' } | { state: 'passed'; result: ConnectionTestResult } | { state: 'failed'; message: string; hint?: string }
+
+export interface ProfileForm {
+  /** undefined when creating */
+  id?: string
+  /** the profile or imported input being edited: settings the form does not show come from here */
+  base?: ProfileView | ProfileInput
+  draft: ProfileDraft
+  tokenSet: boolean
+  errors: DraftErrors
+  saving: boolean
+  /** e.g. what an import from the environment used and warned about */
+  notes: string[]
+}
+
+interface ProfilesState {
+  status: LoadState
+  profiles: ProfileView[]
+  form: ProfileForm | null
+  tests: Record<string, ConnectionTest>
+  load(): Promise<void>
+  startNew(): void
+  startEdit(id: string): void
+  updateDraft(patch: Partial<ProfileDraft>): void
+  cancelForm(): void
+  submitForm(): Promise<ProfileView | undefined>
+  duplicate(id: string): Promise<void>
+  remove(id: string): Promise<void>
+  test(id: string): Promise<void>
+  importFromEnvironment(): Promise<void>
+}
+
+export const useProfilesStore = create<ProfilesState>((set, get) => ({
+  status: 'idle',
+  profiles: [],
+  form: null,
+  tests: {},
+  async load() {
+    set({ status: 'loading' })
+    try {
+      const profiles = await studioPort().profiles.list()
+      set({ profiles: sortProfiles(profiles), status: 'ready' })
+    } catch (error) {
+      set({ status: 'error' })
+      reportError('Loading connection profiles', error)
+    }
+  },
+  startNew() {
+    set({ form: { draft: blankDraft(), tokenSet: false, errors: {}, saving: false, notes: [] } })
+  },
+  startEdit(id) {
+    const profile = get().profiles.find((p) => p.id === id)
+    if (profile === undefined) return
+    set({ form: { id, base: profile, draft: draftFromProfile(profile), tokenSet: profile.tokenSet, errors: {}, saving: false, notes: [] } })
+  },
+  updateDraft(patch) {
+    const form = get().form
+    if (form === null) return
+    set({ form: { ...form, draft: { ...form.draft, ...patch }, errors: {} } })
+  },
+  cancelForm() {
+    set({ form: null })
+  },
+  async submitForm() {
+    const form = get().form
+    if (form === null || form.saving) return undefined
+    const errors = validateDraft(form.draft, get().profiles, form.id)
+    if (Object.keys(errors).length > 0) {
+      set({ form: { ...form, errors } })
+      return undefined
+    }
+    const input = draftToInput(form.draft, form.base)
+    set({ form: { ...form, saving: true } })
+    try {
+      const port = studioPort().profiles
+      const saved = form.id === undefined ? await port.create(input) : await port.update(form.id, input)
+      set((s) => ({ form: null, profiles: sortProfiles([...s.profiles.filter((p) => p.id !== saved.id), saved]) }))
+      return saved
+    } catch (error) {
+      const current = get().form
+      if (current !== null) set({ form: { ...current, saving: false } })
+      reportError(`Saving profile “${input.name}”`, error)
+      return undefined
+    }
+  },
+  async duplicate(id) {
+    try {
+      const copy = await studioPort().profiles.duplicate(id)
+      set((s) => ({ profiles: sortProfiles([...s.profiles, copy]) }))
+    } catch (error) {
+      reportError('Duplicating a profile', error)
+    }
+  },
+  async remove(id) {
+    try {
+      await studioPort().profiles.remove(id)
+      set((s) => {
+        const tests = { ...s.tests }
+        delete tests[id]
+        return { profiles: s.profiles.filter((p) => p.id !== id), tests }
+      })
+    } catch (error) {
+      reportError('Deleting a profile', error)
+    }
+  },
+  async test(id) {
+    const name = get().profiles.find((p) => p.id === id)?.name ?? id
+    set((s) => ({ tests: { ...s.tests, [id]: { state: 'running' } } }))
+    try {
+      const result = await studioPort().profiles.test(id)
+      set((s) => ({ tests: { ...s.tests, [id]: { state: 'passed', result } } }))
+    } catch (error) {
+      const reported = reportError(`Testing the connection to ${name}`, error)
+      set((s) => ({ tests: { ...s.tests, [id]: { state: 'failed', message: reported?.message ?? 'The connection test failed.', hint: reported?.hint } } }))
+    }
+  },
+  async importFromEnvironment() {
+    try {
+      const imported = await studioPort().profiles.importFromEnvironment()
+      const notes = [
+        imported.usedVariables.length > 0 ? `Read from ${imported.usedVariables.join(', ')}.` : 'No CONSUL_* variables were set; these are the CLI defaults.',
+        ...imported.warnings,
+      ]
+      set({ form: { base: imported.input, draft: draftFromProfile(imported.input), tokenSet: false, errors: {}, saving: false, notes } })
+    } catch (error) {
+      reportError('Importing from the Consul CLI environment', error)
+    }
+  },
+}))
+
+function sortProfiles(profiles: ProfileView[]): ProfileView[] {
+  return [...profiles].sort((a, b) => a.name.localeCompare(b.name))
+}
+
+export const selectProfiles = (s: ProfilesState): ProfileView[] => s.profiles
+export const selectProfilesStatus = (s: ProfilesState): LoadState => s.status
+export const selectProfileForm = (s: ProfilesState): ProfileForm | null => s.form
+export const selectConnectionTests = (s: ProfilesState): Record<string, ConnectionTest> => s.tests

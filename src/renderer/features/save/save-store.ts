@@ -1,0 +1,137 @@
+import { create } from 'zustand'
+import { studioPort, type ProfileView, type SaveManyEntry, type SaveProgress } from '../../ports/studio-port'
+import { reportError } from '../../store/error-store'
+
+export type SaveStep = 'choose' | 'running' | 'done'
+
+export const DEFAULT_TEMPLATE = '{profile}-{datacenter}-{time}-{index}.snap'
+
+export interface SaveOptions {
+  selected: string[]
+  stale: boolean
+  folder: string
+  template: string
+}
+
+export type SaveErrors = Partial<Record<'selected' | 'folder' | 'template', string>>
+
+/** What the wizard refuses before it starts; the service checks again. */
+export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[]): SaveErrors {
+  const errors: SaveErrors = {}
+  const known = new Set(profiles.map((p) => p.id))
+  if (options.selected.filter((id) => known.has(id)).length === 0) errors.selected = 'Pick at least one cluster to back up.'
+  if (options.folder.trim() === '') errors.folder = 'Choose the folder the snapshots go to.'
+  const template = options.template.trim()
+  if (template === '') errors.template = `Give a file-name template, e.g. ${DEFAULT_TEMPLATE}.`
+  else if (/[\\/]/.test(template)) errors.template = 'The template names a file, not a folder: remove “/” and “\\”.'
+  else if (options.selected.length > 1 && !/\{(profile|cluster)\}/.test(template)) errors.template = 'Several clusters need {profile} in the template, or their files would collide.'
+  return errors
+}
+
+interface SaveState {
+  step: SaveStep
+  profiles: ProfileView[]
+  profilesStatus: 'idle' | 'loading' | 'ready' | 'error'
+  options: SaveOptions
+  errors: SaveErrors
+  progress: Record<string, SaveProgress>
+  outcomes: SaveManyEntry[]
+  load(): Promise<void>
+  toggle(profileId: string): void
+  setOptions(patch: Partial<Omit<SaveOptions, 'selected'>>): void
+  chooseFolder(): Promise<void>
+  start(): Promise<void>
+  cancel(): void
+  reset(): void
+}
+
+let running: AbortController | null = null
+
+export const useSaveStore = create<SaveState>((set, get) => ({
+  step: 'choose',
+  profiles: [],
+  profilesStatus: 'idle',
+  options: { selected: [], stale: false, folder: '', template: DEFAULT_TEMPLATE },
+  errors: {},
+  progress: {},
+  outcomes: [],
+  async load() {
+    set({ profilesStatus: 'loading' })
+    try {
+      const port = studioPort()
+      const [profiles, folder] = await Promise.all([port.profiles.list(), get().options.folder === '' ? port.files.defaultSaveFolder() : Promise.resolve(get().options.folder)])
+      const ids = new Set(profiles.map((p) => p.id))
+      set((s) => ({
+        profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)),
+        profilesStatus: 'ready',
+        options: { ...s.options, folder, selected: s.options.selected.filter((id) => ids.has(id)) },
+      }))
+    } catch (error) {
+      set({ profilesStatus: 'error' })
+      reportError('Preparing the save wizard', error)
+    }
+  },
+  toggle(profileId) {
+    set((s) => {
+      const selected = s.options.selected.includes(profileId) ? s.options.selected.filter((id) => id !== profileId) : [...s.options.selected, profileId]
+      return { options: { ...s.options, selected }, errors: {} }
+    })
+  },
+  setOptions(patch) {
+    set((s) => ({ options: { ...s.options, ...patch }, errors: {} }))
+  },
+  async chooseFolder() {
+    try {
+      const folder = await studioPort().files.chooseFolder()
+      if (folder !== null) get().setOptions({ folder })
+    } catch (error) {
+      reportError('Choosing a folder', error)
+    }
+  },
+  async start() {
+    const { options, profiles, step } = get()
+    if (step === 'running') return
+    const errors = validateSaveOptions(options, profiles)
+    if (Object.keys(errors).length > 0) {
+      set({ errors })
+      return
+    }
+    running = new AbortController()
+    const op = running
+    // Keep the order the operator sees in the list.
+    const profileIds = profiles.filter((p) => options.selected.includes(p.id)).map((p) => p.id)
+    set({ step: 'running', progress: {}, outcomes: [], errors: {} })
+    try {
+      const outcomes = await studioPort().save.run(
+        { profileIds, stale: options.stale, folder: options.folder.trim(), fileNameTemplate: options.template.trim() },
+        (profileId, progress) => {
+          if (running === op) set((s) => ({ progress: { ...s.progress, [profileId]: progress } }))
+        },
+        op.signal,
+      )
+      if (running !== op) return
+      set({ step: 'done', outcomes })
+      for (const o of outcomes) if (!o.ok) reportError(`Saving a snapshot of ${o.profileName}`, o.error)
+    } catch (error) {
+      if (running !== op) return
+      set({ step: 'choose' })
+      reportError('Saving snapshots', error)
+    } finally {
+      if (running === op) running = null
+    }
+  },
+  cancel() {
+    running?.abort()
+  },
+  reset() {
+    set({ step: 'choose', progress: {}, outcomes: [] })
+  },
+}))
+
+export const selectSaveStep = (s: SaveState): SaveStep => s.step
+export const selectSaveProfiles = (s: SaveState): ProfileView[] => s.profiles
+export const selectSaveProfilesStatus = (s: SaveState): SaveState['profilesStatus'] => s.profilesStatus
+export const selectSaveOptions = (s: SaveState): SaveOptions => s.options
+export const selectSaveErrors = (s: SaveState): SaveErrors => s.errors
+export const selectSaveProgress = (s: SaveState): Record<string, SaveProgress> => s.progress
+export const selectSaveOutcomes = (s: SaveState): SaveManyEntry[] => s.outcomes

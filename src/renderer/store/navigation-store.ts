@@ -1,0 +1,54 @@
+import { create } from 'zustand'
+
+export type Screen = 'profiles' | 'inspect' | 'save' | 'restore'
+
+/**
+ * Which screen is showing, plus requests that cross features ("open this saved file in
+ * Inspect") as data: features never import each other, they post and read requests here.
+ */
+interface NavigationState {
+  screen: Screen
+  /** a snapshot another screen asked Inspect to open (path null: the bundled sample); handled once */
+  inspectRequest: { path: string | null; seq: number } | null
+  /** bumped by Ctrl/Cmd+N and the menu; the profiles screen opens a blank form */
+  newProfileRequest: number
+  /** bumped by Ctrl/Cmd+O and the menu; Inspect opens its file chooser */
+  openFileRequest: number
+  go(screen: Screen): void
+  openInInspect(path: string): void
+  openSample(): void
+  requestNewProfile(): void
+  requestOpenFile(): void
+}
+
+let seq = 0
+
+export const useNavigationStore = create<NavigationState>((set) => ({
+  screen: 'profiles',
+  inspectRequest: null,
+  newProfileRequest: 0,
+  openFileRequest: 0,
+  go(screen) {
+    set({ screen })
+  },
+  openInInspect(path) {
+    set({ screen: 'inspect', inspectRequest: { path, seq: ++seq } })
+  },
+  openSample() {
+    set({ screen: 'inspect', inspectRequest: { path: null, seq: ++seq } })
+  },
+  requestNewProfile() {
+    set((s) => ({ screen: 'profiles', newProfileRequest: s.newProfileRequest + 1 }))
+  },
+  requestOpenFile() {
+    set((s) => ({ screen: 'inspect', openFileRequest: s.openFileRequest + 1 }))
+  },
+}))
+
+export const selectScreen = (s: NavigationState): Screen => s.screen
+export const selectGo = (s: NavigationState): NavigationState['go'] => s.go
+export const selectInspectRequest = (s: NavigationState): NavigationState['inspectRequest'] => s.inspectRequest
+export const selectNewProfileRequest = (s: NavigationState): number => s.newProfileRequest
+export const selectOpenFileRequest = (s: NavigationState): number => s.openFileRequest
+export const selectOpenInInspect = (s: NavigationState): NavigationState['openInInspect'] => s.openInInspect
+export const selectOpenSample = (s: NavigationState): NavigationState['openSample'] => s.openSample
