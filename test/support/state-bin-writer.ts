@@ -29,8 +29,12 @@ export type GoValue =
   | readonly GoValue[]
   | { readonly [field: string]: GoValue }
 
-export const goMap = (entries: Record<string, GoValue> | ReadonlyArray<readonly [string | number | bigint, GoValue]>): GoMap =>
-  new GoMap(Array.isArray(entries) ? (entries as ReadonlyArray<readonly [string, GoValue]>) : Object.entries(entries))
+export const goMap = (
+  entries: Record<string, GoValue> | ReadonlyArray<readonly [string | number | bigint, GoValue]>,
+): GoMap =>
+  new GoMap(
+    Array.isArray(entries) ? (entries as ReadonlyArray<readonly [string, GoValue]>) : Object.entries(entries),
+  )
 export const goFloat = (value: number): GoFloat => new GoFloat(value)
 
 /** Go's binary time format version 1 (15 bytes, UTC). */
@@ -87,10 +91,16 @@ class ByteSink {
 function writeInt(sink: ByteSink, n: bigint): void {
   if (n >= 0n) {
     if (n < 0x80n) sink.byte(Number(n))
-    else if (n < 0x100n) (sink.byte(0xcc), sink.byte(Number(n)))
-    else if (n < 0x10000n) (sink.byte(0xcd), sink.u16(Number(n)))
-    else if (n < 0x100000000n) (sink.byte(0xce), sink.u32(Number(n)))
-    else {
+    else if (n < 0x100n) {
+      sink.byte(0xcc)
+      sink.byte(Number(n))
+    } else if (n < 0x10000n) {
+      sink.byte(0xcd)
+      sink.u16(Number(n))
+    } else if (n < 0x100000000n) {
+      sink.byte(0xce)
+      sink.u32(Number(n))
+    } else {
       const b = Buffer.alloc(8)
       b.writeBigUInt64BE(n)
       sink.byte(0xcf)
@@ -99,10 +109,16 @@ function writeInt(sink: ByteSink, n: bigint): void {
     return
   }
   if (n >= -32n) sink.byte(Number(n) & 0xff)
-  else if (n >= -128n) (sink.byte(0xd0), sink.byte(Number(n) & 0xff))
-  else if (n >= -32768n) (sink.byte(0xd1), sink.u16(Number(n) & 0xffff))
-  else if (n >= -2147483648n) (sink.byte(0xd2), sink.u32(Number(n) >>> 0))
-  else {
+  else if (n >= -128n) {
+    sink.byte(0xd0)
+    sink.byte(Number(n) & 0xff)
+  } else if (n >= -32768n) {
+    sink.byte(0xd1)
+    sink.u16(Number(n) & 0xffff)
+  } else if (n >= -2147483648n) {
+    sink.byte(0xd2)
+    sink.u32(Number(n) >>> 0)
+  } else {
     const b = Buffer.alloc(8)
     b.writeBigInt64BE(n)
     sink.byte(0xd3)
@@ -113,15 +129,25 @@ function writeInt(sink: ByteSink, n: bigint): void {
 function writeRaw(sink: ByteSink, bytes: Uint8Array): void {
   // The Go codec never writes str8 (d9) nor bin (c4-c6): fixstr, then str16, then str32.
   if (bytes.length < 32) sink.byte(0xa0 | bytes.length)
-  else if (bytes.length < 0x10000) (sink.byte(0xda), sink.u16(bytes.length))
-  else (sink.byte(0xdb), sink.u32(bytes.length))
+  else if (bytes.length < 0x10000) {
+    sink.byte(0xda)
+    sink.u16(bytes.length)
+  } else {
+    sink.byte(0xdb)
+    sink.u32(bytes.length)
+  }
   sink.bytes(bytes)
 }
 
 function writeLength(sink: ByteSink, n: number, fix: number, x16: number, x32: number): void {
   if (n < 16) sink.byte(fix | n)
-  else if (n < 0x10000) (sink.byte(x16), sink.u16(n))
-  else (sink.byte(x32), sink.u32(n))
+  else if (n < 0x10000) {
+    sink.byte(x16)
+    sink.u16(n)
+  } else {
+    sink.byte(x32)
+    sink.u32(n)
+  }
 }
 
 function compareBytes(a: string, b: string): number {
@@ -224,7 +250,12 @@ export interface KvInput {
 }
 
 function dirEntry(kv: KvInput): GoValue {
-  const value = kv.value === undefined || kv.value === null ? null : typeof kv.value === 'string' ? Buffer.from(kv.value, 'utf8') : kv.value
+  const value =
+    kv.value === undefined || kv.value === null
+      ? null
+      : typeof kv.value === 'string'
+        ? Buffer.from(kv.value, 'utf8')
+        : kv.value
   return {
     CreateIndex: kv.createIndex ?? 1,
     Flags: kv.flags ?? 0,
@@ -270,7 +301,10 @@ function registerBase(node: NodeInput): Record<string, GoValue> {
   }
 }
 
-export const registerNodeRecord = (node: NodeInput): StateRecord => ({ type: MessageType.Register, value: registerBase(node) })
+export const registerNodeRecord = (node: NodeInput): StateRecord => ({
+  type: MessageType.Register,
+  value: registerBase(node),
+})
 
 export interface ServiceInput {
   id: string
@@ -298,7 +332,13 @@ export const registerServiceRecord = (node: NodeInput, svc: ServiceInput): State
       ModifyIndex: 6,
       PeerName: '',
       Port: svc.port ?? 0,
-      Proxy: { DestinationServiceID: '', DestinationServiceName: '', LocalServiceAddress: '', LocalServicePort: 0, Mode: '' },
+      Proxy: {
+        DestinationServiceID: '',
+        DestinationServiceName: '',
+        LocalServiceAddress: '',
+        LocalServicePort: 0,
+        Mode: '',
+      },
       Service: svc.service,
       SocketPath: '',
       Tags: svc.tags ?? null,
@@ -353,7 +393,13 @@ export const registerCheckRecord = (node: NodeInput, check: CheckInput): StateRe
   },
 })
 
-export const sessionRecord = (s: { id: string; name: string; node: string; behavior?: string; ttl?: string }): StateRecord => ({
+export const sessionRecord = (s: {
+  id: string
+  name: string
+  node: string
+  behavior?: string
+  ttl?: string
+}): StateRecord => ({
   type: MessageType.Session,
   value: {
     Behavior: s.behavior ?? 'release',
@@ -370,7 +416,12 @@ export const sessionRecord = (s: { id: string; name: string; node: string; behav
   },
 })
 
-export const preparedQueryRecord = (q: { id: string; name: string; service: string; token?: string }): StateRecord => ({
+export const preparedQueryRecord = (q: {
+  id: string
+  name: string
+  service: string
+  token?: string
+}): StateRecord => ({
   type: MessageType.PreparedQuery,
   value: {
     CreateIndex: 9,
@@ -397,7 +448,12 @@ export const preparedQueryRecord = (q: { id: string; name: string; service: stri
   },
 })
 
-export const aclTokenRecord = (t: { accessorId: string; secretId: string; description?: string; policies?: Array<{ ID: string; Name: string }> }): StateRecord => ({
+export const aclTokenRecord = (t: {
+  accessorId: string
+  secretId: string
+  description?: string
+  policies?: Array<{ ID: string; Name: string }>
+}): StateRecord => ({
   type: MessageType.ACLToken,
   value: {
     AccessorID: t.accessorId,
@@ -418,7 +474,12 @@ export const aclTokenRecord = (t: { accessorId: string; secretId: string; descri
   },
 })
 
-export const aclPolicyRecord = (p: { id: string; name: string; rules?: string; description?: string }): StateRecord => ({
+export const aclPolicyRecord = (p: {
+  id: string
+  name: string
+  rules?: string
+  description?: string
+}): StateRecord => ({
   type: MessageType.ACLPolicy,
   value: {
     CreateIndex: 11,
@@ -447,12 +508,29 @@ export const aclRoleRecord = (r: { id: string; name: string; description?: strin
   },
 })
 
-export const aclBindingRuleRecord = (b: { id: string; authMethod: string; bindName: string }): StateRecord => ({
+export const aclBindingRuleRecord = (b: {
+  id: string
+  authMethod: string
+  bindName: string
+}): StateRecord => ({
   type: MessageType.ACLBindingRule,
-  value: { AuthMethod: b.authMethod, BindName: b.bindName, BindType: 'service', CreateIndex: 13, Description: '', ID: b.id, ModifyIndex: 13, Selector: '' },
+  value: {
+    AuthMethod: b.authMethod,
+    BindName: b.bindName,
+    BindType: 'service',
+    CreateIndex: 13,
+    Description: '',
+    ID: b.id,
+    ModifyIndex: 13,
+    Selector: '',
+  },
 })
 
-export const aclAuthMethodRecord = (m: { name: string; type: string; config: Record<string, GoValue> }): StateRecord => ({
+export const aclAuthMethodRecord = (m: {
+  name: string
+  type: string
+  config: Record<string, GoValue>
+}): StateRecord => ({
   type: MessageType.ACLAuthMethod,
   value: {
     Config: goMap(m.config),
@@ -469,11 +547,19 @@ export const aclAuthMethodRecord = (m: { name: string; type: string; config: Rec
 
 /** A config entry as Consul persists it: MarshalBinary(kind + request map) inside a raw string. */
 export function configEntryRecord(kind: string, entry: Record<string, GoValue>): StateRecord {
-  const inner = Buffer.concat([encodeGo(kind), encodeGo({ Datacenter: '', Entry: { Kind: kind, ...entry }, Op: '', Token: '' })])
+  const inner = Buffer.concat([
+    encodeGo(kind),
+    encodeGo({ Datacenter: '', Entry: { Kind: kind, ...entry }, Op: '', Token: '' }),
+  ])
   return { type: MessageType.ConfigEntry, value: inner }
 }
 
-export const legacyIntentionRecord = (i: { id: string; source: string; destination: string; action: string }): StateRecord => ({
+export const legacyIntentionRecord = (i: {
+  id: string
+  source: string
+  destination: string
+  action: string
+}): StateRecord => ({
   type: MessageType.Intention,
   value: {
     Action: i.action,
@@ -500,22 +586,39 @@ export const systemMetadataRecord = (key: string, value: string): StateRecord =>
   value: { CreateIndex: 16, Key: key, ModifyIndex: 16, Value: value },
 })
 
-export const indexRecord = (key: string, value: number): StateRecord => ({ type: MessageType.Index, value: { Key: key, Value: value } })
+export const indexRecord = (key: string, value: number): StateRecord => ({
+  type: MessageType.Index,
+  value: { Key: key, Value: value },
+})
 
-export const chunkingStateRecord = (): StateRecord => ({ type: MessageType.ChunkingState, value: { ChunkMap: goMap([]) } })
+export const chunkingStateRecord = (): StateRecord => ({
+  type: MessageType.ChunkingState,
+  value: { ChunkMap: goMap([]) },
+})
 
 // ---- archive
 
 /** meta.json + state.bin + SHA256SUMS in a USTAR archive, gzipped: a `.snap` as Consul writes it. */
 export async function buildSnapshotArchive(stateBin: Buffer, index = 100): Promise<Buffer> {
   const meta = Buffer.from(
-    JSON.stringify({ Version: 1, ID: `2-${index}-1700000000000`, Index: index, Term: 2, Peers: 'ka8xMjcuMC4wLjE6ODMwMA==', Configuration: { Servers: [] }, ConfigurationIndex: 1, Size: stateBin.length }) + '\n',
+    JSON.stringify({
+      Version: 1,
+      ID: `2-${index}-1700000000000`,
+      Index: index,
+      Term: 2,
+      Peers: 'ka8xMjcuMC4wLjE6ODMwMA==',
+      Configuration: { Servers: [] },
+      ConfigurationIndex: 1,
+      Size: stateBin.length,
+    }) + '\n',
   )
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
   const sums = Buffer.from(`${sha(meta)}  meta.json\n${sha(stateBin)}  state.bin\n`)
   const tar = tarPack()
   const chunks: Buffer[] = []
-  tar.on('data', (chunk: Buffer) => chunks.push(chunk))
+  tar.on('data', (chunk: unknown) => {
+    chunks.push(chunk as Buffer)
+  })
   const done = new Promise<void>((resolve, reject) => {
     tar.on('end', resolve)
     tar.on('error', reject)

@@ -1,0 +1,271 @@
+// The KV index of an opened snapshot, kept compact so a million keys cost tens of megabytes, not
+// hundreds: every key's UTF-8 bytes live in one Buffer, and the per-key numbers (where the record
+// sits in state.bin, how long it is, the value size, the flags) in typed arrays. Keys are held in
+// byte order, the order Consul's KV listing and `consul kv export` use.
+
+const INITIAL_CAPACITY = 1024
+
+function grow<T extends Uint32Array | Float64Array | BigUint64Array>(
+  array: T,
+  make: (n: number) => T,
+  needed: number,
+): T {
+  if (needed <= array.length) return array
+  let size = Math.max(array.length * 2, INITIAL_CAPACITY)
+  while (size < needed) size *= 2
+  const next = make(size)
+  next.set(array as never)
+  return next
+}
+
+export interface KvRow {
+  key: string
+  /** offset in state.bin of the record's msgpack value (just after the type byte) */
+  recordOffset: number
+  recordLength: number
+  valueSize: number
+  flags: bigint
+}
+
+export class KvTableBuilder {
+  private keyBytes = Buffer.alloc(64 * 1024)
+  private keyBytesUsed = 0
+  private keyStart = new Uint32Array(INITIAL_CAPACITY + 1)
+  private recordOffset = new Float64Array(INITIAL_CAPACITY)
+  private recordLength = new Uint32Array(INITIAL_CAPACITY)
+  private valueSize = new Uint32Array(INITIAL_CAPACITY)
+  private flags: BigUint64Array | undefined
+  private count = 0
+  private sorted = true
+
+  add(key: Buffer, recordOffset: number, recordLength: number, valueSize: number, flags: bigint): void {
+    const n = this.count
+    if (this.keyBytesUsed + key.length > this.keyBytes.length) {
+      let size = this.keyBytes.length * 2
+      while (size < this.keyBytesUsed + key.length) size *= 2
+      const next = Buffer.allocUnsafe(size)
+      this.keyBytes.copy(next, 0, 0, this.keyBytesUsed)
+      this.keyBytes = next
+    }
+    if (n > 0 && this.sorted) {
+      const prevStart = this.keyStart[n - 1] as number
+      if (Buffer.compare(this.keyBytes.subarray(prevStart, this.keyBytesUsed), key) > 0) this.sorted = false
+    }
+    key.copy(this.keyBytes, this.keyBytesUsed)
+    this.keyStart = grow(this.keyStart, (s) => new Uint32Array(s), n + 2)
+    this.keyStart[n] = this.keyBytesUsed
+    this.keyBytesUsed += key.length
+    this.keyStart[n + 1] = this.keyBytesUsed
+    this.recordOffset = grow(this.recordOffset, (s) => new Float64Array(s), n + 1)
+    this.recordOffset[n] = recordOffset
+    this.recordLength = grow(this.recordLength, (s) => new Uint32Array(s), n + 1)
+    this.recordLength[n] = recordLength
+    this.valueSize = grow(this.valueSize, (s) => new Uint32Array(s), n + 1)
+    this.valueSize[n] = valueSize
+    // Flags are almost always 0: their column exists only once one is not.
+    if (flags !== 0n || this.flags !== undefined) {
+      this.flags ??= new BigUint64Array(this.recordOffset.length)
+      this.flags = grow(this.flags, (s) => new BigUint64Array(s), n + 1)
+      this.flags[n] = flags
+    }
+    this.count = n + 1
+  }
+
+  finish(): KvTable {
+    const n = this.count
+    // Trimmed copies: the builder's doubling slack is not kept for the catalogue's lifetime.
+    let keyBytes = Buffer.from(this.keyBytes.subarray(0, this.keyBytesUsed))
+    let keyStart = this.keyStart.slice(0, n + 1)
+    let recordOffset = this.recordOffset.slice(0, n)
+    let recordLength = this.recordLength.slice(0, n)
+    let valueSize = this.valueSize.slice(0, n)
+    let flags = this.flags?.slice(0, n)
+    if (!this.sorted) {
+      // Consul writes KV in key order; a file that does not is still browsable, just sorted here.
+      const order = Array.from({ length: n }, (_, i) => i)
+      order.sort((a, b) =>
+        Buffer.compare(
+          keyBytes.subarray(keyStart[a], keyStart[a + 1]),
+          keyBytes.subarray(keyStart[b], keyStart[b + 1]),
+        ),
+      )
+      const nextBytes = Buffer.allocUnsafe(keyBytes.length)
+      const nextStart = new Uint32Array(n + 1)
+      const nextOffset = new Float64Array(n)
+      const nextLength = new Uint32Array(n)
+      const nextSize = new Uint32Array(n)
+      const nextFlags = flags === undefined ? undefined : new BigUint64Array(n)
+      let used = 0
+      order.forEach((from, to) => {
+        const s = keyStart[from] as number
+        const e = keyStart[from + 1] as number
+        keyBytes.copy(nextBytes, used, s, e)
+        nextStart[to] = used
+        used += e - s
+        nextOffset[to] = recordOffset[from] as number
+        nextLength[to] = recordLength[from] as number
+        nextSize[to] = valueSize[from] as number
+        if (nextFlags !== undefined && flags !== undefined) nextFlags[to] = flags[from] as bigint
+      })
+      nextStart[n] = used
+      keyBytes = nextBytes
+      keyStart = nextStart
+      recordOffset = nextOffset
+      recordLength = nextLength
+      valueSize = nextSize
+      flags = nextFlags
+    }
+    return new KvTable(keyBytes, keyStart, recordOffset, recordLength, valueSize, flags)
+  }
+}
+
+export class KvTable {
+  constructor(
+    private readonly keyBytes: Buffer,
+    private readonly keyStart: Uint32Array,
+    private readonly recordOffsets: Float64Array,
+    private readonly recordLengths: Uint32Array,
+    private readonly valueSizes: Uint32Array,
+    private readonly flagValues: BigUint64Array | undefined,
+  ) {}
+
+  get size(): number {
+    return this.recordOffsets.length
+  }
+
+  /** Memory held by the index itself, in bytes. */
+  get byteLength(): number {
+    return (
+      this.keyBytes.byteLength +
+      this.keyStart.byteLength +
+      this.recordOffsets.byteLength +
+      this.recordLengths.byteLength +
+      this.valueSizes.byteLength +
+      (this.flagValues?.byteLength ?? 0)
+    )
+  }
+
+  keyBytesAt(i: number): Buffer {
+    return this.keyBytes.subarray(this.keyStart[i], this.keyStart[i + 1])
+  }
+  keyAt(i: number): string {
+    return this.keyBytes.toString('utf8', this.keyStart[i], this.keyStart[i + 1])
+  }
+  recordOffset(i: number): number {
+    return this.recordOffsets[i] as number
+  }
+  recordLength(i: number): number {
+    return this.recordLengths[i] as number
+  }
+  valueSize(i: number): number {
+    return this.valueSizes[i] as number
+  }
+  flags(i: number): bigint {
+    return this.flagValues?.[i] ?? 0n
+  }
+
+  row(i: number): KvRow {
+    return {
+      key: this.keyAt(i),
+      recordOffset: this.recordOffset(i),
+      recordLength: this.recordLength(i),
+      valueSize: this.valueSize(i),
+      flags: this.flags(i),
+    }
+  }
+
+  /** Compares key i's first bytes with `prefix`: 0 when key i starts with it. */
+  private comparePrefix(i: number, prefix: Buffer): number {
+    const s = this.keyStart[i] as number
+    const e = this.keyStart[i + 1] as number
+    const len = Math.min(e - s, prefix.length)
+    const c = this.keyBytes.compare(prefix, 0, len, s, s + len)
+    if (c !== 0) return c
+    return e - s < prefix.length ? -1 : 0
+  }
+
+  /** Index of the exact key, or -1. */
+  indexOf(key: Buffer): number {
+    let lo = 0
+    let hi = this.size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const c = this.keyBytes.compare(key, 0, key.length, this.keyStart[mid], this.keyStart[mid + 1])
+      if (c === 0) return mid
+      if (c < 0) lo = mid + 1
+      else hi = mid
+    }
+    return -1
+  }
+
+  /** [start, end) of the keys that begin with `prefix` (from index `from` on). */
+  prefixRange(prefix: Buffer, from = 0): [number, number] {
+    let lo = from
+    let hi = this.size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.comparePrefix(mid, prefix) < 0) lo = mid + 1
+      else hi = mid
+    }
+    const start = lo
+    hi = this.size
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.comparePrefix(mid, prefix) <= 0) lo = mid + 1
+      else hi = mid
+    }
+    return [start, lo]
+  }
+
+  /** Sum of value sizes over [start, end). */
+  totalValueSize(start: number, end: number): number {
+    let total = 0
+    for (let i = start; i < end; i++) total += this.valueSizes[i] as number
+    return total
+  }
+
+  /**
+   * Where in key i, at or after byte `from` (relative to the key), the delimiter starts; -1 if not.
+   */
+  delimiterAt(i: number, from: number, delimiter: Buffer): number {
+    const s = this.keyStart[i] as number
+    const e = this.keyStart[i + 1] as number
+    if (delimiter.length === 1) {
+      const d = delimiter[0] as number
+      for (let p = s + from; p < e; p++) if (this.keyBytes[p] === d) return p - s
+      return -1
+    }
+    const at = this.keyBytes.subarray(s + from, e).indexOf(delimiter)
+    return at < 0 ? -1 : at + from
+  }
+
+  /**
+   * Indexes of keys containing `needle`, ignoring ASCII case, in key order; stops after `limit`.
+   * One pass over the key bytes, no per-key strings.
+   */
+  searchKeys(needle: Buffer, limit: number): { indexes: number[]; truncated: boolean } {
+    const indexes: number[] = []
+    const n = this.size
+    if (needle.length === 0) return { indexes, truncated: false }
+    const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b)
+    const q = Buffer.from(needle.map(fold))
+    const first = q[0] as number
+    const bytes = this.keyBytes
+    let key = 0
+    for (key = 0; key < n; key++) {
+      const s = this.keyStart[key] as number
+      const last = (this.keyStart[key + 1] as number) - q.length
+      for (let p = s; p <= last; p++) {
+        if (fold(bytes[p] as number) !== first) continue
+        let j = 1
+        while (j < q.length && fold(bytes[p + j] as number) === q[j]) j++
+        if (j === q.length) {
+          if (indexes.length === limit) return { indexes, truncated: true }
+          indexes.push(key)
+          break
+        }
+      }
+    }
+    return { indexes, truncated: false }
+  }
+}

@@ -1,0 +1,263 @@
+// What the catalogue remembers about each non-KV record while streaming: where it is in state.bin
+// and the few names needed to list and search it (spec 5). The record itself is read back from
+// the spill file when someone opens it.
+import { messageTypeName } from '../message-types'
+import {
+  decodeValue,
+  decodeWhole,
+  field,
+  isMsgMap,
+  textField,
+  textOf,
+  type MsgMap,
+  type MsgValue,
+} from './msgpack-walk'
+
+export const catalogueKinds = [
+  'nodes',
+  'services',
+  'checks',
+  'sessions',
+  'prepared-queries',
+  'acl-tokens',
+  'acl-policies',
+  'acl-roles',
+  'acl-auth-methods',
+  'acl-binding-rules',
+  'config-entries',
+  'intentions',
+  'system-metadata',
+  'connect-ca',
+  'other',
+] as const
+export type CatalogueKind = (typeof catalogueKinds)[number]
+
+export interface RecordItem {
+  kind: CatalogueKind
+  /** state.bin message type */
+  type: number
+  /** state.bin offset and length of the record's msgpack value */
+  offset: number
+  length: number
+  /** stable identity within its kind (accessor ID, "node/serviceID", "kind/name", …) */
+  id: string
+  title: string
+  subtitle: string
+  /** the node a service or check belongs to */
+  node?: string
+  /** for intentions from a service-intentions entry: which source */
+  sourceIndex?: number
+}
+
+export interface UnwrappedConfigEntry {
+  kind: string
+  request: MsgMap
+  entry: MsgMap
+}
+
+/**
+ * A type-22 record holds a raw string wrapping msgpack(kind) + msgpack(request map) (spec 3.1).
+ * A plain request map (no wrapper) is accepted as well.
+ */
+export function unwrapConfigEntry(value: MsgValue): UnwrappedConfigEntry | undefined {
+  if (Buffer.isBuffer(value)) {
+    const first = decodeValue(value, 0)
+    const second = decodeValue(value, first.end)
+    if (!isMsgMap(second.value)) return undefined
+    const entry = field(second.value, 'Entry')
+    return { kind: textOf(first.value), request: second.value, entry: isMsgMap(entry) ? entry : new Map() }
+  }
+  if (isMsgMap(value)) {
+    const entry = field(value, 'Entry')
+    if (!isMsgMap(entry)) return undefined
+    return { kind: textField(entry, 'Kind'), request: value, entry }
+  }
+  return undefined
+}
+
+const ITEM_TYPES = new Set([0, 3, 7, 12, 13, 17, 19, 22, 23, 25, 27, 31])
+
+const arrayOf = (v: MsgValue | undefined): MsgValue[] => (Array.isArray(v) ? v : [])
+
+/** The items one record contributes (most give one; a service-intentions entry gives one per source). */
+export function itemsOfRecord(type: number, offset: number, length: number, bytes: Buffer): RecordItem[] {
+  const base = { type, offset, length }
+  if (!ITEM_TYPES.has(type))
+    return [{ ...base, kind: 'other', id: `${type}@${offset}`, title: messageTypeName(type), subtitle: '' }]
+  const value = decodeWhole(bytes)
+  switch (type) {
+    case 0: {
+      const node = textField(value, 'Node')
+      const service = field(value, 'Service')
+      const check = field(value, 'Check')
+      if (isMsgMap(service)) {
+        const id = textField(service, 'ID')
+        return [
+          {
+            ...base,
+            kind: 'services',
+            id: `${node}/${id}`,
+            title: textField(service, 'Service'),
+            subtitle: `${id} on ${node}`,
+            node,
+          },
+        ]
+      }
+      if (isMsgMap(check)) {
+        const id = textField(check, 'CheckID')
+        return [
+          {
+            ...base,
+            kind: 'checks',
+            id: `${node}/${id}`,
+            title: textField(check, 'Name') || id,
+            subtitle: `${textField(check, 'Status')} on ${node}`,
+            node,
+          },
+        ]
+      }
+      return [{ ...base, kind: 'nodes', id: node, title: node, subtitle: textField(value, 'Address'), node }]
+    }
+    case 3:
+      return [
+        {
+          ...base,
+          kind: 'sessions',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Name') || textField(value, 'ID'),
+          subtitle: textField(value, 'Node'),
+        },
+      ]
+    case 7:
+      return [
+        {
+          ...base,
+          kind: 'prepared-queries',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Name') || textField(value, 'ID'),
+          subtitle: textField(field(value, 'Service'), 'Service'),
+        },
+      ]
+    case 12: {
+      const source = textField(value, 'SourceName')
+      const destination = textField(value, 'DestinationName')
+      return [
+        {
+          ...base,
+          kind: 'intentions',
+          id: textField(value, 'ID'),
+          title: `${source} → ${destination}`,
+          subtitle: textField(value, 'Action'),
+        },
+      ]
+    }
+    case 13:
+      return [
+        {
+          ...base,
+          kind: 'connect-ca',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Name') || textField(value, 'ID'),
+          subtitle: field(value, 'Active') === true ? 'active root' : 'root',
+        },
+      ]
+    case 17: {
+      const accessor = textField(value, 'AccessorID')
+      return [
+        {
+          ...base,
+          kind: 'acl-tokens',
+          id: accessor,
+          title: textField(value, 'Description') || accessor,
+          subtitle: accessor,
+        },
+      ]
+    }
+    case 19:
+      return [
+        {
+          ...base,
+          kind: 'acl-policies',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Name'),
+          subtitle: textField(value, 'Description'),
+        },
+      ]
+    case 23:
+      return [
+        {
+          ...base,
+          kind: 'acl-roles',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Name'),
+          subtitle: textField(value, 'Description'),
+        },
+      ]
+    case 25:
+      return [
+        {
+          ...base,
+          kind: 'acl-binding-rules',
+          id: textField(value, 'ID'),
+          title: textField(value, 'Description') || textField(value, 'BindName'),
+          subtitle: `${textField(value, 'BindType')} ${textField(value, 'BindName')} via ${textField(value, 'AuthMethod')}`,
+        },
+      ]
+    case 27:
+      return [
+        {
+          ...base,
+          kind: 'acl-auth-methods',
+          id: textField(value, 'Name'),
+          title: textField(value, 'DisplayName') || textField(value, 'Name'),
+          subtitle: textField(value, 'Type'),
+        },
+      ]
+    case 22: {
+      const unwrapped = unwrapConfigEntry(value)
+      if (unwrapped === undefined)
+        return [
+          { ...base, kind: 'other', id: `${type}@${offset}`, title: 'ConfigEntry', subtitle: 'unreadable' },
+        ]
+      const name = textField(unwrapped.entry, 'Name')
+      const items: RecordItem[] = [
+        {
+          ...base,
+          kind: 'config-entries',
+          id: `${unwrapped.kind}/${name}`,
+          title: name,
+          subtitle: unwrapped.kind,
+        },
+      ]
+      if (unwrapped.kind === 'service-intentions') {
+        arrayOf(field(unwrapped.entry, 'Sources')).forEach((source, sourceIndex) => {
+          const sourceName = textField(source, 'Name')
+          const peer = textField(source, 'Peer')
+          const from = peer === '' ? sourceName : `${sourceName} (peer ${peer})`
+          const action = textField(source, 'Action') || 'L7 permissions'
+          items.push({
+            ...base,
+            kind: 'intentions',
+            id: `${from} → ${name}`,
+            title: `${from} → ${name}`,
+            subtitle: action,
+            sourceIndex,
+          })
+        })
+      }
+      return items
+    }
+    case 31:
+      return [
+        {
+          ...base,
+          kind: 'system-metadata',
+          id: textField(value, 'Key'),
+          title: textField(value, 'Key'),
+          subtitle: '',
+        },
+      ]
+    default:
+      return [{ ...base, kind: 'other', id: `${type}@${offset}`, title: messageTypeName(type), subtitle: '' }]
+  }
+}

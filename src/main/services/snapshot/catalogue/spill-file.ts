@@ -1,0 +1,93 @@
+// The decompressed state.bin of an opened snapshot, on disk, so records can be fetched by offset
+// without holding the snapshot in memory. Created with owner-only permissions (KV values and ACL
+// secrets are in there) and removed on close.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { AppError } from '../../../../shared/app-error'
+
+export class SpillFile {
+  readonly path: string
+  private readonly dir: string
+  private fd: number | undefined
+  private reader: FileHandle | undefined
+  private removed = false
+  size = 0
+
+  constructor(spillDir?: string) {
+    try {
+      this.dir = mkdtempSync(path.join(spillDir ?? tmpdir(), 'snapshot-studio-catalogue-'))
+      this.path = path.join(this.dir, 'state.bin')
+      this.fd = openSync(this.path, 'wx', 0o600)
+    } catch (cause) {
+      throw new AppError(
+        'FILE_UNREADABLE',
+        `Cannot create a working file for browsing the snapshot in ${spillDir ?? tmpdir()}.`,
+        {
+          hint: 'Free some disk space or choose a writable temporary folder.',
+          cause,
+        },
+      )
+    }
+  }
+
+  /** Appends in the caller's turn: the reader waits for the disk, which bounds memory. */
+  append(chunk: Uint8Array): void {
+    if (this.fd === undefined) throw new Error('spill file is not open for writing')
+    let done = 0
+    while (done < chunk.length) {
+      try {
+        done += writeSync(this.fd, chunk, done, chunk.length - done)
+      } catch (cause) {
+        throw new AppError(
+          'FILE_UNREADABLE',
+          'Writing the working copy of the snapshot failed (is the disk full?).',
+          {
+            hint: 'Free some disk space in the temporary folder and open the snapshot again.',
+            cause,
+          },
+        )
+      }
+    }
+    this.size += chunk.length
+  }
+
+  /** Ends writing; reads become possible. */
+  async seal(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+    this.reader = await open(this.path, 'r')
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    if (this.reader === undefined)
+      throw new AppError('INVALID_ARGUMENT', 'This snapshot catalogue is closed.', {
+        hint: 'Open the snapshot again.',
+      })
+    if (offset < 0 || offset + length > this.size)
+      throw new AppError('INTERNAL', `Read outside the working copy (${offset}+${length} of ${this.size}).`)
+    const out = Buffer.allocUnsafe(length)
+    let done = 0
+    while (done < length) {
+      const { bytesRead } = await this.reader.read(out, done, length - done, offset + done)
+      if (bytesRead === 0)
+        throw new AppError('FILE_UNREADABLE', 'The working copy of the snapshot was cut short.', {
+          hint: 'Open the snapshot again.',
+        })
+      done += bytesRead
+    }
+    return out
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return
+    this.removed = true
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+    const reader = this.reader
+    this.reader = undefined
+    await reader?.close()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
