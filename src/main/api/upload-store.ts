@@ -1,0 +1,68 @@
+/**
+ * Snapshot files uploaded by the browser-mode page. Bodies stream straight to disk (snapshots
+ * reach gigabytes) under a private folder; an upload id is random and is the only way to name
+ * one later, so a page cannot make the host read a path through this door.
+ */
+import { randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { AppError } from '../../shared/app-error'
+import type { UploadedFile } from '../../shared/snapshot-wire-types'
+
+export interface UploadStore {
+  receive(body: Readable, name: string, signal?: AbortSignal): Promise<UploadedFile>
+  /** The file behind an upload id, or null when there is no such upload. */
+  pathOf(uploadId: string): string | null
+  /** Removes every uploaded file (host shutdown). */
+  dispose(): Promise<void>
+}
+
+const uploadIdPattern = /^[a-f0-9]{32}$/
+
+/** Keeps a name printable and short; it is shown to people, never used as a path. */
+function displayName(name: string): string {
+  const cleaned = Array.from(name, (char) => (char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '/' || char === '\\' ? '_' : char))
+    .join('')
+    .trim()
+    .slice(0, 200)
+  return cleaned === '' ? 'uploaded.snap' : cleaned
+}
+
+export function createUploadStore(directory: string): UploadStore {
+  const uploads = new Map<string, { path: string; name: string; size: number }>()
+
+  return {
+    async receive(body, name, signal) {
+      await mkdir(directory, { recursive: true, mode: 0o700 })
+      const uploadId = randomBytes(16).toString('hex')
+      const path = join(directory, `${uploadId}.snap`)
+      try {
+        await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }), { signal })
+      } catch (error) {
+        await rm(path, { force: true })
+        if (signal?.aborted) throw new AppError('CANCELLED', `The upload of ${displayName(name)} was cancelled.`, { cause: error })
+        throw new AppError('FILE_UNREADABLE', `The upload of ${displayName(name)} did not complete.`, {
+          hint: 'Try again; if the file is on a network drive, copy it locally first.',
+          cause: error,
+        })
+      }
+      const { size } = await stat(path)
+      const entry = { path, name: displayName(name), size }
+      uploads.set(uploadId, entry)
+      return { uploadId, name: entry.name, size }
+    },
+
+    pathOf(uploadId) {
+      if (!uploadIdPattern.test(uploadId)) return null
+      return uploads.get(uploadId)?.path ?? null
+    },
+
+    async dispose() {
+      uploads.clear()
+      await rm(directory, { recursive: true, force: true })
+    },
+  }
+}
