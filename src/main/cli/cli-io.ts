@@ -1,0 +1,16 @@
+/** What a command may touch of its process: injected so tests run commands in-process. */
+export interface CliIo {
+  stdout: { write(chunk: string): unknown }
+  stderr: { write(chunk: string): unknown }
+  env: Record<string, string | undefined>
+  cwd: string
+  /** Aborted on Ctrl-C: long commands stop and clean up. */
+  signal?: AbortSignal
+}
+
+export interface CliCommand {
+  /** One line for the top-level help. */
+  summary: string
+  /** Returns the exit code. Never throws for expected failures; prints one `Error: ...` line. */
+  run(argv: string[], io: CliIo): Promise<number>
+}

@@ -1,0 +1,9 @@
+import type { CliCommand } from '../cli-io'
+import { inspectCommand } from './inspect'
+
+/**
+ * The commands of `snapshot-studio`, by name. Adding one is one import and one line here.
+ */
+export const commands: Record<string, CliCommand> = {
+  inspect: inspectCommand,
+}

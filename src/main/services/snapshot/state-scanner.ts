@@ -1,0 +1,406 @@
+import { snapshotErrors } from './snapshot-errors'
+import { messageTypeName, MessageType } from './message-types'
+
+/**
+ * Streaming scanner for state.bin: `Header Record*` where the header is one msgpack value and
+ * every record is a raw type byte followed by one msgpack value (spec section 3). It finds record
+ * boundaries by *skipping* msgpack values, never building them, so statistics over a gigabyte
+ * cost little more than reading it.
+ *
+ * Bytes arrive in chunks of any size and values straddle chunk boundaries, so the scanner is a
+ * resumable state machine: a counter of values still to skip (a container adds its element
+ * count), a count of payload bytes still to skip, and a tiny buffer for a token header cut in two.
+ * Only the top-level map of the header (for `LastIndex`) and of KVS/Tombstone records (for `Key`)
+ * is walked field by field.
+ *
+ * Every msgpack form is accepted, like Consul's generic decoder accepts it: the byte 0xc1, or data
+ * ending inside a value, is an error (`SNAPSHOT_STATE_INVALID`) because Consul fails there too.
+ */
+
+/** Called once per record; `key` is only valid during the call (it views a reused buffer). */
+export type RecordVisitor = (type: number, offset: number, size: number, key: Uint8Array | null) => void
+
+// Token header lengths by first byte; 0 marks the invalid byte 0xc1.
+const HEADER_LENGTH = new Uint8Array(256)
+// What a token is: scalar (fully in its header), payload (str/bin/ext: skip N bytes), or container.
+const SCALAR = 0
+const STRING = 1
+const BINARY = 2
+const EXT = 3
+const MAP = 4
+const ARRAY = 5
+const TOKEN_KIND = new Uint8Array(256)
+for (let b = 0; b < 256; b++) {
+  let length = 1
+  let kind = SCALAR
+  if (b >= 0x80 && b <= 0x8f) kind = MAP
+  else if (b >= 0x90 && b <= 0x9f) kind = ARRAY
+  else if (b >= 0xa0 && b <= 0xbf) kind = STRING
+  else if (b >= 0xc0 && b <= 0xdf) {
+    const table: Record<number, readonly [number, number]> = {
+      0xc0: [1, SCALAR], 0xc1: [0, SCALAR], 0xc2: [1, SCALAR], 0xc3: [1, SCALAR],
+      0xc4: [2, BINARY], 0xc5: [3, BINARY], 0xc6: [5, BINARY],
+      0xc7: [3, EXT], 0xc8: [4, EXT], 0xc9: [6, EXT],
+      0xca: [5, SCALAR], 0xcb: [9, SCALAR],
+      0xcc: [2, SCALAR], 0xcd: [3, SCALAR], 0xce: [5, SCALAR], 0xcf: [9, SCALAR],
+      0xd0: [2, SCALAR], 0xd1: [3, SCALAR], 0xd2: [5, SCALAR], 0xd3: [9, SCALAR],
+      0xd4: [2, EXT], 0xd5: [2, EXT], 0xd6: [2, EXT], 0xd7: [2, EXT], 0xd8: [2, EXT],
+      0xd9: [2, STRING], 0xda: [3, STRING], 0xdb: [5, STRING],
+      0xdc: [3, ARRAY], 0xdd: [5, ARRAY], 0xde: [3, MAP], 0xdf: [5, MAP],
+    }
+    const entry = table[b]
+    if (entry) [length, kind] = entry
+  }
+  HEADER_LENGTH[b] = length
+  TOKEN_KIND[b] = kind
+}
+const MAX_HEADER = 9
+
+// Where the scanner is in the stream.
+const AT_TYPE_BYTE = 0 // between records: the next byte is a record type
+const AT_ROOT = 1 // the next token starts the header or a record value
+const IN_VALUE = 2 // skipping: `pending` values and `skip` payload bytes remain
+const AT_FIELD_NAME = 3 // walking a top-level map: the next token is a key
+const AT_FIELD_VALUE = 4 // walking a top-level map: the next token is a value
+
+// Which top-level field the current name matched.
+const FIELD_NONE = 0
+const FIELD_LAST_INDEX = 1
+const FIELD_KEY = 2
+
+// What the payload being skipped is also copied for.
+const CAPTURE_NONE = 0
+const CAPTURE_NAME = 1
+const CAPTURE_KEY = 2
+
+const NAME_LAST_INDEX = Buffer.from('LastIndex')
+const NAME_KEY = Buffer.from('Key')
+const MAX_FIELD_NAME = 16
+// A longer "Key" is skipped rather than copied, so a hostile length cannot allocate gigabytes.
+const MAX_KEY_BYTES = 1 << 20
+
+const HEADER_TYPE = -1
+
+export interface StateScannerOptions {
+  /** Extract the `Key` of KVS and Tombstone records (costs a copy of each key). */
+  captureKeys: boolean
+  onRecord: RecordVisitor
+}
+
+export class StateScanner {
+  /** `LastIndex` from the header map (0 when absent). */
+  lastIndex = 0n
+  /** Bytes consumed so far. */
+  bytesScanned = 0
+
+  private readonly captureKeys: boolean
+  private readonly onRecord: RecordVisitor
+
+  private state = AT_ROOT
+  private recordType = HEADER_TYPE
+  private recordOffset = 0
+  private previousEnd = 0
+  private recordEnded = false
+
+  private pending = 0
+  private skip = 0
+  private walkingFields = false
+  private fieldsLeft = 0
+  private field = FIELD_NONE
+
+  private readonly partial = new Uint8Array(MAX_HEADER)
+  private partialLength = 0
+  private partialNeed = 0
+  private partialOffset = 0
+
+  // Capture of a field name or a KV key payload.
+  private capturing = CAPTURE_NONE
+  private skippingName = false
+  private capture: Buffer = Buffer.allocUnsafe(256)
+  private captureLength = 0
+  private key: Uint8Array | null = null
+  private keyCopy: Buffer = Buffer.allocUnsafe(256)
+
+  constructor(options: StateScannerOptions) {
+    this.captureKeys = options.captureKeys
+    this.onRecord = options.onRecord
+  }
+
+  /** Feeds the next bytes of state.bin. Throws SNAPSHOT_STATE_INVALID on a malformed value. */
+  push(chunk: Uint8Array): void {
+    const base = this.bytesScanned
+    const end = chunk.length
+    let p = 0
+
+    if (this.partialLength > 0) {
+      const take = Math.min(this.partialNeed - this.partialLength, end)
+      this.partial.set(chunk.subarray(0, take), this.partialLength)
+      this.partialLength += take
+      p = take
+      if (this.partialLength < this.partialNeed) {
+        this.bytesScanned = base + end
+        return
+      }
+      this.partialLength = 0
+      this.token(this.partial, 0, this.partialOffset)
+      if (this.recordEnded) this.endRecord(base + p)
+    }
+
+    while (p < end) {
+      if (this.skip > 0) {
+        const available = end - p
+        const n = this.skip < available ? this.skip : available
+        if (this.capturing !== CAPTURE_NONE) this.append(chunk, p, n)
+        p += n
+        this.skip -= n
+        if (this.skip > 0) break
+        this.payloadDone()
+        if (this.recordEnded) this.endRecord(base + p)
+        continue
+      }
+      if (this.state === AT_TYPE_BYTE) {
+        this.recordType = chunk[p] as number
+        this.recordOffset = base + p
+        p++
+        this.state = AT_ROOT
+        continue
+      }
+      const b = chunk[p] as number
+      const length = HEADER_LENGTH[b] as number
+      if (length === 0) this.fail(`invalid msgpack byte 0x${b.toString(16)}`, base + p)
+      if (p + length > end) {
+        this.partial.set(chunk.subarray(p, end), 0)
+        this.partialLength = end - p
+        this.partialNeed = length
+        this.partialOffset = base + p
+        p = end
+        break
+      }
+      this.token(chunk, p, base + p)
+      p += length
+      if (this.recordEnded) this.endRecord(base + p)
+    }
+    this.bytesScanned = base + end
+  }
+
+  /** Declares the end of state.bin; throws if it ends inside the header or a record. */
+  finish(): void {
+    if (this.state === AT_TYPE_BYTE && this.skip === 0 && this.partialLength === 0) return
+    const offset = this.bytesScanned
+    if (this.bytesScanned === 0) this.fail('it is empty (no header)', 0)
+    const what = this.recordType === HEADER_TYPE ? 'the header' : `a ${messageTypeName(this.recordType)} record (started at byte ${this.recordOffset})`
+    this.fail(`the data ends in the middle of ${what}`, offset)
+  }
+
+  /** Handles one token whose header bytes are complete in `buf` at `p`. */
+  private token(buf: Uint8Array, p: number, offset: number): void {
+    const b = buf[p] as number
+    const kind = TOKEN_KIND[b] as number
+    switch (this.state) {
+      case AT_ROOT: {
+        const wantsFields = this.recordType === HEADER_TYPE || (this.captureKeys && (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
+        this.key = null
+        if (wantsFields && kind === MAP) {
+          const entries = containerCount(buf, p, b)
+          this.walkingFields = true
+          this.fieldsLeft = entries
+          if (entries === 0) this.recordEnded = true
+          else this.state = AT_FIELD_NAME
+          return
+        }
+        this.walkingFields = false
+        this.startValue(buf, p, b, kind)
+        return
+      }
+      case IN_VALUE:
+        this.skipToken(buf, p, b, kind)
+        return
+      case AT_FIELD_NAME:
+        this.field = FIELD_NONE
+        if (kind === STRING) {
+          const length = payloadLength(buf, p, b)
+          if (length <= MAX_FIELD_NAME) {
+            this.beginCapture(CAPTURE_NAME, length)
+            if (length === 0) this.payloadDone()
+            return
+          }
+        }
+        this.skippingName = true
+        this.startValue(buf, p, b, kind)
+        return
+      case AT_FIELD_VALUE:
+        if (this.field === FIELD_KEY && (kind === STRING || kind === BINARY)) {
+          const length = payloadLength(buf, p, b)
+          if (length <= MAX_KEY_BYTES) {
+            this.beginCapture(CAPTURE_KEY, length)
+            if (length === 0) this.payloadDone()
+            return
+          }
+        }
+        if (this.field === FIELD_LAST_INDEX && this.recordType === HEADER_TYPE) {
+          const value = unsignedValue(buf, p, b)
+          if (value !== null) this.lastIndex = value
+        }
+        this.startValue(buf, p, b, kind)
+        return
+      default:
+        this.fail('internal scanner state', offset)
+    }
+  }
+
+  private startValue(buf: Uint8Array, p: number, b: number, kind: number): void {
+    this.state = IN_VALUE
+    this.pending = 1
+    this.skipToken(buf, p, b, kind)
+  }
+
+  private skipToken(buf: Uint8Array, p: number, b: number, kind: number): void {
+    this.pending--
+    if (kind === MAP) this.pending += 2 * containerCount(buf, p, b)
+    else if (kind === ARRAY) this.pending += containerCount(buf, p, b)
+    else if (kind !== SCALAR) {
+      this.skip = payloadLength(buf, p, b)
+      if (this.skip > 0) return
+    }
+    if (this.pending === 0) this.valueDone()
+  }
+
+  private payloadDone(): void {
+    if (this.capturing !== CAPTURE_NONE) {
+      const isName = this.capturing === CAPTURE_NAME
+      this.capturing = CAPTURE_NONE
+      if (isName) {
+        this.field = this.matchFieldName()
+        this.state = AT_FIELD_VALUE
+        return
+      }
+      this.keepKey()
+      this.fieldDone()
+      return
+    }
+    if (this.pending === 0) this.valueDone()
+  }
+
+  /** A complete value was skipped: the record, or one field name/value of a walked map. */
+  private valueDone(): void {
+    if (!this.walkingFields) {
+      this.recordEnded = true
+      return
+    }
+    // A skipped value in a walked map is either a field name we did not capture or a field value.
+    if (this.skippingName) {
+      this.skippingName = false
+      this.field = FIELD_NONE
+      this.state = AT_FIELD_VALUE
+      return
+    }
+    this.fieldDone()
+  }
+
+  private fieldDone(): void {
+    this.field = FIELD_NONE
+    this.fieldsLeft--
+    if (this.fieldsLeft === 0) this.recordEnded = true
+    else this.state = AT_FIELD_NAME
+  }
+
+  private beginCapture(what: number, length: number): void {
+    this.capturing = what
+    this.captureLength = 0
+    if (this.capture.length < length) this.capture = Buffer.allocUnsafe(Math.max(length, this.capture.length * 2))
+    this.skip = length
+    this.state = IN_VALUE
+    this.pending = 0
+  }
+
+  private append(chunk: Uint8Array, p: number, n: number): void {
+    this.capture.set(chunk.subarray(p, p + n), this.captureLength)
+    this.captureLength += n
+  }
+
+  private matchFieldName(): number {
+    const name = this.capture.subarray(0, this.captureLength)
+    if (this.recordType === HEADER_TYPE) return name.equals(NAME_LAST_INDEX) ? FIELD_LAST_INDEX : FIELD_NONE
+    return name.equals(NAME_KEY) ? FIELD_KEY : FIELD_NONE
+  }
+
+  private keepKey(): void {
+    if (this.keyCopy.length < this.captureLength) this.keyCopy = Buffer.allocUnsafe(Math.max(this.captureLength, this.keyCopy.length * 2))
+    this.capture.copy(this.keyCopy, 0, 0, this.captureLength)
+    this.key = this.keyCopy.subarray(0, this.captureLength)
+  }
+
+  private endRecord(endOffset: number): void {
+    this.recordEnded = false
+    this.state = AT_TYPE_BYTE
+    this.walkingFields = false
+    this.field = FIELD_NONE
+    if (this.recordType !== HEADER_TYPE) {
+      this.onRecord(this.recordType, this.recordOffset, endOffset - this.previousEnd, this.key)
+      this.previousEnd = endOffset
+    }
+    this.key = null
+  }
+
+  private fail(detail: string, offset: number): never {
+    throw snapshotErrors.stateInvalid(detail, offset)
+  }
+}
+
+function containerCount(buf: Uint8Array, p: number, b: number): number {
+  if (b <= 0x9f) return b & 0x0f
+  if (b === 0xdc || b === 0xde) return ((buf[p + 1] as number) << 8) | (buf[p + 2] as number)
+  return readU32(buf, p + 1)
+}
+
+function payloadLength(buf: Uint8Array, p: number, b: number): number {
+  if (b >= 0xa0 && b <= 0xbf) return b & 0x1f
+  switch (b) {
+    case 0xd9:
+    case 0xc4:
+    case 0xc7:
+      return buf[p + 1] as number
+    case 0xda:
+    case 0xc5:
+    case 0xc8:
+      return ((buf[p + 1] as number) << 8) | (buf[p + 2] as number)
+    case 0xdb:
+    case 0xc6:
+    case 0xc9:
+      return readU32(buf, p + 1)
+    case 0xd4:
+      return 1
+    case 0xd5:
+      return 2
+    case 0xd6:
+      return 4
+    case 0xd7:
+      return 8
+    case 0xd8:
+      return 16
+    default:
+      return 0
+  }
+}
+
+function readU32(buf: Uint8Array, p: number): number {
+  return (buf[p] as number) * 0x1000000 + (((buf[p + 1] as number) << 16) | ((buf[p + 2] as number) << 8) | (buf[p + 3] as number))
+}
+
+/** The value of an unsigned (or non-negative) integer token, or null for any other token. */
+function unsignedValue(buf: Uint8Array, p: number, b: number): bigint | null {
+  if (b <= 0x7f) return BigInt(b)
+  switch (b) {
+    case 0xcc:
+    case 0xd0:
+      return b === 0xd0 && (buf[p + 1] as number) >= 0x80 ? null : BigInt(buf[p + 1] as number)
+    case 0xcd:
+      return BigInt(((buf[p + 1] as number) << 8) | (buf[p + 2] as number))
+    case 0xce:
+      return BigInt(readU32(buf, p + 1))
+    case 0xcf:
+      return (BigInt(readU32(buf, p + 1)) << 32n) | BigInt(readU32(buf, p + 5))
+    default:
+      return null
+  }
+}
