@@ -10,7 +10,7 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
-import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
+import { populateBulkKv, populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
 import {
   encodeRecord,
   insertBeforeChunkingState,
@@ -32,6 +32,7 @@ let agent: ConsulAgent | undefined
 let manifest: PopulatedManifest
 let savedByCli: string
 let savedByApi: string
+let withBulkKv: string
 let rawStateBin: string
 let parts: SnapshotParts
 
@@ -77,6 +78,12 @@ beforeAll(async () => {
   if (!res.ok) throw new Error(`GET /v1/snapshot → ${res.status}`)
   writeFileSync(savedByApi, Buffer.from(await res.arrayBuffer()))
 
+  // A second snapshot with a few thousand more keys: many groups, KB/MB sizes, more ties.
+  await populateBulkKv(agent, { keys: 3000, approxBytes: 3_000_000, prefix: 'bulk/' })
+  withBulkKv = path.join(workDir, 'with-bulk-kv.snap')
+  const bulkSave = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, withBulkKv])
+  if (bulkSave.code !== 0) throw new Error(`consul snapshot save failed: ${bulkSave.stderr}`)
+
   await agent.stop()
   agent = undefined
 
@@ -119,6 +126,7 @@ describe('inspect prints what consul snapshot inspect prints', () => {
     { name: 'a file from consul snapshot save', file: () => savedByCli },
     { name: 'a file from GET /v1/snapshot', file: () => savedByApi },
     { name: 'a raw state.bin beside its meta.json', file: () => rawStateBin },
+    { name: 'a snapshot with thousands of keys', file: () => withBulkKv },
   ]
 
   for (const input of inputs) {

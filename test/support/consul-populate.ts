@@ -219,6 +219,8 @@ async function writeKv(
   add('vault/logical/0989e79e/two', 'v2')
   add('vault/logical/5c018b68/one', 'v3')
   for (let i = 0; i < 20; i++) add(`many/group-${i % 4}/item-${String(i).padStart(2, '0')}`, `value ${i}`.repeat(i + 1))
+  // Equal-sized records written in reverse name order: inspect must break size ties by name.
+  for (const letter of ['f', 'e', 'd', 'c', 'b', 'a']) add(`ties/${letter}`, 'same size')
 
   for (const entry of entries) {
     await api.request('PUT', `${kvPath(entry.key)}?flags=${entry.flags}`, undefined, entry.value)
