@@ -1,9 +1,10 @@
 // Receives the decompressed state.bin in order, from whatever read it (the archive reader's
-// state-chunk hook, or a plain stream in tests), and becomes a SnapshotCatalogue at the end.
+// StateConsumer slot, or a plain stream in tests), and becomes a SnapshotCatalogue at the end.
 // On failure or cancellation the spill file is removed: nothing is left in the temp folder.
 import { AppError } from '../../../../shared/app-error'
-import { CatalogueBuilder } from './catalogue-builder'
-import { SnapshotCatalogue } from './snapshot-catalogue'
+import type { StateConsumer } from '../archive-reader'
+import { CatalogueBuilder, type CatalogueIndex } from './catalogue-builder'
+import { SnapshotCatalogue, type CatalogueSource } from './snapshot-catalogue'
 import { SpillFile } from './spill-file'
 
 export interface CatalogueSinkOptions {
@@ -11,10 +12,11 @@ export interface CatalogueSinkOptions {
   spillDir?: string
 }
 
-export class CatalogueSink {
+export class CatalogueSink implements StateConsumer {
   private readonly spill: SpillFile
   private readonly builder: CatalogueBuilder
-  private done = false
+  private index: CatalogueIndex | undefined
+  private ended = false
 
   constructor(options: CatalogueSinkOptions = {}) {
     this.spill = new SpillFile(options.spillDir)
@@ -23,19 +25,24 @@ export class CatalogueSink {
 
   /** The next bytes of state.bin. The chunk may be reused by the caller after this returns. */
   push(chunk: Uint8Array): void {
-    if (this.done) throw new AppError('INTERNAL', 'state.bin bytes arrived after the catalogue was finished.')
+    if (this.ended) throw new AppError('INTERNAL', 'state.bin bytes arrived after its end.')
     this.builder.push(
       Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
     )
   }
 
-  /** state.bin ended (and the archive verified): the catalogue is ready. */
-  async complete(): Promise<SnapshotCatalogue> {
-    this.done = true
+  /** state.bin ended; throws SNAPSHOT_STATE_INVALID if it ended inside a record. */
+  finish(): void {
+    this.ended = true
+    this.index = this.builder.finish()
+  }
+
+  /** The read succeeded (archive verified): the catalogue is ready. */
+  async complete(source?: CatalogueSource): Promise<SnapshotCatalogue> {
     try {
-      const index = this.builder.finish()
+      if (this.index === undefined) this.finish()
       await this.spill.seal()
-      return new SnapshotCatalogue(index, this.spill)
+      return new SnapshotCatalogue(this.index as CatalogueIndex, this.spill, source)
     } catch (error) {
       await this.spill.remove()
       throw error
@@ -44,7 +51,7 @@ export class CatalogueSink {
 
   /** The read failed or was cancelled: forget everything. */
   async abort(): Promise<void> {
-    this.done = true
+    this.ended = true
     await this.spill.remove()
   }
 }
@@ -60,6 +67,7 @@ export async function catalogueFromStateStream(
       if (options.signal?.aborted) throw new AppError('CANCELLED', 'Opening the snapshot was cancelled.')
       sink.push(chunk)
     }
+    sink.finish()
   } catch (error) {
     await sink.abort()
     throw error

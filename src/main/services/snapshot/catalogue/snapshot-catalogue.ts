@@ -32,6 +32,15 @@ import { catalogueKinds, unwrapConfigEntry, type CatalogueKind, type RecordItem 
 import { toJsonView } from './record-view'
 import { findMaskedPaths, maskConfigEntry, maskRecord } from './secret-fields'
 import type { SpillFile } from './spill-file'
+import type { IntegrityReport } from '../inspect-types'
+import type { SnapshotMeta } from '../snapshot-meta'
+
+/** Where the catalogue came from, when it was opened from an archive. */
+export interface CatalogueSource {
+  meta: SnapshotMeta
+  integrity: IntegrityReport
+  archiveBytes: number
+}
 import { detectValueKind } from './value-kind'
 
 const DEFAULT_PAGE = 200
@@ -79,6 +88,8 @@ export class SnapshotCatalogue {
   constructor(
     private readonly index: CatalogueIndex,
     private readonly spill: SpillFile,
+    /** meta.json and verification of the archive it was read from (absent for a bare state stream) */
+    readonly source?: CatalogueSource,
   ) {
     for (const kind of catalogueKinds) this.byKind.set(kind, [])
     for (const item of index.items) this.byKind.get(item.kind)?.push(item)
