@@ -120,3 +120,11 @@ describe('FileSecretStore', () => {
     expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toBe('not json')
   })
 })
+
+describe('FileSecretStore formats', () => {
+  it('refuses to read encrypted secrets as plain text, and says what to do instead', async () => {
+    const cipher = { encrypt: (s: string) => Buffer.from(s).reverse(), decrypt: (b: Buffer) => Buffer.from(b).reverse().toString() }
+    await new FileSecretStore(join(dir, 'secrets.json'), cipher).set('k', 'v')
+    await expect(new FileSecretStore(join(dir, 'secrets.json')).get('k')).rejects.toMatchObject({ code: 'SETTINGS_CORRUPT', hint: expect.stringMatching(/-token-file/) })
+  })
+})

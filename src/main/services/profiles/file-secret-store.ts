@@ -3,6 +3,12 @@ import { AppError } from '../../../shared/app-error'
 import { writeFileAtomic } from './atomic-write-file'
 import type { SecretCipher, SecretStore } from './secret-store'
 
+/** The file says how its values are stored, so a reader never mistakes ciphertext for a token. */
+interface SecretFile {
+  format: 'plain' | 'encrypted'
+  secrets: Record<string, string>
+}
+
 /**
  * Secrets in one JSON file, mode 0600, written atomically. With a cipher (Electron safeStorage)
  * the values are encrypted (base64 of the cipher's bytes) and `kind` is "encrypted"; without one
@@ -66,18 +72,40 @@ export class FileSecretStore implements SecretStore {
     } catch {
       parsed = undefined
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+    const file = parsed as Partial<SecretFile> | undefined
+    const secrets = file?.secrets
+    if (
+      typeof file !== 'object' ||
+      (file.format !== 'plain' && file.format !== 'encrypted') ||
+      typeof secrets !== 'object' ||
+      secrets === null ||
+      !Object.values(secrets).every((v) => typeof v === 'string')
+    ) {
       // Never overwrite a damaged secrets file: the operator may still recover tokens from it.
       throw new AppError('SETTINGS_CORRUPT', `The secrets file ${this.path} is damaged.`, {
         hint: 'Move it away (saved tokens will have to be entered again) and retry.',
         details: { path: this.path },
       })
     }
-    return (this.cache = parsed as Record<string, string>)
+    if (file.format !== this.format) {
+      throw new AppError('SETTINGS_CORRUPT', `The secrets in ${this.path} are ${file.format === 'encrypted' ? 'encrypted by the desktop app' : 'stored unencrypted'} and cannot be read here.`, {
+        hint:
+          file.format === 'encrypted'
+            ? 'The command line cannot use the desktop app\u2019s encrypted tokens: pass -token or -token-file (or CONSUL_HTTP_TOKEN_FILE).'
+            : 'Open the profiles in the app that saved them.',
+        details: { path: this.path },
+      })
+    }
+    return (this.cache = secrets)
+  }
+
+  private get format(): SecretFile['format'] {
+    return this.cipher ? 'encrypted' : 'plain'
   }
 
   private async save(all: Record<string, string>): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify(all, null, 2) + '\n', 0o600)
+    const file: SecretFile = { format: this.format, secrets: all }
+    await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', 0o600)
     this.cache = all
   }
 }

@@ -1,0 +1,23 @@
+import { verifySnapshot } from '../snapshot'
+import type { VerifySnapshot } from './snapshot-engine'
+
+/** The snapshot engine's full verification, shaped for save and restore. */
+export const verifyWithEngine: VerifySnapshot = async (path, options) => {
+  const inspection = await verifySnapshot(path, {
+    signal: options.signal,
+    onProgress: options.onProgress ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: p.totalBytes }) : undefined,
+  })
+  // Raft indexes and sizes are uint64 in meta.json; real clusters stay far below 2^53.
+  return {
+    meta: {
+      id: inspection.meta.id,
+      index: Number(inspection.meta.index),
+      term: Number(inspection.meta.term),
+      version: inspection.meta.version,
+      size: Number(inspection.meta.size),
+    },
+    stats: inspection.stats.map((s) => ({ name: s.name, count: s.count, size: s.sum })),
+    totalSize: inspection.totalSize,
+    enterpriseTypes: inspection.enterpriseTypes,
+  }
+}
