@@ -6,6 +6,8 @@ export interface CliIo {
   cwd: string
   /** Aborted on Ctrl-C: long commands stop and clean up. */
   signal?: AbortSignal
+  /** For typed confirmations (restore); absent means not interactive. */
+  stdin?: NodeJS.ReadableStream
 }
 
 export interface CliCommand {
