@@ -62,7 +62,6 @@ export function createApiPort(client: ApiClient): StudioPort {
         if (source.kind === 'path') void client.recentFiles.add({ path: source.path }).catch(() => undefined)
         return result
       },
-      verify: (source, op) => follow(client.restore.verify({ source }), op, inspectBytes),
       openCatalogue: (source, op) => follow(client.snapshot.browse.open({ source }), op, inspectBytes),
       closeCatalogue: async (catalogueId) => {
         await client.snapshot.browse.close({ catalogueId })
@@ -103,7 +102,7 @@ function inspectBytes(p: OperationProgress): ByteProgress | null {
 }
 
 function fromInspectProgress(p: InspectProgress): ByteProgress {
-  return { bytes: p.bytesDone, total: p.bytesTotal }
+  return { bytes: p.bytesRead, total: p.totalBytes }
 }
 
 /** Forwards an operation's progress and ties its cancellation to an AbortSignal. */

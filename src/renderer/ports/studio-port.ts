@@ -1,7 +1,7 @@
 import type { KvPageWire, KvRowWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire, CatalogueSummary } from '../../shared/browse-wire-types'
 import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress } from '../../shared/consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
-import type { RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire } from '../../shared/snapshot-wire-types'
+import type { IntegrityWire, RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire } from '../../shared/snapshot-wire-types'
 
 /**
  * Everything the screens ask of the outside world. Stores depend on this interface only, so
@@ -13,7 +13,7 @@ import type { RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResul
 export type { KvPageWire, KvRowWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire, CatalogueSummary }
 export type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress }
 export type { EnvProfileDraft, ProfileInput, ProfileView }
-export type { RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire }
+export type { IntegrityWire, RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire }
 
 /** Bytes read so far, for any long operation. */
 export interface ByteProgress {
@@ -83,7 +83,6 @@ export interface StudioPort {
   }
   snapshots: {
     inspect(source: SnapshotSourceRef, options: InspectOptions, op?: Operation): Promise<SnapshotInspectionWire>
-    verify(source: SnapshotSourceRef, op?: Operation): Promise<VerifyResultWire>
     openCatalogue(source: SnapshotSourceRef, op?: Operation): Promise<CatalogueSummary>
     closeCatalogue(catalogueId: string): Promise<void>
     kvChildren(catalogueId: string, prefix: string, offset: number, limit: number): Promise<KvPageWire>

@@ -1,7 +1,6 @@
 import { create } from 'zustand'
-import { studioPort, type ByteProgress, type RecentFile, type SnapshotInspectionWire, type SnapshotSourceRef, type VerifyResultWire } from '../../ports/studio-port'
+import { studioPort, type ByteProgress, type IntegrityWire, type RecentFile, type SnapshotInspectionWire, type SnapshotSourceRef } from '../../ports/studio-port'
 import { reportError } from '../../store/error-store'
-import { integrityOf, type Integrity } from './integrity'
 
 export type InspectStatus = 'empty' | 'reading' | 'ready' | 'error'
 
@@ -17,7 +16,7 @@ interface InspectState {
   /** what the progress bar is busy with: uploading the file, or reading it */
   phase: 'upload' | 'read' | null
   inspection: SnapshotInspectionWire | null
-  integrity: Integrity | null
+  integrity: IntegrityWire | null
   kvOptions: KvDetailsOptions
   kvStatus: 'idle' | 'reading'
   recent: RecentFile[]
@@ -68,14 +67,8 @@ export const useInspectStore = create<InspectState>((set, get) => ({
         if (current === op) set({ progress })
       }
       const inspection = await port.snapshots.inspect(source, { kvDetails: true, kvDepth: kvOptions.depth, kvFilter: kvOptions.filter }, { onProgress, signal: op.signal })
-      let integrity = integrityOf(inspection.extra)
-      // Older engines report integrity only through verify; ask once, the file is in the page cache now.
-      if (integrity === null) {
-        const verified: VerifyResultWire = await port.snapshots.verify(source, { signal: op.signal })
-        integrity = integrityOf(verified.details, verified.valid)
-      }
       if (current !== op) return
-      set({ status: 'ready', inspection, integrity, progress: null, phase: null })
+      set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
       void get().loadRecent()
     } catch (error) {
       if (current !== op) return
@@ -152,7 +145,7 @@ export const useInspectStore = create<InspectState>((set, get) => ({
 
 export const selectInspectStatus = (s: InspectState): InspectStatus => s.status
 export const selectInspection = (s: InspectState): SnapshotInspectionWire | null => s.inspection
-export const selectIntegrity = (s: InspectState): Integrity | null => s.integrity
+export const selectIntegrity = (s: InspectState): IntegrityWire | null => s.integrity
 export const selectSource = (s: InspectState): SnapshotSourceRef | null => s.source
 export const selectInspectProgress = (s: InspectState): { progress: ByteProgress | null; phase: InspectState['phase'] } => ({ progress: s.progress, phase: s.phase })
 export const selectRecent = (s: InspectState): RecentFile[] => s.recent

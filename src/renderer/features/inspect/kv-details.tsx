@@ -11,8 +11,8 @@ export function KvDetails({ inspection, options, busy, apply }: { inspection: Sn
     setDepth(String(options.depth))
     setFilter(options.filter)
   }, [options])
-  const rows = inspection.statsKV ?? []
-  const max = Math.max(0, ...rows.map((r) => Number(r.sum)))
+  const rows = inspection.kvStats ?? []
+  const max = Math.max(0, ...rows.map((r) => r.sum))
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
     apply({ depth: Number(depth), filter })

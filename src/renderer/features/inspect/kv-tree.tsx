@@ -16,8 +16,6 @@ export interface KvTreeProps {
   onSelectKey(key: string): void
   /** re-render trigger: bumped when a page of rows lands */
   version: number
-  /** jsdom has no layout; tests pass the viewport size the virtualiser should assume */
-  initialViewport?: { width: number; height: number }
 }
 
 /**
@@ -26,14 +24,13 @@ export interface KvTreeProps {
  * million keys scrolls as smoothly as one holding ten.
  */
 export function KvTree(props: KvTreeProps) {
-  const { prefix, total, rowAt, ensureRows, selectedKey, onOpenFolder, onSelectKey, version, initialViewport } = props
+  const { prefix, total, rowAt, ensureRows, selectedKey, onOpenFolder, onSelectKey, version } = props
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => KV_ROW_HEIGHT,
     overscan: 12,
-    initialRect: initialViewport,
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0

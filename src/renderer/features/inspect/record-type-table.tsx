@@ -5,7 +5,7 @@ import type { SnapshotInspectionWire } from '../../ports/studio-port'
 /** `consul snapshot inspect`'s type table, with each row's size drawn as a bar. */
 export function RecordTypeTable({ inspection }: { inspection: SnapshotInspectionWire }) {
   const rows = inspection.stats
-  const max = Math.max(0, ...rows.map((r) => Number(r.sum)))
+  const max = Math.max(0, ...rows.map((r) => r.sum))
   return (
     <section className="card" aria-labelledby="types-title">
       <h2 id="types-title">Record types</h2>
@@ -14,7 +14,7 @@ export function RecordTypeTable({ inspection }: { inspection: SnapshotInspection
   )
 }
 
-export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: SnapshotInspectionWire['stats']; max: number; total: string; nameHeader: string; testId: string }) {
+export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: SnapshotInspectionWire['stats']; max: number; total: number; nameHeader: string; testId: string }) {
   return (
     <table className="data-table stats-table" data-testid={testId}>
       <thead>
@@ -36,11 +36,11 @@ export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: Sna
           <tr key={r.name} data-type={r.name}>
             <th scope="row">{r.name === '' ? '(empty)' : r.name}</th>
             <td className="num">{formatCount(r.count)}</td>
-            <td className="num" title={`${r.sum} bytes`}>
-              {formatBytes(Number(r.sum))}
+            <td className="num" title={`${formatCount(r.sum)} bytes`}>
+              {formatBytes(r.sum)}
             </td>
             <td className="bar-col">
-              <InlineBar value={Number(r.sum)} max={max} title={`${r.name}: ${formatBytes(Number(r.sum))}`} />
+              <InlineBar value={r.sum} max={max} title={`${r.name}: ${formatBytes(r.sum)}`} />
             </td>
           </tr>
         ))}
@@ -49,8 +49,8 @@ export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: Sna
         <tr>
           <th scope="row">Total</th>
           <td />
-          <td className="num" title={`${total} bytes`}>
-            {formatBytes(Number(total))}
+          <td className="num" title={`${formatCount(total)} bytes`}>
+            {formatBytes(total)}
           </td>
           <td />
         </tr>

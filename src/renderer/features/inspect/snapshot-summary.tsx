@@ -1,8 +1,7 @@
-import type { SnapshotInspectionWire, SnapshotSourceRef } from '../../ports/studio-port'
+import type { IntegrityWire, SnapshotInspectionWire, SnapshotSourceRef } from '../../ports/studio-port'
 import { formatBytes } from '../../components/format-bytes'
-import type { Integrity } from './integrity'
 
-export function SnapshotSummary({ source, inspection, integrity }: { source: SnapshotSourceRef | null; inspection: SnapshotInspectionWire; integrity: Integrity | null }) {
+export function SnapshotSummary({ source, inspection, integrity }: { source: SnapshotSourceRef | null; inspection: SnapshotInspectionWire; integrity: IntegrityWire | null }) {
   const { meta } = inspection
   return (
     <section className="card summary" aria-labelledby="summary-title" data-testid="snapshot-summary">

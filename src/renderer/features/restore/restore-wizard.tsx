@@ -119,7 +119,7 @@ function ReviewStep() {
         <dt>Term</dt>
         <dd>{inspection.meta.term}</dd>
         <dt>State size</dt>
-        <dd>{formatBytes(Number(inspection.totalSize))}</dd>
+        <dd>{formatBytes(inspection.totalSize)}</dd>
         <dt>KV entries</dt>
         <dd>{formatCount(kv?.count ?? 0)}</dd>
         <dt>Record types</dt>

@@ -1,0 +1,94 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ProfilesScreen } from '../../../../../src/renderer/features/profiles/profiles-screen'
+import { useProfilesStore } from '../../../../../src/renderer/features/profiles/profiles-store'
+import { installStudioPort } from '../../../../../src/renderer/ports/studio-port'
+import { useErrorStore } from '../../../../../src/renderer/store/error-store'
+import { fakeStudioPort, profileView } from '../../fake-studio-port'
+
+async function renderLoaded() {
+  render(<ProfilesScreen />)
+  await act(() => useProfilesStore.getState().load())
+}
+
+describe('connections screen', () => {
+  beforeEach(() => {
+    useProfilesStore.setState({ status: 'idle', profiles: [], form: null, tests: {} })
+    useErrorStore.getState().clear()
+  })
+  afterEach(cleanup)
+
+  it('explains what to do when there are no profiles yet', async () => {
+    installStudioPort(fakeStudioPort())
+
+    await renderLoaded()
+
+    expect(screen.getByRole('heading', { name: 'No profiles yet' })).toBeTruthy()
+    expect(screen.getByTestId('empty-open-sample')).toBeTruthy()
+  })
+
+  it('lists profiles with their environment and whether a token is set, never the token', async () => {
+    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east', { environment: { label: 'production', colour: 'red' } })]) } }))
+
+    await renderLoaded()
+
+    const card = screen.getByTestId('profile-card')
+    expect(card.textContent).toContain('prod-east')
+    expect(card.textContent).toContain('production')
+    expect(card.textContent).toContain('token set')
+    expect(card.querySelector('.env-red')).not.toBeNull()
+  })
+
+  it('shows the test answer: leader, version, datacenter and whether the token may take snapshots', async () => {
+    installStudioPort(
+      fakeStudioPort({
+        profiles: {
+          list: () => Promise.resolve([profileView('prod-east')]),
+          test: () =>
+            Promise.resolve({
+              endpoint: 'http://127.0.0.1:8500',
+              leader: '127.0.0.1:8300',
+              raftPeers: ['127.0.0.1:8300'],
+              agent: { version: '1.14.8', datacenter: 'dc1', nodeName: 'n1', server: true },
+              snapshotPermission: { answer: 'no', reason: 'The token lacks acl = "write".' },
+              insecureTls: false,
+              latencyMs: 3,
+            }),
+        },
+      }),
+    )
+    await renderLoaded()
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test connection' })))
+
+    expect(screen.getByTestId('test-leader').textContent).toBe('127.0.0.1:8300')
+    expect(screen.getByTestId('test-version').textContent).toBe('1.14.8')
+    expect(screen.getByTestId('test-datacenter').textContent).toBe('dc1')
+    expect(screen.getByTestId('can-snapshot').dataset.answer).toBe('no')
+  })
+
+  it('refuses to save a profile without a name and says why, without calling the service', async () => {
+    const create = vi.fn()
+    installStudioPort(fakeStudioPort({ profiles: { create } }))
+    await renderLoaded()
+    fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
+
+    expect(screen.getByText('Give the profile a name.')).toBeTruthy()
+    expect(create).not.toHaveBeenCalled()
+  })
+
+  it('sends a new token as a secret change and keeps the stored one when the field is left empty', async () => {
+    const existing = profileView('prod-east')
+    const update = vi.fn((_id: string, input: unknown) => Promise.resolve({ ...existing, ...(input as object) }))
+    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([existing]), update } }))
+    await renderLoaded()
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
+
+    expect(update).toHaveBeenCalledWith(existing.id, expect.objectContaining({ token: { kind: 'keep' } }))
+  })
+})
