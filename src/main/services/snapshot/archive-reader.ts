@@ -152,18 +152,19 @@ function checkAborted(signal: AbortSignal | undefined): void {
 }
 
 /** Maps a stream failure to a typed error; AppErrors raised inside the pipeline pass unchanged. */
-function streamError(error: unknown, path: string, signal: AbortSignal | undefined, gunzip: Gunzip | null, decompressed: number): AppError {
+function streamError(error: unknown, path: string, signal: AbortSignal | undefined, gunzip: Gunzip | null): AppError {
   if (error instanceof AppError) return error
   if (signal?.aborted || (error as { name?: string } | null)?.name === 'AbortError') return snapshotErrors.cancelled()
   const code = (error as { code?: unknown } | null)?.code
   const message = error instanceof Error ? error.message : String(error)
   if (gunzip !== null && typeof code === 'string' && code.startsWith('Z_')) {
     if (code === 'Z_BUF_ERROR') return snapshotErrors.truncated('the compressed data ends before the end of the gzip stream', error)
-    if (message === 'incorrect header check' && decompressed > 0) return snapshotErrors.trailingGarbage(error)
+    // The first member's magic was checked before streaming, so a bad header is a later one:
+    // data appended after the compressed snapshot.
+    if (message === 'incorrect header check') return snapshotErrors.trailingGarbage(error)
     const detail: Record<string, string> = {
       'incorrect data check': 'CRC check failed',
       'incorrect length check': 'length check failed',
-      'incorrect header check': 'invalid gzip header',
     }
     return snapshotErrors.gzipCorrupt(detail[message] ?? message, error)
   }
@@ -223,7 +224,7 @@ async function readArchive(path: string, consumer: StateConsumer, options: ReadO
     try {
       await pipeline(source, progressTap(size, options.onProgress, compressed), gunzip, sink, { signal: options.signal })
     } catch (error) {
-      throw streamError(error, path, options.signal, gunzip, decompressed)
+      throw streamError(error, path, options.signal, gunzip)
     }
     checkAborted(options.signal)
 
@@ -288,7 +289,7 @@ async function readRawStateBin(path: string, consumer: StateConsumer, options: R
       signal: options.signal,
     })
   } catch (error) {
-    throw streamError(error, path, options.signal, null, 0)
+    throw streamError(error, path, options.signal, null)
   }
   checkAborted(options.signal)
   guarded.finish()

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer'
  * encoder writes for such a key (and keeps rune counts equal to Go's for column widths).
  */
 export function kvKeyText(bytes: Uint8Array): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (isUtf8(buffer)) return buffer.toString('utf8')
   let out = ''
   let i = 0

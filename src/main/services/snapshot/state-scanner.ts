@@ -119,6 +119,7 @@ export class StateScanner {
   private capture: Buffer = Buffer.allocUnsafe(256)
   private captureLength = 0
   private key: Uint8Array | null = null
+  private keyInChunk = false
   private keyCopy: Buffer = Buffer.allocUnsafe(256)
 
   constructor(options: StateScannerOptions) {
@@ -176,11 +177,11 @@ export class StateScanner {
         p = end
         break
       }
-      this.token(chunk, p, base + p)
-      p += length
+      p += length + this.token(chunk, p, base + p)
       if (this.recordEnded) this.endRecord(base + p)
     }
     this.bytesScanned = base + end
+    if (this.keyInChunk && this.key !== null) this.keepKey(this.key)
   }
 
   /** Declares the end of state.bin; throws if it ends inside the header or a record. */
@@ -192,49 +193,68 @@ export class StateScanner {
     this.fail(`the data ends in the middle of ${what}`, offset)
   }
 
-  /** Handles one token whose header bytes are complete in `buf` at `p`. */
-  private token(buf: Uint8Array, p: number, offset: number): void {
+  /**
+   * Handles one token whose header bytes are complete in `buf` at `p`. Returns how many payload
+   * bytes it consumed in place (a field name or key that lies wholly in the chunk), else 0.
+   */
+  private token(buf: Uint8Array, p: number, offset: number): number {
     const b = buf[p] as number
     const kind = TOKEN_KIND[b] as number
     switch (this.state) {
       case AT_ROOT: {
         const wantsFields = this.recordType === HEADER_TYPE || (this.captureKeys && (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
         this.key = null
+        this.keyInChunk = false
         if (wantsFields && kind === MAP) {
           const entries = containerCount(buf, p, b)
           this.walkingFields = true
           this.fieldsLeft = entries
           if (entries === 0) this.recordEnded = true
           else this.state = AT_FIELD_NAME
-          return
+          return 0
         }
         this.walkingFields = false
         this.startValue(buf, p, b, kind)
-        return
+        return 0
       }
       case IN_VALUE:
         this.skipToken(buf, p, b, kind)
-        return
+        return 0
       case AT_FIELD_NAME:
         this.field = FIELD_NONE
         if (kind === STRING) {
           const length = payloadLength(buf, p, b)
+          const start = p + (HEADER_LENGTH[b] as number)
+          if (buf !== this.partial && start + length <= buf.length) {
+            // The common case: the name is in this chunk, so compare it where it lies.
+            this.field = this.matchFieldName(buf, start, length)
+            this.state = AT_FIELD_VALUE
+            return length
+          }
           if (length <= MAX_FIELD_NAME) {
             this.beginCapture(CAPTURE_NAME, length)
             if (length === 0) this.payloadDone()
-            return
+            return 0
           }
         }
         this.skippingName = true
         this.startValue(buf, p, b, kind)
-        return
+        return 0
       case AT_FIELD_VALUE:
         if (this.field === FIELD_KEY && (kind === STRING || kind === BINARY)) {
           const length = payloadLength(buf, p, b)
+          const start = p + (HEADER_LENGTH[b] as number)
+          if (buf !== this.partial && start + length <= buf.length) {
+            // Kept as a view; copied at the end of the chunk if the record goes on past it.
+            this.key = buf.subarray(start, start + length)
+            this.keyInChunk = true
+            this.fieldDone()
+            return length
+          }
           if (length <= MAX_KEY_BYTES) {
             this.beginCapture(CAPTURE_KEY, length)
             if (length === 0) this.payloadDone()
-            return
+            return 0
           }
         }
         if (this.field === FIELD_LAST_INDEX && this.recordType === HEADER_TYPE) {
@@ -242,9 +262,9 @@ export class StateScanner {
           if (value !== null) this.lastIndex = value
         }
         this.startValue(buf, p, b, kind)
-        return
+        return 0
       default:
-        this.fail('internal scanner state', offset)
+        return this.fail('internal scanner state', offset)
     }
   }
 
@@ -270,11 +290,11 @@ export class StateScanner {
       const isName = this.capturing === CAPTURE_NAME
       this.capturing = CAPTURE_NONE
       if (isName) {
-        this.field = this.matchFieldName()
+        this.field = this.matchFieldName(this.capture, 0, this.captureLength)
         this.state = AT_FIELD_VALUE
         return
       }
-      this.keepKey()
+      this.keepKey(this.capture.subarray(0, this.captureLength))
       this.fieldDone()
       return
     }
@@ -318,16 +338,20 @@ export class StateScanner {
     this.captureLength += n
   }
 
-  private matchFieldName(): number {
-    const name = this.capture.subarray(0, this.captureLength)
-    if (this.recordType === HEADER_TYPE) return name.equals(NAME_LAST_INDEX) ? FIELD_LAST_INDEX : FIELD_NONE
-    return name.equals(NAME_KEY) ? FIELD_KEY : FIELD_NONE
+  private matchFieldName(buf: Uint8Array, start: number, length: number): number {
+    const name = this.recordType === HEADER_TYPE ? NAME_LAST_INDEX : NAME_KEY
+    if (length !== name.length) return FIELD_NONE
+    for (let i = 0; i < length; i++) if (buf[start + i] !== name[i]) return FIELD_NONE
+    return this.recordType === HEADER_TYPE ? FIELD_LAST_INDEX : FIELD_KEY
   }
 
-  private keepKey(): void {
-    if (this.keyCopy.length < this.captureLength) this.keyCopy = Buffer.allocUnsafe(Math.max(this.captureLength, this.keyCopy.length * 2))
-    this.capture.copy(this.keyCopy, 0, 0, this.captureLength)
-    this.key = this.keyCopy.subarray(0, this.captureLength)
+  /** Copies the key into the scanner's own buffer: the chunk it lies in is not ours to keep. */
+  private keepKey(source: Uint8Array): void {
+    const length = source.length
+    if (this.keyCopy.length < length) this.keyCopy = Buffer.allocUnsafe(Math.max(length, this.keyCopy.length * 2))
+    this.keyCopy.set(source, 0)
+    this.key = this.keyCopy.subarray(0, length)
+    this.keyInChunk = false
   }
 
   private endRecord(endOffset: number): void {
@@ -340,6 +364,7 @@ export class StateScanner {
       this.previousEnd = endOffset
     }
     this.key = null
+    this.keyInChunk = false
   }
 
   private fail(detail: string, offset: number): never {

@@ -1,0 +1,86 @@
+import { PassThrough, Writable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { goJsonString } from '../../../../src/main/services/snapshot/catalogue/go-json-string'
+import { writeKvExport, type KvExportEntry } from '../../../../src/main/services/snapshot/catalogue/kv-export-writer'
+
+async function* from(entries: KvExportEntry[]): AsyncGenerator<KvExportEntry> {
+  yield* entries
+}
+
+async function render(entries: KvExportEntry[]): Promise<string> {
+  const out = new PassThrough()
+  const chunks: Buffer[] = []
+  out.on('data', (c: Buffer) => chunks.push(c))
+  await writeKvExport(from(entries), out)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+describe('goJsonString', () => {
+  it('escapes like Go encoding/json with HTML escaping', () => {
+    expect(goJsonString(Buffer.from('a<b>&c'))).toBe('"a\\u003cb\\u003e\\u0026c"')
+    expect(goJsonString(Buffer.from('q"b\\s'))).toBe('"q\\"b\\\\s"')
+    expect(goJsonString(Buffer.from('\n\r\t\b\f\u0001\u001f'))).toBe('"\\n\\r\\t\\b\\f\\u0001\\u001f"')
+    expect(goJsonString(Buffer.from('line\u2028para\u2029'))).toBe('"line\\u2028para\\u2029"')
+  })
+
+  it('keeps valid UTF-8 as is and replaces each invalid byte with \\ufffd', () => {
+    expect(goJsonString(Buffer.from('naïve/日本/😀'))).toBe('"naïve/日本/😀"')
+    expect(goJsonString(Buffer.from([0x61, 0xff, 0xc3, 0x62]))).toBe('"a\\ufffd\\ufffdb"')
+    // An encoded surrogate half (ed a0 80) is invalid in Go: three replacements.
+    expect(goJsonString(Buffer.from([0xed, 0xa0, 0x80]))).toBe('"\\ufffd\\ufffd\\ufffd"')
+    // An overlong encoding of '/' (c0 af) too.
+    expect(goJsonString(Buffer.from([0xc0, 0xaf]))).toBe('"\\ufffd\\ufffd"')
+  })
+
+  it('leaves DEL and non-ASCII punctuation alone, as Go does', () => {
+    expect(goJsonString(Buffer.from('\u007f\u00a0'))).toBe('"\u007f\u00a0"')
+  })
+})
+
+describe('writeKvExport', () => {
+  it('matches the layout of consul kv export (spec 11 example)', async () => {
+    expect(await render([{ key: Buffer.from('foo'), flags: 0n, value: Buffer.from('bar') }])).toBe(
+      '[\n\t{\n\t\t"key": "foo",\n\t\t"flags": 0,\n\t\t"value": "YmFy"\n\t}\n]\n',
+    )
+  })
+
+  it('separates entries with a comma and newline, writes empty values as ""', async () => {
+    const text = await render([
+      { key: Buffer.from('a/'), flags: 0n, value: Buffer.alloc(0) },
+      { key: Buffer.from('a/b'), flags: 18446744073709551615n, value: Buffer.from([0]) },
+    ])
+    expect(text).toBe(
+      '[\n\t{\n\t\t"key": "a/",\n\t\t"flags": 0,\n\t\t"value": ""\n\t},\n\t{\n\t\t"key": "a/b",\n\t\t"flags": 18446744073709551615,\n\t\t"value": "AA=="\n\t}\n]\n',
+    )
+  })
+
+  it('writes [] for no entries', async () => {
+    expect(await render([])).toBe('[]\n')
+  })
+
+  it('waits for a slow destination instead of buffering everything', async () => {
+    let writes = 0
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, cb) {
+        writes++
+        setImmediate(cb)
+      },
+    })
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({ key: Buffer.from(`k/${i}`), flags: 0n, value: Buffer.alloc(16) }))
+    await expect(writeKvExport(from(entries), out)).resolves.toBe(20_000)
+    expect(writes).toBeGreaterThan(1)
+  })
+
+  it('fails with a typed error when the destination breaks', async () => {
+    const out = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _enc, cb) {
+        cb(new Error('EPIPE'))
+      },
+    })
+    out.on('error', () => undefined)
+    const entries = Array.from({ length: 50_000 }, (_, i) => ({ key: Buffer.from(`k/${i}`), flags: 0n, value: Buffer.alloc(16) }))
+    await expect(writeKvExport(from(entries), out)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+  })
+})
