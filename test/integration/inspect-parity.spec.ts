@@ -214,8 +214,8 @@ describe('inspect names record types newer than consul v1.14.8', () => {
     expect(consul.code).toBe(0)
   })
 
-  it('differs from consul only in the names of the newer types, in the JSON report', async () => {
-    const [a, b] = await Promise.all([ours(['-format=json', '-kvdetails', craftedFile]), theirs(['-format=json', '-kvdetails', craftedFile])])
+  const expectOnlyNamesDiffer = async (file: string): Promise<void> => {
+    const [a, b] = await Promise.all([ours(['-format=json', '-kvdetails', file]), theirs(['-format=json', '-kvdetails', file])])
     expect(a.code).toBe(0)
     expect(b.code).toBe(0)
     const toOldName = new Map(newer.map((n) => [n.name, `Unknown(${n.type})`]))
@@ -223,6 +223,17 @@ describe('inspect names record types newer than consul v1.14.8', () => {
     const renamed = { ...report, Stats: report.Stats.map((s) => ({ ...s, Name: toOldName.get(s.Name) ?? s.Name })) }
     expect(renamed).toEqual(JSON.parse(b.stdout.toString('utf8')))
     for (const n of newer) expect(report.Stats.map((s) => s.Name)).toContain(n.name)
+  }
+
+  it('differs from consul only in the names of the newer types, in the JSON report', async () => {
+    await expectOnlyNamesDiffer(craftedFile)
+  })
+
+  it('counts records that follow the final ChunkingState the same way', async () => {
+    const records = newer.map((n) => encodeRecord(n.type, n.value))
+    const file = path.join(workDir, 'after-chunking-state.snap')
+    writeFileSync(file, await packSnapshot({ meta: parts.meta, stateBin: Buffer.concat([parts.stateBin, ...records]) }))
+    await expectOnlyNamesDiffer(file)
   })
 
   it('differs from consul only in the names of the newer types, in the pretty report', async () => {
