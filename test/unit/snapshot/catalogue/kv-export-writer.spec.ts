@@ -1,7 +1,10 @@
 import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { goJsonString } from '../../../../src/main/services/snapshot/catalogue/go-json-string'
-import { writeKvExport, type KvExportEntry } from '../../../../src/main/services/snapshot/catalogue/kv-export-writer'
+import {
+  writeKvExport,
+  type KvExportEntry,
+} from '../../../../src/main/services/snapshot/catalogue/kv-export-writer'
 
 async function* from(entries: KvExportEntry[]): AsyncGenerator<KvExportEntry> {
   yield* entries
@@ -67,7 +70,11 @@ describe('writeKvExport', () => {
         setImmediate(cb)
       },
     })
-    const entries = Array.from({ length: 20_000 }, (_, i) => ({ key: Buffer.from(`k/${i}`), flags: 0n, value: Buffer.alloc(16) }))
+    const entries = Array.from({ length: 20_000 }, (_, i) => ({
+      key: Buffer.from(`k/${i}`),
+      flags: 0n,
+      value: Buffer.alloc(16),
+    }))
     await expect(writeKvExport(from(entries), out)).resolves.toBe(20_000)
     expect(writes).toBeGreaterThan(1)
   })
@@ -80,7 +87,11 @@ describe('writeKvExport', () => {
       },
     })
     out.on('error', () => undefined)
-    const entries = Array.from({ length: 50_000 }, (_, i) => ({ key: Buffer.from(`k/${i}`), flags: 0n, value: Buffer.alloc(16) }))
+    const entries = Array.from({ length: 50_000 }, (_, i) => ({
+      key: Buffer.from(`k/${i}`),
+      flags: 0n,
+      value: Buffer.alloc(16),
+    }))
     await expect(writeKvExport(from(entries), out)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
   })
 })

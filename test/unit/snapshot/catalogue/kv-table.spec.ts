@@ -39,7 +39,7 @@ describe('KvTable', () => {
   it('holds a million keys in a few tens of megabytes', () => {
     const builder = new KvTableBuilder()
     for (let i = 0; i < 1_000_000; i++) {
-      const key = `service/${String(Math.floor(i / 1000)).padStart(4, "0")}/config/${String(i).padStart(7, "0")}`
+      const key = `service/${String(Math.floor(i / 1000)).padStart(4, '0')}/config/${String(i).padStart(7, '0')}`
       builder.add(Buffer.from(key), i * 120, 110, 64, 0n)
     }
     const t = builder.finish()
@@ -48,5 +48,7 @@ describe('KvTable', () => {
     // 20 bytes per key of numbers, plus the key bytes themselves; no per-key objects.
     expect(t.byteLength).toBe(keyBytes + 1_000_001 * 4 + 1_000_000 * (8 + 4 + 4))
     expect(t.byteLength).toBeLessThan(50 * 1024 * 1024)
-  })
+    expect(t.keyAt(999_999)).toBe('service/0999/config/0999999')
+    expect(t.indexOf(Buffer.from('service/0500/config/0500123'))).toBe(500_123)
+  }, 120_000)
 })

@@ -5,17 +5,9 @@
 
 const INITIAL_CAPACITY = 1024
 
-function grow<T extends Uint32Array | Float64Array | BigUint64Array>(
-  array: T,
-  make: (n: number) => T,
-  needed: number,
-): T {
-  if (needed <= array.length) return array
-  let size = Math.max(array.length * 2, INITIAL_CAPACITY)
-  while (size < needed) size *= 2
-  const next = make(size)
-  next.set(array as never)
-  return next
+function resize<T extends Uint32Array | Float64Array | BigUint64Array>(from: T, to: T): T {
+  to.set(from as never)
+  return to
 }
 
 export interface KvRow {
@@ -49,26 +41,31 @@ export class KvTableBuilder {
     }
     if (n > 0 && this.sorted) {
       const prevStart = this.keyStart[n - 1] as number
-      if (Buffer.compare(this.keyBytes.subarray(prevStart, this.keyBytesUsed), key) > 0) this.sorted = false
+      if (this.keyBytes.compare(key, 0, key.length, prevStart, this.keyBytesUsed) > 0) this.sorted = false
     }
     key.copy(this.keyBytes, this.keyBytesUsed)
-    this.keyStart = grow(this.keyStart, (s) => new Uint32Array(s), n + 2)
+    if (n + 1 >= this.recordOffset.length) this.growColumns(n + 2)
     this.keyStart[n] = this.keyBytesUsed
     this.keyBytesUsed += key.length
     this.keyStart[n + 1] = this.keyBytesUsed
-    this.recordOffset = grow(this.recordOffset, (s) => new Float64Array(s), n + 1)
     this.recordOffset[n] = recordOffset
-    this.recordLength = grow(this.recordLength, (s) => new Uint32Array(s), n + 1)
     this.recordLength[n] = recordLength
-    this.valueSize = grow(this.valueSize, (s) => new Uint32Array(s), n + 1)
     this.valueSize[n] = valueSize
     // Flags are almost always 0: their column exists only once one is not.
-    if (flags !== 0n || this.flags !== undefined) {
-      this.flags ??= new BigUint64Array(this.recordOffset.length)
-      this.flags = grow(this.flags, (s) => new BigUint64Array(s), n + 1)
-      this.flags[n] = flags
-    }
+    if (flags !== 0n && this.flags === undefined) this.flags = new BigUint64Array(this.recordOffset.length)
+    if (this.flags !== undefined) this.flags[n] = flags
     this.count = n + 1
+  }
+
+  private growColumns(needed: number): void {
+    let capacity = Math.max(this.recordOffset.length * 2, INITIAL_CAPACITY)
+    while (capacity < needed) capacity *= 2
+    // keyStart has one more slot than the other columns: the end of the last key.
+    this.keyStart = resize(this.keyStart, new Uint32Array(capacity + 1))
+    this.recordOffset = resize(this.recordOffset, new Float64Array(capacity))
+    this.recordLength = resize(this.recordLength, new Uint32Array(capacity))
+    this.valueSize = resize(this.valueSize, new Uint32Array(capacity))
+    if (this.flags !== undefined) this.flags = resize(this.flags, new BigUint64Array(capacity))
   }
 
   finish(): KvTable {
@@ -84,9 +81,12 @@ export class KvTableBuilder {
       // Consul writes KV in key order; a file that does not is still browsable, just sorted here.
       const order = Array.from({ length: n }, (_, i) => i)
       order.sort((a, b) =>
-        Buffer.compare(
-          keyBytes.subarray(keyStart[a], keyStart[a + 1]),
-          keyBytes.subarray(keyStart[b], keyStart[b + 1]),
+        keyBytes.compare(
+          keyBytes,
+          keyStart[b] as number,
+          keyStart[b + 1] as number,
+          keyStart[a] as number,
+          keyStart[a + 1] as number,
         ),
       )
       const nextBytes = Buffer.allocUnsafe(keyBytes.length)
