@@ -31,6 +31,8 @@ export const TABS: ReadonlyArray<{ id: BrowserTab; label: string }> = [
   { id: 'acl-tokens', label: 'ACL tokens' },
   { id: 'acl-policies', label: 'ACL policies' },
   { id: 'acl-roles', label: 'ACL roles' },
+  { id: 'acl-auth-methods', label: 'Auth methods' },
+  { id: 'acl-binding-rules', label: 'Binding rules' },
   { id: 'config-entries', label: 'Config entries' },
   { id: 'intentions', label: 'Intentions' },
 ]

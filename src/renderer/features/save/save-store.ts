@@ -4,7 +4,8 @@ import { reportError } from '../../store/error-store'
 
 export type SaveStep = 'choose' | 'running' | 'done'
 
-export const DEFAULT_TEMPLATE = '{profile}-{datacenter}-{time}-{index}.snap'
+export const DEFAULT_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}.snap'
+export const TEMPLATE_PLACEHOLDERS = ['profile', 'dc', 'version', 'index', 'term', 'time', 'date'] as const
 
 export interface SaveOptions {
   selected: string[]
@@ -24,7 +25,9 @@ export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[
   const template = options.template.trim()
   if (template === '') errors.template = `Give a file-name template, e.g. ${DEFAULT_TEMPLATE}.`
   else if (/[\\/]/.test(template)) errors.template = 'The template names a file, not a folder: remove “/” and “\\”.'
-  else if (options.selected.length > 1 && !/\{(profile|cluster)\}/.test(template)) errors.template = 'Several clusters need {profile} in the template, or their files would collide.'
+  else if ([...template.matchAll(/\{([^}]*)\}/g)].some((m) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')))
+    errors.template = `Use only these placeholders: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`
+  else if (options.selected.length > 1 && !template.includes('{profile}')) errors.template = 'Several clusters need {profile} in the template, or their files would collide.'
   return errors
 }
 

@@ -15,6 +15,7 @@ import {
   selectSaveProgress,
   selectSaveStep,
   useSaveStore,
+  TEMPLATE_PLACEHOLDERS,
   type SaveStep,
 } from './save-store'
 
@@ -111,7 +112,7 @@ function ChooseStep() {
           <div>
             <input id="save-template" value={options.template} onChange={(e) => setOptions({ template: e.target.value })} className="wide" spellCheck={false} aria-invalid={errors.template !== undefined} aria-describedby="save-template-help" />
             <p id="save-template-help" className="hint">
-              Placeholders: {'{profile}'} {'{datacenter}'} {'{time}'} {'{index}'}
+              Placeholders: {TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}. {'{time}'} is UTC.
             </p>
             {errors.template && <p className="field-error">{errors.template}</p>}
           </div>

@@ -24,6 +24,10 @@ describe('save wizard validation', () => {
     expect(errors.template).toMatch(/not a folder/)
   })
 
+  it('accepts only the placeholders the service fills in', () => {
+    expect(validateSaveOptions({ ...valid, template: '{cluster}-{time}.snap' }, [east]).template).toMatch(/only these placeholders/)
+  })
+
   it('needs {profile} in the template when several clusters would otherwise collide', () => {
     expect(validateSaveOptions({ ...valid, selected: [east.id, west.id], template: 'backup-{time}.snap' }, [east, west]).template).toMatch(/\{profile\}/)
   })
