@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          // Snapshot scans run in worker threads; the desktop app and the web host load this file.
+          'inspect-worker': resolve(__dirname, 'src/main/api/inspect-worker.ts'),
         },
       },
     },

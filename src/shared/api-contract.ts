@@ -18,7 +18,7 @@ import type {
   SaveProgress,
 } from './consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileStoreNotice, ProfileView } from './profile-types'
-import type { InspectProgress, RecentFile, SnapshotInspectionWire, VerifyResultWire } from './snapshot-wire-types'
+import type { InspectProgress, RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -264,7 +264,8 @@ export const apiMethods = {
     operation: true,
   }),
 
-  'restore.verify': method<VerifyResultWire>()({
+  /** Full verification (gzip, tar, SHA256SUMS, sizes, every record); answers what inspect answers. */
+  'restore.verify': method<SnapshotInspectionWire>()({
     request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema }),
     errors: snapshotErrors,
     operation: true,

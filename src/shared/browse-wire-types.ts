@@ -17,6 +17,8 @@ export const recordKinds = [
   'acl-binding-rules',
   'config-entries',
   'intentions',
+  'system-metadata',
+  'connect-ca',
 ] as const
 
 export type RecordKind = (typeof recordKinds)[number]
@@ -26,6 +28,11 @@ export interface CatalogueSummary {
   /** How many entries of each kind the snapshot holds; `kv` counts keys. */
   counts: Partial<Record<'kv' | RecordKind, number>>
   meta: { id: string; index: Uint64String; term: Uint64String }
+  /** LastIndex of the state.bin header. */
+  lastIndex: Uint64String
+  stateBytes: number
+  kvValueBytes: number
+  tombstones: number
 }
 
 export interface KvRowWire {

@@ -19,41 +19,50 @@ export interface SnapshotMetaWire {
   index: Uint64String
   term: Uint64String
   version: number
+  configurationIndex: Uint64String
+  servers: Array<{ suffrage: number; id: string; address: string }>
+  /** Base64 of the deprecated Peers field, or null. */
+  peers: string | null
 }
 
-/** One row of `consul snapshot inspect`'s tables: a record type or a KV key group. */
+/** One row of `consul snapshot inspect`'s tables: a record type or a KV key group; `sum` in bytes. */
 export interface SnapshotStatWire {
   name: string
   count: number
-  sum: Uint64String
+  sum: number
 }
 
+export interface IntegrityWire {
+  /** True when SHA256SUMS was present and every listed digest matched. */
+  verified: boolean
+  files: Array<{ name: string; expected: string; actual: string }>
+}
+
+/** A verified snapshot's contents summary, as `consul snapshot inspect` reports it, and more. */
 export interface SnapshotInspectionWire {
   meta: SnapshotMetaWire
+  /** Sorted as Consul does: size descending, then name ascending. */
   stats: SnapshotStatWire[]
+  /** All state.bin bytes. */
+  totalSize: number
   /** Null unless KV details were asked for and some key matched. */
-  statsKV: SnapshotStatWire[] | null
-  totalSize: Uint64String
-  totalSizeKV: Uint64String
+  kvStats: SnapshotStatWire[] | null
+  totalSizeKV: number
+  integrity: IntegrityWire
+  /** Compressed bytes read: the file's size. */
+  archiveBytes: number
+  /** LastIndex of the state.bin header. */
+  lastIndex: Uint64String
+  /** Record types ≥ 64 present (Consul Enterprise data that CE refuses to restore). */
+  enterpriseTypes: number[]
   /** What `consul snapshot inspect` prints for the same file, pretty and `-format json`. */
   text: { pretty: string; json: string }
-  /** Anything else the engine reports that has no fixed column, already bigint-safe. */
-  extra: Record<string, JsonValue>
 }
 
+/** Compressed bytes of the file read so far. */
 export interface InspectProgress {
-  bytesDone: number
-  /** Archive size when known. */
-  bytesTotal: number | null
-  records: number | null
-}
-
-export interface VerifyResultWire {
-  /** True when the archive, its checksums and meta.json size all agree. */
-  valid: boolean
-  meta: SnapshotMetaWire | null
-  /** Extra facts the verifier reports (checksums, sizes), bigint-safe. */
-  details: Record<string, JsonValue>
+  bytesRead: number
+  totalBytes: number
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
@@ -70,3 +79,9 @@ export interface UploadedFile {
   name: string
   size: number
 }
+
+/**
+ * restore.verify answers the full inspection (a snapshot that fails verification is an error,
+ * never a result with valid: false), so the verify result is the inspection itself.
+ */
+export type VerifyResultWire = SnapshotInspectionWire

@@ -7,7 +7,7 @@ import type { AppInfo, OperationProgress, ProfileList, SampleSnapshot } from '..
 import type { CatalogueSummary, KvPageWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire } from '../../shared/browse-wire-types'
 import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress } from '../../shared/consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
-import type { InspectProgress, RecentFile, SnapshotInspectionWire, SnapshotSource, VerifyResultWire } from '../../shared/snapshot-wire-types'
+import type { InspectProgress, RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -23,7 +23,7 @@ export interface InspectOptions {
 /** Runs snapshot scans; the Electron main process gets one that uses a worker thread. */
 export interface InspectRunner {
   inspect(path: string, options: InspectOptions, work: Work<InspectProgress>): Promise<SnapshotInspectionWire>
-  verify(path: string, work: Work<InspectProgress>): Promise<VerifyResultWire>
+  verify(path: string, work: Work<InspectProgress>): Promise<SnapshotInspectionWire>
 }
 
 /** Turns a wire source into a readable file path; refuses unknown uploads and missing files. */

@@ -62,7 +62,7 @@ describe('the typed API client', () => {
     expectTypeOf(result).toEqualTypeOf<SnapshotInspectionWire>()
     expect(operation.id).toBe('op-00000001')
     expect(result).toEqual(sampleInspection)
-    expect(progress).toEqual([{ kind: 'inspect', progress: { bytesDone: 5141, bytesTotal: 5141, records: 20 } }])
+    expect(progress).toEqual([{ kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } }])
   })
 
   it('cancels an operation through its handle', async () => {

@@ -109,7 +109,7 @@ describe('the dispatcher', () => {
     await dispatcher.dispatch('mine', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
 
     expect(mine.events).toEqual([
-      { event: 'operation.progress', payload: { operationId: 'op-00000001', progress: { kind: 'inspect', progress: { bytesDone: 5141, bytesTotal: 5141, records: 20 } } } },
+      { event: 'operation.progress', payload: { operationId: 'op-00000001', progress: { kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } } } },
     ])
     expect(other.events).toEqual([])
   })

@@ -4,13 +4,25 @@ import type { HostServices, InspectRunner, Work } from '../../../src/main/api/ho
 import type { InspectProgress, SnapshotInspectionWire } from '../../../src/shared/snapshot-wire-types'
 
 export const sampleInspection: SnapshotInspectionWire = {
-  meta: { id: '2-13-1602222343947', size: '5141', index: '13', term: '2', version: 1 },
-  stats: [{ name: 'Register', count: 3, sum: '1741' }],
-  statsKV: null,
-  totalSize: '5141',
-  totalSizeKV: '0',
+  meta: {
+    id: '2-13-1602222343947',
+    size: '5141',
+    index: '13',
+    term: '2',
+    version: 1,
+    configurationIndex: '1',
+    servers: [{ suffrage: 0, id: 'a577b288-b354-770e-e909-da0972eb20e8', address: '127.0.0.1:8300' }],
+    peers: null,
+  },
+  stats: [{ name: 'Register', count: 3, sum: 1741 }],
+  totalSize: 5141,
+  kvStats: null,
+  totalSizeKV: 0,
+  integrity: { verified: true, files: [] },
+  archiveBytes: 2048,
+  lastIndex: '13',
+  enterpriseTypes: [],
   text: { pretty: ' ID           2-13-1602222343947', json: '{}' },
-  extra: {},
 }
 
 /** An inspect that reports progress, then waits until `release()` or its signal aborts. */
@@ -23,17 +35,17 @@ export function createControllableInspect(): InspectRunner & { release(): void; 
     started,
     release: () => release(),
     async inspect(_path: string, _options, work: Work<InspectProgress>) {
-      work.onProgress({ bytesDone: 10, bytesTotal: 100, records: 1 })
+      work.onProgress({ bytesRead: 10, totalBytes: 100 })
       markStarted()
       await new Promise<void>((resolve, reject) => {
         work.signal.addEventListener('abort', () => reject(work.signal.reason), { once: true })
         void gate.then(resolve)
       })
-      work.onProgress({ bytesDone: 100, bytesTotal: 100, records: 2 })
+      work.onProgress({ bytesRead: 100, totalBytes: 100 })
       return sampleInspection
     },
     async verify() {
-      return { valid: true, meta: sampleInspection.meta, details: {} }
+      return sampleInspection
     },
   }
 }
@@ -55,11 +67,11 @@ export function createFakeHostServices(overrides: Partial<HostServices> = {}): H
     },
     inspect: {
       async inspect(_path, _options, work) {
-        work.onProgress({ bytesDone: 5141, bytesTotal: 5141, records: 20 })
+        work.onProgress({ bytesRead: 2048, totalBytes: 2048 })
         return sampleInspection
       },
       async verify() {
-        return { valid: true, meta: sampleInspection.meta, details: {} }
+        return sampleInspection
       },
     },
     ...overrides,

@@ -1,0 +1,159 @@
+/**
+ * The real wiring behind the API, shared by the desktop app and the browser-mode host: profiles
+ * and Consul operations (with secrets from the given store), snapshot scans through the given
+ * runner, catalogues, recent files, uploads. What differs per host comes in as parameters.
+ */
+import { access } from 'node:fs/promises'
+import type { AppInfo, ProfileList } from '../../shared/api-contract'
+import { AppError } from '../../shared/app-error'
+import type { ProfileStoreNotice } from '../../shared/profile-types'
+import { ConsulSnapshotService } from '../services/consul'
+import type { VerifySnapshot } from '../services/consul'
+import { ProfileService, type SecretStore } from '../services/profiles'
+import { createCataloguePort } from './catalogue-port'
+import type { HostKind } from './dispatcher'
+import type { DialogsPort, HostServices, InspectRunner } from './host-services'
+import { createRecentFilesStore } from './recent-files-store'
+import { createSourceResolver } from './source-resolver'
+import type { UploadStore } from './upload-store'
+
+export interface HostEnvironment {
+  kind: HostKind
+  version: string
+  platform: string
+  dataDir: string
+  /** The environment CONSUL_* variables are imported from. */
+  env: Record<string, string | undefined>
+  defaultSaveFolder: string
+  secrets: SecretStore
+  inspect: InspectRunner
+  uploads?: UploadStore
+  dialogs?: DialogsPort
+  openExternal?: (url: string) => Promise<void>
+  /** A small snapshot shipped with the app, for a first look without a cluster. */
+  sampleSnapshotPath?: string
+  /** Folder for catalogues' decompressed working copies. */
+  spillDir?: string
+}
+
+export interface HostServicesHandle {
+  services: HostServices
+  dispose(): Promise<void>
+}
+
+/** Save and restore verify archives through the runner (a worker thread in the apps). */
+function verifyThrough(runner: InspectRunner): VerifySnapshot {
+  return async (path, options) => {
+    const inspection = await runner.verify(path, {
+      signal: options.signal ?? new AbortController().signal,
+      onProgress: (progress) => options.onProgress?.({ bytes: progress.bytesRead, totalBytes: progress.totalBytes }),
+    })
+    return {
+      meta: {
+        id: inspection.meta.id,
+        index: Number(inspection.meta.index),
+        term: Number(inspection.meta.term),
+        version: inspection.meta.version,
+        size: Number(inspection.meta.size),
+      },
+      stats: inspection.stats.map((stat) => ({ name: stat.name, count: stat.count, size: stat.sum })),
+      totalSize: inspection.totalSize,
+      enterpriseTypes: inspection.enterpriseTypes,
+    }
+  }
+}
+
+export async function createHostServices(environment: HostEnvironment): Promise<HostServicesHandle> {
+  const opened = await ProfileService.open({ dataDir: environment.dataDir, secrets: environment.secrets })
+  const profiles = opened.service
+  // The notice about a damaged profile file is shown once, with the first list.
+  let pendingNotice: ProfileStoreNotice | null = opened.notice ?? null
+  const consul = new ConsulSnapshotService({ profiles, verify: verifyThrough(environment.inspect) })
+  const catalogue = createCataloguePort({ spillDir: environment.spillDir })
+
+  const appInfo: AppInfo = {
+    name: 'Snapshot Studio for Consul',
+    version: environment.version,
+    capabilities: {
+      kind: environment.kind,
+      nativeDialogs: environment.dialogs !== undefined,
+      fileUpload: environment.uploads !== undefined,
+    },
+    defaultSaveFolder: environment.defaultSaveFolder,
+    platform: environment.platform,
+  }
+
+  const services: HostServices = {
+    appInfo: () => appInfo,
+    sources: createSourceResolver({ uploads: environment.uploads }),
+    inspect: environment.inspect,
+    catalogue,
+    recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
+    dialogs: environment.dialogs,
+    openExternal: environment.openExternal,
+
+    profiles: {
+      async list(): Promise<ProfileList> {
+        const notice = pendingNotice
+        pendingNotice = null
+        return { profiles: profiles.list(), notice }
+      },
+      create: (input) => profiles.create(input),
+      update: (id, input) => profiles.update(id, input),
+      duplicate: (id) => profiles.duplicate(id),
+      remove: (id) => profiles.remove(id),
+      async importFromEnv() {
+        const draft = profiles.importFromEnv(environment.env)
+        return draft.usedVariables.length === 0 ? null : draft
+      },
+      test: (target, signal) => consul.testConnection('id' in target ? { profileId: target.id } : { input: target.input }, signal),
+    },
+
+    save: {
+      saveMany: (request, work) =>
+        consul.saveMany({
+          profileIds: request.profileIds,
+          destinationDir: request.folder ?? environment.defaultSaveFolder,
+          template: request.fileNameTemplate,
+          stale: request.stale,
+          signal: work.signal,
+          onProgress: (profileId, progress) => work.onProgress({ profileId, progress }),
+        }),
+    },
+
+    restore: {
+      preflight: (path, profileId, signal) => consul.preflightRestore({ profileId, path, signal }),
+      restore: (request, work) =>
+        consul.restoreSnapshot({
+          profileId: request.profileId,
+          path: request.path,
+          confirmation: request.confirmation,
+          safetySnapshot: request.safetySnapshot
+            ? { enabled: true, destinationDir: request.safetySnapshotFolder ?? environment.defaultSaveFolder }
+            : { enabled: false },
+          signal: work.signal,
+          onProgress: (progress) => work.onProgress(progress),
+        }),
+    },
+
+    sample: {
+      async open() {
+        const path = environment.sampleSnapshotPath
+        if (path === undefined || !(await access(path).then(() => true, () => false))) {
+          throw new AppError('FILE_UNREADABLE', 'The sample snapshot is missing from this installation.', {
+            hint: 'Reinstall Snapshot Studio, or open one of your own snapshots.',
+          })
+        }
+        return { path, name: 'sample.snap' }
+      },
+    },
+  }
+
+  return {
+    services,
+    async dispose() {
+      await catalogue.closeAll()
+      await environment.uploads?.dispose()
+    },
+  }
+}

@@ -1,0 +1,13 @@
+/** Messages between the host and the inspect worker thread (structured clone, no bigint inside). */
+import type { AppErrorPayload } from '../../shared/app-error'
+import type { InspectProgress, SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
+import type { InspectOptions } from './host-services'
+
+export type WorkerJob = { kind: 'inspect'; path: string; options: InspectOptions } | { kind: 'verify'; path: string }
+
+export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel' }
+
+export type FromWorker =
+  | { type: 'progress'; progress: InspectProgress }
+  | { type: 'done'; result: SnapshotInspectionWire }
+  | { type: 'failed'; error: AppErrorPayload }

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createDispatcher } from '../../api/dispatcher'
+import { createHandlers } from '../../api/create-handlers'
+import { createHostServices } from '../../api/create-host-services'
+import { appVersion, builtRendererDir, createInspectRunner, sampleSnapshotPath } from '../../api/host-runtime'
+import { createUploadStore } from '../../api/upload-store'
+import { FileSecretStore } from '../../services/profiles'
+import { startWebHost } from '../../transport/web-host'
+import { appDataDir } from '../app-data-dir'
+import type { CliCommand, CliIo } from '../cli-io'
+import { boolFlag, flagError, formatFlagHelp, intFlag, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { reportError } from '../report-error'
+
+/**
+ * `snapshot-studio web`: the whole app in a browser, served on 127.0.0.1 behind a random token.
+ * For machines without a display for Electron, for the end-to-end tests, and as the fallback of
+ * `npm start`. Never imports electron.
+ */
+const FLAGS: FlagSpec[] = [
+  { name: 'port', kind: 'int', valueName: 'PORT', usage: 'Port on 127.0.0.1 to listen on. The default is a free port chosen at random.' },
+  { name: 'data-dir', kind: 'string', valueName: 'DIR', usage: 'Folder for profiles, secrets and recent files. The default is the desktop app\'s folder (or SNAPSHOT_STUDIO_DATA_DIR).' },
+  { name: 'save-dir', kind: 'string', valueName: 'DIR', usage: 'Default folder for saved snapshots. The default is ~/snapshots.' },
+  { name: 'no-open', kind: 'bool', usage: 'Do not open the URL in a browser; only print it.' },
+]
+
+export const WEB_HELP = `Usage: snapshot-studio web [options]
+
+  Serves Snapshot Studio to a web browser on this machine: the same screens
+  as the desktop app, at http://127.0.0.1:PORT/?token=... (the token keeps
+  other local programs and web pages out; keep the URL private).
+  Runs until Ctrl-C.
+
+Command Options:
+
+${formatFlagHelp(FLAGS)}
+`
+
+function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open'
+  try {
+    const child = spawn(command, [url], { stdio: 'ignore', detached: true })
+    child.on('error', () => undefined)
+    child.unref()
+  } catch {
+    // No browser launcher: the printed URL is enough.
+  }
+}
+
+function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGTERM', stop)
+      process.off('SIGINT', stop)
+      done()
+    }
+    if (signal?.aborted) return done()
+    signal?.addEventListener('abort', stop, { once: true })
+    process.once('SIGTERM', stop)
+    process.once('SIGINT', stop)
+  })
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseFlags(argv, FLAGS)
+  } catch (error) {
+    return reportError(io, error)
+  }
+  if (parsed.help) {
+    io.stdout.write(WEB_HELP)
+    return 0
+  }
+  if (parsed.positionals.length > 0) return reportError(io, flagError(`web takes no arguments (got ${parsed.positionals.join(' ')})`))
+  const port = intFlag(parsed, 'port') ?? 0
+  if (port < 0 || port > 65535) return reportError(io, flagError(`-port must be between 0 and 65535, got ${port}`))
+  const dataDir = resolve(io.cwd, stringFlag(parsed, 'data-dir') ?? appDataDir(io.env))
+  const home = io.env.HOME ?? tmpdir()
+  const saveDir = resolve(io.cwd, stringFlag(parsed, 'save-dir') ?? join(home, 'snapshots'))
+
+  const rendererDir = builtRendererDir()
+  if (rendererDir === null) {
+    io.stderr.write('Warning: the renderer is not built (out/renderer is missing); run `npm run build`. Serving the API only.\n')
+  }
+
+  try {
+    const uploads = createUploadStore(await mkdtemp(join(tmpdir(), 'snapshot-studio-uploads-')))
+    const host = await createHostServices({
+      kind: 'browser',
+      version: appVersion(),
+      platform: process.platform,
+      dataDir,
+      env: io.env,
+      defaultSaveFolder: saveDir,
+      secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+      inspect: createInspectRunner(),
+      uploads,
+      sampleSnapshotPath: sampleSnapshotPath(),
+    })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(host.services),
+      onUnexpectedError: (method, error) => io.stderr.write(`Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`),
+    })
+    const web = await startWebHost({ dispatcher, rendererDir, uploads, port })
+    io.stdout.write(`Snapshot Studio is running in browser mode. Open:\n\n  ${web.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`)
+    if (boolFlag(parsed, 'no-open') !== true) openInBrowser(web.url)
+    await untilStopped(io.signal)
+    await web.close()
+    await host.dispose()
+    return 0
+  } catch (error) {
+    return reportError(io, error)
+  }
+}
+
+export const webCommand: CliCommand = {
+  summary: 'Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)',
+  run,
+}
