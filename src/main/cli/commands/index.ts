@@ -1,6 +1,9 @@
 import type { CliCommand } from '../cli-io'
 import { inspectCommand } from './inspect'
 import { kvExportCommand } from './kv-export'
+import { restoreCommand } from './restore'
+import { saveCommand } from './save'
+import { statusCommand } from './status'
 import { webCommand } from './web'
 
 /**
@@ -9,5 +12,8 @@ import { webCommand } from './web'
 export const commands: Record<string, CliCommand> = {
   inspect: inspectCommand,
   'kv-export': kvExportCommand,
+  restore: restoreCommand,
+  save: saveCommand,
+  status: statusCommand,
   web: webCommand,
 }

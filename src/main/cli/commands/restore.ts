@@ -1,0 +1,131 @@
+import { createInterface } from 'node:readline'
+import { resolve } from 'node:path'
+import { AppError } from '../../../shared/app-error'
+import type { RestorePreflight } from '../../../shared/consul-types'
+import { preflightRestore, restoreSnapshot, verifyWithEngine } from '../../services/consul'
+import { humanizeBytes } from '../../services/snapshot'
+import type { CliCommand, CliIo } from '../cli-io'
+import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
+import { boolFlag, flagError, formatFlagHelp, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { describeTransfer, progressLine } from '../progress-line'
+import { reportError } from '../report-error'
+
+const FLAGS: FlagSpec[] = [
+  ...CONNECTION_FLAGS,
+  { name: 'yes', kind: 'bool', usage: 'Do not ask for the typed confirmation (for scripts). Blockers still refuse the restore.' },
+  { name: 'safety-snapshot', kind: 'bool', usage: 'Save the target cluster before replacing its state. The default is true; -safety-snapshot=false turns it off.' },
+  { name: 'safety-dir', kind: 'string', valueName: 'folder', usage: 'Folder for the safety snapshot. Default: the current folder.' },
+]
+
+const HELP = `Usage: snapshot-studio restore [options] FILE
+
+  Restores an atomic, point-in-time snapshot of the state of the Consul
+  servers. This replaces the whole replicated state of the target cluster:
+  KV, catalog, sessions, ACLs, intentions, config entries.
+
+  Before anything is sent, FILE is verified completely, its contents and the
+  target (leader, version, datacenter, index) are shown with any warnings,
+  and you type the target's datacenter name to confirm. A safety snapshot
+  of the target is saved first (unless -safety-snapshot=false). Afterwards
+  the command waits until the cluster has a leader and answers reads.
+
+    $ snapshot-studio restore backup.snap
+
+Command Options:
+
+${formatFlagHelp(FLAGS)}
+`
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = parseFlags(argv, FLAGS)
+    if (parsed.help) {
+      io.stdout.write(HELP)
+      return 0
+    }
+    if (parsed.positionals.length === 0) throw flagError('Missing FILE argument')
+    if (parsed.positionals.length > 1) throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
+    const path = resolve(io.cwd, parsed.positionals[0] as string)
+    const { connection, warnings } = await connectionFromFlags(parsed, io)
+    for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
+    const line = progressLine(io)
+    const onProgress = (p: Parameters<NonNullable<Parameters<typeof restoreSnapshot>[0]['onProgress']>>[0]) =>
+      line.show(
+        p.phase === 'uploading'
+          ? describeTransfer('Uploading', p)
+          : p.phase === 'safety-snapshot'
+            ? describeTransfer('Safety snapshot', p)
+            : p.phase === 'verifying'
+              ? `Verifying ${humanizeBytes(p.bytes)}`
+              : 'Waiting for the cluster\u2026',
+      )
+    const deps = { verify: verifyWithEngine }
+    const preflight = await preflightRestore({ connection, path, signal: io.signal, onProgress }, deps).finally(() => line.clear())
+    io.stdout.write(describePreflight(preflight))
+    if (preflight.blockers.length > 0) {
+      throw new AppError('RESTORE_REFUSED', 'The restore was refused (see above); nothing was sent to the cluster.')
+    }
+    if (!(boolFlag(parsed, 'yes') ?? false)) {
+      const word = preflight.target.datacenter ?? 'restore'
+      const answer = await ask(io, `Type the target datacenter name "${word}" to replace its whole state: `)
+      if (answer?.trim() !== word) {
+        throw new AppError('RESTORE_REFUSED', 'The restore was not confirmed; nothing was sent to the cluster.', {
+          hint: answer === undefined ? 'Not running interactively: pass --yes to confirm in scripts.' : undefined,
+        })
+      }
+    }
+    const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
+    const result = await restoreSnapshot(
+      {
+        connection,
+        path,
+        signal: io.signal,
+        onProgress,
+        safetySnapshot: safetyOn ? { enabled: true, destinationDir: resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.') } : { enabled: false },
+      },
+      deps,
+    ).finally(() => line.clear())
+    if (result.safetySnapshot) io.stdout.write(`Safety snapshot: ${result.safetySnapshot.path}\n`)
+    // `consul snapshot restore`'s line, then the health check.
+    io.stdout.write('Restored snapshot\n')
+    io.stdout.write(`${result.health.summary}\n`)
+    return result.health.healthy ? 0 : 2
+  } catch (error) {
+    return reportError(io, error)
+  }
+}
+
+function describePreflight(p: RestorePreflight): string {
+  const f = p.file
+  const t = p.target
+  const lines = [
+    `File:   ${f.path}`,
+    `        ${humanizeBytes(f.size)}, index ${f.index}, term ${f.term}, Consul ${f.consulVersion ?? 'unknown'}${f.consulVersionSource === 'unknown' ? '' : ` (from ${f.consulVersionSource})`}, datacenter ${f.datacenter ?? 'unknown'}`,
+    `        ${f.stats.map((s) => `${s.name} ${s.count}`).join(', ') || 'no records'}`,
+    `Target: ${t.endpoint}, leader ${t.leader ?? 'none'}, Consul ${t.consulVersion ?? 'unknown'}, datacenter ${t.datacenter ?? 'unknown'}, index ${t.currentIndex ?? 'unknown'}`,
+    ...p.warnings.map((w) => `Warning: ${w.message}`),
+    ...p.blockers.map((b) => `Refused: ${b.message}`),
+  ]
+  return lines.join('\n') + '\n'
+}
+
+/** One line from stdin; undefined when there is no stdin or it ends first. */
+function ask(io: CliIo, question: string): Promise<string | undefined> {
+  const input = io.stdin
+  if (!input) return Promise.resolve(undefined)
+  io.stderr.write(question)
+  return new Promise((resolveAnswer) => {
+    const rl = createInterface({ input, terminal: false })
+    let answered = false
+    rl.once('line', (text) => {
+      answered = true
+      rl.close()
+      resolveAnswer(text)
+    })
+    rl.once('close', () => {
+      if (!answered) resolveAnswer(undefined)
+    })
+  })
+}
+
+export const restoreCommand: CliCommand = { summary: 'Verifies a snapshot file and restores it into a Consul cluster', run }
