@@ -9,7 +9,7 @@ const SPECS: FlagSpec[] = [
   { name: 'header', kind: 'string', usage: '', repeatable: true },
 ]
 
-function parse(...argv: string[]) {
+function parse(...argv: string[]): Record<string, unknown> & { _: string[]; help: boolean } {
   const parsed = parseFlags(argv, SPECS)
   return { ...Object.fromEntries(parsed.values), _: parsed.positionals, help: parsed.help }
 }
