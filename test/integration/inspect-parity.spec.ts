@@ -33,6 +33,7 @@ let manifest: PopulatedManifest
 let savedByCli: string
 let savedByApi: string
 let withBulkKv: string
+let withInvalidUtf8Keys: string
 let rawStateBin: string
 let parts: SnapshotParts
 
@@ -83,6 +84,16 @@ beforeAll(async () => {
   withBulkKv = path.join(workDir, 'with-bulk-kv.snap')
   const bulkSave = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, withBulkKv])
   if (bulkSave.code !== 0) throw new Error(`consul snapshot save failed: ${bulkSave.stderr}`)
+
+  // Keys are bytes to Consul: a percent-encoded path can hold invalid UTF-8, which Go prints raw
+  // in the table (0xFF is also text/tabwriter's escape byte) and as \ufffd in JSON.
+  for (const key of ['bin/bad%FFkey/x', 'bin/bad%C3key/y', 'bin/ok%E2%82%ACkey/z', 'bin/%FF%FE/w']) {
+    const put = await fetch(`${agent.httpAddr}/v1/kv/${key}`, { method: 'PUT', body: 'v', headers: { 'X-Consul-Token': agent.token } })
+    if (!put.ok) throw new Error(`PUT ${key} → ${put.status}`)
+  }
+  withInvalidUtf8Keys = path.join(workDir, 'invalid-utf8-keys.snap')
+  const utf8Save = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, withInvalidUtf8Keys])
+  if (utf8Save.code !== 0) throw new Error(`consul snapshot save failed: ${utf8Save.stderr}`)
 
   await agent.stop()
   agent = undefined
@@ -185,6 +196,18 @@ describe('inspect prints what consul snapshot inspect prints', () => {
     expect(built.code).toBe(consul.code)
     expect(built.stdout.equals(consul.stdout)).toBe(true)
   })
+})
+
+// What consul v1.14.8 does with such keys (seen here): the pretty table writes the key bytes
+// raw; a 0xFF byte is text/tabwriter's Escape, so everything up to the next 0xFF (tabs and
+// newlines included) is one literal cell whose width counts toward the column; JSON writes each
+// invalid byte as the six characters \ufffd; size ties are broken on the raw key bytes.
+describe('inspect prints KV keys that are not valid UTF-8 like consul', () => {
+  for (const flags of [['-kvdetails'], ['-kvdetails', '-kvdepth=3'], ['-kvdetails', '-format=json'], ['-kvdetails', '-kvfilter=bin/']]) {
+    it(`prints the same bytes with ${flags.join(' ')}`, async () => {
+      await expectSameOutput([...flags, withInvalidUtf8Keys])
+    })
+  }
 })
 
 describe('inspect names record types newer than consul v1.14.8', () => {
