@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, fetch } from 'undici'
 import { createTlsMaterial, runConsul, startConsulAgent, type ConsulAgent, type TlsMaterial } from '../support/consul-agent'
+import { populateEveryRecordKind } from '../support/consul-populate'
 
 describe('startConsulAgent', () => {
   let a: ConsulAgent
@@ -82,6 +83,15 @@ describe('an HTTPS agent that requires client certificates', () => {
     await expect(
       fetch(`${agent.httpsAddr}/v1/status/leader`, { dispatcher: dispatcher({ ca: tls.otherCaFile, withClientCert: true }) }),
     ).rejects.toThrow()
+  })
+
+  it('can be populated over HTTPS through an undici dispatcher', async () => {
+    const manifest = await populateEveryRecordKind(agent, {
+      address: agent.httpsAddr!,
+      dispatcher: dispatcher({ ca: tls.caFile, withClientCert: true }),
+    })
+    const res = await fetch(`${agent.httpAddr}/v1/kv/${manifest.kv[0]!.key}?raw`, { headers: { 'X-Consul-Token': agent.token } })
+    expect(Buffer.from(await res.arrayBuffer()).equals(manifest.kv[0]!.value)).toBe(true)
   })
 
   it('works with the consul CLI given the same files', async () => {
