@@ -90,8 +90,9 @@ describe('an HTTPS agent that requires client certificates', () => {
       address: agent.httpsAddr!,
       dispatcher: dispatcher({ ca: tls.caFile, withClientCert: true }),
     })
-    const res = await fetch(`${agent.httpAddr}/v1/kv/${manifest.kv[0]!.key}?raw`, { headers: { 'X-Consul-Token': agent.token } })
-    expect(Buffer.from(await res.arrayBuffer()).equals(manifest.kv[0]!.value)).toBe(true)
+    const binary = manifest.kv.find((e) => e.key === 'binary/blob')!
+    const res = await fetch(`${agent.httpAddr}/v1/kv/${binary.key}?raw`, { headers: { 'X-Consul-Token': agent.token } })
+    expect(Buffer.from(await res.arrayBuffer()).equals(binary.value)).toBe(true)
   })
 
   it('works with the consul CLI given the same files', async () => {
