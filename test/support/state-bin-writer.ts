@@ -545,12 +545,19 @@ export const aclAuthMethodRecord = (m: {
   },
 })
 
-/** A config entry as Consul persists it: MarshalBinary(kind + request map) inside a raw string. */
-export function configEntryRecord(kind: string, entry: Record<string, GoValue>): StateRecord {
-  const inner = Buffer.concat([
-    encodeGo(kind),
-    encodeGo({ Datacenter: '', Entry: { Kind: kind, ...entry }, Op: '', Token: '' }),
-  ])
+/**
+ * A config entry as Consul persists it: MarshalBinary(kind + request map) inside a raw string.
+ * `selfMarshalled` entries (proxy-defaults has its own MarshalBinary) nest their map in one more
+ * raw string.
+ */
+export function configEntryRecord(
+  kind: string,
+  entry: Record<string, GoValue>,
+  options: { selfMarshalled?: boolean } = {},
+): StateRecord {
+  const fields: Record<string, GoValue> = { Kind: kind, ...entry }
+  const body: GoValue = options.selfMarshalled ? encodeGo(fields) : fields
+  const inner = Buffer.concat([encodeGo(kind), encodeGo({ Datacenter: '', Entry: body, Op: '', Token: '' })])
   return { type: MessageType.ConfigEntry, value: inner }
 }
 

@@ -14,6 +14,7 @@ import {
   buildStateBin,
   chunkingStateRecord,
   configEntryRecord,
+  goMap,
   indexRecord,
   kvsRecord,
   legacyIntentionRecord,
@@ -135,6 +136,11 @@ export function fixtureRecords(): StateRecord[] {
       destination: 'legacy-dst',
       action: 'deny',
     }),
+    configEntryRecord(
+      'proxy-defaults',
+      { Name: 'global', Config: goMap({ protocol: 'http' }) },
+      { selfMarshalled: true },
+    ),
     configEntryRecord('service-defaults', {
       Name: 'web',
       Protocol: 'http',

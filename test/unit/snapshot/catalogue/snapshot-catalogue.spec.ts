@@ -41,7 +41,7 @@ describe('summary', () => {
       'acl-roles': 1,
       'acl-binding-rules': 1,
       'acl-auth-methods': 1,
-      'config-entries': 4,
+      'config-entries': 5,
       intentions: 3,
       'system-metadata': 2,
     })
@@ -49,7 +49,7 @@ describe('summary', () => {
       Register: 7,
       KVS: 8,
       Tombstone: 1,
-      ConfigEntry: 4,
+      ConfigEntry: 5,
       ChunkingState: 1,
     })
   })
@@ -245,18 +245,28 @@ describe('config entries and intentions', () => {
   it('unwraps config entries into kind, name and entry, big hashes as decimal strings', async () => {
     const entries = await catalogue.configEntries()
     expect(entries.map((e) => `${e.kind}/${e.name}`)).toEqual([
+      'proxy-defaults/global',
       'service-defaults/web',
       'service-intentions/postgres',
       'inline-certificate/gw-cert',
       'service-resolver/big-hash',
     ])
-    expect(entries[0]?.entry).toMatchObject({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' })
-    expect(entries[3]?.entry).toMatchObject({ Hash: '18208480688038965425' })
+    expect(entries[1]?.entry).toMatchObject({ Kind: 'service-defaults', Name: 'web', Protocol: 'http' })
+    expect(entries[4]?.entry).toMatchObject({ Hash: '18208480688038965425' })
+  })
+
+  it('reads entries that marshal themselves (proxy-defaults) like any other', async () => {
+    const [proxyDefaults] = await catalogue.configEntries()
+    expect(proxyDefaults?.entry).toEqual({
+      Kind: 'proxy-defaults',
+      Name: 'global',
+      Config: { protocol: 'http' },
+    })
   })
 
   it('masks an inline certificate private key', async () => {
     const entries = await catalogue.configEntries()
-    expect(entries[2]?.entry).toMatchObject({ PrivateKey: { masked: true, text: MASK_TEXT } })
+    expect(entries[3]?.entry).toMatchObject({ PrivateKey: { masked: true, text: MASK_TEXT } })
     expect(JSON.stringify(entries)).not.toContain('PRIVATE KEY')
     expect(JSON.stringify(await catalogue.configEntries({ reveal: true }))).toContain('PRIVATE KEY')
   })

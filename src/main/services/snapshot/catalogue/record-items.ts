@@ -56,6 +56,23 @@ export interface UnwrappedConfigEntry {
 }
 
 /**
+ * Some entry types marshal themselves (proxy-defaults has its own MarshalBinary, for its free-form
+ * Config), so the Entry can be one more raw string holding the entry's msgpack map.
+ */
+function entryMap(entry: MsgValue | undefined): MsgMap {
+  if (isMsgMap(entry)) return entry
+  if (Buffer.isBuffer(entry) && entry.length > 0) {
+    try {
+      const inner = decodeWhole(entry)
+      if (isMsgMap(inner)) return inner
+    } catch {
+      // not msgpack after all: shown as an empty entry rather than failing the whole listing
+    }
+  }
+  return new Map()
+}
+
+/**
  * A type-22 record holds a raw string wrapping msgpack(kind) + msgpack(request map) (spec 3.1).
  * A plain request map (no wrapper) is accepted as well.
  */
@@ -64,8 +81,7 @@ export function unwrapConfigEntry(value: MsgValue): UnwrappedConfigEntry | undef
     const first = decodeValue(value, 0)
     const second = decodeValue(value, first.end)
     if (!isMsgMap(second.value)) return undefined
-    const entry = field(second.value, 'Entry')
-    return { kind: textOf(first.value), request: second.value, entry: isMsgMap(entry) ? entry : new Map() }
+    return { kind: textOf(first.value), request: second.value, entry: entryMap(field(second.value, 'Entry')) }
   }
   if (isMsgMap(value)) {
     const entry = field(value, 'Entry')
