@@ -6,6 +6,7 @@ import { endpointOrigin } from './consul-address'
 import { resolveConnection, type ConsulConnection, type ResolvedConnection } from './consul-connection'
 import { createDispatcherFactory, type DispatcherFactory } from './consul-dispatcher'
 import { mapHttpError, mapTransportError, type ConsulOperation } from './consul-errors'
+import { probeTlsClose } from './tls-close-probe'
 
 export interface ConsulRequest {
   method: 'GET' | 'PUT'
@@ -65,7 +66,7 @@ export class ConsulClient {
         bodyTimeout: req.bodyTimeoutMs ?? API_TIMEOUT_MS,
       })
     } catch (error) {
-      throw mapTransportError(error, this.where)
+      throw await this.explainTransportError(error)
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300
     if (ok || req.accept?.includes(response.statusCode)) {
@@ -93,6 +94,14 @@ export class ConsulClient {
       }
     }
     return { status: response.status, value, index: headerNumber(response.headers, 'x-consul-index') }
+  }
+
+  /** A TLS connection closed before any answer may hide an alert: look once more to name it. */
+  private async explainTransportError(error: unknown): Promise<AppError> {
+    const mapped = mapTransportError(error, this.where)
+    if (mapped.code !== 'CONSUL_UNREACHABLE' || this.connection.endpoint.kind !== 'tcp' || this.connection.endpoint.scheme !== 'https') return mapped
+    const code = await probeTlsClose(this.connection.endpoint, this.connection.tls).catch(() => null)
+    return code ? mapTransportError(Object.assign(new Error(`TLS alert ${code}`), { code, cause: error }), this.where) : mapped
   }
 
   async close(): Promise<void> {
