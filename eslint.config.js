@@ -7,6 +7,16 @@ const prettier = require('eslint-config-prettier')
 // Layering is enforced here, not by convention: a module's folder declares its runtime.
 const electronOnlyHere = ['src/main/index.ts', 'src/main/transport/electron-*.ts', 'src/preload/**']
 
+// Raw Electron primitives live in one wrapper each: links open only through the URL-checking
+// function, IPC only in the transport and the preload.
+const banShell = [
+  { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name='shell']", message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).' },
+  { selector: "MemberExpression[object.name='shell'][property.name='openExternal']", message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).' },
+]
+const banIpc = [
+  { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]", message: 'IPC lives only in src/main/transport/electron-ipc.ts and src/preload.' },
+]
+
 module.exports = tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/consul/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -58,5 +68,17 @@ module.exports = tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: { 'no-restricted-syntax': ['error', ...banShell, ...banIpc] },
+  },
+  {
+    files: ['src/main/transport/electron-open-external.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...banIpc] },
+  },
+  {
+    files: ['src/main/transport/electron-ipc.ts', 'src/preload/**'],
+    rules: { 'no-restricted-syntax': ['error', ...banShell] },
   },
 )

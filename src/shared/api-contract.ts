@@ -183,6 +183,12 @@ const consulErrors = [
 
 export const apiMethods = {
   'app.info': method<AppInfo>()({ request: noInput }),
+  /**
+   * Snapshot files the app was started with (command line, "open with", a file dropped on the
+   * dock) before the window could listen; later ones arrive as `app.openFile` events. Each file
+   * is handed out once.
+   */
+  'app.takeLaunchFiles': method<{ paths: string[] }>()({ request: noInput }),
 
   'profiles.list': method<ProfileList>()({ request: noInput, errors: ['SETTINGS_CORRUPT'] }),
   'profiles.create': method<ProfileView>()({ request: z.strictObject({ input: profileInputSchema }), errors: ['PROFILE_INVALID'] }),

@@ -26,6 +26,7 @@ export type AppErrorCode =
   // the API surface: a method this host does not offer (native dialogs in browser mode), a link refused
   | 'UNSUPPORTED'
   | 'URL_NOT_ALLOWED'
+  | 'FORBIDDEN'
   // consul connections
   | 'CONSUL_UNREACHABLE'
   | 'CONSUL_REFUSED'

@@ -15,12 +15,11 @@ export function createHandlers(services: HostServices): ApiHandlers {
   const profiles = () => services.profiles ?? missing('Connection profiles')
   const catalogue = () => services.catalogue ?? missing('Snapshot browsing')
   const recent = () => services.recentFiles ?? missing('Recent files')
-  const dialogs = () =>
-    services.dialogs ??
-    missing('The native file picker')
+  const dialogs = () => services.dialogs ?? missing('The native file picker')
 
   return {
     'app.info': async () => services.appInfo(),
+    'app.takeLaunchFiles': async () => ({ paths: services.launchFiles?.take() ?? [] }),
 
     'profiles.list': async () => profiles().list(),
     'profiles.create': async ({ input }) => profiles().create(input),

@@ -32,6 +32,7 @@ export interface HostEnvironment {
   openExternal?: (url: string) => Promise<void>
   /** A small snapshot shipped with the app, for a first look without a cluster. */
   sampleSnapshotPath?: string
+  launchFiles?: { take(): string[] }
   /** Folder for catalogues' decompressed working copies. */
   spillDir?: string
 }
@@ -91,6 +92,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
     dialogs: environment.dialogs,
     openExternal: environment.openExternal,
+    launchFiles: environment.launchFiles,
 
     profiles: {
       async list(): Promise<ProfileList> {

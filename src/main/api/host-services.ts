@@ -101,6 +101,8 @@ export interface HostServices {
   recentFiles?: RecentFilesPort
   dialogs?: DialogsPort
   sample?: SamplePort
+  /** Files the app was launched with, handed out once (desktop app). */
+  launchFiles?: { take(): string[] }
   /** Opens a URL that already passed the allowlist check; refuses otherwise. */
   openExternal?: (url: string) => Promise<void>
 }

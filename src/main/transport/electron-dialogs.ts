@@ -1,0 +1,27 @@
+/** The native pickers behind dialogs.openSnapshot and dialogs.chooseFolder. */
+import { dialog, type BrowserWindow } from 'electron'
+import type { DialogsPort } from '../api/host-services'
+
+export function createElectronDialogs(currentWindow: () => BrowserWindow | null): DialogsPort {
+  return {
+    async openSnapshot() {
+      const window = currentWindow()
+      const options: Electron.OpenDialogOptions = {
+        title: 'Open Consul Snapshot',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Consul snapshots', extensions: ['snap', 'tgz', 'gz'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      }
+      const result = window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+    async chooseFolder(title) {
+      const window = currentWindow()
+      const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a Folder', properties: ['openDirectory', 'createDirectory'] }
+      const result = window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The application menu. Commands that belong to the page (open, new profile, save) are sent to
+ * the renderer as `menu.command` events; the rest are Electron's standard roles.
+ */
+import { Menu, type MenuItemConstructorOptions } from 'electron'
+import type { MenuCommand } from '../../shared/api-contract'
+
+export interface MenuActions {
+  send(command: MenuCommand): void
+  openExternal(url: string): void
+}
+
+export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemConstructorOptions[] {
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Open Snapshot…', accelerator: 'CmdOrCtrl+O', click: () => actions.send('open-snapshot') },
+      { label: 'New Profile', accelerator: 'CmdOrCtrl+N', click: () => actions.send('new-profile') },
+      { label: 'Save Snapshot', accelerator: 'CmdOrCtrl+S', click: () => actions.send('save-snapshot') },
+      { type: 'separator' },
+      isMac ? { role: 'close' } : { role: 'quit', accelerator: 'CmdOrCtrl+Q' },
+    ],
+  }
+  const help: MenuItemConstructorOptions = {
+    role: 'help',
+    submenu: [
+      { label: 'Consul Snapshot Documentation', click: () => actions.openExternal('https://developer.hashicorp.com/consul/commands/snapshot') },
+      { label: 'Consul Snapshot HTTP API', click: () => actions.openExternal('https://developer.hashicorp.com/consul/api-docs/snapshot') },
+    ],
+  }
+  const template: MenuItemConstructorOptions[] = [file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }, help]
+  if (isMac) template.unshift({ role: 'appMenu' })
+  return template
+}
+
+export function installAppMenu(actions: MenuActions, isMac: boolean): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(actions, isMac)))
+}

@@ -1,0 +1,54 @@
+/**
+ * The one window factory. Every window gets the same locked-down web preferences: an isolated,
+ * sandboxed renderer without Node, our preload only, web security on. The window stays hidden
+ * until its first paint so people never see a blank white frame
+ * (https://www.electronjs.org/docs/latest/api/browser-window#showing-the-window-gracefully).
+ */
+import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron'
+
+export interface AppLocation {
+  /** Dev server URL (electron-vite dev) or null for the built files. */
+  devServerUrl: string | null
+  /** out/renderer/index.html */
+  rendererIndex: string
+  /** out/preload/index.js */
+  preloadPath: string
+}
+
+export function mainWindowOptions(location: AppLocation): BrowserWindowConstructorOptions {
+  return {
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Snapshot Studio for Consul',
+    backgroundColor: '#1e1f24',
+    webPreferences: {
+      preload: location.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  }
+}
+
+/** Creates the window without loading it, so the caller can connect it to the API first. */
+export function createMainWindow(location: AppLocation): BrowserWindow {
+  const window = new BrowserWindow(mainWindowOptions(location))
+  window.once('ready-to-show', () => window.show())
+  return window
+}
+
+export async function loadApp(window: BrowserWindow, location: AppLocation): Promise<void> {
+  if (location.devServerUrl !== null) await window.loadURL(location.devServerUrl)
+  else await window.loadFile(location.rendererIndex)
+}
