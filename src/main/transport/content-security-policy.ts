@@ -1,13 +1,14 @@
 /**
  * The Content-Security-Policy both hosts send with the renderer (the page also carries a meta
- * copy). Scripts come only from the app itself; no plugins, no <base>, no framing. Browser mode
- * adds the loopback socket to connect-src: the page talks to its host over ws://127.0.0.1.
+ * copy; both apply, so the stricter wins). Scripts come only from the app itself; no plugins, no <base>, no framing. Browser mode
+ * adds the loopback socket to connect-src: the page talks to its host over ws://127.0.0.1
+ * (the meta copy allows ws://127.0.0.1:* because one HTML file serves every port).
  */
 const common = [
   "default-src 'self'",
   "script-src 'self'",
-  // React writes style attributes through the DOM; a few components use inline <style> blocks.
-  "style-src 'self' 'unsafe-inline'",
+  // React writes style attributes through the DOM (allowed); no inline <style> or style="".
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
   "object-src 'none'",
