@@ -1,6 +1,7 @@
 /** What a command may touch of its process: injected so tests run commands in-process. */
 export interface CliIo {
-  stdout: { write(chunk: string): unknown }
+  /** Bytes are written as is (inspect prints KV keys that are not valid UTF-8 raw, like Consul). */
+  stdout: { write(chunk: string | Uint8Array): unknown }
   stderr: { write(chunk: string): unknown }
   env: Record<string, string | undefined>
   cwd: string

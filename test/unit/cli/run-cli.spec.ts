@@ -14,7 +14,7 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
   let stdout = ''
   let stderr = ''
   const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
+    stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stderr: { write: (s: string) => (stderr += s) },
     env: {},
     cwd: dir,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatInspectJson, formatInspectPretty, goJsonString, type SnapshotInspection, type TypeStat } from '../../../src/main/services/snapshot'
-import { tabwrite } from '../../../src/main/services/snapshot/go-tabwriter'
+import { tabwrite, tabwriteBytes } from '../../../src/main/services/snapshot/go-tabwriter'
 
 function inspection(stats: TypeStat[], totalSize: number, kvStats: TypeStat[] | null = null, totalSizeKV = 0, meta: Partial<SnapshotInspection['meta']> = {}): SnapshotInspection {
   return {
@@ -119,6 +119,18 @@ describe('tabwrite (Go text/tabwriter)', () => {
         ' Total                2B',
       ].join('\n'),
     )
+  })
+
+  // Inputs (hex) and what Go 1.26's tabwriter (8, 8, 6, ' ', 0) wrote for them: 0xff opens and
+  // closes an escaped run (tabs inside are text, the two 0xff have no width), and an invalid
+  // UTF-8 byte counts as one rune.
+  it.each([
+    ['204b6579094309530a2061ff620963ff09310932420a202d2d2d2d092d2d2d2d092d2d2d2d', '204b65792020202020202043202020202020202020530a2061ff620963ff2020202020203120202020202020202032420a202d2d2d2d2020202020202d2d2d2d2020202020202d2d2d2d'],
+    ['204b09430a20626164ff6b65792f7809310a20626164c36b657909320a206f6be282ac6b657909330a202d2d2d2d092d2d2d2d', '204b202020202020430a20626164ff6b65792f7809310a20626164c36b657909320a206f6be282ac6b657909330a202d2d2d2d092d2d2d2d'],
+    ['204109420a20fffe2f7709310a20780932', '2041202020202020420a20fffe2f7709310a20780932'],
+  ])('matches Go on the bytes %s', (input, output) => {
+    const bytes = Buffer.from(input, 'hex').toString('latin1')
+    expect(Buffer.from(tabwriteBytes(bytes, { minWidth: 8, padding: 6 }), 'latin1').toString('hex')).toBe(output)
   })
 
   it('starts new blocks after a form feed and writes it as a newline', () => {

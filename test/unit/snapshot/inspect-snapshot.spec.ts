@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AppError, type AppErrorCode } from '../../../src/shared/app-error'
-import { inspectSnapshot, verifySnapshot, type ScannedRecord } from '../../../src/main/services/snapshot'
+import { formatInspectJson, inspectSnapshot, verifySnapshot, type ScannedRecord } from '../../../src/main/services/snapshot'
 import { buildSnapshot, metaJson, sha256Hex, snapshotTar, tarArchive, WORKED_EXAMPLE_STATE_BIN } from '../../support/snapshot-builder'
 import { header, mp, stateBin } from '../../support/msgpack-forms'
 import { rmSync } from 'node:fs'
@@ -117,6 +117,26 @@ describe('inspectSnapshot', () => {
       const none = await inspectSnapshot(path, { kvDetails: true, kvFilter: 'nothing' })
       expect(none.kvStats).toBeNull()
       expect(none.totalSizeKV).toBe(0)
+    })
+
+    it('keeps KV keys that are not valid UTF-8 apart and orders them by their bytes, as Go does', async () => {
+      const rawKv = (key: Buffer) => mp.fixmap([mp.fixstr('Key'), mp.fixstr(key)], [mp.fixstr('Value'), mp.fixstr('v')])
+      const state = stateBin(header(9), [
+        [16, mp.fixmap([mp.fixstr('Key'), mp.fixstr('kvs')])], // takes the header bytes
+        [2, rawKv(Buffer.from('bin/\xff\xfe/a', 'latin1'))],
+        [2, rawKv(Buffer.from('bin/\xfe\xff/a', 'latin1'))],
+        [2, rawKv(Buffer.from('bin/\u00e9/a', 'utf8'))],
+        [29, chunking],
+      ])
+      const { kvStats } = await inspectSnapshot(file(buildSnapshot({ stateBin: state })), { kvDetails: true, kvDepth: 2 })
+
+      expect(kvStats?.map((s) => [s.name, s.nameBytes && Buffer.from(s.nameBytes).toString('hex')])).toEqual([
+        ['bin/é', undefined],
+        ['bin/\ufffd\ufffd', Buffer.from('bin/\xfe\xff', 'latin1').toString('hex')],
+        ['bin/\ufffd\ufffd', Buffer.from('bin/\xff\xfe', 'latin1').toString('hex')],
+      ])
+      const json = formatInspectJson({ ...(await inspectSnapshot(file(buildSnapshot({ stateBin: state })), { kvDetails: true })) })
+      expect(json).toContain('"Name": "bin/\\ufffd\\ufffd"')
     })
 
     it('reports each record with its offset, size and key to onRecord', async () => {

@@ -1,4 +1,4 @@
-import { formatInspectJson, formatInspectPretty, inspectSnapshot } from '../../services/snapshot'
+import { formatInspectJson, formatInspectPrettyBytes, inspectSnapshot } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { boolFlag, flagError, formatFlagHelp, intFlag, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
@@ -56,8 +56,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const file = resolve(io.cwd, parsed.positionals[0] as string)
   try {
     const inspection = await inspectSnapshot(file, { kvDetails, kvDepth, kvFilter, signal: io.signal })
-    const text = format === 'json' ? formatInspectJson(inspection) : formatInspectPretty(inspection, { kvDetails })
-    io.stdout.write(text + '\n')
+    if (format === 'json') io.stdout.write(formatInspectJson(inspection) + '\n')
+    else io.stdout.write(Buffer.concat([formatInspectPrettyBytes(inspection, { kvDetails }), Buffer.from('\n')]))
     return 0
   } catch (error) {
     return reportError(io, error)

@@ -1,11 +1,17 @@
+import { runeCount, toByteString } from './go-string'
+
 /**
- * Go's text/tabwriter as `consul snapshot inspect` configures it (padding with spaces, left
- * aligned, no flags), so our pretty output matches byte for byte, also for KV keys that contain
- * tabs or newlines. Semantics reproduced: text is split into cells at '\t'/'\v', lines at
- * '\n'/'\f' ('\f' also ends every column block); the last cell of a line belongs to no column and
- * is never padded; a column block is a run of consecutive lines that have a cell in that column,
- * and its width is max(minWidth, widest cell + padding), widths counted in Unicode code points
- * (Go counts UTF-8 runes).
+ * Go's text/tabwriter as `consul snapshot inspect` configures it (space padding, left aligned, no
+ * flags), so our pretty output matches byte for byte, also for KV keys holding tabs, newlines or
+ * invalid UTF-8. It works on bytes: the input is a "binary string" (one char per byte, see
+ * `toByteString`), because Go's tabwriter does, and keys are Go strings of arbitrary bytes.
+ *
+ * Reproduced semantics: cells end at '\t'/'\v', lines at '\n'/'\f'; a form feed, or a line with a
+ * single cell, flushes (later lines start new column blocks); the last cell of a line belongs to
+ * no column and is never padded; a column block is a run of consecutive lines having a cell in
+ * that column, as wide as max(minWidth, widest cell + padding); widths count UTF-8 runes, an
+ * invalid byte being one rune; the byte 0xff opens and closes an escaped run inside which tabs and
+ * newlines are plain text and whose two 0xff bytes have no width.
  */
 interface Cell {
   text: string
@@ -17,31 +23,61 @@ export interface TabwriterOptions {
   padding: number
 }
 
-export function tabwrite(text: string, options: TabwriterOptions): string {
-  let lines: Cell[][] = [[]]
-  let line = lines[0] as Cell[]
+const ESCAPE = 0xff
+
+export function tabwriteBytes(input: string, options: TabwriterOptions): string {
   let out = ''
+  let lines: Cell[][] = [[]]
+  let cellText = ''
+  let cellWidth = 0
   let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c !== 0x09 && c !== 0x0b && c !== 0x0a && c !== 0x0c) continue
-    const cellText = text.slice(start, i)
-    line.push({ text: cellText, width: runeCount(cellText) })
-    start = i + 1
-    if (c === 0x0a || c === 0x0c) {
-      line = []
-      lines.push(line)
-      if (c === 0x0c) {
-        // A form feed flushes: the lines so far are formatted on their own.
-        out += formatLines(lines, options)
-        lines = [[]]
-        line = lines[0] as Cell[]
+  let escaped = false
+
+  const append = (end: number, widthAdjust = 0) => {
+    const piece = input.slice(start, end)
+    cellText += piece
+    cellWidth += runeCount(piece) + widthAdjust
+    start = end
+  }
+  const terminateCell = (): number => {
+    const line = lines[lines.length - 1] as Cell[]
+    line.push({ text: cellText, width: cellWidth })
+    cellText = ''
+    cellWidth = 0
+    return line.length
+  }
+  const flush = () => {
+    out += formatLines(lines, options)
+    lines = [[]]
+  }
+
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i)
+    if (escaped) {
+      if (c === ESCAPE) {
+        append(i + 1, -2)
+        escaped = false
       }
+      continue
+    }
+    if (c === 0x09 || c === 0x0b || c === 0x0a || c === 0x0c) {
+      append(i)
+      start = i + 1
+      const cells = terminateCell()
+      if (c === 0x0a || c === 0x0c) {
+        lines.push([])
+        if (c === 0x0c || cells === 1) flush()
+      }
+    } else if (c === ESCAPE) {
+      append(i)
+      escaped = true
     }
   }
-  const rest = text.slice(start)
-  if (rest.length > 0) line.push({ text: rest, width: runeCount(rest) })
-  return out + formatLines(lines, options)
+  // Flush: an escaped run still open is closed where the text ends.
+  append(input.length, escaped ? -2 : 0)
+  if (cellText.length > 0) terminateCell()
+  flush()
+  return out
 }
 
 /** Formats buffered lines; every line but the last is followed by a newline. */
@@ -87,12 +123,7 @@ function formatLines(lines: Cell[][], options: TabwriterOptions): string {
   return parts.join('')
 }
 
-function runeCount(text: string): number {
-  let count = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    // A surrogate pair is one code point; count only its high half.
-    if (c < 0xdc00 || c > 0xdfff || i === 0 || (text.charCodeAt(i - 1) & 0xfc00) !== 0xd800) count++
-  }
-  return count
+/** Text as a tabwriter over plain strings: a convenience for callers without raw bytes. */
+export function tabwrite(text: string, options: TabwriterOptions): string {
+  return Buffer.from(tabwriteBytes(toByteString(text), options), 'latin1').toString('utf8')
 }

@@ -4,11 +4,11 @@
  */
 export type { SnapshotMeta, SnapshotServer, TypeStat, SnapshotInspection, IntegrityReport, ReadProgress, InspectOptions, ScannedRecord, VerifyOptions } from './inspect-types'
 export { inspectSnapshot, verifySnapshot, keyPrefix } from './inspect-snapshot'
-export { formatInspectPretty, formatInspectJson, goJsonString } from './inspect-format'
+export { formatInspectPretty, formatInspectPrettyBytes, formatInspectJson, goJsonString, goJsonBytes } from './inspect-format'
 export { humanizeBytes } from './humanize-bytes'
 export { messageTypeName, MessageType, FIRST_ENTERPRISE_TYPE } from './message-types'
 export { decodeMsgpackValue, decodeGoBinaryTime, MsgpackBytes, MsgpackExt, type MsgpackValue, type MsgpackMap } from './msgpack-decode'
 export { StateScanner, type RecordVisitor, type StateScannerOptions } from './state-scanner'
 export { readSnapshot, type StateConsumer, type SnapshotReadResult, type ReadOptions } from './archive-reader'
 export { parseSnapshotMeta } from './snapshot-meta'
-export { kvKeyText, compareUtf8 } from './kv-key-text'
+export { kvKeyText, compareUtf8, toByteString, byteStringOf, textFromByteString } from './go-string'

@@ -1,4 +1,5 @@
-import { tabwrite } from './go-tabwriter'
+import { byteStringOf, textFromByteString, toByteString, utf8SequenceLength } from './go-string'
+import { tabwriteBytes } from './go-tabwriter'
 import { humanizeBytes } from './humanize-bytes'
 import type { SnapshotInspection, TypeStat } from './inspect-types'
 
@@ -8,8 +9,16 @@ import type { SnapshotInspection, TypeStat } from './inspect-types'
  * a newline; the CLI adds one as Consul's UI does.
  */
 export function formatInspectPretty(inspection: SnapshotInspection, opts: { kvDetails: boolean }): string {
+  return formatInspectPrettyBytes(inspection, opts).toString('utf8')
+}
+
+/**
+ * The pretty output as bytes: what the CLI writes. It differs from `formatInspectPretty` only for
+ * KV keys that are not valid UTF-8, which Consul prints raw.
+ */
+export function formatInspectPrettyBytes(inspection: SnapshotInspection, opts: { kvDetails: boolean }): Buffer {
   const { meta } = inspection
-  let text = ` ID\t${meta.id}`
+  let text = ` ID\t${toByteString(meta.id)}`
   text += `\n Size\t${meta.size}`
   text += `\n Index\t${meta.index}`
   text += `\n Term\t${meta.term}`
@@ -22,15 +31,19 @@ export function formatInspectPretty(inspection: SnapshotInspection, opts: { kvDe
     text += '\n Key Name\tCount\tSize\n'
     text += table(inspection.kvStats, inspection.totalSizeKV)
   }
-  return tabwrite(text, { minWidth: 8, padding: 6 })
+  return Buffer.from(tabwriteBytes(text, { minWidth: 8, padding: 6 }), 'latin1')
 }
 
 function table(rows: TypeStat[], total: number): string {
   let text = ' ----\t----\t----'
-  for (const row of rows) text += `\n ${row.name}\t${row.count}\t${humanizeBytes(row.sum)}`
+  for (const row of rows) text += `\n ${statName(row)}\t${row.count}\t${humanizeBytes(row.sum)}`
   text += '\n ----\t----\t----'
   text += `\n Total\t\t${humanizeBytes(total)}`
   return text
+}
+
+function statName(row: TypeStat): string {
+  return row.nameBytes ? byteStringOf(row.nameBytes) : toByteString(row.name)
 }
 
 export function formatInspectJson(inspection: SnapshotInspection): string {
@@ -41,7 +54,7 @@ export function formatInspectJson(inspection: SnapshotInspection): string {
   const stats = (rows: TypeStat[] | null): string => {
     if (rows === null) return 'null'
     if (rows.length === 0) return '[]'
-    const items = rows.map((row) => `{${i3}"Name": ${goJsonString(row.name)},${i3}"Sum": ${row.sum},${i3}"Count": ${row.count}${i2}}`)
+    const items = rows.map((row) => `{${i3}"Name": ${row.nameBytes ? goJsonBytes(byteStringOf(row.nameBytes)) : goJsonString(row.name)},${i3}"Sum": ${row.sum},${i3}"Count": ${row.count}${i2}}`)
     return `[${i2}${items.join(`,${i2}`)}${i1}]`
   }
   return (
@@ -90,4 +103,23 @@ export function goJsonString(value: string): string {
     }
   }
   return out + value.slice(start) + '"'
+}
+
+/** A Go string of arbitrary bytes as Go's JSON encoder writes it: each invalid byte as \ufffd. */
+export function goJsonBytes(bytes: string): string {
+  let out = ''
+  let run = ''
+  let i = 0
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i)
+    if (length === 0) {
+      out += goJsonString(textFromByteString(run)).slice(1, -1) + '\\ufffd'
+      run = ''
+      i++
+    } else {
+      run += bytes.slice(i, i + length)
+      i += length
+    }
+  }
+  return `"${out}${goJsonString(textFromByteString(run)).slice(1, -1)}"`
 }

@@ -1,6 +1,6 @@
 import { readSnapshot } from './archive-reader'
 import type { InspectOptions, ScannedRecord, SnapshotInspection, TypeStat, VerifyOptions } from './inspect-types'
-import { compareUtf8, kvKeyText } from './kv-key-text'
+import { byteStringOf, isUtf8ByteString, kvKeyText, textFromByteString, toByteString } from './go-string'
 import { FIRST_ENTERPRISE_TYPE, messageTypeName, MessageType } from './message-types'
 import { StateScanner } from './state-scanner'
 
@@ -21,27 +21,29 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
   const kvGroups = new Map<string, { count: number; sum: number }>()
   let totalSizeKV = 0
 
+  // KV groups are keyed by the key's bytes (as byte strings), like Go's map[string] of keys: keys
+  // that are not valid UTF-8 stay distinct and sort by their bytes.
+  const filterBytes = toByteString(kvFilter)
   const scanner = new StateScanner({
     captureKeys: kvDetails || onRecord !== undefined,
     onRecord: (type, offset, size, keyBytes) => {
       counts[type] = (counts[type] as number) + 1
       sums[type] = (sums[type] as number) + size
-      if (keyBytes === null || (!kvDetails && onRecord === undefined)) {
-        onRecord?.({ type, typeName: messageTypeName(type), offset, size })
-        return
-      }
-      const key = kvKeyText(keyBytes)
-      if (kvDetails && type === MessageType.KVS && (kvFilter === '' || key.startsWith(kvFilter))) {
-        const group = keyPrefix(key, kvDepth)
-        const stat = kvGroups.get(group)
-        if (stat) {
-          stat.count++
-          stat.sum += size
-        } else kvGroups.set(group, { count: 1, sum: size })
-        totalSizeKV += size
+      if (kvDetails && type === MessageType.KVS && keyBytes !== null) {
+        const key = byteStringOf(keyBytes)
+        if (filterBytes === '' || key.startsWith(filterBytes)) {
+          const group = keyPrefix(key, kvDepth)
+          const stat = kvGroups.get(group)
+          if (stat) {
+            stat.count++
+            stat.sum += size
+          } else kvGroups.set(group, { count: 1, sum: size })
+          totalSizeKV += size
+        }
       }
       if (onRecord) {
-        const record: ScannedRecord = { type, typeName: messageTypeName(type), offset, size, key }
+        const record: ScannedRecord = { type, typeName: messageTypeName(type), offset, size }
+        if (keyBytes !== null) record.key = kvKeyText(keyBytes)
         onRecord(record)
       }
     },
@@ -60,8 +62,12 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
   sortStats(stats)
   let kvStats: TypeStat[] | null = null
   if (kvDetails && kvGroups.size > 0) {
-    kvStats = [...kvGroups].map(([name, stat]) => ({ name, count: stat.count, sum: stat.sum }))
-    sortStats(kvStats)
+    const groups = [...kvGroups].map(([bytes, stat]) => ({ bytes, count: stat.count, sum: stat.sum }))
+    groups.sort((a, b) => (a.sum !== b.sum ? b.sum - a.sum : a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0))
+    kvStats = groups.map(({ bytes, count, sum }): TypeStat => {
+      if (isUtf8ByteString(bytes)) return { name: Buffer.from(bytes, 'latin1').toString('utf8'), count, sum }
+      return { name: textFromByteString(bytes), count, sum, nameBytes: Buffer.from(bytes, 'latin1') }
+    })
   }
   return {
     meta: result.meta,
@@ -80,7 +86,7 @@ export function verifySnapshot(path: string, options: VerifyOptions = {}): Promi
   return inspectSnapshot(path, { signal: options.signal, onProgress: options.onProgress })
 }
 
-/** The first `depth` '/'-separated segments of a key, like strings.Join(strings.Split(k, "/")[:depth], "/"). */
+/** The first `depth` '/'-separated segments of a key, like strings.Join(strings.Split(k, "/")[:depth], "/") in Go. */
 export function keyPrefix(key: string, depth: number): string {
   if (depth <= 0) return ''
   let at = -1
@@ -92,5 +98,6 @@ export function keyPrefix(key: string, depth: number): string {
 }
 
 function sortStats(stats: TypeStat[]): void {
-  stats.sort((a, b) => (a.sum !== b.sum ? b.sum - a.sum : compareUtf8(a.name, b.name)))
+  // Type names are ASCII, so code-unit order is Go's byte order.
+  stats.sort((a, b) => (a.sum !== b.sum ? b.sum - a.sum : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

@@ -7,6 +7,8 @@ export interface TypeStat {
   name: string
   count: number
   sum: number
+  /** The group's raw bytes when they are not valid UTF-8 (`name` then shows U+FFFD for them). */
+  nameBytes?: Uint8Array
 }
 
 export interface IntegrityReport {

@@ -1,5 +1,5 @@
 import { snapshotErrors } from './snapshot-errors'
-import { kvKeyText } from './kv-key-text'
+import { kvKeyText } from './go-string'
 
 /**
  * Full decoding of one msgpack value, for the records a person opens (the statistics path only

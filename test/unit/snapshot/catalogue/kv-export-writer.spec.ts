@@ -6,8 +6,8 @@ import {
   type KvExportEntry,
 } from '../../../../src/main/services/snapshot/catalogue/kv-export-writer'
 
-async function* from(entries: KvExportEntry[]): AsyncGenerator<KvExportEntry> {
-  yield* entries
+async function* from(entries: KvExportEntry[]): AsyncGenerator<KvExportEntry[]> {
+  for (let i = 0; i < entries.length; i += 1000) yield entries.slice(i, i + 1000)
 }
 
 async function render(entries: KvExportEntry[]): Promise<string> {

@@ -3,7 +3,7 @@ import { KvTableBuilder, type KvTable } from '../../../../src/main/services/snap
 
 function table(keys: string[], flags: Record<string, bigint> = {}): KvTable {
   const builder = new KvTableBuilder()
-  keys.forEach((key, i) => builder.add(Buffer.from(key), i * 100, 90, key.length, flags[key] ?? 0n))
+  keys.forEach((key, i) => builder.add(Buffer.from(key), 0, Buffer.byteLength(key), i * 100, 90, key.length, flags[key] ?? 0n))
   return builder.finish()
 }
 const keysOf = (t: KvTable): string[] => Array.from({ length: t.size }, (_, i) => t.keyAt(i))
@@ -40,7 +40,7 @@ describe('KvTable', () => {
     const builder = new KvTableBuilder()
     for (let i = 0; i < 1_000_000; i++) {
       const key = `service/${String(Math.floor(i / 1000)).padStart(4, '0')}/config/${String(i).padStart(7, '0')}`
-      builder.add(Buffer.from(key), i * 120, 110, 64, 0n)
+      builder.add(Buffer.from(key), 0, key.length, i * 120, 110, 64, 0n)
     }
     const t = builder.finish()
     expect(t.size).toBe(1_000_000)
