@@ -1,0 +1,77 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
+
+const { serveApiOverIpc, connectWebContents } = await import('../../../src/main/transport/electron-ipc')
+const { createAppUrlCheck } = await import('../../../src/main/transport/app-url')
+const { createDispatcher } = await import('../../../src/main/api/dispatcher')
+const { createHandlers } = await import('../../../src/main/api/create-handlers')
+const { ipcChannels } = await import('../../../src/shared/ipc-channels')
+const { FakeWebContents, ipcHandlers } = await import('./fake-electron')
+const { createFakeHostServices } = await import('../api/fake-host-services')
+
+const appUrls = createAppUrlCheck('/app/out/renderer/index.html', null)
+const appFrame = { url: 'file:///app/out/renderer/index.html', parent: null }
+
+function invoke(senderFrame: unknown, message: unknown): Promise<unknown> {
+  const handler = ipcHandlers.get(ipcChannels.invoke)
+  if (handler === undefined) throw new Error('no invoke handler')
+  return handler({ senderFrame, sender: new FakeWebContents() }, message) as Promise<unknown>
+}
+
+describe('the API over Electron IPC', () => {
+  beforeEach(() => {
+    ipcHandlers.clear()
+    serveApiOverIpc({ dispatcher: createDispatcher({ host: 'electron', handlers: createHandlers(createFakeHostServices()) }), isAppUrl: appUrls.isAppUrl })
+  })
+
+  it('answers a call from the main frame of our page', async () => {
+    const reply = await invoke(appFrame, { method: 'app.info', input: {} })
+
+    expect(reply).toMatchObject({ ok: true, value: { name: 'Snapshot Studio for Consul' } })
+  })
+
+  it('refuses a call from a page on another origin that ended up in the window', async () => {
+    const reply = await invoke({ url: 'https://evil.example/', parent: null }, { method: 'app.info', input: {} })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+
+  it('refuses a call from a sub-frame, even one showing our page', async () => {
+    const reply = await invoke({ url: appFrame.url, parent: appFrame }, { method: 'app.info', input: {} })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+
+  it('refuses a call whose frame is already gone', async () => {
+    const reply = await invoke(null, { method: 'app.info', input: {} })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+  })
+
+  it('refuses a malformed message and an unknown method', async () => {
+    const malformed = await invoke(appFrame, 'app.info')
+    const unknown = await invoke(appFrame, { method: 'fs.read', input: { path: '/etc/shadow' } })
+
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+  })
+
+  it('validates the payload with the contract before any service runs', async () => {
+    const reply = await invoke(appFrame, { method: 'profiles.remove', input: { id: 42 } })
+
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+  })
+
+  it('sends events to a connected window on the one event channel, and stops when it is destroyed', () => {
+    const dispatcher = createDispatcher({ host: 'electron', handlers: {} })
+    const contents = new FakeWebContents()
+    connectWebContents(dispatcher, contents as never)
+
+    dispatcher.broadcast('menu.command', { command: 'new-profile' })
+    contents.emit('destroyed')
+    dispatcher.broadcast('menu.command', { command: 'save-snapshot' })
+
+    expect(contents.sent).toEqual([{ channel: ipcChannels.event, message: { event: 'menu.command', payload: { command: 'new-profile' } } }])
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it, vi } from 'vitest'
+import type { MenuItemConstructorOptions } from 'electron'
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
+
+const { appMenuTemplate } = await import('../../../src/main/transport/electron-menu')
+
+function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+  return template.flatMap((entry) => [entry, ...(Array.isArray(entry.submenu) ? items(entry.submenu) : [])])
+}
+
+describe('the application menu', () => {
+  it('offers Open, New Profile and Save with the usual accelerators, sent to the page as commands', () => {
+    const sent: string[] = []
+    const all = items(appMenuTemplate({ send: (command) => sent.push(command), openExternal: () => undefined }, false))
+
+    for (const label of ['Open Snapshot…', 'New Profile', 'Save Snapshot']) all.find((item) => item.label === label)?.click?.({} as never, undefined, {} as never)
+
+    expect(all.filter((item) => item.accelerator).map((item) => [item.label ?? item.role, item.accelerator])).toEqual([
+      ['Open Snapshot…', 'CmdOrCtrl+O'],
+      ['New Profile', 'CmdOrCtrl+N'],
+      ['Save Snapshot', 'CmdOrCtrl+S'],
+      ['quit', 'CmdOrCtrl+Q'],
+    ])
+    expect(sent).toEqual(['open-snapshot', 'new-profile', 'save-snapshot'])
+  })
+
+  it('keeps the standard Edit, View and Window menus, and the app menu on macOS', () => {
+    const roles = (isMac: boolean) => appMenuTemplate({ send: () => undefined, openExternal: () => undefined }, isMac).map((entry) => entry.role ?? entry.label)
+
+    expect(roles(false)).toEqual(['File', 'editMenu', 'viewMenu', 'windowMenu', 'help'])
+    expect(roles(true)).toEqual(['appMenu', 'File', 'editMenu', 'viewMenu', 'windowMenu', 'help'])
+  })
+})

@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from 'vitest'
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
+
+const { createMainWindow, loadApp, mainWindowOptions } = await import('../../../src/main/transport/electron-window')
+type FakeWindow = import('./fake-electron').FakeBrowserWindow
+
+const location = { devServerUrl: null, rendererIndex: '/app/out/renderer/index.html', preloadPath: '/app/out/preload/index.js' }
+
+describe('the window factory', () => {
+  it('isolates and sandboxes the renderer, without Node, with web security on', () => {
+    const preferences = mainWindowOptions(location).webPreferences
+
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    })
+  })
+
+  it('loads only our preload', () => {
+    expect(mainWindowOptions(location).webPreferences?.preload).toBe('/app/out/preload/index.js')
+  })
+
+  it('keeps the window hidden until its first paint', () => {
+    const window = createMainWindow(location) as unknown as FakeWindow
+
+    const hiddenAtFirst = window.shown
+    window.emit('ready-to-show')
+
+    expect(window.options.show).toBe(false)
+    expect(hiddenAtFirst).toBe(false)
+    expect(window.shown).toBe(true)
+  })
+
+  it('loads the built page from disk, or the dev server when one is given', async () => {
+    const built = createMainWindow(location)
+    const dev = createMainWindow({ ...location, devServerUrl: 'http://localhost:5173' })
+
+    await loadApp(built, location)
+    await loadApp(dev, { ...location, devServerUrl: 'http://localhost:5173' })
+
+    expect((built as unknown as FakeWindow).loaded).toBe('file:/app/out/renderer/index.html')
+    expect((dev as unknown as FakeWindow).loaded).toBe('http://localhost:5173')
+  })
+})
