@@ -3,7 +3,9 @@ import { KvTableBuilder, type KvTable } from '../../../../src/main/services/snap
 
 function table(keys: string[], flags: Record<string, bigint> = {}): KvTable {
   const builder = new KvTableBuilder()
-  keys.forEach((key, i) => builder.add(Buffer.from(key), 0, Buffer.byteLength(key), i * 100, 90, key.length, flags[key] ?? 0n))
+  keys.forEach((key, i) =>
+    builder.add(Buffer.from(key), 0, Buffer.byteLength(key), i * 100, 90, key.length, flags[key] ?? 0n),
+  )
   return builder.finish()
 }
 const keysOf = (t: KvTable): string[] => Array.from({ length: t.size }, (_, i) => t.keyAt(i))

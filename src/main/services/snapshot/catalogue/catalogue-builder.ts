@@ -38,8 +38,16 @@ export class CatalogueBuilder {
   private onRecord({ type, valueOffset, value }: SplitRecord): void {
     this.recordCounts.set(type, (this.recordCounts.get(type) ?? 0) + 1)
     if (type === KVS) {
-      const { key, flags, valueSize } = summarizeKv(value, valueOffset)
-      this.kv.add(key, valueOffset, value.length, valueSize, flags)
+      const kv = summarizeKv(value, valueOffset)
+      this.kv.add(
+        value,
+        kv.keyStart,
+        kv.keyStart + kv.keyLength,
+        valueOffset,
+        value.length,
+        kv.valueSize,
+        kv.flags,
+      )
     } else if (type === TOMBSTONE) {
       this.tombstones++
     } else {

@@ -31,57 +31,56 @@ function utf8SequenceLength(bytes: Uint8Array, i: number): number {
   return 0
 }
 
+/** Bytes that go out as they are: printable ASCII other than `"`, `\\`, `<`, `>`, `&`. */
+const PLAIN = new Uint8Array(256)
+for (let b = 0x20; b < 0x80; b++)
+  PLAIN[b] = b === 0x22 || b === 0x5c || b === 0x3c || b === 0x3e || b === 0x26 ? 0 : 1
+
+function escapeAscii(b: number): string | undefined {
+  if (b === 0x22) return '\\"'
+  if (b === 0x5c) return '\\\\'
+  if (b === 0x3c || b === 0x3e || b === 0x26) return '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
+  if (b >= 0x20) return undefined
+  if (b === 0x08) return '\\b'
+  if (b === 0x0c) return '\\f'
+  if (b === 0x0a) return '\\n'
+  if (b === 0x0d) return '\\r'
+  if (b === 0x09) return '\\t'
+  return '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
+}
+
 export function goJsonString(bytes: Uint8Array): string {
-  let out = '"'
-  let start = 0
-  const flush = (end: number): void => {
-    if (end > start) out += Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8')
-  }
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let i = 0
-  while (i < bytes.length) {
-    const b = bytes[i] as number
+  while (i < buf.length && PLAIN[buf[i] as number] === 1) i++
+  // Most keys are plain ASCII: one copy, no scanning twice.
+  if (i === buf.length) return '"' + buf.toString('latin1') + '"'
+  let out = '"' + buf.toString('latin1', 0, i)
+  let start = i
+  while (i < buf.length) {
+    const b = buf[i] as number
     if (b < 0x80) {
-      let esc: string | undefined
-      if (b === 0x22) esc = '\\"'
-      else if (b === 0x5c) esc = '\\\\'
-      else if (b === 0x3c || b === 0x3e || b === 0x26) esc = '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
-      else if (b < 0x20) {
-        if (b === 0x08) esc = '\\b'
-        else if (b === 0x0c) esc = '\\f'
-        else if (b === 0x0a) esc = '\\n'
-        else if (b === 0x0d) esc = '\\r'
-        else if (b === 0x09) esc = '\\t'
-        else esc = '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
-      }
+      const esc = escapeAscii(b)
       if (esc !== undefined) {
-        flush(i)
-        out += esc
+        out += buf.toString('utf8', start, i) + esc
         start = i + 1
       }
       i++
       continue
     }
-    const len = utf8SequenceLength(bytes, i)
+    const len = utf8SequenceLength(buf, i)
     if (len === 0) {
-      flush(i)
-      out += '\\ufffd'
+      out += buf.toString('utf8', start, i) + '\\ufffd'
       i++
       start = i
       continue
     }
     // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: e2 80 a8 / e2 80 a9.
-    if (
-      len === 3 &&
-      b === 0xe2 &&
-      bytes[i + 1] === 0x80 &&
-      (bytes[i + 2] === 0xa8 || bytes[i + 2] === 0xa9)
-    ) {
-      flush(i)
-      out += bytes[i + 2] === 0xa8 ? '\\u2028' : '\\u2029'
+    if (len === 3 && b === 0xe2 && buf[i + 1] === 0x80 && (buf[i + 2] === 0xa8 || buf[i + 2] === 0xa9)) {
+      out += buf.toString('utf8', start, i) + (buf[i + 2] === 0xa8 ? '\\u2028' : '\\u2029')
       start = i + 3
     }
     i += len
   }
-  flush(i)
-  return out + '"'
+  return out + buf.toString('utf8', start, i) + '"'
 }

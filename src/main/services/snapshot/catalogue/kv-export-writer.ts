@@ -42,21 +42,26 @@ function write(out: Writable, text: string): Promise<void> {
   })
 }
 
-/** Writes the export of `entries` (already in key order) to `out`; returns how many were written. */
+/**
+ * Writes the export of `batches` (entries already in key order, in batches so that one await
+ * covers many keys) to `out`; returns how many entries were written.
+ */
 export async function writeKvExport(
-  entries: AsyncIterable<KvExportEntry>,
+  batches: AsyncIterable<readonly KvExportEntry[]>,
   out: Writable,
   signal?: AbortSignal,
 ): Promise<number> {
   let count = 0
   let pending = ''
-  for await (const entry of entries) {
+  for await (const batch of batches) {
     if (signal?.aborted) throw new AppError('CANCELLED', 'The KV export was cancelled.')
-    pending += (count === 0 ? '[\n' : ',\n') + formatKvExportEntry(entry)
-    count++
-    if (pending.length >= FLUSH_AT) {
-      await write(out, pending)
-      pending = ''
+    for (const entry of batch) {
+      pending += (count === 0 ? '[\n' : ',\n') + formatKvExportEntry(entry)
+      count++
+      if (pending.length >= FLUSH_AT) {
+        await write(out, pending)
+        pending = ''
+      }
     }
   }
   pending += count === 0 ? '[]\n' : '\n]\n'

@@ -12,9 +12,12 @@ import {
   type MsgValue,
 } from './msgpack-walk'
 
+/** Where the fields of one KVS record are, as offsets into that record's bytes. */
 export interface KvSummary {
-  key: Buffer
+  keyStart: number
+  keyLength: number
   flags: bigint
+  valueStart: number
   valueSize: number
 }
 
@@ -43,59 +46,87 @@ function notDirEntry(offset: number): AppError {
   )
 }
 
-/** Reads a raw-string header at `pos`: [payload start, payload length], or undefined if not a string. */
-function rawAt(buf: Buffer, pos: number): [number, number] | undefined {
+// rawAt's results, kept in module scope so that a million records allocate nothing here.
+let rawStart = 0
+let rawLength = 0
+
+/** Reads a raw-string header at `pos` into rawStart/rawLength; false if no string is there. */
+function rawAt(buf: Buffer, pos: number): boolean {
   const b = buf[pos]
-  if (b === undefined) return undefined
-  if (b >= 0xa0 && b <= 0xbf) return [pos + 1, b & 0x1f]
-  if ((b === 0xd9 || b === 0xc4) && pos + 2 <= buf.length) return [pos + 2, buf[pos + 1] as number]
-  if ((b === 0xda || b === 0xc5) && pos + 3 <= buf.length) return [pos + 3, buf.readUInt16BE(pos + 1)]
-  if ((b === 0xdb || b === 0xc6) && pos + 5 <= buf.length) return [pos + 5, buf.readUInt32BE(pos + 1)]
-  return undefined
+  if (b === undefined) return false
+  if (b >= 0xa0 && b <= 0xbf) {
+    rawStart = pos + 1
+    rawLength = b & 0x1f
+  } else if ((b === 0xd9 || b === 0xc4) && pos + 2 <= buf.length) {
+    rawStart = pos + 2
+    rawLength = buf[pos + 1] as number
+  } else if ((b === 0xda || b === 0xc5) && pos + 3 <= buf.length) {
+    rawStart = pos + 3
+    rawLength = buf.readUInt16BE(pos + 1)
+  } else if ((b === 0xdb || b === 0xc6) && pos + 5 <= buf.length) {
+    rawStart = pos + 5
+    rawLength = buf.readUInt32BE(pos + 1)
+  } else {
+    return false
+  }
+  return rawStart + rawLength <= buf.length
 }
 
-const nameIs = (buf: Buffer, start: number, length: number, name: Buffer): boolean =>
-  length === name.length && buf.compare(name, 0, name.length, start, start + length) === 0
+function nameIs(buf: Buffer, start: number, length: number, name: Buffer): boolean {
+  if (length !== name.length) return false
+  for (let i = 0; i < length; i++) if (buf[start + i] !== name[i]) return false
+  return true
+}
 
-/** Key, Flags and the value's size, without building the record. `at` is for error messages. */
-export function summarizeKv(value: Buffer, at: number): KvSummary {
-  const b = value[0]
+function readUint(buf: Buffer, pos: number, end: number): bigint {
+  const b = buf[pos] as number
+  if (b <= 0x7f) return BigInt(b)
+  if (b === 0xcc) return BigInt(buf[pos + 1] as number)
+  if (b === 0xcd) return BigInt(buf.readUInt16BE(pos + 1))
+  if (b === 0xce) return BigInt(buf.readUInt32BE(pos + 1))
+  if (b === 0xcf) return buf.readBigUInt64BE(pos + 1)
+  const decoded = decodeValue(buf, pos, end).value
+  return typeof decoded === 'number' || typeof decoded === 'bigint' ? BigInt(decoded) : 0n
+}
+
+/** Where Key, Flags and Value are, without building the record. `at` is for error messages. */
+export function summarizeKv(record: Buffer, at: number): KvSummary {
+  const b = record[0]
   let count: number
   let pos: number
   if (b !== undefined && b >= 0x80 && b <= 0x8f) [count, pos] = [b & 0x0f, 1]
-  else if (b === 0xde && value.length >= 3) [count, pos] = [value.readUInt16BE(1), 3]
-  else if (b === 0xdf && value.length >= 5) [count, pos] = [value.readUInt32BE(1), 5]
+  else if (b === 0xde && record.length >= 3) [count, pos] = [record.readUInt16BE(1), 3]
+  else if (b === 0xdf && record.length >= 5) [count, pos] = [record.readUInt32BE(1), 5]
   else throw notDirEntry(at)
-  let key: Buffer | undefined
+  let keyStart = -1
+  let keyLength = 0
   let flags = 0n
+  let valueStart = 0
   let valueSize = 0
   for (let i = 0; i < count; i++) {
-    const name = rawAt(value, pos)
-    if (name === undefined) {
-      pos = skipValue(value, pos)
-      if (pos === NEED_MORE) throw notDirEntry(at)
-      pos = skipValue(value, pos)
-      if (pos === NEED_MORE) throw notDirEntry(at)
+    if (!rawAt(record, pos)) {
+      pos = skipValue(record, pos)
+      if (pos < 0) throw notDirEntry(at)
+      pos = skipValue(record, pos)
+      if (pos < 0) throw notDirEntry(at)
       continue
     }
-    const [nameStart, nameLength] = name
+    const nameStart = rawStart
+    const nameLength = rawLength
     const valuePos = nameStart + nameLength
-    const next = skipValue(value, valuePos)
-    if (next === NEED_MORE) throw notDirEntry(at)
-    if (nameIs(value, nameStart, nameLength, NAME_KEY)) {
-      const raw = rawAt(value, valuePos)
-      if (raw !== undefined) key = value.subarray(raw[0], raw[0] + raw[1])
-    } else if (nameIs(value, nameStart, nameLength, NAME_FLAGS)) {
-      const decoded = decodeValue(value, valuePos, next).value
-      if (typeof decoded === 'number' || typeof decoded === 'bigint') flags = BigInt(decoded)
-    } else if (nameIs(value, nameStart, nameLength, NAME_VALUE)) {
-      const raw = rawAt(value, valuePos)
-      valueSize = raw === undefined ? 0 : raw[1]
+    const next = skipValue(record, valuePos)
+    if (next < 0) throw notDirEntry(at)
+    if (nameIs(record, nameStart, nameLength, NAME_KEY)) {
+      if (rawAt(record, valuePos)) [keyStart, keyLength] = [rawStart, rawLength]
+    } else if (nameIs(record, nameStart, nameLength, NAME_FLAGS)) {
+      flags = readUint(record, valuePos, next)
+    } else if (nameIs(record, nameStart, nameLength, NAME_VALUE)) {
+      if (rawAt(record, valuePos)) [valueStart, valueSize] = [rawStart, rawLength]
     }
     pos = next
   }
-  if (key === undefined) throw notDirEntry(at)
-  return { key, flags, valueSize }
+  if (keyStart < 0) throw notDirEntry(at)
+  return { keyStart, keyLength, flags, valueStart, valueSize }
 }
 
 const big = (v: MsgValue | undefined): bigint =>

@@ -30,23 +30,34 @@ export class KvTableBuilder {
   private count = 0
   private sorted = true
 
-  add(key: Buffer, recordOffset: number, recordLength: number, valueSize: number, flags: bigint): void {
+  /** Appends the key held in source[keyStart, keyEnd) (copied) with its record's numbers. */
+  add(
+    source: Buffer,
+    keyStart: number,
+    keyEnd: number,
+    recordOffset: number,
+    recordLength: number,
+    valueSize: number,
+    flags: bigint,
+  ): void {
     const n = this.count
-    if (this.keyBytesUsed + key.length > this.keyBytes.length) {
+    const keyLength = keyEnd - keyStart
+    if (this.keyBytesUsed + keyLength > this.keyBytes.length) {
       let size = this.keyBytes.length * 2
-      while (size < this.keyBytesUsed + key.length) size *= 2
+      while (size < this.keyBytesUsed + keyLength) size *= 2
       const next = Buffer.allocUnsafe(size)
       this.keyBytes.copy(next, 0, 0, this.keyBytesUsed)
       this.keyBytes = next
     }
     if (n > 0 && this.sorted) {
       const prevStart = this.keyStart[n - 1] as number
-      if (this.keyBytes.compare(key, 0, key.length, prevStart, this.keyBytesUsed) > 0) this.sorted = false
+      if (this.keyBytes.compare(source, keyStart, keyEnd, prevStart, this.keyBytesUsed) > 0)
+        this.sorted = false
     }
-    key.copy(this.keyBytes, this.keyBytesUsed)
+    source.copy(this.keyBytes, this.keyBytesUsed, keyStart, keyEnd)
     if (n + 1 >= this.recordOffset.length) this.growColumns(n + 2)
     this.keyStart[n] = this.keyBytesUsed
-    this.keyBytesUsed += key.length
+    this.keyBytesUsed += keyLength
     this.keyStart[n + 1] = this.keyBytesUsed
     this.recordOffset[n] = recordOffset
     this.recordLength[n] = recordLength

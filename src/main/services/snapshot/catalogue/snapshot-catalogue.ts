@@ -25,7 +25,7 @@ import type {
   SearchHit,
   SearchResult,
 } from './catalogue-types'
-import { decodeKv } from './kv-record'
+import { decodeKv, summarizeKv } from './kv-record'
 import { writeKvExport, type KvExportEntry } from './kv-export-writer'
 import { decodeWhole, type MsgValue } from './msgpack-walk'
 import { catalogueKinds, unwrapConfigEntry, type CatalogueKind, type RecordItem } from './record-items'
@@ -247,17 +247,26 @@ export class SnapshotCatalogue {
     const kv = this.index.kv
     const [lo, hi] = kv.prefixRange(Buffer.from(prefix, 'utf8'))
     const spans = this.kvSpans(lo, hi)
-    const entries = async function* (this: SnapshotCatalogue): AsyncGenerator<KvExportEntry> {
+    const spill = this.spill
+    const batches = async function* (): AsyncGenerator<KvExportEntry[]> {
       for (const span of spans) {
-        const buf = await this.spill.read(span.offset, span.length)
+        const buf = await spill.read(span.offset, span.length)
+        const batch: KvExportEntry[] = []
         for (let i = span.first; i < span.last; i++) {
           const at = kv.recordOffset(i)
-          const record = decodeKv(buf.subarray(at - span.offset, at - span.offset + kv.recordLength(i)), at)
-          yield { key: kv.keyBytesAt(i), flags: record.flags, value: record.value }
+          const start = at - span.offset
+          const record = summarizeKv(buf.subarray(start, start + kv.recordLength(i)), at)
+          const valueStart = start + record.valueStart
+          batch.push({
+            key: kv.keyBytesAt(i),
+            flags: record.flags,
+            value: buf.subarray(valueStart, valueStart + record.valueSize),
+          })
         }
+        yield batch
       }
-    }.call(this)
-    return writeKvExport(entries, options.out, options.signal)
+    }
+    return writeKvExport(batches(), options.out, options.signal)
   }
 
   /** Runs of keys whose records lie back to back in state.bin, each small enough for one read. */
