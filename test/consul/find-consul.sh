@@ -43,8 +43,10 @@ fi
 
 mkdir -p "$cache_dir"
 exec 9>"${cache_dir}/.build.lock"
-log "waiting for the build lock (${cache_dir}/.build.lock)"
-flock 9
+if ! flock -n 9; then
+  log "another find-consul.sh is building; waiting for ${cache_dir}/.build.lock"
+  flock 9
+fi
 
 # Someone else may have finished the build while we waited for the lock.
 if [[ -x "$cached_bin" ]] && answers_version "$cached_bin"; then
