@@ -6,7 +6,6 @@ import {
   decodeWhole,
   field,
   isMsgMap,
-  NEED_MORE,
   skipValue,
   textField,
   type MsgValue,
