@@ -1,19 +1,20 @@
 import type { CliCommand } from '../cli-io'
-import { inspectCommand } from './inspect'
-import { kvExportCommand } from './kv-export'
-import { restoreCommand } from './restore'
-import { saveCommand } from './save'
-import { statusCommand } from './status'
-import { webCommand } from './web'
 
 /**
- * The commands of `snapshot-studio`, by name. Adding one is one import and one line here.
+ * The commands of `snapshot-studio`, by name. Each module is loaded only when its command runs,
+ * so `inspect` does not pay for the HTTP client or the web host at startup (it is benchmarked
+ * against `consul snapshot inspect`). Adding a command is one line here: its name, its summary
+ * for the top-level help, and how to load it.
  */
+function lazy(summary: string, load: () => Promise<CliCommand>): CliCommand {
+  return { summary, run: async (argv, io) => (await load()).run(argv, io) }
+}
+
 export const commands: Record<string, CliCommand> = {
-  inspect: inspectCommand,
-  'kv-export': kvExportCommand,
-  restore: restoreCommand,
-  save: saveCommand,
-  status: statusCommand,
-  web: webCommand,
+  inspect: lazy('Verify a snapshot file and show what it holds (like consul snapshot inspect)', async () => (await import('./inspect')).inspectCommand),
+  'kv-export': lazy('Print the KV data of a snapshot file as JSON (like consul kv export)', async () => (await import('./kv-export')).kvExportCommand),
+  restore: lazy('Verifies a snapshot file and restores it into a Consul cluster', async () => (await import('./restore')).restoreCommand),
+  save: lazy('Saves a verified snapshot of a Consul cluster', async () => (await import('./save')).saveCommand),
+  status: lazy('Tests a connection: leader, version, datacenter, snapshot permission', async () => (await import('./status')).statusCommand),
+  web: lazy('Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)', async () => (await import('./web')).webCommand),
 }
