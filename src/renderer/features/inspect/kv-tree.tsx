@@ -90,7 +90,7 @@ export function KvTree(props: KvTreeProps) {
                       {row.folder ? '▸' : '•'}
                     </span>
                     <span className="kv-name">{row.name}</span>
-                    <span className="kv-meta">{row.folder ? `${formatCount(row.count ?? 0)} keys · ${formatBytes(row.size)}` : formatBytes(row.size)}</span>
+                    <span className="kv-meta">{row.folder ? `${formatCount(row.count ?? 0)} ${row.count === 1 ? 'key' : 'keys'} · ${formatBytes(row.size)}` : formatBytes(row.size)}</span>
                   </button>
                 )}
               </div>

@@ -7,7 +7,7 @@ export function RecordTypeTable({ inspection }: { inspection: SnapshotInspection
   const rows = inspection.stats
   const max = Math.max(0, ...rows.map((r) => r.sum))
   return (
-    <section className="card" aria-labelledby="types-title">
+    <section className="card types-card" aria-labelledby="types-title">
       <h2 id="types-title">Record types</h2>
       <StatsTable rows={rows} max={max} total={inspection.totalSize} nameHeader="Type" testId="type-table" />
     </section>

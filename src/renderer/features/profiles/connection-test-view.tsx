@@ -40,7 +40,11 @@ export function ConnectionTestView({ test }: { test: ConnectionTest }) {
           {permission.reason}
         </dd>
       </dl>
-      {r.agentError && <p className="hint">{r.agentError.message}</p>}
+      {r.agentError && (
+        <p className="warn" data-testid="test-agent-error">
+          The cluster answered, but this token could not read the agent: {r.agentError.message}
+        </p>
+      )}
       {r.insecureTls && <p className="warn">TLS verification is off for this connection.</p>}
     </div>
   )

@@ -116,6 +116,9 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
     try {
       const result = await studioPort().profiles.test(id)
       set((s) => ({ tests: { ...s.tests, [id]: { state: 'passed', result } } }))
+      // The cluster answered, but the token could not read the agent (a wrong or weak token):
+      // that is a problem to fix, so it goes where every problem goes.
+      if (result.agentError) reportError(`Testing the connection to ${name}`, result.agentError)
     } catch (error) {
       const reported = reportError(`Testing the connection to ${name}`, error)
       set((s) => ({ tests: { ...s.tests, [id]: { state: 'failed', message: reported?.message ?? 'The connection test failed.', hint: reported?.hint } } }))

@@ -1,0 +1,153 @@
+// The desktop screens in browser mode (`snapshot-studio web` + Debian Chromium): from choosing
+// the ≥100 MB real-Consul snapshot to (1) the summary on screen and (2) the KV tree listing keys
+// and scrollable. Baseline measured in the same run on the same file: our CLI's `inspect`
+// (child process, so it pays its start-up like the UI pays its request) — the ratios say what
+// the screens add on top of reading the file once.
+// The functions passed to page.evaluate run in Chromium, where these exist.
+/* global window, document, MutationObserver */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { median } from './context.mjs'
+import { kv100mbSnapshot } from './fixtures.mjs'
+
+export const title = 'UI: choose a 100 MB snapshot → summary on screen → KV tree scrollable (browser mode, Chromium)'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const STEP_TIMEOUT_MS = 300_000
+
+export async function run(ctx) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const fx = await ctx.fixture('kv-100mb', kv100mbSnapshot)
+  const { chromium } = await import('playwright-core')
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'ui-bench-'))
+  const web = await startWeb(ctx, scratch)
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+    const blocked = []
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text())
+    })
+
+    // Warm-up: page cache for the file, the host's worker, the renderer bundle.
+    await openOnce(page, web.url, fx.file)
+    await ctx.measure(process.execPath, [ctx.cliScript, 'inspect', fx.file])
+
+    const ui = { summary: [], tree: [] }
+    const cli = []
+    for (let round = 0; round < rounds; round++) {
+      // Alternate which goes first so neither always runs on a cache the other just warmed.
+      const order = round % 2 === 0 ? ['ui', 'cli'] : ['cli', 'ui']
+      for (const who of order) {
+        if (who === 'ui') {
+          const t = await openOnce(page, web.url, fx.file)
+          ui.summary.push(t.summaryMs)
+          ui.tree.push(t.treeMs)
+        } else {
+          const r = await ctx.measure(process.execPath, [ctx.cliScript, 'inspect', fx.file])
+          if (r.code !== 0) throw new Error(`CLI inspect exited ${r.code}: ${r.stderr.slice(0, 2000)}`)
+          cli.push(r.ms)
+        }
+      }
+      ctx.log(`round ${round + 1}/${rounds}: summary ${s(ui.summary.at(-1))}, tree ${s(ui.tree.at(-1))}, CLI inspect ${s(cli.at(-1))}`)
+    }
+
+    const med = { summary: median(ui.summary), tree: median(ui.tree), cli: median(cli) }
+    const ratios = { summaryVsCli: round2(med.summary / med.cli), treeVsCli: round2(med.tree / med.cli) }
+    return {
+      summary: [
+        `file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB (state.bin ${(fx.stateBinBytes / 2 ** 20).toFixed(1)} MiB), ${rounds} rounds, medians`,
+        `summary on screen:   ${s(med.summary)}  = ${ratios.summaryVsCli}× the CLI inspect (${s(med.cli)})`,
+        `KV tree scrollable:  ${s(med.tree)}  = ${ratios.treeVsCli}× the CLI inspect`,
+        `CSP violations reported by Chromium: ${blocked.length}`,
+      ],
+      metrics: {
+        fileBytes: fx.bytes,
+        stateBinBytes: fx.stateBinBytes,
+        rounds,
+        medianMs: { summary: Math.round(med.summary), kvTree: Math.round(med.tree), cliInspect: Math.round(med.cli) },
+        ratios,
+        cspViolations: blocked.length,
+      },
+    }
+  } finally {
+    await browser.close()
+    await web.stop()
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** One fresh page: type the host path, press Open, time the two milestones inside the page. */
+async function openOnce(page, url, file) {
+  await page.goto(url)
+  await page.waitForSelector('html[data-ready="true"]', { timeout: STEP_TIMEOUT_MS })
+  await page.locator('[data-nav="inspect"]').click()
+  await page.getByTestId('host-path').fill(file)
+  // Milestones are stamped by a MutationObserver in the page, so polling from here adds nothing.
+  await page.evaluate(() => {
+    const marks = {}
+    window.__uiBench = marks
+    const check = () => {
+      if (marks.summary === undefined && document.querySelector('[data-testid="snapshot-summary"]')) marks.summary = performance.now()
+      if (marks.tree === undefined && document.querySelector('[data-testid="kv-scroll"] .kv-row[data-key]')) marks.tree = performance.now()
+      if (marks.error === undefined && document.querySelector('[data-testid="error-item"]')) marks.error = document.querySelector('[data-testid="error-item"]').textContent
+    }
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, attributes: true })
+    marks.start = performance.now()
+    document.querySelector('[data-testid="host-path"]').form.requestSubmit()
+  })
+  await page.waitForFunction(() => window.__uiBench.tree !== undefined || window.__uiBench.error !== undefined, null, { timeout: STEP_TIMEOUT_MS, polling: 100 })
+  const marks = await page.evaluate(() => window.__uiBench)
+  if (marks.error !== undefined) throw new Error(`the UI reported an error: ${marks.error}`)
+  // Scrollable means the list really moves: scroll it and see rows further down.
+  const scrolled = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="kv-scroll"]')
+    el.scrollTop = el.scrollHeight
+    return el.scrollHeight > el.clientHeight ? el.scrollTop > 0 : true
+  })
+  if (!scrolled) throw new Error('the KV tree did not scroll')
+  return { summaryMs: marks.summary - marks.start, treeMs: marks.tree - marks.start }
+}
+
+function startWeb(ctx, scratch) {
+  const child = spawn(process.execPath, [ctx.cliScript, 'web', '--port', '0', '--no-open', '--data-dir', path.join(scratch, 'data'), '--save-dir', path.join(scratch, 'saved')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`snapshot-studio web printed no URL:\n${output}`))
+    }, 30_000)
+    const onData = (chunk) => {
+      output += chunk
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(output)
+      if (!match) return
+      clearTimeout(timer)
+      resolve({
+        url: match[0],
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done()
+            child.once('exit', () => done())
+            child.kill('SIGTERM')
+          }),
+      })
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`snapshot-studio web exited ${code}:\n${output}`))
+    })
+  })
+}
+
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`
+const round2 = (x) => Math.round(x * 100) / 100
