@@ -3,14 +3,17 @@
  * inspect worker sit next to the running bundle, and the sample snapshot.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { createInProcessInspectRunner } from './in-process-inspect-runner'
 import type { InspectRunner } from './host-services'
 import { createWorkerInspectRunner } from './worker-inspect-runner'
 
-/** The folder of the running bundle (out/main when built). */
+/**
+ * The folder of the running bundle (out/main when built). Code split into a lazily loaded
+ * chunk (the CLI loads each command on first use) runs from out/main/chunks, one level down.
+ */
 export function bundleDir(): string {
-  return __dirname
+  return basename(__dirname) === 'chunks' ? dirname(__dirname) : __dirname
 }
 
 export function appVersion(root = resolve(bundleDir(), '..', '..')): string {
