@@ -245,3 +245,19 @@ describe('StateScanner', () => {
     })
   })
 })
+
+describe('StateScanner on arbitrary bytes', () => {
+  it('either finishes or throws SNAPSHOT_STATE_INVALID, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat({ max: 300 }), { maxLength: 5 }), (bytes, cuts) => {
+        try {
+          scan(bytes, cuts.filter((c) => c <= bytes.length))
+        } catch (error) {
+          expect(error).toBeInstanceOf(AppError)
+          expect((error as AppError).code).toBe('SNAPSHOT_STATE_INVALID')
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
