@@ -4,7 +4,7 @@
  * until its first paint so people never see a blank white frame
  * (https://www.electronjs.org/docs/latest/api/browser-window#showing-the-window-gracefully).
  */
-import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron'
+import { BrowserWindow } from 'electron'
 
 export interface AppLocation {
   /** Dev server URL (electron-vite dev) or null for the built files. */
@@ -15,8 +15,13 @@ export interface AppLocation {
   preloadPath: string
 }
 
-export function mainWindowOptions(location: AppLocation): BrowserWindowConstructorOptions {
-  return {
+/**
+ * Creates the window without loading it, so the caller can connect it to the API first. The
+ * options are written out literally here (not built elsewhere) so that reviewers and static
+ * checkers such as electronegativity see every web preference where the window is made.
+ */
+export function createMainWindow(location: AppLocation): BrowserWindow {
+  const window = new BrowserWindow({
     width: 1280,
     height: 820,
     minWidth: 900,
@@ -37,13 +42,10 @@ export function mainWindowOptions(location: AppLocation): BrowserWindowConstruct
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click on a link would otherwise try to open a window (denied anyway by the guard).
+      disableBlinkFeatures: 'Auxclick',
     },
-  }
-}
-
-/** Creates the window without loading it, so the caller can connect it to the API first. */
-export function createMainWindow(location: AppLocation): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(location))
+  })
   window.once('ready-to-show', () => window.show())
   return window
 }

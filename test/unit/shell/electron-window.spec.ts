@@ -2,14 +2,18 @@ import { describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
 
-const { createMainWindow, loadApp, mainWindowOptions } = await import('../../../src/main/transport/electron-window')
+const { createMainWindow, loadApp } = await import('../../../src/main/transport/electron-window')
 type FakeWindow = import('./fake-electron').FakeBrowserWindow
 
 const location = { devServerUrl: null, rendererIndex: '/app/out/renderer/index.html', preloadPath: '/app/out/preload/index.js' }
 
+function preferencesOf(window: unknown): Record<string, unknown> {
+  return (window as FakeWindow).options.webPreferences as Record<string, unknown>
+}
+
 describe('the window factory', () => {
   it('isolates and sandboxes the renderer, without Node, with web security on', () => {
-    const preferences = mainWindowOptions(location).webPreferences
+    const preferences = preferencesOf(createMainWindow(location))
 
     expect(preferences).toMatchObject({
       contextIsolation: true,
@@ -24,7 +28,7 @@ describe('the window factory', () => {
   })
 
   it('loads only our preload', () => {
-    expect(mainWindowOptions(location).webPreferences?.preload).toBe('/app/out/preload/index.js')
+    expect(preferencesOf(createMainWindow(location)).preload).toBe('/app/out/preload/index.js')
   })
 
   it('keeps the window hidden until its first paint', () => {
