@@ -1,8 +1,10 @@
 // KVS records (`DirEntry`, spec 5.2): a fast field picker for indexing a million of them, and the
 // full decode used when an operator opens one key.
-import { AppError } from '../../../../shared/app-error'
+import type { AppError } from '../../../../shared/app-error'
+import { snapshotErrors } from '../snapshot-errors'
 import {
-  decodeValue,
+  bytesOf,
+  decodeAt,
   decodeWhole,
   field,
   isMsgMap,
@@ -34,16 +36,8 @@ const NAME_KEY = Buffer.from('Key')
 const NAME_FLAGS = Buffer.from('Flags')
 const NAME_VALUE = Buffer.from('Value')
 
-function notDirEntry(offset: number): AppError {
-  return new AppError(
-    'SNAPSHOT_STATE_INVALID',
-    `A KVS record at state.bin byte ${offset} is not a key/value entry.`,
-    {
-      hint: 'The snapshot is damaged or was not written by Consul; take a new snapshot.',
-      details: { offset },
-    },
-  )
-}
+const notDirEntry = (offset: number): AppError =>
+  snapshotErrors.stateInvalid('a KVS record is not a key/value entry', offset)
 
 // rawAt's results, kept in module scope so that a million records allocate nothing here.
 let rawStart = 0
@@ -84,7 +78,7 @@ function readUint(buf: Buffer, pos: number, end: number): bigint {
   if (b === 0xcd) return BigInt(buf.readUInt16BE(pos + 1))
   if (b === 0xce) return BigInt(buf.readUInt32BE(pos + 1))
   if (b === 0xcf) return buf.readBigUInt64BE(pos + 1)
-  const decoded = decodeValue(buf, pos, end).value
+  const decoded = pos < end ? decodeAt(buf, pos).value : null
   return typeof decoded === 'number' || typeof decoded === 'bigint' ? BigInt(decoded) : 0n
 }
 
@@ -134,7 +128,7 @@ const big = (v: MsgValue | undefined): bigint =>
 export function decodeKv(value: Buffer, at: number): KvRecord {
   const m = decodeWhole(value)
   if (!isMsgMap(m)) throw notDirEntry(at)
-  const raw = field(m, 'Value')
+  const raw = bytesOf(field(m, 'Value'))
   return {
     key: textField(m, 'Key'),
     flags: big(field(m, 'Flags')),
@@ -142,6 +136,6 @@ export function decodeKv(value: Buffer, at: number): KvRecord {
     lockIndex: big(field(m, 'LockIndex')),
     createIndex: big(field(m, 'CreateIndex')),
     modifyIndex: big(field(m, 'ModifyIndex')),
-    value: Buffer.isBuffer(raw) ? raw : Buffer.alloc(0),
+    value: raw ?? Buffer.alloc(0),
   }
 }

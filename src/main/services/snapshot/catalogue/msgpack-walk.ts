@@ -1,27 +1,24 @@
-// Reading msgpack values the way the catalogue needs them: `skipValue` finds where a value ends
-// without building anything (record splitting), `decodeValue` builds a value with strings kept as
-// bytes (Consul's raw strings are text or binary, only the field knows) and integers beyond 2^53
-// kept exact as bigint (spec 3.1).
-import { AppError } from '../../../../shared/app-error'
+// Reading msgpack values the way the catalogue needs them: `skipValue` finds where a value ends in
+// a buffer without building anything (record splitting); full decoding is the snapshot engine's
+// decodeMsgpackValue (strings as bytes first, integers beyond 2^53 exact, spec 3.1), with small
+// accessors for the Go structs it yields.
+import type { AppError } from '../../../../shared/app-error'
+import { snapshotErrors } from '../snapshot-errors'
+import {
+  decodeMsgpackValue,
+  MsgpackBytes,
+  MsgpackExt,
+  type MsgpackMap,
+  type MsgpackValue,
+} from '../msgpack-decode'
 
-export type MsgKey = string | number | bigint
-export type MsgValue = null | boolean | number | bigint | Buffer | MsgValue[] | MsgMap
-/** Map keys that are raw strings are decoded as UTF-8 text: they are Go field or map key names. */
-export type MsgMap = Map<MsgKey, MsgValue>
+export type MsgValue = MsgpackValue
+export type MsgMap = MsgpackMap
 
 /** Returned by skipValue when the buffer ends inside the value. */
 export const NEED_MORE = -1
 
-function invalid(message: string, offset: number): AppError {
-  return new AppError(
-    'SNAPSHOT_STATE_INVALID',
-    `state.bin holds malformed msgpack: ${message} at byte ${offset}.`,
-    {
-      hint: 'The snapshot is damaged or was not written by Consul; take a new snapshot.',
-      details: { offset },
-    },
-  )
-}
+const invalid = (detail: string, offset: number): AppError => snapshotErrors.stateInvalid(detail, offset)
 
 /**
  * Offset just past the value that starts at `pos`, or NEED_MORE when `buf` ends first.
@@ -134,138 +131,33 @@ export function skipValue(buf: Buffer, pos: number): number {
   return pos > end ? NEED_MORE : pos
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
-const toIntValue = (n: bigint): number | bigint => (n > MAX_SAFE || n < MIN_SAFE ? n : Number(n))
-
-class Cursor {
-  constructor(
-    readonly buf: Buffer,
-    public pos: number,
-    private readonly limit: number,
-  ) {}
-  need(n: number): void {
-    if (this.pos + n > this.limit) throw invalid('value runs past the end of its record', this.pos)
-  }
-  u8(): number {
-    this.need(1)
-    return this.buf[this.pos++] as number
-  }
-  take(n: number): Buffer {
-    this.need(n)
-    const out = this.buf.subarray(this.pos, this.pos + n)
-    this.pos += n
-    return out
-  }
-}
-
-const MAX_DEPTH = 512
-
-function readValue(c: Cursor, depth: number): MsgValue {
-  if (depth > MAX_DEPTH) throw invalid('nesting too deep', c.pos)
-  const b = c.u8()
-  if (b <= 0x7f) return b
-  if (b >= 0xe0) return b - 0x100
-  if (b >= 0xa0 && b <= 0xbf) return c.take(b & 0x1f)
-  if (b >= 0x80 && b <= 0x8f) return readMap(c, b & 0x0f, depth)
-  if (b >= 0x90 && b <= 0x9f) return readArray(c, b & 0x0f, depth)
-  switch (b) {
-    case 0xc0:
-      return null
-    case 0xc2:
-      return false
-    case 0xc3:
-      return true
-    case 0xcc:
-      return c.u8()
-    case 0xcd:
-      return c.take(2).readUInt16BE(0)
-    case 0xce:
-      return c.take(4).readUInt32BE(0)
-    case 0xcf:
-      return toIntValue(c.take(8).readBigUInt64BE(0))
-    case 0xd0:
-      return c.take(1).readInt8(0)
-    case 0xd1:
-      return c.take(2).readInt16BE(0)
-    case 0xd2:
-      return c.take(4).readInt32BE(0)
-    case 0xd3:
-      return toIntValue(c.take(8).readBigInt64BE(0))
-    case 0xca:
-      return c.take(4).readFloatBE(0)
-    case 0xcb:
-      return c.take(8).readDoubleBE(0)
-    case 0xd9:
-    case 0xc4:
-      return c.take(c.u8())
-    case 0xda:
-    case 0xc5:
-      return c.take(c.take(2).readUInt16BE(0))
-    case 0xdb:
-    case 0xc6:
-      return c.take(c.take(4).readUInt32BE(0))
-    case 0xdc:
-      return readArray(c, c.take(2).readUInt16BE(0), depth)
-    case 0xdd:
-      return readArray(c, c.take(4).readUInt32BE(0), depth)
-    case 0xde:
-      return readMap(c, c.take(2).readUInt16BE(0), depth)
-    case 0xdf:
-      return readMap(c, c.take(4).readUInt32BE(0), depth)
-    default:
-      // Extension types never appear in Consul's state; keep their bytes rather than fail.
-      if (b >= 0xd4 && b <= 0xd8) return c.take(1 + (1 << (b - 0xd4)))
-      if (b === 0xc7) return c.take(1 + c.u8())
-      if (b === 0xc8) return c.take(1 + c.take(2).readUInt16BE(0))
-      if (b === 0xc9) return c.take(1 + c.take(4).readUInt32BE(0))
-      throw invalid(`unknown type byte 0x${b.toString(16)}`, c.pos - 1)
-  }
-}
-
-function readArray(c: Cursor, n: number, depth: number): MsgValue[] {
-  // Every element takes at least one byte: a count larger than what is left is a lie.
-  c.need(n)
-  const out: MsgValue[] = new Array<MsgValue>(n)
-  for (let i = 0; i < n; i++) out[i] = readValue(c, depth + 1)
-  return out
-}
-
-function readMap(c: Cursor, n: number, depth: number): MsgMap {
-  c.need(2 * n)
-  const out: MsgMap = new Map()
-  for (let i = 0; i < n; i++) {
-    const k = readValue(c, depth + 1)
-    const v = readValue(c, depth + 1)
-    out.set(toKey(k), v)
-  }
-  return out
-}
-
-function toKey(k: MsgValue): MsgKey {
-  if (Buffer.isBuffer(k)) return k.toString('utf8')
-  if (typeof k === 'number' || typeof k === 'bigint') return k
-  if (typeof k === 'boolean' || k === null) return String(k)
-  throw invalid('map key is a container', 0)
-}
-
-/** Decodes the one value at `pos`; it must end at or before `limit` (default: end of buffer). */
-export function decodeValue(buf: Buffer, pos = 0, limit = buf.length): { value: MsgValue; end: number } {
-  const c = new Cursor(buf, pos, limit)
-  const value = readValue(c, 0)
-  return { value, end: c.pos }
+/** One whole value at `pos`, decoded by the engine's decoder (bytes-first strings, exact 64-bit ints). */
+export function decodeAt(buf: Buffer, pos: number): { value: MsgValue; end: number } {
+  return decodeMsgpackValue(buf, pos)
 }
 
 /** Decodes a buffer that holds exactly one value. */
 export function decodeWhole(buf: Buffer): MsgValue {
-  const { value, end } = decodeValue(buf)
+  const { value, end } = decodeMsgpackValue(buf, 0)
   if (end !== buf.length) throw invalid('unexpected bytes after the value', end)
   return value
 }
 
-export const isMsgMap = (v: MsgValue | undefined): v is MsgMap => v instanceof Map
+/** A msgpack map with text keys: what every Go struct in state.bin decodes to. */
+export const isMsgMap = (v: MsgValue | undefined): v is MsgMap =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  !(v instanceof Map) &&
+  !(v instanceof MsgpackBytes) &&
+  !(v instanceof MsgpackExt)
+
+/** The raw bytes of a msgpack string (Consul's strings and byte slices), as a Buffer view. */
+export const bytesOf = (v: MsgValue | undefined): Buffer | undefined =>
+  v instanceof MsgpackBytes ? Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength) : undefined
+
 export const textOf = (v: MsgValue | undefined): string =>
-  Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'number' || typeof v === 'bigint' ? String(v) : ''
+  v instanceof MsgpackBytes ? v.text : typeof v === 'number' || typeof v === 'bigint' ? String(v) : ''
 export const field = (m: MsgValue | undefined, name: string): MsgValue | undefined =>
-  m instanceof Map ? m.get(name) : undefined
+  isMsgMap(m) && Object.hasOwn(m, name) ? m[name] : undefined
 export const textField = (m: MsgValue | undefined, name: string): string => textOf(field(m, name))

@@ -3,7 +3,8 @@
 // the spill file when someone opens it.
 import { messageTypeName } from '../message-types'
 import {
-  decodeValue,
+  bytesOf,
+  decodeAt,
   decodeWhole,
   field,
   isMsgMap,
@@ -61,15 +62,16 @@ export interface UnwrappedConfigEntry {
  */
 function entryMap(entry: MsgValue | undefined): MsgMap {
   if (isMsgMap(entry)) return entry
-  if (Buffer.isBuffer(entry) && entry.length > 0) {
+  const bytes = bytesOf(entry)
+  if (bytes !== undefined && bytes.length > 0) {
     try {
-      const inner = decodeWhole(entry)
+      const inner = decodeWhole(bytes)
       if (isMsgMap(inner)) return inner
     } catch {
       // not msgpack after all: shown as an empty entry rather than failing the whole listing
     }
   }
-  return new Map()
+  return {}
 }
 
 /**
@@ -77,9 +79,15 @@ function entryMap(entry: MsgValue | undefined): MsgMap {
  * A plain request map (no wrapper) is accepted as well.
  */
 export function unwrapConfigEntry(value: MsgValue): UnwrappedConfigEntry | undefined {
-  if (Buffer.isBuffer(value)) {
-    const first = decodeValue(value, 0)
-    const second = decodeValue(value, first.end)
+  const wrapped = bytesOf(value)
+  if (wrapped !== undefined) {
+    let first, second
+    try {
+      first = decodeAt(wrapped, 0)
+      second = decodeAt(wrapped, first.end)
+    } catch {
+      return undefined // not the documented wrapper: listed as unreadable, the rest stays browsable
+    }
     if (!isMsgMap(second.value)) return undefined
     return { kind: textOf(first.value), request: second.value, entry: entryMap(field(second.value, 'Entry')) }
   }

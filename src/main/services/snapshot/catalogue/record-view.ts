@@ -1,6 +1,7 @@
 // Turns decoded msgpack into plain JSON that can cross IPC: text stays text, Go binary times become
 // ISO strings, other binary becomes `{ binary: base64 }`, integers beyond 2^53 become decimal strings.
-import type { MsgValue } from './msgpack-walk'
+import { MsgpackExt } from '../msgpack-decode'
+import { bytesOf, isMsgMap, type MsgValue } from './msgpack-walk'
 import type { JsonView } from './catalogue-types'
 
 const GO_UNIX_EPOCH_SECONDS = 62_135_596_800n
@@ -42,13 +43,24 @@ export function bytesToView(bytes: Buffer): JsonView {
   return { binary: bytes.toString('base64') }
 }
 
+function keyText(key: MsgValue): string {
+  const bytes = bytesOf(key)
+  if (bytes !== undefined) return bytes.toString('utf8')
+  return typeof key === 'object' && key !== null ? JSON.stringify(toJsonView(key)) : String(key)
+}
+
 export function toJsonView(value: MsgValue | undefined): JsonView {
   if (value === undefined || value === null) return null
   if (typeof value === 'boolean' || typeof value === 'number') return value
   if (typeof value === 'bigint') return value.toString()
-  if (Buffer.isBuffer(value)) return bytesToView(value)
+  const bytes = bytesOf(value)
+  if (bytes !== undefined) return bytesToView(bytes)
+  if (value instanceof MsgpackExt)
+    return { ext: value.type, binary: Buffer.from(value.data).toString('base64') }
   if (Array.isArray(value)) return value.map(toJsonView)
   const out: { [k: string]: JsonView } = {}
-  for (const [k, v] of value) out[String(k)] = toJsonView(v)
+  // Maps with non-text keys (the ChunkingState's uint64-keyed ChunkMap) arrive as a Map.
+  if (value instanceof Map) for (const [k, v] of value) out[keyText(k)] = toJsonView(v)
+  else if (isMsgMap(value)) for (const [k, v] of Object.entries(value)) out[k] = toJsonView(v)
   return out
 }

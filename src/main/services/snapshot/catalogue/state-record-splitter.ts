@@ -2,7 +2,7 @@
 // then (type byte, one msgpack value) pairs (spec 3). Each record is handed over as one contiguous
 // Buffer, so the catalogue can read its fields directly; only a record that straddles chunks is
 // copied, and only the bytes of that record are kept between chunks.
-import { AppError } from '../../../../shared/app-error'
+import { snapshotErrors } from '../snapshot-errors'
 import { NEED_MORE, skipValue } from './msgpack-walk'
 
 export interface SplitRecord {
@@ -83,14 +83,7 @@ export class StateRecordSplitter {
       this.split(Buffer.concat([this.carry, ...this.waiting]))
     }
     if (!this.headerSeen || (this.carry !== undefined && this.carry.length > 0)) {
-      throw new AppError(
-        'SNAPSHOT_STATE_INVALID',
-        `state.bin ends inside a record at byte ${this.carryOffset}.`,
-        {
-          hint: 'The snapshot is truncated or damaged; take a new snapshot.',
-          details: { offset: this.carryOffset },
-        },
-      )
+      throw snapshotErrors.stateInvalid('it ends inside a record', this.carryOffset)
     }
   }
 }
