@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createInProcessInspectRunner } from '../../../src/main/api/in-process-inspect-runner'
+import { createWorkerInspectRunner } from '../../../src/main/api/worker-inspect-runner'
+import { AppError } from '../../../src/shared/app-error'
+import type { InspectProgress } from '../../../src/shared/snapshot-wire-types'
+
+/** The worker runs the built bundle (what the apps load), rebuilt when older than src/main. */
+const root = resolve(__dirname, '../../..')
+const workerFile = join(root, 'out', 'main', 'inspect-worker.js')
+const sample = join(root, 'resources', 'sample', 'sample.snap')
+
+function newest(folder: string): number {
+  let time = 0
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return time
+}
+
+function work(signal = new AbortController().signal) {
+  const progress: InspectProgress[] = []
+  return { progress, work: { signal, onProgress: (event: InspectProgress) => progress.push(event) } }
+}
+
+describe('snapshot scans in a worker thread', () => {
+  let folder: string
+
+  beforeAll(async () => {
+    const sources = Math.max(newest(join(root, 'src', 'main')), newest(join(root, 'src', 'shared')))
+    if (!existsSync(workerFile) || statSync(workerFile).mtimeMs < sources) {
+      execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'pipe', timeout: 240_000 })
+    }
+    folder = await mkdtemp(join(tmpdir(), 'worker-runner-'))
+  }, 300_000)
+
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true })
+  })
+
+  it('answers exactly what the in-process scan answers, with progress', async () => {
+    const threaded = work()
+
+    const inWorker = await createWorkerInspectRunner(workerFile).inspect(sample, { kvDetails: true, kvDepth: 1, kvFilter: '' }, threaded.work)
+    const inProcess = await createInProcessInspectRunner().inspect(sample, { kvDetails: true, kvDepth: 1, kvFilter: '' }, work().work)
+
+    expect(inWorker).toEqual(inProcess)
+    expect(inWorker.text.pretty).toContain(' ID ')
+    expect(threaded.progress.length).toBeGreaterThan(0)
+    expect(threaded.progress.at(-1)?.bytesRead).toBe(statSync(sample).size)
+  })
+
+  it('keeps 64-bit values as decimal text on the wire', async () => {
+    const result = await createWorkerInspectRunner(workerFile).verify(sample, work().work)
+
+    expect(typeof result.meta.index).toBe('string')
+    expect(result.meta.index).toMatch(/^\d+$/)
+    expect(typeof result.lastIndex).toBe('string')
+  })
+
+  it('brings a typed error back across the thread', async () => {
+    const notASnapshot = join(folder, 'notes.snap')
+    await writeFile(notASnapshot, 'just text')
+
+    const error = await createWorkerInspectRunner(workerFile).verify(notASnapshot, work().work).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(AppError)
+    expect(error).toMatchObject({ code: 'SNAPSHOT_NOT_GZIP' })
+  })
+
+  it('stops at once when cancelled', async () => {
+    const controller = new AbortController()
+    const running = createWorkerInspectRunner(workerFile).inspect(sample, { kvDetails: false, kvDepth: 2, kvFilter: '' }, work(controller.signal).work)
+
+    controller.abort()
+
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED' })
+  })
+})
