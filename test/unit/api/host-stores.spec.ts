@@ -1,0 +1,104 @@
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createRecentFilesStore } from '../../../src/main/api/recent-files-store'
+import { createSourceResolver } from '../../../src/main/api/source-resolver'
+import { createUploadStore } from '../../../src/main/api/upload-store'
+
+let folder: string
+
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'host-stores-'))
+})
+
+afterEach(async () => {
+  await rm(folder, { recursive: true, force: true })
+})
+
+describe('the source resolver', () => {
+  it('accepts a regular file by path', async () => {
+    const file = join(folder, 'a.snap')
+    await writeFile(file, 'x')
+
+    expect(await createSourceResolver().resolve({ kind: 'path', path: file })).toBe(file)
+  })
+
+  it('says FILE_NOT_FOUND for a missing file and FILE_UNREADABLE for a folder', async () => {
+    const resolver = createSourceResolver()
+    await mkdir(join(folder, 'dir.snap'))
+
+    await expect(resolver.resolve({ kind: 'path', path: join(folder, 'missing.snap') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+    await expect(resolver.resolve({ kind: 'path', path: join(folder, 'dir.snap') })).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+  })
+
+  it('refuses an upload id this host never handed out', async () => {
+    const resolver = createSourceResolver({ uploads: createUploadStore(join(folder, 'uploads')) })
+
+    await expect(resolver.resolve({ kind: 'upload', uploadId: '0'.repeat(32) })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+  })
+})
+
+describe('the upload store', () => {
+  it('streams a body to a private file named by a random id, keeping the shown name harmless', async () => {
+    const uploads = createUploadStore(join(folder, 'uploads'))
+
+    const uploaded = await uploads.receive(Readable.from([Buffer.from('abc'), Buffer.from('def')]), '../../etc/passwd\u0000.snap')
+    const path = uploads.pathOf(uploaded.uploadId)
+
+    expect(uploaded.uploadId).toMatch(/^[a-f0-9]{32}$/)
+    expect(uploaded.size).toBe(6)
+    expect(uploaded.name).not.toContain('/')
+    expect(path).toBe(join(folder, 'uploads', `${uploaded.uploadId}.snap`))
+    expect(await readFile(path as string, 'utf8')).toBe('abcdef')
+  })
+
+  it('leaves no partial file when the upload breaks off', async () => {
+    const uploads = createUploadStore(join(folder, 'uploads'))
+    const broken = new Readable({
+      read() {
+        this.push(Buffer.from('partial'))
+        this.destroy(new Error('connection reset'))
+      },
+    })
+
+    await expect(uploads.receive(broken, 'x.snap')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+    expect(await readdir(join(folder, 'uploads'))).toEqual([])
+  })
+
+  it('forgets and deletes every upload on dispose', async () => {
+    const uploads = createUploadStore(join(folder, 'uploads'))
+    const uploaded = await uploads.receive(Readable.from([Buffer.from('x')]), 'x.snap')
+
+    await uploads.dispose()
+
+    expect(uploads.pathOf(uploaded.uploadId)).toBeNull()
+    await expect(readdir(join(folder, 'uploads'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('the recent files list', () => {
+  it('keeps the newest first, without duplicates, up to its limit', async () => {
+    let now = 0
+    const store = createRecentFilesStore({ dataDir: folder, limit: 2, clock: () => new Date(++now * 1000) })
+
+    await store.add('/a.snap')
+    await store.add('/b.snap')
+    await store.add('/a.snap')
+    const files = await store.add('/c.snap')
+
+    expect(files.map((file) => file.path)).toEqual(['/c.snap', '/a.snap'])
+    expect(await store.list()).toEqual(files)
+  })
+
+  it('sets a damaged list aside and starts empty', async () => {
+    await writeFile(join(folder, 'recent-files.json'), '{not json')
+    const store = createRecentFilesStore({ dataDir: folder, clock: () => new Date(42) })
+
+    const files = await store.list()
+
+    expect(files).toEqual([])
+    expect(await readdir(folder)).toContain('recent-files.json.corrupt-42')
+  })
+})
