@@ -12,6 +12,12 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
+  // The journey starts from an empty data folder (first run), so it goes before the specs that
+  // add profiles of their own.
+  projects: [
+    { name: 'journey', testMatch: 'operator-journey.e2e.ts' },
+    { name: 'errors', testMatch: 'errors.e2e.ts', dependencies: ['journey'] },
+  ],
   outputDir: 'test-results/e2e',
   use: {
     browserName: 'chromium',

@@ -53,7 +53,9 @@ test('adds a profile for each cluster and tests the connection', async () => {
   await expect(connections.card('source-dc1')).not.toContainText(env.source.token)
   await app.capture('connections')
 
-  await page.getByRole('button', { name: 'New profile' }).first().click()
+  // Ctrl+N mirrors the menu's New Profile.
+  await page.keyboard.press('Control+n')
+  await expect(page.getByTestId('profile-form')).toBeVisible()
   await connections.fill({ name: 'prod-east', address: 'https://consul.prod-east.example:8501', environment: 'production', colour: 'red' })
   await app.capture('profile-form')
   await page.getByRole('button', { name: 'Cancel' }).click()
@@ -65,6 +67,7 @@ test('saves a snapshot of the source cluster and shows where it went', async () 
 
   await save.choose('source-dc1')
   await save.setFolder(env.saveDir)
+  await app.capture('save-options')
   await save.start()
   savedPath = await save.savedPath('source-dc1')
 
@@ -98,9 +101,11 @@ test('keeps ACL secrets masked until one is revealed', async () => {
 
   await expect(tokens).not.toContainText(env.source.token)
   await app.capture('inspect-acl-tokens')
-  const card = tokens.locator('li').filter({ has: page.getByRole('button', { name: /Reveal/ }) }).first()
+  const masked = tokens.locator('li').filter({ has: page.getByRole('button', { name: /Reveal/ }) }).first()
+  const card = tokens.locator(`li[data-record-id="${await masked.getAttribute('data-record-id')}"]`)
   await card.getByRole('button', { name: /Reveal/ }).first().click()
   await expect(card.getByTestId('secret-value')).toBeVisible()
+  await expect(card.getByTestId('secret-value')).not.toHaveText('')
 })
 
 test('restores the snapshot into a second cluster only after the typed confirmation', async () => {
@@ -111,6 +116,7 @@ test('restores the snapshot into a second cluster only after the typed confirmat
   await restore.toTarget()
   const preflight = await restore.chooseTarget('restore-target')
   await expect(preflight).toHaveAttribute('data-blocked', 'false')
+  await app.capture('restore-preflight')
   await restore.toConfirm()
   await expect(restore.safetySnapshot).toBeChecked()
   await restore.typeConfirmation('restore-targe')

@@ -28,11 +28,11 @@ export class ConnectionsPage {
 
   async fill(fields: ProfileFields): Promise<void> {
     const form = this.page.getByTestId('profile-form')
-    await form.getByLabel('Name').fill(fields.name)
-    await form.getByLabel('Address').fill(fields.address)
-    if (fields.environment) await form.getByLabel('Environment').fill(fields.environment)
-    if (fields.colour) await form.getByLabel('Colour').selectOption(fields.colour)
-    if (fields.token) await form.getByLabel('ACL token').fill(fields.token)
+    await form.getByLabel('Name', { exact: true }).fill(fields.name)
+    await form.getByLabel('Address', { exact: true }).fill(fields.address)
+    if (fields.environment) await form.getByLabel('Environment', { exact: true }).fill(fields.environment)
+    if (fields.colour) await form.getByLabel('Colour', { exact: true }).selectOption(fields.colour)
+    if (fields.token) await form.getByLabel('ACL token', { exact: true }).fill(fields.token)
   }
 
   /** Runs the connection test and returns the card's result panel once it has an answer. */

@@ -18,8 +18,9 @@ export function ConnectionTestView({ test }: { test: ConnectionTest }) {
     )
   const r = test.result
   const permission = r.snapshotPermission
+  const healthy = r.leader !== null && r.agentError === undefined && permission.answer === 'yes'
   return (
-    <div className="test-result test-passed" data-testid="connection-test" data-state="passed">
+    <div className={`test-result ${healthy ? 'test-passed' : 'test-warn'}`} data-testid="connection-test" data-state="passed">
       <dl className="facts">
         <dt>Leader</dt>
         <dd data-testid="test-leader">{r.leader === null ? <span className="warn">no leader</span> : <code>{r.leader}</code>}</dd>
