@@ -138,6 +138,10 @@ test('the target cluster now holds the source cluster’s data', async () => {
   expect(await response.text()).toBe(env.knownKey.value)
 })
 
+test('nothing on any screen was blocked by the strict Content Security Policy', () => {
+  expect(app.cspViolations).toEqual([])
+})
+
 test('the dark theme follows the system', async () => {
   await page.emulateMedia({ colorScheme: 'dark' })
   await app.go('inspect')

@@ -7,7 +7,14 @@ export type Screen = 'profiles' | 'inspect' | 'save' | 'restore'
 
 /** The shell: navigation, the error center, readiness, screenshots. */
 export class StudioApp {
-  constructor(readonly page: Page) {}
+  /** What Chromium reported as blocked by the Content Security Policy, for the whole session. */
+  readonly cspViolations: string[] = []
+
+  constructor(readonly page: Page) {
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.cspViolations.push(message.text())
+    })
+  }
 
   async open(url: string): Promise<void> {
     await this.page.goto(url)
