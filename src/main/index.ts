@@ -46,6 +46,9 @@ async function openWindow(api: Dispatcher): Promise<void> {
     if (mainWindow === window) mainWindow = null
   })
   await loadApp(window, location)
+  // From now on files to open go to the page as events (the preload holds them until the page
+  // listens); the ones that came before the page existed go first.
+  for (const path of launchFiles.take((next) => api.broadcast('app.openFile', { path: next }))) api.broadcast('app.openFile', { path })
 }
 
 async function start(): Promise<void> {

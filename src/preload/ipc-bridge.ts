@@ -18,27 +18,38 @@ export interface WebUtilsLike {
   getPathForFile(file: File): string
 }
 
+/**
+ * Files to open may arrive (launch, "open with") before the page has subscribed; they wait here
+ * for the first listener instead of being lost.
+ */
+const heldUntilSubscribed = new Set<string>(['app.openFile'])
+
 export function createIpcBridge(ipc: IpcRendererLike, webUtils: WebUtilsLike): SnapshotStudioBridge<ElectronPlatform> {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
-  let listening = false
+  const held = new Map<string, unknown[]>()
 
-  function listen(): void {
-    if (listening) return
-    listening = true
-    ipc.on(ipcChannels.event, (_event, message) => {
-      const frame = message as { event?: unknown; payload?: unknown } | null
-      if (typeof frame !== 'object' || frame === null || typeof frame.event !== 'string') return
-      for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload)
-    })
-  }
+  ipc.on(ipcChannels.event, (_event, message) => {
+    const frame = message as { event?: unknown; payload?: unknown } | null
+    if (typeof frame !== 'object' || frame === null || typeof frame.event !== 'string') return
+    const current = listeners.get(frame.event)
+    if ((current === undefined || current.size === 0) && heldUntilSubscribed.has(frame.event)) {
+      held.set(frame.event, [...(held.get(frame.event) ?? []), frame.payload])
+      return
+    }
+    for (const listener of current ?? []) listener(frame.payload)
+  })
 
   return {
     invoke: (method: MethodName, input: unknown) => ipc.invoke(ipcChannels.invoke, { method, input }),
     subscribe(event: EventName, handler: (payload: unknown) => void) {
-      listen()
       const set = listeners.get(event) ?? new Set()
       set.add(handler)
       listeners.set(event, set)
+      const waiting = held.get(event)
+      if (waiting !== undefined) {
+        held.delete(event)
+        for (const payload of waiting) handler(payload)
+      }
       return () => {
         set.delete(handler)
       }

@@ -50,3 +50,17 @@ describe('the preload bridge', () => {
     if (bridge.platform.kind === 'electron') expect(bridge.platform.pathForFile(new File([], 'a.snap'))).toBe('/dropped/a.snap')
   })
 })
+
+describe('files to open that arrive before the page listens', () => {
+  it('are held and handed to the first listener', () => {
+    const fake = fakeIpc()
+    const bridge = createIpcBridge(fake.ipc, { getPathForFile: () => '' })
+    fake.emit(ipcChannels.event, { event: 'app.openFile', payload: { path: '/launch.snap' } })
+    const seen: unknown[] = []
+
+    bridge.subscribe('app.openFile', (payload) => seen.push(payload))
+    fake.emit(ipcChannels.event, { event: 'app.openFile', payload: { path: '/later.snap' } })
+
+    expect(seen).toEqual([{ path: '/launch.snap' }, { path: '/later.snap' }])
+  })
+})
