@@ -16,7 +16,7 @@ function scan(bytes: Uint8Array, cuts: number[] = [], captureKeys = true): { rec
   const records: Seen[] = []
   const scanner = new StateScanner({
     captureKeys,
-    onRecord: (type, offset, size, key) => records.push({ type, offset, size, key: key === null ? null : Buffer.from(key).toString('latin1') }),
+    onRecord: (type, offset, size, key, start, end) => records.push({ type, offset, size, key: key === null ? null : key.toString('latin1', start, end) }),
   })
   let from = 0
   for (const cut of [...cuts].sort((a, b) => a - b)) {

@@ -206,17 +206,22 @@ async function readArchive(path: string, consumer: StateConsumer, options: ReadO
     const compressed = { bytes: 0 }
     let decompressed = 0
     const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK })
+    // Chunks are processed on a later turn of the event loop, not inside zlib's callback: zlib
+    // then hands the next block to the thread pool first, so inflating and scanning overlap
+    // instead of taking turns. The high-water mark bounds how far inflating may run ahead.
     const sink = new Writable({
-      highWaterMark: GUNZIP_CHUNK * 4,
+      highWaterMark: GUNZIP_CHUNK * 8,
       write(chunk: Buffer, _encoding, callback) {
-        decompressed += chunk.length
-        try {
-          tar.push(chunk)
-        } catch (error) {
-          callback(error as Error)
-          return
-        }
-        callback()
+        setImmediate(() => {
+          decompressed += chunk.length
+          try {
+            tar.push(chunk)
+          } catch (error) {
+            callback(error as Error)
+            return
+          }
+          callback()
+        })
       },
     })
     const source = handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true })

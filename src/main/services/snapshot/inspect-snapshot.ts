@@ -1,6 +1,6 @@
 import { readSnapshot } from './archive-reader'
 import type { InspectOptions, ScannedRecord, SnapshotInspection, TypeStat, VerifyOptions } from './inspect-types'
-import { byteStringOf, isUtf8ByteString, kvKeyText, textFromByteString, toByteString } from './go-string'
+import { isUtf8ByteString, kvKeyText, textFromByteString } from './go-string'
 import { FIRST_ENTERPRISE_TYPE, messageTypeName, MessageType } from './message-types'
 import { StateScanner } from './state-scanner'
 
@@ -22,28 +22,26 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
   let totalSizeKV = 0
 
   // KV groups are keyed by the key's bytes (as byte strings), like Go's map[string] of keys: keys
-  // that are not valid UTF-8 stay distinct and sort by their bytes.
-  const filterBytes = toByteString(kvFilter)
+  // that are not valid UTF-8 stay distinct and sort by their bytes. Only the group prefix becomes
+  // a string; the filter and the '/' search work on the bytes where they lie.
+  const filter = Buffer.from(kvFilter, 'utf8')
   const scanner = new StateScanner({
     captureKeys: kvDetails || onRecord !== undefined,
-    onRecord: (type, offset, size, keyBytes) => {
+    onRecord: (type, offset, size, keyBuffer, keyStart, keyEnd) => {
       counts[type] = (counts[type] as number) + 1
       sums[type] = (sums[type] as number) + size
-      if (kvDetails && type === MessageType.KVS && keyBytes !== null) {
-        const key = byteStringOf(keyBytes)
-        if (filterBytes === '' || key.startsWith(filterBytes)) {
-          const group = keyPrefix(key, kvDepth)
-          const stat = kvGroups.get(group)
-          if (stat) {
-            stat.count++
-            stat.sum += size
-          } else kvGroups.set(group, { count: 1, sum: size })
-          totalSizeKV += size
-        }
+      if (kvDetails && type === MessageType.KVS && keyBuffer !== null && hasPrefix(keyBuffer, keyStart, keyEnd, filter)) {
+        const group = keyBuffer.toString('latin1', keyStart, prefixEnd(keyBuffer, keyStart, keyEnd, kvDepth))
+        const stat = kvGroups.get(group)
+        if (stat) {
+          stat.count++
+          stat.sum += size
+        } else kvGroups.set(group, { count: 1, sum: size })
+        totalSizeKV += size
       }
       if (onRecord) {
         const record: ScannedRecord = { type, typeName: messageTypeName(type), offset, size }
-        if (keyBytes !== null) record.key = kvKeyText(keyBytes)
+        if (keyBuffer !== null) record.key = kvKeyText(keyBuffer.subarray(keyStart, keyEnd))
         onRecord(record)
       }
     },
@@ -95,6 +93,20 @@ export function keyPrefix(key: string, depth: number): string {
     if (at < 0) return key
   }
   return key.slice(0, at)
+}
+
+function hasPrefix(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  return prefix.length === 0 || (end - start >= prefix.length && prefix.compare(buffer, start, start + prefix.length) === 0)
+}
+
+/** Where the first `depth` '/'-separated segments of the key at [start, end) end. */
+function prefixEnd(buffer: Buffer, start: number, end: number, depth: number): number {
+  if (depth <= 0) return start
+  let seen = 0
+  for (let i = start; i < end; i++) {
+    if (buffer[i] === 0x2f && ++seen === depth) return i
+  }
+  return end
 }
 
 function sortStats(stats: TypeStat[]): void {

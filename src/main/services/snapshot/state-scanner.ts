@@ -17,8 +17,11 @@ import { messageTypeName, MessageType } from './message-types'
  * ending inside a value, is an error (`SNAPSHOT_STATE_INVALID`) because Consul fails there too.
  */
 
-/** Called once per record; `key` is only valid during the call (it views a reused buffer). */
-export type RecordVisitor = (type: number, offset: number, size: number, key: Uint8Array | null) => void
+/**
+ * Called once per record. The KVS/Tombstone key is `key[keyStart..keyEnd)`, valid only during the
+ * call (it lies in a chunk or a reused buffer); passing the bounds avoids a view per record.
+ */
+export type RecordVisitor = (type: number, offset: number, size: number, key: Buffer | null, keyStart: number, keyEnd: number) => void
 
 // Token header lengths by first byte; 0 marks the invalid byte 0xc1.
 const HEADER_LENGTH = new Uint8Array(256)
@@ -118,7 +121,9 @@ export class StateScanner {
   private skippingName = false
   private capture: Buffer = Buffer.allocUnsafe(256)
   private captureLength = 0
-  private key: Uint8Array | null = null
+  private key: Buffer | null = null
+  private keyStart = 0
+  private keyEnd = 0
   private keyInChunk = false
   private keyCopy: Buffer = Buffer.allocUnsafe(256)
 
@@ -128,7 +133,8 @@ export class StateScanner {
   }
 
   /** Feeds the next bytes of state.bin. Throws SNAPSHOT_STATE_INVALID on a malformed value. */
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
     const base = this.bytesScanned
     const end = chunk.length
     let p = 0
@@ -181,7 +187,7 @@ export class StateScanner {
       if (this.recordEnded) this.endRecord(base + p)
     }
     this.bytesScanned = base + end
-    if (this.keyInChunk && this.key !== null) this.keepKey(this.key)
+    if (this.keyInChunk && this.key !== null) this.keepKey(this.key, this.keyStart, this.keyEnd)
   }
 
   /** Declares the end of state.bin; throws if it ends inside the header or a record. */
@@ -197,7 +203,7 @@ export class StateScanner {
    * Handles one token whose header bytes are complete in `buf` at `p`. Returns how many payload
    * bytes it consumed in place (a field name or key that lies wholly in the chunk), else 0.
    */
-  private token(buf: Uint8Array, p: number, offset: number): number {
+  private token(buf: Buffer | Uint8Array, p: number, offset: number): number {
     const b = buf[p] as number
     const kind = TOKEN_KIND[b] as number
     switch (this.state) {
@@ -246,7 +252,9 @@ export class StateScanner {
           const start = p + (HEADER_LENGTH[b] as number)
           if (buf !== this.partial && start + length <= buf.length) {
             // Kept as a view; copied at the end of the chunk if the record goes on past it.
-            this.key = buf.subarray(start, start + length)
+            this.key = buf as Buffer
+            this.keyStart = start
+            this.keyEnd = start + length
             this.keyInChunk = true
             this.fieldDone()
             return length
@@ -294,7 +302,7 @@ export class StateScanner {
         this.state = AT_FIELD_VALUE
         return
       }
-      this.keepKey(this.capture.subarray(0, this.captureLength))
+      this.keepKey(this.capture, 0, this.captureLength)
       this.fieldDone()
       return
     }
@@ -346,11 +354,13 @@ export class StateScanner {
   }
 
   /** Copies the key into the scanner's own buffer: the chunk it lies in is not ours to keep. */
-  private keepKey(source: Uint8Array): void {
-    const length = source.length
+  private keepKey(source: Buffer, start: number, end: number): void {
+    const length = end - start
     if (this.keyCopy.length < length) this.keyCopy = Buffer.allocUnsafe(Math.max(length, this.keyCopy.length * 2))
-    this.keyCopy.set(source, 0)
-    this.key = this.keyCopy.subarray(0, length)
+    source.copy(this.keyCopy, 0, start, end)
+    this.key = this.keyCopy
+    this.keyStart = 0
+    this.keyEnd = length
     this.keyInChunk = false
   }
 
@@ -360,7 +370,7 @@ export class StateScanner {
     this.walkingFields = false
     this.field = FIELD_NONE
     if (this.recordType !== HEADER_TYPE) {
-      this.onRecord(this.recordType, this.recordOffset, endOffset - this.previousEnd, this.key)
+      this.onRecord(this.recordType, this.recordOffset, endOffset - this.previousEnd, this.key, this.keyStart, this.keyEnd)
       this.previousEnd = endOffset
     }
     this.key = null
