@@ -24,6 +24,11 @@ export class FakeWebContents extends EventEmitter {
 }
 
 export class FakeBrowserWindow extends EventEmitter {
+  isMinimized(): boolean {
+    return false
+  }
+  restore(): void {}
+  focus(): void {}
   static created: FakeBrowserWindow[] = []
   readonly webContents = new FakeWebContents()
   shown = false
@@ -67,8 +72,35 @@ export const ipcHandlers = new Map<string, Listener>()
 
 export const openedExternally: string[] = []
 
+/** Electron's `app`: an EventEmitter with the few methods the entry point calls. */
+export class FakeApp extends EventEmitter {
+  isPackaged = false
+  quitCalled = false
+  paths = new Map<string, string>()
+  requestSingleInstanceLock(): boolean {
+    return true
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve()
+  }
+  getVersion(): string {
+    return '0.0.0-test'
+  }
+  getPath(name: string): string {
+    return this.paths.get(name) ?? `/tmp/fake-electron-${name}`
+  }
+  quit(): void {
+    this.quitCalled = true
+  }
+  exit(): void {
+    this.quitCalled = true
+  }
+}
+
+export const menus: unknown[] = []
+
 export const electronFake = {
-  app: new EventEmitter(),
+  app: new FakeApp(),
   BrowserWindow: FakeBrowserWindow,
   session: { defaultSession: new FakeSession() },
   ipcMain: {
@@ -82,8 +114,11 @@ export const electronFake = {
   },
   Menu: {
     buildFromTemplate: (template: unknown) => ({ template }),
-    setApplicationMenu: () => undefined,
+    setApplicationMenu: (menu: unknown) => void menus.push(menu),
   },
   dialog: {},
-  safeStorage: {},
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    getSelectedStorageBackend: () => 'basic_text',
+  },
 }
