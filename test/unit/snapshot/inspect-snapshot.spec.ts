@@ -173,6 +173,12 @@ describe('inspectSnapshot', () => {
       expect(inspection.meta).toMatchObject({ id: 'x', index: 18446744073709551615n, term: 3n, size: 114n })
     })
 
+    it('verifySnapshot refuses a raft snapshot version Consul cannot restore, which inspect only reports', async () => {
+      const path = file(buildSnapshot({ meta: metaJson(WORKED_EXAMPLE_STATE_BIN, { Version: 2 }) }))
+      expect((await inspectSnapshot(path)).meta.version).toBe(2)
+      expect((await failure(verifySnapshot(path))).code).toBe('SNAPSHOT_META_INVALID')
+    })
+
     it('verifySnapshot runs the same checks', async () => {
       expect((await verifySnapshot(file(buildSnapshot()))).integrity.verified).toBe(true)
       expect((await failure(verifySnapshot(file(Buffer.from('nope'))))).code).toBe('SNAPSHOT_NOT_GZIP')

@@ -213,6 +213,7 @@ async function readArchive(path: string, consumer: StateConsumer, options: ReadO
       highWaterMark: GUNZIP_CHUNK * 8,
       write(chunk: Buffer, _encoding, callback) {
         setImmediate(() => {
+          if (sink.destroyed) return // the read failed or was cancelled meanwhile
           decompressed += chunk.length
           try {
             tar.push(chunk)

@@ -2,6 +2,7 @@ import { readSnapshot } from './archive-reader'
 import type { InspectOptions, ScannedRecord, SnapshotInspection, TypeStat, VerifyOptions } from './inspect-types'
 import { isUtf8ByteString, kvKeyText, textFromByteString } from './go-string'
 import { FIRST_ENTERPRISE_TYPE, messageTypeName, MessageType } from './message-types'
+import { snapshotErrors } from './snapshot-errors'
 import { StateScanner } from './state-scanner'
 
 /**
@@ -80,8 +81,12 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
   }
 }
 
-export function verifySnapshot(path: string, options: VerifyOptions = {}): Promise<SnapshotInspection> {
-  return inspectSnapshot(path, { signal: options.signal, onProgress: options.onProgress })
+export async function verifySnapshot(path: string, options: VerifyOptions = {}): Promise<SnapshotInspection> {
+  const inspection = await inspectSnapshot(path, { signal: options.signal, onProgress: options.onProgress })
+  // raft restores only snapshot format versions 0 and 1 (spec section 2); inspect just reports it.
+  const { version } = inspection.meta
+  if (version !== 0 && version !== 1) throw snapshotErrors.metaInvalid(`it declares raft snapshot version ${version}, and Consul restores only versions 0 and 1`)
+  return inspection
 }
 
 /** The first `depth` '/'-separated segments of a key, like strings.Join(strings.Split(k, "/")[:depth], "/") in Go. */
