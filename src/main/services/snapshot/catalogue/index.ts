@@ -12,5 +12,6 @@ export {
   type KvGetOptions,
 } from './snapshot-catalogue'
 export { catalogueKinds, type CatalogueKind } from './record-items'
+export { sweepStaleSpillFiles } from './spill-file'
 export { MASK_TEXT, RECORD_SECRET_RULES, CONFIG_ENTRY_SECRET_RULES } from './secret-fields'
 export type * from './catalogue-types'

@@ -1,11 +1,44 @@
 // The decompressed state.bin of an opened snapshot, on disk, so records can be fetched by offset
 // without holding the snapshot in memory. Created with owner-only permissions (KV values and ACL
 // secrets are in there) and removed on close.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { AppError } from '../../../../shared/app-error'
+
+const DIR_PREFIX = 'snapshot-studio-catalogue-'
+
+/**
+ * Removes working copies left behind by a process that died before closing its catalogues: they
+ * hold KV values and ACL secrets, so they must not linger. Call once at start-up; only folders
+ * of ours older than `olderThanMs` (default a day) are touched. Returns how many were removed.
+ */
+export function sweepStaleSpillFiles(
+  spillDir: string = tmpdir(),
+  olderThanMs = 24 * 60 * 60 * 1000,
+  now = Date.now(),
+): number {
+  let removed = 0
+  let names: string[]
+  try {
+    names = readdirSync(spillDir)
+  } catch {
+    return 0
+  }
+  for (const name of names) {
+    if (!name.startsWith(DIR_PREFIX)) continue
+    const dir = path.join(spillDir, name)
+    try {
+      if (now - statSync(dir).mtimeMs < olderThanMs) continue
+      rmSync(dir, { recursive: true, force: true })
+      removed++
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+  return removed
+}
 
 export class SpillFile {
   readonly path: string
@@ -17,7 +50,7 @@ export class SpillFile {
 
   constructor(spillDir?: string) {
     try {
-      this.dir = mkdtempSync(path.join(spillDir ?? tmpdir(), 'snapshot-studio-catalogue-'))
+      this.dir = mkdtempSync(path.join(spillDir ?? tmpdir(), DIR_PREFIX))
       this.path = path.join(this.dir, 'state.bin')
       this.fd = openSync(this.path, 'wx', 0o600)
     } catch (cause) {

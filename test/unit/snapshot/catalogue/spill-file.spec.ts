@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SpillFile, sweepStaleSpillFiles } from '../../../../src/main/services/snapshot/catalogue/spill-file'
+import { filesIn } from './catalogue-fixture'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'spill-spec-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('SpillFile', () => {
+  it('keeps the working copy readable only by its owner and reads it back by offset', async () => {
+    const spill = new SpillFile(dir)
+    spill.append(Buffer.from('hello '))
+    spill.append(Buffer.from('world'))
+    await spill.seal()
+    expect(statSync(spill.path).mode & 0o777).toBe(0o600)
+    expect((await spill.read(6, 5)).toString()).toBe('world')
+    await expect(spill.read(8, 5)).rejects.toMatchObject({ code: 'INTERNAL' })
+    await spill.remove()
+    expect(filesIn(dir)).toEqual([])
+    await expect(spill.read(0, 1)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+
+  it('says where it could not create its working copy', () => {
+    expect(() => new SpillFile(path.join(dir, 'missing', 'deeper'))).toThrow(
+      expect.objectContaining({ code: 'FILE_UNREADABLE' }),
+    )
+  })
+})
+
+describe('sweepStaleSpillFiles', () => {
+  it('removes working copies a dead process left behind, and nothing else', () => {
+    const stale = path.join(dir, 'snapshot-studio-catalogue-old')
+    const fresh = path.join(dir, 'snapshot-studio-catalogue-new')
+    const unrelated = path.join(dir, 'someone-else')
+    for (const d of [stale, fresh, unrelated]) {
+      mkdirSync(d)
+      writeFileSync(path.join(d, 'state.bin'), 'secret')
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000)
+    utimesSync(stale, twoDaysAgo, twoDaysAgo)
+    utimesSync(unrelated, twoDaysAgo, twoDaysAgo)
+    expect(sweepStaleSpillFiles(dir)).toBe(1)
+    expect(
+      filesIn(dir)
+        .filter((f) => !f.includes(path.sep))
+        .sort(),
+    ).toEqual(['snapshot-studio-catalogue-new', 'someone-else'])
+  })
+})
