@@ -132,6 +132,12 @@ describe('inspect prints what consul snapshot inspect prints', () => {
     { name: '-kvdetails -kvdepth=0', flags: () => ['-kvdetails', '-kvdepth=0'] },
     { name: '-kvdetails -kvdepth=0 -format=json', flags: () => ['-kvdetails', '-kvdepth=0', '-format=json'] },
     { name: '-kvdetails -kvdepth=99', flags: () => ['-kvdetails', '-kvdepth=99'] },
+    // Go's flag package: double dashes, explicit booleans, the last repeat wins, `--` ends flags.
+    { name: '--kvdetails --kvdepth=1', flags: () => ['--kvdetails', '--kvdepth=1'] },
+    { name: '-kvdetails=true', flags: () => ['-kvdetails=true'] },
+    { name: '-kvdetails=false -kvdepth=1', flags: () => ['-kvdetails=false', '-kvdepth=1'] },
+    { name: '-kvdetails -kvdepth 1 -kvdepth 3', flags: () => ['-kvdetails', '-kvdepth', '1', '-kvdepth', '3'] },
+    { name: '-kvdetails --', flags: () => ['-kvdetails', '--'] },
   ]
   const inputs: Array<{ name: string; file: () => string }> = [
     { name: 'a file from consul snapshot save', file: () => savedByCli },
@@ -357,8 +363,17 @@ describe('inspect fails like consul on damaged or wrong input', () => {
     expect(a.code).toBe(1)
   })
 
-  it('exits 1 like consul for an unknown -format', async () => {
-    const [a, b] = await Promise.all([ours(['-format=yaml', savedByCli]), theirs(['-format=yaml', savedByCli])])
+  for (const flags of [['-format=yaml'], ['-format=JSON'], ['-kvdepth=abc'], ['-no-such-flag'], ['-kvdepth']]) {
+    it(`exits 1 like consul for ${flags.join(' ')}`, async () => {
+      const [a, b] = await Promise.all([ours([...flags, savedByCli]), theirs([...flags, savedByCli])])
+      expect(b.code).toBe(1)
+      expect(a.code).toBe(1)
+      expect(a.stdout.length).toBe(0)
+    })
+  }
+
+  it('exits 1 like consul when given two files', async () => {
+    const [a, b] = await Promise.all([ours([savedByCli, savedByApi]), theirs([savedByCli, savedByApi])])
     expect(b.code).toBe(1)
     expect(a.code).toBe(1)
   })
