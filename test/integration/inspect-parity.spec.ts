@@ -16,6 +16,7 @@ import {
   insertBeforeChunkingState,
   packSnapshot,
   readSnapshotParts,
+  type PackOptions,
   type SnapshotParts,
 } from '../support/consul-snapshot-craft'
 
@@ -214,6 +215,30 @@ describe('inspect prints KV keys that are not valid UTF-8 like consul', () => {
       await expectSameOutput([...flags, withInvalidUtf8Keys])
     })
   }
+})
+
+describe('inspect reads archive variants consul accepts', () => {
+  const variants: Array<{ name: string; options: () => Omit<PackOptions, 'meta' | 'stateBin'> }> = [
+    { name: 'entries in the order SHA256SUMS, state.bin, meta.json', options: () => ({ order: ['SHA256SUMS', 'state.bin', 'meta.json'] }) },
+    { name: 'state.bin listed first in SHA256SUMS', options: () => ({ stateBinSumFirst: true }) },
+    { name: 'the tar split across three gzip members', options: () => ({ gzipMembers: 3 }) },
+  ]
+  for (const v of variants) {
+    it(`prints the same bytes for ${v.name}`, async () => {
+      const file = path.join(workDir, `variant-${v.name.replace(/\W+/g, '-')}.snap`)
+      writeFileSync(file, await packSnapshot({ meta: parts.meta, stateBin: parts.stateBin, ...v.options() }))
+      await expectSameOutput(['-kvdetails', file])
+      expect((await theirs([file])).code).toBe(0)
+    })
+  }
+
+  it('prints the same bytes for a raw state.bin whose meta.json is the server data-dir kind (with CRC)', async () => {
+    const dir = mkdtempSync(path.join(workDir, 'raw-crc-'))
+    writeFileSync(path.join(dir, 'state.bin'), parts.stateBin)
+    const meta = parts.meta.toString('utf8').replace(/\}\s*$/, ',"CRC":"q83vEjRWeJA="}\n')
+    writeFileSync(path.join(dir, 'meta.json'), meta)
+    await expectSameOutput(['-kvdetails', path.join(dir, 'state.bin')])
+  })
 })
 
 describe('inspect names record types newer than consul v1.14.8', () => {

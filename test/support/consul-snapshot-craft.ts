@@ -53,14 +53,27 @@ export function withMetaSize(meta: Buffer, size: number): Buffer {
   return Buffer.from(replaced, 'utf8')
 }
 
-/**
- * Packs meta.json + state.bin + SHA256SUMS like Consul: USTAR, mode 0600, no trailing padding.
- * `sumsFor` makes SHA256SUMS describe a different state.bin, for integrity-failure tests.
- */
-export async function packSnapshot(parts: { meta: Buffer; stateBin: Buffer; sumsFor?: Buffer }): Promise<Buffer> {
+export interface PackOptions {
+  meta: Buffer
+  stateBin: Buffer
+  /** make SHA256SUMS describe this state.bin instead, for integrity-failure tests */
+  sumsFor?: Buffer
+  /** tar entry order (Consul reads any order); default meta.json, state.bin, SHA256SUMS */
+  order?: Array<'meta.json' | 'state.bin' | 'SHA256SUMS'>
+  /** list state.bin before meta.json in SHA256SUMS (Go writes them in map order, so either) */
+  stateBinSumFirst?: boolean
+  /** split the tar into this many gzip members (Go's reader treats them as one stream) */
+  gzipMembers?: number
+}
+
+/** Packs meta.json + state.bin + SHA256SUMS like Consul: USTAR, mode 0600, no trailing padding. */
+export async function packSnapshot(parts: PackOptions): Promise<Buffer> {
   const meta = withMetaSize(parts.meta, parts.stateBin.length)
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
-  const sums = Buffer.from(`${sha(meta)}  meta.json\n${sha(parts.sumsFor ?? parts.stateBin)}  state.bin\n`)
+  const sumLines = [`${sha(meta)}  meta.json\n`, `${sha(parts.sumsFor ?? parts.stateBin)}  state.bin\n`]
+  const sums = Buffer.from((parts.stateBinSumFirst ? sumLines.reverse() : sumLines).join(''))
+  const bodies = { 'meta.json': meta, 'state.bin': parts.stateBin, SHA256SUMS: sums }
+  const order = parts.order ?? ['meta.json', 'state.bin', 'SHA256SUMS']
   const tar = tarPack()
   const chunks: Buffer[] = []
   tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer))
@@ -69,16 +82,18 @@ export async function packSnapshot(parts: { meta: Buffer; stateBin: Buffer; sums
     tar.on('error', reject)
   })
   const mtime = new Date(Math.round(Date.now() / 1000) * 1000)
-  for (const [name, body] of [
-    ['meta.json', meta],
-    ['state.bin', parts.stateBin],
-    ['SHA256SUMS', sums],
-  ] as const) {
+  for (const name of order) {
+    const body = bodies[name]
     tar.entry({ name, size: body.length, mode: 0o600, mtime, uid: 0, gid: 0 }, body)
   }
   tar.finalize()
   await done
-  return gzipSync(Buffer.concat(chunks))
+  const tarBytes = Buffer.concat(chunks)
+  const members = Math.max(1, parts.gzipMembers ?? 1)
+  const step = Math.ceil(tarBytes.length / members)
+  const gz: Buffer[] = []
+  for (let at = 0; at < tarBytes.length; at += step) gz.push(gzipSync(tarBytes.subarray(at, at + step)))
+  return Buffer.concat(gz)
 }
 
 /** One state.bin record: the type byte then the msgpack value, encoded like Go. */
