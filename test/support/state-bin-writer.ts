@@ -279,6 +279,7 @@ export interface NodeInput {
   address?: string
   datacenter?: string
   meta?: Record<string, string>
+  peerName?: string
 }
 
 function registerBase(node: NodeInput): Record<string, GoValue> {
@@ -293,7 +294,7 @@ function registerBase(node: NodeInput): Record<string, GoValue> {
     ModifyIndex: 5,
     Node: node.node,
     NodeMeta: goMap(node.meta ?? {}),
-    PeerName: '',
+    PeerName: node.peerName ?? '',
     Service: null,
     SkipNodeUpdate: false,
     TaggedAddresses: goMap({ lan: node.address ?? '127.0.0.1' }),

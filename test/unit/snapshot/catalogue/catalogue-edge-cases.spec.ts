@@ -9,6 +9,8 @@ import {
   encodeGo,
   kvsRecord,
   MessageType,
+  registerNodeRecord,
+  registerServiceRecord,
   type StateRecord,
 } from '../../../support/state-bin-writer'
 import { chunked, filesIn } from './catalogue-fixture'
@@ -64,6 +66,33 @@ describe('KV tree edge cases', () => {
     expect(() => catalogue.kvList({ delimiter: '' })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     )
+  })
+})
+
+describe('peered nodes', () => {
+  it('keeps a node imported from a peer apart from a local node of the same name', async () => {
+    const local = { node: 'web-1' }
+    const imported = { node: 'web-1', peerName: 'east' }
+    const catalogue = await open([
+      registerNodeRecord(local),
+      registerServiceRecord(local, { id: 'web', service: 'web' }),
+      registerNodeRecord(imported),
+      registerServiceRecord(imported, { id: 'web', service: 'web' }),
+      registerServiceRecord(imported, { id: 'api', service: 'api' }),
+    ])
+    try {
+      const { nodes } = await catalogue.nodes()
+      expect(nodes.map((n) => [n.node, n.peerName, n.services.length])).toEqual([
+        ['web-1', '', 1],
+        ['web-1', 'east', 2],
+      ])
+      expect((await catalogue.records('nodes')).items.map((i) => i.id)).toEqual([
+        'web-1',
+        'web-1 (peer east)',
+      ])
+    } finally {
+      await catalogue.close()
+    }
   })
 })
 

@@ -111,7 +111,9 @@ export function itemsOfRecord(type: number, offset: number, length: number, byte
   const value = decodeWhole(bytes)
   switch (type) {
     case 0: {
-      const node = textField(value, 'Node')
+      // Nodes imported from a cluster peer may share a name with a local node.
+      const peer = textField(value, 'PeerName')
+      const node = peer === '' ? textField(value, 'Node') : `${textField(value, 'Node')} (peer ${peer})`
       const service = field(value, 'Service')
       const check = field(value, 'Check')
       if (isMsgMap(service)) {
