@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import { studioPort, type ByteProgress, type CatalogueSummary, type KvRowWire, type KvValueWire, type RecordKind, type RecordPageWire, type SearchHitWire, type SnapshotSourceRef } from '../../ports/studio-port'
-import { reportError } from '../../store/error-store'
+import { reportError, toPayload } from '../../store/error-store'
 
 export const KV_PAGE_SIZE = 200
 export const RECORD_PAGE_SIZE = 100
@@ -24,6 +24,8 @@ interface RecordListing {
 
 interface ContentState {
   status: 'idle' | 'loading' | 'ready' | 'error'
+  /** the file being catalogued; opening it again while loading or ready does nothing */
+  source: SnapshotSourceRef | null
   progress: ByteProgress | null
   catalogue: CatalogueSummary | null
   tab: BrowserTab
@@ -52,6 +54,15 @@ const emptyKv = (): KvListing => ({ prefix: '', total: 0, pages: {}, version: 0 
 const inflight = new Set<string>()
 let opening: AbortController | null = null
 
+function isFileProblem(error: unknown): boolean {
+  const code = toPayload(error).code
+  return code.startsWith('SNAPSHOT_') || code.startsWith('FILE_')
+}
+
+function sameSource(a: SnapshotSourceRef, b: SnapshotSourceRef): boolean {
+  return a.kind === 'path' ? b.kind === 'path' && a.path === b.path : b.kind === 'upload' && a.uploadId === b.uploadId
+}
+
 export function parentPrefix(key: string): string {
   const trimmed = key.endsWith('/') ? key.slice(0, -1) : key
   const slash = trimmed.lastIndexOf('/')
@@ -76,6 +87,7 @@ export const useContentStore = create<ContentState>((set, get) => {
 
   return {
     status: 'idle',
+    source: null,
     progress: null,
     catalogue: null,
     tab: 'kv',
@@ -88,12 +100,14 @@ export const useContentStore = create<ContentState>((set, get) => {
     hits: null,
     searching: false,
     async open(source) {
-      const previous = get().catalogue
+      const current = get()
+      if (current.source !== null && sameSource(current.source, source) && (current.status === 'loading' || current.status === 'ready')) return
+      const previous = current.catalogue
       get().reset()
       if (previous !== null) void studioPort().snapshots.closeCatalogue(previous.catalogueId).catch(() => undefined)
       opening = new AbortController()
       const op = opening
-      set({ status: 'loading', progress: { bytes: 0, total: null } })
+      set({ status: 'loading', source, progress: { bytes: 0, total: null } })
       try {
         const catalogue = await studioPort().snapshots.openCatalogue(source, {
           signal: op.signal,
@@ -107,13 +121,15 @@ export const useContentStore = create<ContentState>((set, get) => {
       } catch (error) {
         if (opening !== op) return
         set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
-        if (!op.signal.aborted) reportError(`Reading the contents of ${source.name}`, error)
+        // The summary reads the same file at the same time and reports what is wrong with it;
+        // saying it twice would only bury the message.
+        if (!op.signal.aborted && !isFileProblem(error)) reportError(`Reading the contents of ${source.name}`, error)
       }
     },
     reset() {
       opening?.abort()
       opening = null
-      set({ status: 'idle', progress: null, catalogue: null, tab: 'kv', kv: emptyKv(), selectedKey: null, value: null, valueStatus: 'idle', records: {}, query: '', hits: null })
+      set({ status: 'idle', source: null, progress: null, catalogue: null, tab: 'kv', kv: emptyKv(), selectedKey: null, value: null, valueStatus: 'idle', records: {}, query: '', hits: null })
     },
     cancel() {
       opening?.abort()

@@ -35,10 +35,12 @@ export function InspectScreen() {
     else void open({ kind: 'path', path: request.path, name: request.path.split(/[\\/]/).pop() ?? request.path })
   }, [request, open, openSample])
 
-  // The content catalogue follows the summary: it is built only for a file that read cleanly.
+  // The catalogue is built alongside the summary (two reads of the file in parallel, on two
+  // threads of the host) rather than after it, so the KV tree arrives sooner; it is dropped when
+  // the file fails to read or is closed.
   useEffect(() => {
-    if (status === 'ready' && source !== null) void openContents(source)
-    else if (status !== 'ready') resetContents()
+    if (source !== null && (status === 'reading' || status === 'ready')) void openContents(source)
+    else resetContents()
   }, [status, source, openContents, resetContents])
 
   return (
