@@ -35,6 +35,8 @@ export interface WebHostOptions {
 export interface WebHost {
   /** The URL to open, token included. */
   url: string
+  /** The address the server is bound to: always the loopback address. */
+  address: string
   port: number
   token: string
   close(): Promise<void>
@@ -267,9 +269,11 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.once('error', reject)
     server.listen(options.port ?? 0, loopbackAddress, () => {
       server.off('error', reject)
-      port = (server.address() as AddressInfo).port
+      const bound = server.address() as AddressInfo
+      port = bound.port
       resolvePromise({
         url: `http://${loopbackAddress}:${port}/?token=${token}`,
+        address: bound.address,
         port,
         token,
         close: async () => {

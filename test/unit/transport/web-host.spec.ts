@@ -98,6 +98,7 @@ describe('the browser-mode web host', () => {
   it('listens on 127.0.0.1 only and prints a URL with the token', async () => {
     host = await start()
 
+    expect(host.address).toBe('127.0.0.1')
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=secret-token-for-tests`)
     expect(host.token).toBe('secret-token-for-tests')
   })
@@ -140,6 +141,14 @@ describe('the browser-mode web host', () => {
     expect(page.body).toContain('Snapshot Studio</title>')
     expect(page.headers['content-security-policy']).toContain("script-src 'self'")
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+  })
+
+  it('accepts the localhost spelling of its own address', async () => {
+    host = await start()
+
+    const reply = await send(host.port, '/', { headers: { host: `localhost:${host.port}`, authorization: 'Bearer secret-token-for-tests' } })
+
+    expect(reply.status).toBe(200)
   })
 
   it('refuses a rebinding attack: right token, but a Host header naming another domain', async () => {
