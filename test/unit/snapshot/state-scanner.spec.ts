@@ -212,6 +212,27 @@ describe('StateScanner', () => {
       expect(records).toEqual([{ type: 29, offset: h.length, size: h.length + 1 + chunking.length, key: null }])
     })
 
+    it.each([
+      ['int8', mp.i8(7), 7n],
+      ['int64', mp.i64(123456789012n), 123456789012n],
+      ['nil', mp.nil(), 0n],
+    ])('reads a %s LastIndex as Go decodes it into uint64', (_form, value, expected) => {
+      expect(scan(stateBin(mp.fixmap([mp.fixstr('LastIndex'), value]), [])).lastIndex).toBe(expected)
+    })
+
+    it.each([
+      ['a string LastIndex', mp.fixmap([mp.fixstr('LastIndex'), mp.fixstr('x')])],
+      ['a negative LastIndex', mp.fixmap([mp.fixstr('LastIndex'), mp.fixint(-1)])],
+      ['a float LastIndex', mp.fixmap([mp.fixstr('LastIndex'), mp.f64(1)])],
+      ['a header that is a string', mp.fixstr('header')],
+    ])('rejects %s, which Consul cannot decode into its header struct', (_what, h) => {
+      expect(scanError(stateBin(h, [[29, chunking]])).code).toBe('SNAPSHOT_STATE_INVALID')
+    })
+
+    it('accepts a header written as an array, which Go decodes into the struct by position', () => {
+      expect(scan(stateBin(mp.fixarray(mp.fixint(5)), [[29, chunking]])).records).toHaveLength(1)
+    })
+
     it('accepts a state.bin that holds only the header', () => {
       expect(scan(header(5))).toEqual({ records: [], lastIndex: 5n })
     })

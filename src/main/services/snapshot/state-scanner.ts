@@ -219,6 +219,7 @@ export class StateScanner {
           else this.state = AT_FIELD_NAME
           return 0
         }
+        if (this.recordType === HEADER_TYPE && kind !== ARRAY && b !== 0xc0) return this.fail('the header is not a map', offset)
         this.walkingFields = false
         this.startValue(buf, p, b, kind)
         return 0
@@ -266,8 +267,11 @@ export class StateScanner {
           }
         }
         if (this.field === FIELD_LAST_INDEX && this.recordType === HEADER_TYPE) {
-          const value = unsignedValue(buf, p, b)
-          if (value !== null) this.lastIndex = value
+          // Consul decodes the header into a struct with a uint64 LastIndex; anything else fails
+          // there (inspect, and restore), so it fails here.
+          const value = b === 0xc0 ? 0n : integerValue(buf, p, b)
+          if (value === null || value < 0n) return this.fail("the header's LastIndex is not an unsigned integer", offset)
+          this.lastIndex = value
         }
         this.startValue(buf, p, b, kind)
         return 0
@@ -422,19 +426,28 @@ function readU32(buf: Uint8Array, p: number): number {
   return (buf[p] as number) * 0x1000000 + (((buf[p + 1] as number) << 16) | ((buf[p + 2] as number) << 8) | (buf[p + 3] as number))
 }
 
-/** The value of an unsigned (or non-negative) integer token, or null for any other token. */
-function unsignedValue(buf: Uint8Array, p: number, b: number): bigint | null {
+/** The value of an integer token (any width, signed or not), or null for any other token. */
+function integerValue(buf: Uint8Array, p: number, b: number): bigint | null {
   if (b <= 0x7f) return BigInt(b)
+  if (b >= 0xe0) return BigInt(b - 0x100)
+  const view = new DataView(buf.buffer, buf.byteOffset + p + 1)
   switch (b) {
     case 0xcc:
-    case 0xd0:
-      return b === 0xd0 && (buf[p + 1] as number) >= 0x80 ? null : BigInt(buf[p + 1] as number)
+      return BigInt(view.getUint8(0))
     case 0xcd:
-      return BigInt(((buf[p + 1] as number) << 8) | (buf[p + 2] as number))
+      return BigInt(view.getUint16(0))
     case 0xce:
-      return BigInt(readU32(buf, p + 1))
+      return BigInt(view.getUint32(0))
     case 0xcf:
-      return (BigInt(readU32(buf, p + 1)) << 32n) | BigInt(readU32(buf, p + 5))
+      return view.getBigUint64(0)
+    case 0xd0:
+      return BigInt(view.getInt8(0))
+    case 0xd1:
+      return BigInt(view.getInt16(0))
+    case 0xd2:
+      return BigInt(view.getInt32(0))
+    case 0xd3:
+      return view.getBigInt64(0)
     default:
       return null
   }
