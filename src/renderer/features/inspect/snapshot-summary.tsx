@@ -34,9 +34,14 @@ export function SnapshotSummary({ source, inspection, integrity }: { source: Sna
         <dd data-testid="meta-version">{meta.version}</dd>
         <dt>Size</dt>
         <dd data-testid="meta-size">
-          {formatBytes(Number(meta.size))} <span className="muted">({meta.size} bytes of state)</span>
+          {formatBytes(Number(meta.size))} <span className="muted">of state ({formatBytes(inspection.archiveBytes)} compressed)</span>
         </dd>
       </dl>
+      {inspection.enterpriseTypes.length > 0 && (
+        <p className="warn" data-testid="enterprise-types">
+          ⚠ Holds Consul Enterprise records (types {inspection.enterpriseTypes.join(', ')}): a Community Edition cluster refuses to restore it.
+        </p>
+      )}
       {integrity && integrity.files.length > 0 && (
         <table className="data-table checksums" aria-label="SHA-256 checksums">
           <thead>
