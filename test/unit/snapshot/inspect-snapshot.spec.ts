@@ -197,6 +197,14 @@ describe('inspectSnapshot', () => {
       expect(inspection.integrity.verified).toBe(false)
     })
 
+    it('reads a raft snapshot folder as the state.bin inside it', async () => {
+      const folder = join(dir, 'raft-snapshot')
+      mkdirSync(folder)
+      writeFileSync(join(folder, 'meta.json'), metaJson(WORKED_EXAMPLE_STATE_BIN))
+      writeFileSync(join(folder, 'state.bin'), WORKED_EXAMPLE_STATE_BIN)
+      expect((await inspectSnapshot(folder)).totalSize).toBe(114)
+    })
+
     it('explains that meta.json must sit beside it', async () => {
       const folder = join(dir, 'raw-alone')
       mkdirSync(folder)

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
-import { open, readFile, type FileHandle } from 'node:fs/promises'
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, Writable } from 'node:stream'
@@ -42,10 +42,16 @@ const GUNZIP_CHUNK = 1 << 17
 const MAX_META_BYTES = 16 << 20
 const MAX_SUMS_BYTES = 1 << 20
 
-/** Reads an archive, or a raw `state.bin` (by base name, case-insensitive) with meta.json beside it. */
+/**
+ * Reads an archive, or a raw `state.bin` (by base name, case-insensitive, as Consul decides) with
+ * meta.json beside it. A raft snapshot folder (data_dir/raft/snapshots/<id>/) is taken to mean
+ * the state.bin inside it.
+ */
 export async function readSnapshot(path: string, consumer: StateConsumer, options: ReadOptions = {}): Promise<SnapshotReadResult> {
   const base = path.split(/[\\/]/).pop() ?? ''
   if (base.toLowerCase() === 'state.bin') return readRawStateBin(path, consumer, options)
+  const inFolder = join(path, 'state.bin')
+  if ((await stat(path).catch(() => null))?.isDirectory() && (await stat(inFolder).catch(() => null))?.isFile()) return readRawStateBin(inFolder, consumer, options)
   return readArchive(path, consumer, options)
 }
 
