@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, type KeyboardEvent } from 'react'
 import type { KvRowWire } from '../../ports/studio-port'
 import { formatBytes, formatCount } from '../../components/format-bytes'
 
@@ -44,6 +44,26 @@ export function KvTree(props: KvTreeProps) {
     virtualizer.scrollToOffset(0)
   }, [prefix, virtualizer])
 
+  // Arrow keys, Page Up/Down, Home and End move through the whole list, not just the rows that
+  // happen to be rendered: scroll the target into view, then focus it once it exists.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15 }[e.key]
+    const current = Number((document.activeElement?.closest('[data-index]') as HTMLElement | null)?.dataset.index ?? -1)
+    let target: number
+    if (e.key === 'Home') target = 0
+    else if (e.key === 'End') target = total - 1
+    else if (step !== undefined) target = Math.min(total - 1, Math.max(0, current + step))
+    else return
+    e.preventDefault()
+    virtualizer.scrollToIndex(target, { align: 'auto' })
+    const focusWhenRendered = (attempt: number) => {
+      const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"] .kv-row`)
+      if (row) row.focus()
+      else if (attempt < 10) requestAnimationFrame(() => focusWhenRendered(attempt + 1))
+    }
+    requestAnimationFrame(() => focusWhenRendered(0))
+  }
+
   const crumbs = breadcrumbs(prefix)
   return (
     <div className="kv-tree" data-testid="kv-tree" data-prefix={prefix} data-total={total} data-version={version}>
@@ -62,7 +82,7 @@ export function KvTree(props: KvTreeProps) {
         ))}
         <span className="muted"> · {formatCount(total)} entries</span>
       </nav>
-      <div className="kv-scroll" ref={scrollRef} role="listbox" aria-label={`Keys under ${prefix || 'the root'}`} tabIndex={0} data-testid="kv-scroll">
+      <div className="kv-scroll" ref={scrollRef} role="listbox" aria-label={`Keys under ${prefix || 'the root'}`} tabIndex={-1} data-testid="kv-scroll" onKeyDown={onKeyDown}>
         <div className="kv-spacer" ref={(el) => el?.style.setProperty('--kv-height', `${virtualizer.getTotalSize()}px`)}>
           {items.map((item) => {
             const row = rowAt(item.index)
@@ -81,6 +101,7 @@ export function KvTree(props: KvTreeProps) {
                   <button
                     type="button"
                     role="option"
+                    tabIndex={item.index === first ? 0 : -1}
                     aria-selected={row.key === selectedKey}
                     className={`kv-row${row.folder ? ' kv-folder' : ''}${row.key === selectedKey ? ' selected' : ''}`}
                     data-key={row.key}

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { KV_ROW_HEIGHT, KvTree } from '../../../../../src/renderer/features/inspect/kv-tree'
 import type { KvRowWire } from '../../../../../src/renderer/ports/studio-port'
@@ -78,5 +78,16 @@ describe('KV tree', () => {
 
     expect(props.onOpenFolder).toHaveBeenCalledWith('app/')
     expect(screen.getByText('config').getAttribute('aria-current')).toBe('location')
+  })
+
+  it('moves through keys with the keyboard, one tab stop for the whole list', async () => {
+    renderTree()
+    const tabbable = screen.getAllByRole('option').filter((row) => row.tabIndex === 0)
+    expect(tabbable).toHaveLength(1)
+
+    tabbable[0]!.focus()
+    fireEvent.keyDown(tabbable[0]!, { key: 'ArrowDown' })
+
+    await waitFor(() => expect((document.activeElement as HTMLElement).dataset.key).toBe('app/key-0000001'))
   })
 })
