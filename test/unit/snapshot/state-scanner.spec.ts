@@ -78,7 +78,7 @@ const FORMS: Record<string, Buffer> = {
   fixmap: mp.fixmap([mp.fixstr('k'), mp.fixmap([mp.fixstr('n'), mp.nil()])]),
   map16: mp.map16(...Array.from({ length: 17 }, (_, i): [Buffer, Buffer] => [mp.fixstr(`k${i}`), mp.fixint(i)])),
   map32: mp.map32([mp.fixstr('a'), mp.str16('b'.repeat(40))]),
-  'map with uint64 keys (ChunkMap)': mp.fixmap([mp.u64(2n ** 60n), mp.fixarray(mp.fixmap([mp.fixstr('Data'), mp.str16('d'.repeat(50))]))]),
+  'map with bin and nil keys': mp.fixmap([mp.bin8(Buffer.from('k')), mp.fixint(1)], [mp.nil(), mp.fixint(2)]),
 }
 
 describe('StateScanner', () => {
@@ -194,7 +194,7 @@ describe('StateScanner', () => {
     })
 
     it('handles field names of every length, including ones longer than any Consul field', () => {
-      const bytes = stateBin(header(3), [[2, mp.fixmap([mp.str16('N'.repeat(100)), mp.fixint(1)], [mp.fixmap(), mp.nil()], [mp.fixstr('Key'), mp.fixstr('ok')])]])
+      const bytes = stateBin(header(3), [[2, mp.fixmap([mp.str16('N'.repeat(100)), mp.fixint(1)], [mp.nil(), mp.nil()], [mp.fixstr('Key'), mp.fixstr('ok')])]])
       for (let cut = 0; cut <= bytes.length; cut++) expect(scan(bytes, [cut]).records[0]?.key).toBe('ok')
     })
   })
@@ -235,6 +235,36 @@ describe('StateScanner', () => {
 
     it('accepts a state.bin that holds only the header', () => {
       expect(scan(header(5))).toEqual({ records: [], lastIndex: 5n })
+    })
+  })
+
+  describe('map keys', () => {
+    const chunkMap = mp.fixmap([mp.fixstr('ChunkMap'), mp.fixmap([mp.u64(2n ** 60n), mp.fixarray(mp.fixmap([mp.fixstr('Data'), mp.str16('d'.repeat(50))]))])])
+
+    it('accepts the uint64 keys of a ChunkingState ChunkMap, which restore decodes into its own type', () => {
+      const bytes = stateBin(header(1), [[29, chunkMap]])
+      expect(scan(bytes).records).toEqual([{ type: 29, offset: header(1).length, size: bytes.length, key: null }])
+    })
+
+    it.each([
+      ['an integer', mp.u64(7n)],
+      ['a map', mp.fixmap()],
+      ['an array', mp.fixarray()],
+      ['a boolean', mp.bool(true)],
+      ['a float', mp.f64(1)],
+      ['an ext', mp.fixext(1, Buffer.from([1]))],
+    ])('rejects %s as a map key elsewhere, as Consul fails to decode it', (_what, key) => {
+      for (const record of [mp.fixmap([key, mp.nil()]), mp.fixarray(mp.fixmap([mp.fixstr('a'), mp.fixmap([key, mp.nil()])]))]) {
+        expect(scanError(stateBin(header(1), [[7, record]])).code).toBe('SNAPSHOT_STATE_INVALID')
+        expect(scanError(stateBin(header(1), [[2, record]])).code).toBe('SNAPSHOT_STATE_INVALID')
+      }
+    })
+
+    it('checks keys in every position of a map and only keys', () => {
+      const ok = mp.fixmap([mp.fixstr('a'), mp.u64(1n)], [mp.fixstr('b'), mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixstr('d'), mp.fixint(1)]))])])
+      expect(scan(stateBin(header(1), [[7, ok]])).records).toHaveLength(1)
+      const bad = mp.fixmap([mp.fixstr('a'), mp.u64(1n)], [mp.fixstr('b'), mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixint(1), mp.fixint(1)]))])])
+      expect(scanError(stateBin(header(1), [[7, bad]])).code).toBe('SNAPSHOT_STATE_INVALID')
     })
   })
 

@@ -62,7 +62,7 @@ const MAX_HEADER = 9
 // Where the scanner is in the stream.
 const AT_TYPE_BYTE = 0 // between records: the next byte is a record type
 const AT_ROOT = 1 // the next token starts the header or a record value
-const IN_VALUE = 2 // skipping: `pending` values and `skip` payload bytes remain
+const IN_VALUE = 2 // skipping: open containers on the stack and `skip` payload bytes remain
 const AT_FIELD_NAME = 3 // walking a top-level map: the next token is a key
 const AT_FIELD_VALUE = 4 // walking a top-level map: the next token is a value
 
@@ -105,7 +105,10 @@ export class StateScanner {
   private previousEnd = 0
   private recordEnded = false
 
-  private pending = 0
+  // Containers open in the value being skipped: elements still to start, and whether it is a map.
+  private stackLeft = new Float64Array(64)
+  private stackIsMap = new Uint8Array(64)
+  private depth = 0
   private skip = 0
   private walkingFields = false
   private fieldsLeft = 0
@@ -221,14 +224,15 @@ export class StateScanner {
         }
         if (this.recordType === HEADER_TYPE && kind !== ARRAY && b !== 0xc0) return this.fail('the header is not a map', offset)
         this.walkingFields = false
-        this.startValue(buf, p, b, kind)
+        this.startValue(buf, p, b, kind, offset)
         return 0
       }
       case IN_VALUE:
-        this.skipToken(buf, p, b, kind)
+        this.skipToken(buf, p, b, kind, offset)
         return 0
       case AT_FIELD_NAME:
         this.field = FIELD_NONE
+        if (kind !== STRING && kind !== BINARY && b !== 0xc0) return this.fail('a map key is not a string', offset)
         if (kind === STRING) {
           const length = payloadLength(buf, p, b)
           const start = p + (HEADER_LENGTH[b] as number)
@@ -245,7 +249,7 @@ export class StateScanner {
           }
         }
         this.skippingName = true
-        this.startValue(buf, p, b, kind)
+        this.startValue(buf, p, b, kind, offset)
         return 0
       case AT_FIELD_VALUE:
         if (this.field === FIELD_KEY && (kind === STRING || kind === BINARY)) {
@@ -273,28 +277,65 @@ export class StateScanner {
           if (value === null || value < 0n) return this.fail("the header's LastIndex is not an unsigned integer", offset)
           this.lastIndex = value
         }
-        this.startValue(buf, p, b, kind)
+        this.startValue(buf, p, b, kind, offset)
         return 0
       default:
         return this.fail('internal scanner state', offset)
     }
   }
 
-  private startValue(buf: Uint8Array, p: number, b: number, kind: number): void {
+  private startValue(buf: Uint8Array, p: number, b: number, kind: number, offset: number): void {
     this.state = IN_VALUE
-    this.pending = 1
-    this.skipToken(buf, p, b, kind)
+    this.depth = 0
+    this.skipToken(buf, p, b, kind, offset)
   }
 
-  private skipToken(buf: Uint8Array, p: number, b: number, kind: number): void {
-    this.pending--
-    if (kind === MAP) this.pending += 2 * containerCount(buf, p, b)
-    else if (kind === ARRAY) this.pending += containerCount(buf, p, b)
-    else if (kind !== SCALAR) {
+  private skipToken(buf: Uint8Array, p: number, b: number, kind: number, offset: number): void {
+    const depth = this.depth
+    if (depth > 0) {
+      const top = depth - 1
+      const left = this.stackLeft[top] as number
+      // Consul decodes maps generically as map[string]interface{}: a key that is not a string
+      // (or bin, or nil) fails there. ChunkingState's ChunkMap is the exception: uint64 keys,
+      // decoded by restore into its own type (consul inspect itself fails on a non-empty one).
+      if (this.stackIsMap[top] === 1 && left % 2 === 0 && kind !== STRING && kind !== BINARY && b !== 0xc0 && this.recordType !== MessageType.ChunkingState) {
+        this.fail('a map key is not a string', offset)
+      }
+      this.stackLeft[top] = left - 1
+    }
+    if (kind === MAP || kind === ARRAY) {
+      const count = containerCount(buf, p, b)
+      if (count > 0) {
+        this.open(kind === MAP ? 2 * count : count, kind === MAP)
+        return
+      }
+    } else if (kind !== SCALAR) {
       this.skip = payloadLength(buf, p, b)
       if (this.skip > 0) return
     }
-    if (this.pending === 0) this.valueDone()
+    this.closeFinished()
+  }
+
+  private open(elements: number, isMap: boolean): void {
+    if (this.depth === this.stackLeft.length) {
+      const left = new Float64Array(this.depth * 2)
+      left.set(this.stackLeft)
+      this.stackLeft = left
+      const maps = new Uint8Array(this.depth * 2)
+      maps.set(this.stackIsMap)
+      this.stackIsMap = maps
+    }
+    this.stackLeft[this.depth] = elements
+    this.stackIsMap[this.depth] = isMap ? 1 : 0
+    this.depth++
+  }
+
+  /** A token and its payload are done: close every container it completes. */
+  private closeFinished(): void {
+    let depth = this.depth
+    while (depth > 0 && this.stackLeft[depth - 1] === 0) depth--
+    this.depth = depth
+    if (depth === 0) this.valueDone()
   }
 
   private payloadDone(): void {
@@ -310,7 +351,7 @@ export class StateScanner {
       this.fieldDone()
       return
     }
-    if (this.pending === 0) this.valueDone()
+    this.closeFinished()
   }
 
   /** A complete value was skipped: the record, or one field name/value of a walked map. */
@@ -342,7 +383,7 @@ export class StateScanner {
     if (this.capture.length < length) this.capture = Buffer.allocUnsafe(Math.max(length, this.capture.length * 2))
     this.skip = length
     this.state = IN_VALUE
-    this.pending = 0
+    this.depth = 0
   }
 
   private append(chunk: Uint8Array, p: number, n: number): void {
