@@ -34,7 +34,11 @@ export function KvDetails({ inspection, options, busy, apply }: { inspection: Sn
       {rows.length === 0 ? (
         <p className="muted">{options.filter ? `No key starts with “${options.filter}”.` : 'This snapshot holds no KV entries.'}</p>
       ) : (
-        <StatsTable rows={rows} max={max} total={inspection.totalSizeKV} nameHeader="Key name" testId="kv-details-table" />
+        // Deep prefixes in big clusters make hundreds of groups; the table scrolls on its own so
+        // the contents browser below stays in reach.
+        <div className="table-scroll" tabIndex={0} aria-label="KV groups">
+          <StatsTable rows={rows} max={max} total={inspection.totalSizeKV} nameHeader="Key name" testId="kv-details-table" />
+        </div>
       )}
     </section>
   )
