@@ -11,8 +11,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
-          // Snapshot scans run in worker threads; the desktop app and the web host load this file.
+          // Snapshot scans and browsing run in worker threads; the desktop app and the web host load these.
           'inspect-worker': resolve(__dirname, 'src/main/api/inspect-worker.ts'),
+          'catalogue-worker': resolve(__dirname, 'src/main/api/catalogue-worker.ts'),
         },
       },
     },

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createDispatcher, type Dispatcher } from './api/dispatcher'
 import { createHandlers } from './api/create-handlers'
 import { createHostServices, type HostServicesHandle } from './api/create-host-services'
-import { createInspectRunner, sampleSnapshotPath } from './api/host-runtime'
+import { createCatalogue, createInspectRunner, sampleSnapshotPath } from './api/host-runtime'
 import { appDataDir } from './cli/app-data-dir'
 import { FileSecretStore } from './services/profiles'
 import { createAppUrlCheck } from './transport/app-url'
@@ -65,6 +65,7 @@ async function start(): Promise<void> {
     defaultSaveFolder: join(app.getPath('documents'), 'Consul Snapshots'),
     secrets: new FileSecretStore(join(dataDir, 'secrets.json'), safeStorageCipher(process.platform)),
     inspect: createInspectRunner(),
+    catalogue: createCatalogue(),
     dialogs: createElectronDialogs(() => mainWindow),
     openExternal: openExternalChecked,
     launchFiles: { take: () => launchFiles.take((path) => dispatcher?.broadcast('app.openFile', { path })) },

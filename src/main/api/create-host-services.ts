@@ -12,7 +12,7 @@ import type { VerifySnapshot } from '../services/consul'
 import { ProfileService, type SecretStore } from '../services/profiles'
 import { createCataloguePort } from './catalogue-port'
 import type { HostKind } from './dispatcher'
-import type { DialogsPort, HostServices, InspectRunner } from './host-services'
+import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
 import { createRecentFilesStore } from './recent-files-store'
 import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
@@ -33,7 +33,9 @@ export interface HostEnvironment {
   /** A small snapshot shipped with the app, for a first look without a cluster. */
   sampleSnapshotPath?: string
   launchFiles?: { take(): string[] }
-  /** Folder for catalogues' decompressed working copies. */
+  /** Browsing catalogues (a worker-thread port in the apps); in-process when absent. */
+  catalogue?: CataloguePort & { closeAll(): Promise<void> }
+  /** Folder for catalogues' decompressed working copies (in-process catalogues). */
   spillDir?: string
 }
 
@@ -70,7 +72,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   // The notice about a damaged profile file is shown once, with the first list.
   let pendingNotice: ProfileStoreNotice | null = opened.notice ?? null
   const consul = new ConsulSnapshotService({ profiles, verify: verifyThrough(environment.inspect) })
-  const catalogue = createCataloguePort({ spillDir: environment.spillDir })
+  const catalogue = environment.catalogue ?? createCataloguePort({ spillDir: environment.spillDir })
 
   const appInfo: AppInfo = {
     name: 'Snapshot Studio for Consul',

@@ -5,8 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { createInProcessInspectRunner } from './in-process-inspect-runner'
-import type { InspectRunner } from './host-services'
 import { createWorkerInspectRunner } from './worker-inspect-runner'
+import { createCataloguePort } from './catalogue-port'
+import type { CataloguePort, InspectRunner } from './host-services'
+import { createWorkerCataloguePort } from './worker-catalogue-port'
 
 /**
  * The folder of the running bundle (out/main when built). Code split into a lazily loaded
@@ -35,6 +37,12 @@ export function builtRendererDir(): string | null {
 export function createInspectRunner(): InspectRunner {
   const worker = join(bundleDir(), 'inspect-worker.js')
   return existsSync(worker) ? createWorkerInspectRunner(worker) : createInProcessInspectRunner()
+}
+
+/** Catalogues in a worker thread when the worker bundle is present (built app), else in-process. */
+export function createCatalogue(options: { spillDir?: string } = {}): CataloguePort & { closeAll(): Promise<void> } {
+  const worker = join(bundleDir(), 'catalogue-worker.js')
+  return existsSync(worker) ? createWorkerCataloguePort(worker, options) : createCataloguePort(options)
 }
 
 /** The sample snapshot shipped in resources/ (next to the app's package root). */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { createDispatcher } from '../../api/dispatcher'
 import { createHandlers } from '../../api/create-handlers'
 import { createHostServices } from '../../api/create-host-services'
-import { appVersion, builtRendererDir, createInspectRunner, sampleSnapshotPath } from '../../api/host-runtime'
+import { appVersion, builtRendererDir, createCatalogue, createInspectRunner, sampleSnapshotPath } from '../../api/host-runtime'
 import { createUploadStore } from '../../api/upload-store'
 import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
@@ -97,6 +97,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       defaultSaveFolder: saveDir,
       secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
       inspect: createInspectRunner(),
+      catalogue: createCatalogue(),
       uploads,
       sampleSnapshotPath: sampleSnapshotPath(),
     })
