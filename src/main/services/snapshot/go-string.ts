@@ -78,18 +78,3 @@ export function kvKeyText(bytes: Uint8Array): string {
   if (isUtf8(buffer)) return buffer.toString('utf8')
   return textFromByteString(buffer.toString('latin1'))
 }
-
-/** Orders text by its UTF-8 bytes (Go's string order), not by UTF-16 code units. */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i)
-    let y = b.charCodeAt(i)
-    if (x === y) continue
-    // Surrogates (code points above U+FFFF) sort after U+E000..U+FFFF in UTF-8.
-    if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000
-    if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000
-    return x - y
-  }
-  return a.length - b.length
-}

@@ -3,7 +3,7 @@
  * See /work/shared/consul-snapshot-spec.md for the byte-level facts behind every module here.
  */
 export type { SnapshotMeta, SnapshotServer, TypeStat, SnapshotInspection, IntegrityReport, ReadProgress, InspectOptions, ScannedRecord, VerifyOptions } from './inspect-types'
-export { inspectSnapshot, verifySnapshot, keyPrefix } from './inspect-snapshot'
+export { inspectSnapshot, verifySnapshot } from './inspect-snapshot'
 export { formatInspectPretty, formatInspectPrettyBytes, formatInspectJson, goJsonString, goJsonBytes } from './inspect-format'
 export { humanizeBytes } from './humanize-bytes'
 export { messageTypeName, MessageType, FIRST_ENTERPRISE_TYPE } from './message-types'
@@ -11,4 +11,4 @@ export { decodeMsgpackValue, decodeGoBinaryTime, MsgpackBytes, MsgpackExt, type 
 export { StateScanner, type RecordVisitor, type StateScannerOptions } from './state-scanner'
 export { readSnapshot, type StateConsumer, type SnapshotReadResult, type ReadOptions } from './archive-reader'
 export { parseSnapshotMeta } from './snapshot-meta'
-export { kvKeyText, compareUtf8, toByteString, byteStringOf, textFromByteString } from './go-string'
+export { kvKeyText, toByteString, byteStringOf, textFromByteString } from './go-string'

@@ -89,22 +89,14 @@ export async function verifySnapshot(path: string, options: VerifyOptions = {}):
   return inspection
 }
 
-/** The first `depth` '/'-separated segments of a key, like strings.Join(strings.Split(k, "/")[:depth], "/") in Go. */
-export function keyPrefix(key: string, depth: number): string {
-  if (depth <= 0) return ''
-  let at = -1
-  for (let i = 0; i < depth; i++) {
-    at = key.indexOf('/', at + 1)
-    if (at < 0) return key
-  }
-  return key.slice(0, at)
-}
-
 function hasPrefix(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
   return prefix.length === 0 || (end - start >= prefix.length && prefix.compare(buffer, start, start + prefix.length) === 0)
 }
 
-/** Where the first `depth` '/'-separated segments of the key at [start, end) end. */
+/**
+ * Where the first `depth` '/'-separated segments of the key at [start, end) end: Consul groups by
+ * strings.Join(strings.Split(key, "/")[:depth], "/"), so depth 0 gives the empty group.
+ */
 function prefixEnd(buffer: Buffer, start: number, end: number, depth: number): number {
   if (depth <= 0) return start
   let seen = 0
