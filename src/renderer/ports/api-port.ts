@@ -23,6 +23,7 @@ export function createApiPort(client: ApiClient): StudioPort {
         await client.profiles.remove({ id })
       },
       test: (id) => client.profiles.test({ id }),
+      testDraft: (input) => client.profiles.test({ input }),
       importFromEnvironment: async () => {
         const { draft } = await client.profiles.importFromEnv({})
         if (draft === null) {

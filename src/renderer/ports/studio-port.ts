@@ -67,6 +67,8 @@ export interface StudioPort {
     duplicate(id: string): Promise<ProfileView>
     remove(id: string): Promise<void>
     test(id: string): Promise<ConnectionTestResult>
+    /** Tests settings before they are saved (the token typed in the form included). */
+    testDraft(input: ProfileInput): Promise<ConnectionTestResult>
     importFromEnvironment(): Promise<EnvProfileDraft>
   }
   files: {

@@ -15,6 +15,7 @@ export function fakeStudioPort(overrides: DeepPartial<StudioPort> = {}): StudioP
       duplicate: unexpected('profiles.duplicate'),
       remove: unexpected('profiles.remove'),
       test: unexpected('profiles.test'),
+      testDraft: unexpected('profiles.testDraft'),
       importFromEnvironment: unexpected('profiles.importFromEnvironment'),
     },
     files: {

@@ -1,12 +1,13 @@
 import { useEffect, useRef, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { ConnectionTestView } from './connection-test-view'
 import { COLOURS, ENVIRONMENT_PRESETS } from './profile-draft'
 import { selectProfileForm, useProfilesStore } from './profiles-store'
 
 export function ProfileFormView() {
   const form = useProfilesStore(selectProfileForm)
-  const { updateDraft, cancelForm, submitForm } = useProfilesStore(
-    useShallow((s) => ({ updateDraft: s.updateDraft, cancelForm: s.cancelForm, submitForm: s.submitForm })),
+  const { updateDraft, cancelForm, submitForm, testForm } = useProfilesStore(
+    useShallow((s) => ({ updateDraft: s.updateDraft, cancelForm: s.cancelForm, submitForm: s.submitForm, testForm: s.testForm })),
   )
   const firstField = useRef<HTMLInputElement>(null)
   const formKey = form?.id ?? 'new'
@@ -105,9 +106,13 @@ export function ProfileFormView() {
           <input type="checkbox" checked={draft.insecureSkipVerify} onChange={(e) => updateDraft({ insecureSkipVerify: e.target.checked })} /> Skip TLS verification (CONSUL_HTTP_SSL_VERIFY=false)
         </label>
       </div>
+      {form.test !== undefined && <ConnectionTestView test={form.test} />}
       <div className="actions">
         <button type="button" onClick={cancelForm}>
           Cancel
+        </button>
+        <button type="button" onClick={() => void testForm()} disabled={form.test?.state === 'running'} data-testid="profile-form-test">
+          {form.test?.state === 'running' ? 'Testing…' : 'Test these settings'}
         </button>
         <button type="submit" className="button-primary" disabled={form.saving}>
           {form.saving ? 'Saving…' : 'Save profile'}

@@ -18,6 +18,8 @@ export interface ProfileForm {
   saving: boolean
   /** e.g. what an import from the environment used and warned about */
   notes: string[]
+  /** a test of the settings as typed, before saving */
+  test?: ConnectionTest
 }
 
 interface ProfilesState {
@@ -31,6 +33,7 @@ interface ProfilesState {
   updateDraft(patch: Partial<ProfileDraft>): void
   cancelForm(): void
   submitForm(): Promise<ProfileView | undefined>
+  testForm(): Promise<void>
   duplicate(id: string): Promise<void>
   remove(id: string): Promise<void>
   test(id: string): Promise<void>
@@ -63,7 +66,35 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
   updateDraft(patch) {
     const form = get().form
     if (form === null) return
-    set({ form: { ...form, draft: { ...form.draft, ...patch }, errors: {} } })
+    // An earlier test answer no longer describes the edited settings.
+    set({ form: { ...form, draft: { ...form.draft, ...patch }, errors: {}, test: undefined } })
+  },
+  async testForm() {
+    const form = get().form
+    if (form === null || form.test?.state === 'running') return
+    const errors = validateDraft(form.draft, [], form.id)
+    if (errors.address !== undefined) {
+      set({ form: { ...form, errors: { address: errors.address } } })
+      return
+    }
+    // A stored token never comes back to this window, so unsaved settings can only be tested
+    // with a token typed in; say so rather than test without one and report a false ACL error.
+    if (form.tokenSet && form.draft.token === '' && !form.draft.clearToken) {
+      set({ form: { ...form, test: { state: 'failed', message: 'The stored token is not sent back to this window, so it cannot be used for a test of unsaved settings.', hint: 'Type the token to test these settings now, or save them and use Test connection on the profile.' } } })
+      return
+    }
+    const input = draftToInput({ ...form.draft, name: form.draft.name.trim() || 'draft' }, form.base)
+    const draft = form.draft
+    set({ form: { ...form, test: { state: 'running' } } })
+    const stillCurrent = () => get().form?.draft === draft
+    try {
+      const result = await studioPort().profiles.testDraft(input)
+      if (stillCurrent()) set((s) => (s.form ? { form: { ...s.form, test: { state: 'passed', result } } } : {}))
+      if (result.agentError) reportError('Testing the new settings', result.agentError)
+    } catch (error) {
+      const reported = reportError('Testing the new settings', error)
+      if (stillCurrent()) set((s) => (s.form ? { form: { ...s.form, test: { state: 'failed', message: reported?.message ?? 'The connection test failed.', hint: reported?.hint } } } : {}))
+    }
   },
   cancelForm() {
     set({ form: null })

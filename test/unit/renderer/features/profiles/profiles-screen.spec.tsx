@@ -92,3 +92,47 @@ describe('connections screen', () => {
     expect(update).toHaveBeenCalledWith(existing.id, expect.objectContaining({ token: { kind: 'keep' } }))
   })
 })
+
+describe('testing settings before saving them', () => {
+  beforeEach(() => {
+    useProfilesStore.setState({ status: 'idle', profiles: [], form: null, tests: {} })
+    useErrorStore.getState().clear()
+  })
+  afterEach(cleanup)
+
+  it('sends the settings as typed, token included, and shows the answer in the form', async () => {
+    const testDraft = vi.fn(() =>
+      Promise.resolve({
+        endpoint: 'http://10.0.0.5:8500',
+        leader: '10.0.0.5:8300',
+        raftPeers: ['10.0.0.5:8300'],
+        agent: { version: '1.14.8', datacenter: 'dc2', nodeName: 'n', server: true },
+        snapshotPermission: { answer: 'yes' as const, reason: 'management token' },
+        insecureTls: false,
+        latencyMs: 2,
+      }),
+    )
+    installStudioPort(fakeStudioPort({ profiles: { testDraft } }))
+    await renderLoaded()
+    fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
+    fireEvent.change(screen.getByLabelText('Address', { exact: true }), { target: { value: 'http://10.0.0.5:8500' } })
+    fireEvent.change(screen.getByLabelText('ACL token'), { target: { value: 's3cret' } })
+
+    await act(async () => fireEvent.click(screen.getByTestId('profile-form-test')))
+
+    expect(testDraft).toHaveBeenCalledWith(expect.objectContaining({ connection: expect.objectContaining({ address: 'http://10.0.0.5:8500' }), token: { kind: 'set', value: 's3cret' } }))
+    expect(screen.getByTestId('test-datacenter').textContent).toBe('dc2')
+  })
+
+  it('does not test an edited profile without its token, and says how to', async () => {
+    const testDraft = vi.fn()
+    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east')]), testDraft } }))
+    await renderLoaded()
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
+
+    await act(async () => fireEvent.click(screen.getByTestId('profile-form-test')))
+
+    expect(testDraft).not.toHaveBeenCalled()
+    expect(screen.getByTestId('connection-test').textContent).toContain('Type the token')
+  })
+})
