@@ -16,6 +16,7 @@ import {
 import { failure, ok, type ApiResult } from '../../shared/api-result'
 import { AppError } from '../../shared/app-error'
 import { OperationRegistry } from './operation-registry'
+import { createProgressThrottle } from './progress-throttle'
 
 export type HostKind = 'electron' | 'browser'
 
@@ -55,6 +56,9 @@ export interface DispatcherOptions {
   handlers: ApiHandlers
   /** Sees failures that are not AppErrors (bugs), already turned into payloads for the caller. */
   onUnexpectedError?: (method: string, error: unknown) => void
+  /** At most one progress batch per operation per interval (default 100 ms). */
+  progressIntervalMs?: number
+  now?: () => number
 }
 
 const neverAborted = new AbortController().signal
@@ -107,25 +111,31 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     const operationId = String(value.operationId)
     const controller = registry.start(operationId, clientId)
+    const throttle = createProgressThrottle(
+      (progress) => sendTo(clientId, 'operation.progress', { operationId, progress }),
+      options.progressIntervalMs ?? 100,
+      options.now,
+    )
     const context: CallContext = {
       clientId,
       host: options.host,
       signal: controller.signal,
       progress: (progress) => {
-        if (!controller.signal.aborted) sendTo(clientId, 'operation.progress', { operationId, progress })
+        if (!controller.signal.aborted) throttle.push(progress)
       },
     }
     try {
       const result = await handler(value as RequestOf<MethodName>, context)
       // A service that ignored the signal still must not report success for a cancelled operation.
       if (controller.signal.aborted) throw new AppError('CANCELLED', 'The operation was cancelled.')
+      throttle.flush()
       return result
     } catch (error) {
-      if (controller.signal.aborted && !(error instanceof AppError && error.code !== 'CANCELLED')) {
-        throw new AppError('CANCELLED', 'The operation was cancelled.', { cause: error })
-      }
+      throttle.discard()
+      if (controller.signal.aborted) throw new AppError('CANCELLED', 'The operation was cancelled.', { cause: error })
       throw error
     } finally {
+      throttle.discard()
       registry.finish(operationId)
     }
   }

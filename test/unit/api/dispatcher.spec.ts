@@ -193,3 +193,48 @@ describe('the dispatcher', () => {
     expect(opened).toEqual(['https://developer.hashicorp.com/consul/commands/snapshot'])
   })
 })
+
+describe('progress of a long operation', () => {
+  it('is coalesced to a few updates, and the last numbers arrive before the result', async () => {
+    const services = createFakeHostServices({
+      inspect: {
+        async inspect(_path, _options, work) {
+          for (let bytes = 1; bytes <= 1000; bytes++) work.onProgress({ bytesRead: bytes, totalBytes: 1000 })
+          return sampleInspection
+        },
+        async verify() {
+          return sampleInspection
+        },
+      },
+    })
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services), now: () => 0 })
+    const client = recordingClient('c1')
+    dispatcher.connect(client)
+
+    await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+
+    const reported = client.events.map((event) => (event.payload as { progress: { progress: { bytesRead: number } } }).progress.progress.bytesRead)
+    expect(reported).toEqual([1, 1000])
+  })
+
+  it('keeps the latest report of each profile of a multi-profile save', async () => {
+    const services = createFakeHostServices({
+      save: {
+        async saveMany(_request, work) {
+          for (const profileId of ['a', 'b', 'a', 'b']) {
+            work.onProgress({ profileId, progress: { phase: 'downloading', bytes: profileId === 'a' ? 10 : 20, totalBytes: null, bytesPerSecond: 0, elapsedMs: 0 } })
+          }
+          return []
+        },
+      },
+    })
+    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services), now: () => 0 })
+    const client = recordingClient('c1')
+    dispatcher.connect(client)
+
+    await dispatcher.dispatch('c1', 'save.start', { operationId: 'op-00000001', profileIds: ['a', 'b'] })
+
+    const reported = client.events.map((event) => (event.payload as { progress: { profileId: string } }).progress.profileId)
+    expect(reported).toEqual(['a', 'b', 'a'])
+  })
+})
