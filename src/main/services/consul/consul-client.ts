@@ -15,7 +15,8 @@ export interface ConsulRequest {
   query?: Record<string, string | true | undefined>
   /** Adds `dc=` from the connection unless the query sets it. */
   useDatacenter?: boolean
-  body?: Readable
+  /** Streamed as is; an async iterable is pulled at the socket's pace. */
+  body?: Readable | AsyncIterable<Uint8Array>
   headers?: Record<string, string>
   signal?: AbortSignal
   /** 0 disables the timeout (restore: the server may take minutes before answering). */
@@ -60,7 +61,8 @@ export class ConsulClient {
         dispatcher: this.dispatcher,
         method: req.method,
         headers: this.headers(req.headers),
-        body: req.body ?? null,
+        // undici streams async iterables too; its typings list only Readable.
+        body: (req.body ?? null) as Readable | null,
         signal: req.signal,
         headersTimeout: req.headersTimeoutMs ?? API_TIMEOUT_MS,
         bodyTimeout: req.bodyTimeoutMs ?? API_TIMEOUT_MS,

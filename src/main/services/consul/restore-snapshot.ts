@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
 import type { RestorePreflight, RestoreProgress, RestoreResult, SaveResult } from '../../../shared/consul-types'
 import { waitForHealthyCluster, type WaitForHealthOptions } from './cluster-health'
@@ -102,26 +103,23 @@ async function upload(client: ConsulClient, options: RestoreSnapshotOptions, ide
   options.signal?.addEventListener('abort', onAbort, { once: true })
   try {
     options.signal?.throwIfAborted()
-    const source = createReadStream(options.path, { highWaterMark: 1024 * 1024 })
     const meter = new TransferMeter({
       totalBytes: identity.size,
       now,
       onProgress: (p) => options.onProgress?.({ ...p, phase: 'uploading', elapsedMs: now() - started }),
-      beforeLastChunk: () => {
-        if (options.signal?.aborted) throw cancelled()
-        assertUnchanged(options.path, identity)
-        committed = true
-      },
     })
-    source.on('error', (error) => meter.destroy(error))
-    source.pipe(meter)
+    const body = fileChunks(options.path, identity.size, meter, () => {
+      if (options.signal?.aborted) throw cancelled()
+      assertUnchanged(options.path, identity)
+      committed = true
+    })
     let response
     try {
       response = await client.send({
         method: 'PUT',
         path: '/v1/snapshot',
         useDatacenter: true,
-        body: meter,
+        body,
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(identity.size) },
         signal: requestAbort.signal,
         headersTimeoutMs: 0,
@@ -131,8 +129,6 @@ async function upload(client: ConsulClient, options: RestoreSnapshotOptions, ide
     } catch (error) {
       if (!committed && (options.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED'))) throw cancelled()
       throw error
-    } finally {
-      source.destroy()
     }
     await response.body.dump()
   } finally {
@@ -152,5 +148,31 @@ function assertUnchanged(path: string, identity: FileIdentity): void {
     throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} changed after it was verified.`, {
       hint: 'Nothing was restored. Make sure no other program writes to the file, then retry (it will be verified again).',
     })
+  }
+}
+
+const UPLOAD_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * The file as an async iterable request body, 1 MiB at a time (undici pulls it at the socket's
+ * pace). `beforeLast` runs before the chunk that completes the file is handed over; throwing
+ * there aborts the request while the server still lacks bytes, so it restores nothing.
+ */
+async function* fileChunks(path: string, size: number, meter: TransferMeter, beforeLast: () => void): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r')
+  try {
+    let offset = 0
+    while (offset < size) {
+      const buffer = Buffer.allocUnsafe(Math.min(UPLOAD_CHUNK_BYTES, size - offset))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset)
+      if (bytesRead === 0) throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} became shorter during the restore.`, { hint: 'Nothing was restored; keep the file unchanged and retry.' })
+      const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
+      if (offset + bytesRead >= size) beforeLast()
+      meter.observe(chunk)
+      offset += bytesRead
+      yield chunk
+    }
+  } finally {
+    await handle.close()
   }
 }

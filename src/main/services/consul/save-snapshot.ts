@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { open, stat, unlink } from 'node:fs/promises'
+import { stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../../shared/app-error'
 import type { SaveProgress, SaveResult } from '../../../shared/consul-types'
 import { readAgentSelf, type AgentSelf } from './agent-info'
 import { headerNumber, headerValue, withClient } from './consul-client'
 import type { ConsulConnection } from './consul-connection'
 import type { DispatcherFactory } from './consul-dispatcher'
+import { downloadToFile } from './download-to-file'
 import { mapTransportError } from './consul-errors'
 import { fileExists, publishFile } from './publish-file'
 import type { VerifySnapshot } from './snapshot-engine'
@@ -92,7 +91,7 @@ export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDepen
         onProgress: (p) => options.onProgress?.({ ...p, phase: 'downloading', elapsedMs: now() - started }),
       })
       try {
-        await pipeline(response.body, meter, createWriteStream(partPath, { flags: 'wx', mode: 0o600 }))
+        await downloadToFile(response.body, partPath, meter)
       } catch (error) {
         if (options.signal?.aborted) throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
         if (error instanceof AppError) throw error
@@ -107,7 +106,6 @@ export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDepen
       }
       const sha256 = meter.digest()
       const size = meter.bytes
-      await fsyncFile(partPath)
 
       emit('verifying', 0, 0)
       const archive = await deps.verify(partPath, {
@@ -180,14 +178,5 @@ async function exists(path: string): Promise<boolean> {
     return true
   } catch {
     return false
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }

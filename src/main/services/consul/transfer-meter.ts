@@ -41,14 +41,25 @@ export class TransferMeter extends Transform {
         return
       }
     }
+    this.observe(chunk)
+    callback(null, chunk)
+  }
+
+  /** Counts and hashes a chunk (also usable without piping through the meter). */
+  observe(chunk: Uint8Array): void {
     this.bytes += chunk.length
     this.hasher?.update(chunk)
     const at = this.now()
-    if (at - this.lastEmit >= (this.options.intervalMs ?? 100)) {
+    const complete = this.options.totalBytes !== null && this.bytes >= this.options.totalBytes
+    if (complete || at - this.lastEmit >= (this.options.intervalMs ?? 100)) {
       this.lastEmit = at
       this.options.onProgress?.(this.progress(at))
     }
-    callback(null, chunk)
+  }
+
+  /** The final progress event, for callers that use observe() rather than the stream. */
+  finish(): void {
+    this.options.onProgress?.(this.progress(this.now()))
   }
 
   override _flush(callback: TransformCallback): void {

@@ -1,0 +1,106 @@
+// Save and restore of a ≥100 MB snapshot through our CLI against curl, on the same agent in the
+// same run, as ratios, plus the peak RSS of our process. Each contender is a child process; the
+// order alternates every round; medians are reported.
+//
+// What each side does:
+//   curl restore  PUT the file (-T streams it with Content-Length), nothing else.
+//   ours restore  verify the whole archive locally, PUT it streamed, then wait for a leader and a
+//                 consistent read (the safety snapshot is off here: it would be a second save).
+//   curl save     GET /v1/snapshot into a file, nothing else.
+//   ours save     GET into a .part file with SHA-256, verify the whole archive, fsync, rename,
+//                 write the sidecar.
+// Our extra work is the safety the product promises; the ratios show what it costs.
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { median } from './context.mjs'
+import { kv100mbSnapshot, kv300mbSyntheticSnapshot } from './fixtures.mjs'
+
+export const title = 'save & restore of a ≥100 MB snapshot: snapshot-studio vs curl on the same agent'
+
+const GOALS = { ratio: 1.1, peakRssMiB: 200 }
+
+export async function run(ctx) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const fx = await ctx.fixture('kv-100mb', kv100mbSnapshot)
+  const large = await ctx.fixture('kv-300mb-synthetic', kv300mbSyntheticSnapshot)
+  const { startConsulAgent } = await ctx.importTs('test/support/consul-agent.ts')
+  const agent = await startConsulAgent()
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ss-bench-transfer-'))
+  try {
+    const url = `${agent.httpAddr}/v1/snapshot`
+    const auth = ['-H', `X-Consul-Token: ${agent.token}`]
+    const ourFlags = ['-http-addr', agent.httpAddr, '-token', agent.token]
+    const contenders = {
+      'curl restore': () => ctx.measure('curl', ['-sS', '--fail', '-T', fx.file, '-H', 'Content-Type: application/octet-stream', ...auth, url]),
+      'ours restore': () => ctx.measure(process.execPath, [ctx.cliScript, 'restore', fx.file, ...ourFlags, '--yes', '-safety-snapshot=false']),
+      'curl save': () => ctx.measure('curl', ['-sS', '--fail', '-o', path.join(work, 'curl.snap'), ...auth, url]),
+      'ours save': () => ctx.measure(process.execPath, [ctx.cliScript, 'save', path.join(work, 'ours.snap'), ...ourFlags, '-overwrite']),
+    }
+    // Warm-up: loads the cluster with the fixture's data (so saves are ≥100 MB) and warms caches.
+    for (const name of ['curl restore', 'ours restore', 'curl save', 'ours save']) await must(name, contenders[name]())
+    const savedBytes = statSync(path.join(work, 'ours.snap')).size
+
+    const runs = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]))
+    const rss = { 'ours restore': [], 'ours save': [] }
+    for (let round = 0; round < rounds; round++) {
+      const pairs = round % 2 === 0 ? [['curl restore', 'ours restore'], ['curl save', 'ours save']] : [['ours restore', 'curl restore'], ['ours save', 'curl save']]
+      for (const name of pairs.flat()) {
+        const r = await must(name, contenders[name]())
+        runs[name].push(r.ms)
+        if (name in rss && r.peakRssKiB !== null) rss[name].push(r.peakRssKiB)
+      }
+      ctx.log(`round ${round + 1}/${rounds}: ${pairs.flat().map((n) => `${n} ${(runs[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`)
+    }
+
+    // RSS on a ~3x larger file: restore it (our CLI verifies and streams it), then save it back.
+    const bigRestore = await must('ours restore (large)', ctx.measure(process.execPath, [ctx.cliScript, 'restore', large.file, ...ourFlags, '--yes', '-safety-snapshot=false']))
+    const bigSave = await must('ours save (large)', ctx.measure(process.execPath, [ctx.cliScript, 'save', path.join(work, 'big.snap'), ...ourFlags, '-overwrite']))
+    const bigSavedBytes = statSync(path.join(work, 'big.snap')).size
+
+    const med = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, median(v)]))
+    const ratios = { restore: med['ours restore'] / med['curl restore'], save: med['ours save'] / med['curl save'] }
+    const peakMiB = (list) => (list.length ? Math.max(...list) / 1024 : null)
+    const peaks = {
+      restore: peakMiB(rss['ours restore']),
+      save: peakMiB(rss['ours save']),
+      largeRestore: bigRestore.peakRssKiB === null ? null : bigRestore.peakRssKiB / 1024,
+      largeSave: bigSave.peakRssKiB === null ? null : bigSave.peakRssKiB / 1024,
+    }
+    const goals = {
+      restoreWithin1_1xCurl: ratios.restore <= GOALS.ratio,
+      saveWithin1_1xCurl: ratios.save <= GOALS.ratio,
+      peakRssUnder200MiB: Object.values(peaks).every((p) => p !== null && p < GOALS.peakRssMiB),
+    }
+    const s = (ms) => `${(ms / 1000).toFixed(2)} s`
+    const mib = (v) => (v === null ? 'n/a' : `${v.toFixed(0)} MiB`)
+    const mark = (ok) => (ok ? 'met' : 'NOT met')
+    return {
+      summary: [
+        `restore file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB (state.bin ${(fx.stateBinBytes / 2 ** 20).toFixed(1)} MiB); saved snapshots ${(savedBytes / 2 ** 20).toFixed(1)} MiB; ${rounds} rounds, medians`,
+        `restore: ours ${s(med['ours restore'])} vs curl ${s(med['curl restore'])} → ${ratios.restore.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.restoreWithin1_1xCurl)})`,
+        `save:    ours ${s(med['ours save'])} vs curl ${s(med['curl save'])} → ${ratios.save.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.saveWithin1_1xCurl)})`,
+        `peak RSS of our process: restore ${mib(peaks.restore)}, save ${mib(peaks.save)}`,
+        `with a ${(large.bytes / 2 ** 20).toFixed(0)} MiB file (save ${(bigSavedBytes / 2 ** 20).toFixed(0)} MiB): restore ${mib(peaks.largeRestore)}, save ${mib(peaks.largeSave)} (goal flat, < ${GOALS.peakRssMiB} MiB: ${mark(goals.peakRssUnder200MiB)})`,
+      ],
+      metrics: {
+        rounds,
+        fileBytes: fx.bytes,
+        savedBytes,
+        medianMs: med,
+        ratios,
+        peakRssMiB: peaks,
+        goals,
+      },
+    }
+  } finally {
+    await agent.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function must(name, promise) {
+  const r = await promise
+  if (r.code !== 0) throw new Error(`${name} exited ${r.code}: ${r.stderr.slice(0, 2000)}`)
+  return r
+}
