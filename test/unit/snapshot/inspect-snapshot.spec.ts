@@ -8,6 +8,7 @@ import { formatInspectJson, inspectSnapshot, verifySnapshot, type ScannedRecord 
 import { buildSnapshot, metaJson, sha256Hex, snapshotTar, tarArchive, WORKED_EXAMPLE_STATE_BIN } from '../../support/snapshot-builder'
 import { header, mp, stateBin } from '../../support/msgpack-forms'
 import { rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 
 const dir = mkdtempSync(join(tmpdir(), 'inspect-snapshot-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -222,6 +223,13 @@ describe('inspectSnapshot', () => {
 
     it('a directory', async () => {
       expect((await failure(inspectSnapshot(dir))).code).toBe('FILE_UNREADABLE')
+    })
+
+    it('a named pipe, without waiting for a writer', async () => {
+      const fifo = join(dir, 'pipe.snap')
+      execFileSync('mkfifo', [fifo])
+      const error = await failure(inspectSnapshot(fifo))
+      expect(error.code).toBe('FILE_UNREADABLE')
     })
 
     it('an empty file', async () => {

@@ -117,6 +117,12 @@ class StateSink implements TarEntrySink {
 }
 
 async function openSnapshotFile(path: string): Promise<{ handle: FileHandle; size: number }> {
+  // Checked before opening: opening a FIFO for reading would block until a writer appears.
+  const info = await stat(path).catch((error: unknown) => {
+    throw fileError(path, error)
+  })
+  if (info.isDirectory()) throw snapshotErrors.fileUnreadable(path, 'it is a directory')
+  if (!info.isFile()) throw snapshotErrors.fileUnreadable(path, 'it is not a regular file')
   let handle: FileHandle
   try {
     handle = await open(path, 'r')
@@ -124,11 +130,9 @@ async function openSnapshotFile(path: string): Promise<{ handle: FileHandle; siz
     throw fileError(path, error)
   }
   try {
-    const stat = await handle.stat()
-    if (stat.isDirectory()) throw snapshotErrors.fileUnreadable(path, 'it is a directory')
-    if (!stat.isFile()) throw snapshotErrors.fileUnreadable(path, 'it is not a regular file')
-    if (stat.size === 0) throw snapshotErrors.empty(path)
-    return { handle, size: stat.size }
+    const size = (await handle.stat()).size
+    if (size === 0) throw snapshotErrors.empty(path)
+    return { handle, size }
   } catch (error) {
     await handle.close().catch(() => undefined)
     throw error instanceof AppError ? error : fileError(path, error)
