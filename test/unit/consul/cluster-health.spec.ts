@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { waitForHealthyCluster } from '../../../src/main/services/consul/cluster-health'
+import { ConsulClient } from '../../../src/main/services/consul/consul-client'
+import { json, startLocalServer, text, type LocalServer } from './local-http-server'
+
+let server: LocalServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function clientFor(handler: Parameters<typeof startLocalServer>[0]): Promise<ConsulClient> {
+  server = await startLocalServer(handler)
+  return ConsulClient.open({ name: 't', settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } }, token: 't' })
+}
+
+// A fake clock: each sleep advances time, so the deadline logic runs without real waiting.
+function fakeTime() {
+  let now = 0
+  return { now: () => now, sleep: async (ms: number) => void (now += ms) }
+}
+
+describe('waitForHealthyCluster', () => {
+  it('waits until a leader is elected and a consistent read answers', async () => {
+    let leaderCalls = 0
+    const client = await clientFor((req, res) => {
+      if (req.url?.startsWith('/v1/status/leader')) return json(res, 200, ++leaderCalls < 3 ? '' : '10.0.0.1:8300')
+      if (req.url?.startsWith('/v1/operator/autopilot/health')) return json(res, 200, { Healthy: true })
+      return json(res, 404, null, { 'x-consul-index': '77' })
+    })
+    const result = await waitForHealthyCluster(client, { ...fakeTime(), pollMs: 500, timeoutMs: 10_000 })
+    await client.close()
+    expect(result).toMatchObject({ healthy: true, leader: '10.0.0.1:8300', autopilotHealthy: true, readIndex: 77, waitedMs: 1000 })
+    expect(result.summary).toMatch(/has a leader/)
+  })
+
+  it('accepts a token the restored ACLs no longer know: a 403 still proves the leader serves reads', async () => {
+    const client = await clientFor((req, res) => {
+      if (req.url?.startsWith('/v1/status/leader')) return json(res, 200, '10.0.0.1:8300')
+      return text(res, 403, 'ACL not found')
+    })
+    const result = await waitForHealthyCluster(client, { ...fakeTime(), timeoutMs: 10_000 })
+    await client.close()
+    expect(result).toMatchObject({ healthy: true, autopilotHealthy: null })
+  })
+
+  it('gives up at the deadline with a summary instead of failing the restore', async () => {
+    const client = await clientFor((req, res) => {
+      if (req.url?.startsWith('/v1/status/leader')) return json(res, 200, '10.0.0.1:8300')
+      if (req.url?.startsWith('/v1/operator/autopilot/health')) return json(res, 429, { Healthy: false })
+      return json(res, 404, null)
+    })
+    const result = await waitForHealthyCluster(client, { ...fakeTime(), pollMs: 1000, timeoutMs: 5000 })
+    await client.close()
+    expect(result).toMatchObject({ healthy: false, autopilotHealthy: false })
+    expect(result.summary).toMatch(/autopilot reports unhealthy servers/)
+  })
+})
