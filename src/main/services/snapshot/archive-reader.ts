@@ -275,6 +275,9 @@ async function readRawStateBin(path: string, consumer: StateConsumer, options: R
   const metaPath = join(dirname(path), 'meta.json')
   let metaBytes: Buffer
   try {
+    const info = await stat(metaPath)
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: info.isDirectory() ? 'EISDIR' : 'EINVAL' })
+    if (info.size > MAX_META_BYTES) throw Object.assign(new Error('it is implausibly large'), { code: 'EFBIG' })
     metaBytes = await readFile(metaPath)
   } catch (error) {
     const cause = fileError(metaPath, error)
