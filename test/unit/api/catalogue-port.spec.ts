@@ -1,29 +1,18 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
 import { createCataloguePort } from '../../../src/main/api/catalogue-port'
 import type { CataloguePort } from '../../../src/main/api/host-services'
 import { createWorkerCataloguePort } from '../../../src/main/api/worker-catalogue-port'
 
-const root = resolve(__dirname, '../../..')
+const root = repositoryRoot
 const workerFile = join(root, 'out', 'main', 'catalogue-worker.js')
 const sample = join(root, 'resources', 'sample', 'sample.snap')
 
-function newest(folder: string): number {
-  let time = 0
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name)
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
-  }
-  return time
-}
 
 beforeAll(() => {
-  const sources = Math.max(newest(join(root, 'src', 'main')), newest(join(root, 'src', 'shared')))
-  if (!existsSync(workerFile) || statSync(workerFile).mtimeMs < sources) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'pipe', timeout: 240_000 })
-  }
+  ensureFreshBuild()
 }, 300_000)
 
 const idle = { signal: new AbortController().signal, onProgress: () => undefined }

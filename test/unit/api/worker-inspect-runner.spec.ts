@@ -1,27 +1,19 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
 import { createInProcessInspectRunner } from '../../../src/main/api/in-process-inspect-runner'
 import { createWorkerInspectRunner } from '../../../src/main/api/worker-inspect-runner'
 import { AppError } from '../../../src/shared/app-error'
 import type { InspectProgress } from '../../../src/shared/snapshot-wire-types'
 
 /** The worker runs the built bundle (what the apps load), rebuilt when older than src/main. */
-const root = resolve(__dirname, '../../..')
+const root = repositoryRoot
 const workerFile = join(root, 'out', 'main', 'inspect-worker.js')
 const sample = join(root, 'resources', 'sample', 'sample.snap')
 
-function newest(folder: string): number {
-  let time = 0
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name)
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
-  }
-  return time
-}
 
 function work(signal = new AbortController().signal) {
   const progress: InspectProgress[] = []
@@ -32,10 +24,7 @@ describe('snapshot scans in a worker thread', () => {
   let folder: string
 
   beforeAll(async () => {
-    const sources = Math.max(newest(join(root, 'src', 'main')), newest(join(root, 'src', 'shared')))
-    if (!existsSync(workerFile) || statSync(workerFile).mtimeMs < sources) {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'pipe', timeout: 240_000 })
-    }
+    ensureFreshBuild()
     folder = await mkdtemp(join(tmpdir(), 'worker-runner-'))
   }, 300_000)
 

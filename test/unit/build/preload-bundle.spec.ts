@@ -1,30 +1,15 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureFreshBuild, repositoryRoot } from './ensure-fresh-build'
 
 /**
  * A sandboxed preload can only `require('electron')` (and a few Node built-ins Electron provides);
  * an ES module or a require of a package fails at run time, silently leaving the app without its
  * API. So the built file is checked, building it first when it is missing or older than its sources.
  */
-const root = resolve(__dirname, '../../..')
+const root = repositoryRoot
 const bundle = join(root, 'out', 'preload', 'index.js')
-
-function newestSource(folder: string): number {
-  let newest = 0
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-function ensureFreshBuild(): void {
-  const sources = Math.max(newestSource(join(root, 'src', 'preload')), newestSource(join(root, 'src', 'shared')))
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'pipe', timeout: 240_000 })
-}
 
 describe('the built preload', () => {
   let code = ''
