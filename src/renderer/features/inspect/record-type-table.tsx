@@ -1,4 +1,4 @@
-import { InlineBar } from '../../components/bar-chart'
+import { InlineBar } from '../../components/inline-bar'
 import { formatBytes, formatCount } from '../../components/format-bytes'
 import type { SnapshotInspectionWire } from '../../ports/studio-port'
 

@@ -190,9 +190,15 @@ export const useRestoreStore = create<RestoreState>((set, get) => ({
     }
   },
   cancel() {
+    // A running restore stops only where the service can stop it safely (before the last byte
+    // is sent); the wizard leaves the progress step when the service says how it ended.
+    if (get().step === 'running') {
+      running?.abort()
+      return
+    }
     running?.abort()
     running = null
-    set((s) => ({ reading: null, step: s.step === 'running' ? 'confirm' : s.step, progress: null }))
+    set({ reading: null })
   },
   back() {
     const order: RestoreStep[] = ['file', 'review', 'target', 'confirm']

@@ -261,6 +261,8 @@ const PHASES: Record<string, string> = {
 function RunningStep() {
   const progress = useRestoreStore(selectRestoreProgress)
   const target = useRestoreStore(selectRestoreTarget)
+  const cancel = useRestoreStore((s) => s.cancel)
+  const stoppable = progress === null || progress.phase === 'verifying' || progress.phase === 'safety-snapshot' || (progress.phase === 'uploading' && (progress.totalBytes === null || progress.bytes < progress.totalBytes))
   return (
     <div className="card wizard-body" aria-busy="true" data-testid="restore-running">
       <p>
@@ -271,6 +273,11 @@ function RunningStep() {
         progress={progress ? { bytes: progress.bytes, total: progress.totalBytes, rate: progress.bytesPerSecond > 0 ? progress.bytesPerSecond : undefined } : null}
       />
       {progress && progress.bytesPerSecond > 0 && <p className="muted">{formatRate(progress.bytesPerSecond)}</p>}
+      <div className="actions">
+        <button type="button" onClick={cancel} disabled={!stoppable}>
+          {stoppable ? 'Cancel' : 'Cannot cancel: Consul is applying the snapshot'}
+        </button>
+      </div>
     </div>
   )
 }

@@ -125,3 +125,32 @@ describe('restoreBlockedBecause', () => {
     expect(restoreBlockedBecause({ ...ready, confirmation: 'prod-eas' })).toBe('Type “prod-east” to confirm.')
   })
 })
+
+describe('cancelling a running restore', () => {
+  beforeEach(() => {
+    useRestoreStore.getState().reset()
+    useErrorStore.getState().clear()
+  })
+
+  it('asks the service to stop and returns to the confirmation once it has, without an error message', async () => {
+    let seenSignal: AbortSignal | undefined
+    const run = vi.fn(
+      (_request: unknown, _onProgress: unknown, signal?: AbortSignal) =>
+        new Promise<never>((_resolve, reject) => {
+          seenSignal = signal
+          signal?.addEventListener('abort', () => reject({ code: 'CANCELLED', message: 'Cancelled before the last byte.' }))
+        }),
+    )
+    await walkToConfirm(run)
+    useRestoreStore.getState().setConfirmation('prod-east')
+    const started = useRestoreStore.getState().start()
+    expect(useRestoreStore.getState().step).toBe('running')
+
+    useRestoreStore.getState().cancel()
+
+    expect(seenSignal?.aborted).toBe(true)
+    expect(await started).toBe(false)
+    expect(useRestoreStore.getState().step).toBe('confirm')
+    expect(useErrorStore.getState().errors).toEqual([])
+  })
+})
