@@ -8,13 +8,15 @@ import { messageTypeName, MessageType } from './message-types'
  * cost little more than reading it.
  *
  * Bytes arrive in chunks of any size and values straddle chunk boundaries, so the scanner is a
- * resumable state machine: a counter of values still to skip (a container adds its element
- * count), a count of payload bytes still to skip, and a tiny buffer for a token header cut in two.
- * Only the top-level map of the header (for `LastIndex`) and of KVS/Tombstone records (for `Key`)
- * is walked field by field.
+ * resumable state machine: a stack of open containers with the elements each still has to start,
+ * a count of payload bytes still to skip, and a tiny buffer for a token header cut in two. Only
+ * the top-level map of the header (for `LastIndex`) and of KVS/Tombstone records (for `Key`) is
+ * walked field by field.
  *
- * Every msgpack form is accepted, like Consul's generic decoder accepts it: the byte 0xc1, or data
- * ending inside a value, is an error (`SNAPSHOT_STATE_INVALID`) because Consul fails there too.
+ * It fails (`SNAPSHOT_STATE_INVALID`, with the offset) where Consul's generic decoder, and so
+ * `consul snapshot inspect`, fails: the byte 0xc1, data ending inside a value, a map key that is
+ * not a string (bin and nil pass), a header Consul cannot decode. Every other msgpack form is
+ * accepted: str8/bin/ext, 64-bit integers, floats, Go binary times.
  */
 
 /**
@@ -85,7 +87,7 @@ const MAX_KEY_BYTES = 1 << 20
 const HEADER_TYPE = -1
 
 export interface StateScannerOptions {
-  /** Extract the `Key` of KVS and Tombstone records (costs a copy of each key). */
+  /** Extract the `Key` of KVS and Tombstone records (walks their top-level map). */
   captureKeys: boolean
   onRecord: RecordVisitor
 }
