@@ -38,7 +38,7 @@ export interface SnapshotReadResult {
 }
 
 const READ_CHUNK = 1 << 20
-const GUNZIP_CHUNK = 1 << 17
+const GUNZIP_CHUNK = 1 << 18
 const MAX_META_BYTES = 16 << 20
 const MAX_SUMS_BYTES = 1 << 20
 
