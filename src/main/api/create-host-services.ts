@@ -10,6 +10,7 @@ import type { ProfileStoreNotice } from '../../shared/profile-types'
 import { ConsulSnapshotService } from '../services/consul'
 import type { VerifySnapshot } from '../services/consul'
 import { ProfileService, type SecretStore } from '../services/profiles'
+import { sweepStaleSpillFiles } from '../services/snapshot/catalogue'
 import { createCataloguePort } from './catalogue-port'
 import type { HostKind } from './dispatcher'
 import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
@@ -67,6 +68,8 @@ function verifyThrough(runner: InspectRunner): VerifySnapshot {
 }
 
 export async function createHostServices(environment: HostEnvironment): Promise<HostServicesHandle> {
+  // Working copies left by a crashed run hold KV values and ACL secrets: remove them first.
+  sweepStaleSpillFiles(environment.spillDir)
   const opened = await ProfileService.open({ dataDir: environment.dataDir, secrets: environment.secrets })
   const profiles = opened.service
   // The notice about a damaged profile file is shown once, with the first list.

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -65,4 +66,29 @@ export function createUploadStore(directory: string): UploadStore {
       await rm(directory, { recursive: true, force: true })
     },
   }
+}
+
+const uploadFolderPrefix = 'snapshot-studio-uploads-'
+
+/** A fresh private folder for one host's uploads. */
+export function createUploadFolder(parent: string = tmpdir()): Promise<string> {
+  return mkdtemp(join(parent, uploadFolderPrefix))
+}
+
+/**
+ * Upload folders of hosts that died without cleaning up (uploaded snapshots hold KV values and
+ * ACL secrets). Only our folders older than `olderThanMs` are removed; returns how many.
+ */
+export async function sweepStaleUploadFolders(parent: string = tmpdir(), olderThanMs = 24 * 60 * 60 * 1000, now = Date.now()): Promise<number> {
+  let removed = 0
+  const names = await readdir(parent).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(uploadFolderPrefix)) continue
+    const folder = join(parent, name)
+    const info = await stat(folder).catch(() => null)
+    if (info === null || now - info.mtimeMs < olderThanMs) continue
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined)
+    removed += 1
+  }
+  return removed
 }

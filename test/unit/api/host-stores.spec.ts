@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRecentFilesStore } from '../../../src/main/api/recent-files-store'
 import { createSourceResolver } from '../../../src/main/api/source-resolver'
-import { createUploadStore } from '../../../src/main/api/upload-store'
+import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../../src/main/api/upload-store'
 
 let folder: string
 
@@ -100,5 +100,19 @@ describe('the recent files list', () => {
 
     expect(files).toEqual([])
     expect(await readdir(folder)).toContain('recent-files.json.corrupt-42')
+  })
+})
+
+describe('leftovers of a crashed web host', () => {
+  it('are swept when older than a day; fresh folders and other files stay', async () => {
+    const stale = await createUploadFolder(folder)
+    const fresh = await createUploadFolder(folder)
+    await writeFile(join(folder, 'unrelated.txt'), 'x')
+    await utimes(stale, new Date(0), new Date(0))
+
+    const removed = await sweepStaleUploadFolders(folder)
+
+    expect(removed).toBe(1)
+    expect((await readdir(folder)).sort()).toEqual([basename(fresh), 'unrelated.txt'].sort())
   })
 })

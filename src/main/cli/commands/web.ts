@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createDispatcher } from '../../api/dispatcher'
 import { createHandlers } from '../../api/create-handlers'
 import { createHostServices } from '../../api/create-host-services'
 import { appVersion, builtRendererDir, createCatalogue, createInspectRunner, sampleSnapshotPath } from '../../api/host-runtime'
-import { createUploadStore } from '../../api/upload-store'
+import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../api/upload-store'
 import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
 import { appDataDir } from '../app-data-dir'
@@ -87,7 +86,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   try {
-    const uploads = createUploadStore(await mkdtemp(join(tmpdir(), 'snapshot-studio-uploads-')))
+    await sweepStaleUploadFolders()
+    const uploads = createUploadStore(await createUploadFolder())
     const host = await createHostServices({
       kind: 'browser',
       version: appVersion(),
