@@ -8,6 +8,7 @@ import { assessRestore } from '../../../src/main/services/consul/restore-preflig
 import { preflightRestore, restoreSnapshot } from '../../../src/main/services/consul/restore-snapshot'
 import type { VerifiedArchive, VerifySnapshot } from '../../../src/main/services/consul/snapshot-engine'
 import { AppError } from '../../../src/shared/app-error'
+import { VerifiedFiles } from '../../../src/main/services/consul/verified-files'
 import { json, startLocalServer, text, type LocalServer } from './local-http-server'
 
 const FILE_BYTES = Buffer.alloc(4 * 1024 * 1024, 3)
@@ -179,5 +180,22 @@ describe('restoreSnapshot', () => {
   it('needs a folder when the safety snapshot is on', async () => {
     const connection = await startAgent()
     await expect(restoreSnapshot({ connection, path: file }, deps)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+
+  it('verifies once for a preview and the restore that follows, and again when the file changed in between', async () => {
+    const connection = await startAgent()
+    let verifications = 0
+    const counting: VerifySnapshot = async () => {
+      verifications++
+      return archive()
+    }
+    const shared = { ...deps, verify: counting, verified: new VerifiedFiles() }
+    await preflightRestore({ connection, path: file }, shared)
+    await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, shared)
+    expect(verifications).toBe(1)
+
+    await writeFile(file, FILE_BYTES)
+    await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, shared)
+    expect(verifications).toBe(2)
   })
 })

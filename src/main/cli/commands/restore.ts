@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { AppError } from '../../../shared/app-error'
 import type { RestorePreflight } from '../../../shared/consul-types'
-import { preflightRestore, restoreSnapshot, verifyWithEngine } from '../../services/consul'
+import { VerifiedFiles, preflightRestore, restoreSnapshot, verifyWithEngine } from '../../services/consul'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
@@ -59,7 +59,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
               ? `Verifying ${humanizeBytes(p.bytes)}`
               : 'Waiting for the cluster\u2026',
       )
-    const deps = { verify: verifyWithEngine }
+    // One verification serves both the preview and the restore while the file stays untouched.
+    const deps = { verify: verifyWithEngine, verified: new VerifiedFiles() }
     const preflight = await preflightRestore({ connection, path, signal: io.signal, onProgress }, deps).finally(() => line.clear())
     io.stdout.write(describePreflight(preflight))
     if (preflight.blockers.length > 0) {

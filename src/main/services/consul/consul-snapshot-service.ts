@@ -9,6 +9,7 @@ import { saveMany } from './save-many'
 import { saveSnapshot, type SaveDependencies, type SaveSnapshotOptions } from './save-snapshot'
 import type { VerifySnapshot } from './snapshot-engine'
 import { testConnection } from './test-connection'
+import { VerifiedFiles } from './verified-files'
 
 export interface ConsulSnapshotServiceDependencies {
   profiles: ProfileService
@@ -28,6 +29,8 @@ export type ConnectionRef = { profileId: string } | { connection: ConsulConnecti
  * and never returned.
  */
 export class ConsulSnapshotService {
+  private readonly verified = new VerifiedFiles()
+
   constructor(private readonly deps: ConsulSnapshotServiceDependencies) {}
 
   async testConnection(target: ConnectionRef | { input: ProfileInput }, signal?: AbortSignal): Promise<ConnectionTestResult> {
@@ -89,7 +92,7 @@ export class ConsulSnapshotService {
   }
 
   private restoreDeps(): RestoreDependencies {
-    return { ...this.saveDeps(), health: this.deps.restoreHealth }
+    return { ...this.saveDeps(), health: this.deps.restoreHealth, verified: this.verified }
   }
 }
 

@@ -6,10 +6,13 @@ import type { ConsulClient } from './consul-client'
 import { compareConsulVersions } from './consul-version'
 import type { VerifiedArchive, VerifySnapshot } from './snapshot-engine'
 import { readSnapshotOrigin } from './snapshot-sidecar'
+import { sameIdentity, type VerifiedFiles } from './verified-files'
 
 export interface FileIdentity {
   size: number
   mtimeMs: number
+  /** Changes on every write and cannot be set back by utimes. */
+  ctimeMs: number
   ino: number
 }
 
@@ -25,15 +28,20 @@ export async function runPreflight(
   client: ConsulClient,
   path: string,
   verify: VerifySnapshot,
-  options: { signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void; now?: () => number },
+  options: { signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void; now?: () => number; verified?: VerifiedFiles },
 ): Promise<PreflightOutcome> {
   const now = options.now ?? Date.now
   const identity = await fileIdentity(path)
   const started = now()
-  const archive = await verify(path, {
-    signal: options.signal,
-    onProgress: (p) => options.onProgress?.({ phase: 'verifying', bytes: p.bytes, totalBytes: p.totalBytes ?? identity.size, bytesPerSecond: 0, elapsedMs: now() - started }),
-  })
+  let archive = options.verified?.get(path, identity)
+  if (!archive) {
+    archive = await verify(path, {
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ phase: 'verifying', bytes: p.bytes, totalBytes: p.totalBytes ?? identity.size, bytesPerSecond: 0, elapsedMs: now() - started }),
+    })
+    // Only a file that is still the one we read counts as verified.
+    if (sameIdentity(identity, await fileIdentity(path))) options.verified?.set(path, identity, archive)
+  }
   const origin = await readSnapshotOrigin(path, { size: identity.size, index: archive.meta.index })
   const file: SnapshotFileSummary = {
     path,
@@ -121,7 +129,7 @@ export async function fileIdentity(path: string): Promise<FileIdentity> {
   try {
     const info = await stat(path)
     if (!info.isFile()) throw new AppError('FILE_UNREADABLE', `${path} is not a file.`, { hint: 'Choose a .snap file.' })
-    return { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
+    return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }
   } catch (error) {
     if (error instanceof AppError) throw error
     const code = (error as NodeJS.ErrnoException).code

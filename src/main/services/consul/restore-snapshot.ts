@@ -11,6 +11,7 @@ import { runPreflight, type FileIdentity } from './restore-preflight'
 import { saveSnapshot } from './save-snapshot'
 import type { VerifySnapshot } from './snapshot-engine'
 import { TransferMeter } from './transfer-meter'
+import { sameIdentity, type VerifiedFiles } from './verified-files'
 
 export interface RestoreDependencies {
   verify: VerifySnapshot
@@ -19,6 +20,8 @@ export interface RestoreDependencies {
   clock?: () => Date
   /** Overrides for the wait after the restore (tests shorten it). */
   health?: Omit<WaitForHealthOptions, 'signal'>
+  /** Shared between preview and restore so an untouched file is verified once. */
+  verified?: VerifiedFiles
 }
 
 export interface PreflightRestoreOptions {
@@ -31,7 +34,7 @@ export interface PreflightRestoreOptions {
 /** Verifies the file and describes it and the target, with warnings and blockers. Changes nothing. */
 export async function preflightRestore(options: PreflightRestoreOptions, deps: RestoreDependencies): Promise<RestorePreflight> {
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
-    const outcome = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now: deps.now })
+    const outcome = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now: deps.now, verified: deps.verified })
     return outcome.preflight
   })
 }
@@ -59,7 +62,7 @@ export async function restoreSnapshot(options: RestoreSnapshotOptions, deps: Res
   }
   const started = now()
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
-    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now })
+    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now, verified: deps.verified })
     if (preflight.blockers.length > 0) {
       throw new AppError('RESTORE_REFUSED', `The restore was refused: ${preflight.blockers.map((b) => b.message).join(' ')}`, {
         hint: 'Nothing was sent to the cluster.',
@@ -140,11 +143,11 @@ function assertUnchanged(path: string, identity: FileIdentity): void {
   let now: FileIdentity
   try {
     const info = statSync(path)
-    now = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino }
+    now = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }
   } catch (error) {
     throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} disappeared during the restore.`, { hint: 'Nothing was restored; keep the file in place and retry.', cause: error })
   }
-  if (now.size !== identity.size || now.mtimeMs !== identity.mtimeMs || now.ino !== identity.ino) {
+  if (!sameIdentity(now, identity)) {
     throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} changed after it was verified.`, {
       hint: 'Nothing was restored. Make sure no other program writes to the file, then retry (it will be verified again).',
     })
