@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { restoreSnapshot, saveSnapshot, testConnection, verifyWithEngine, type ConsulConnection } from '../../src/main/services/consul'
+import { runCli } from '../../src/main/cli/run-cli'
 import { startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 
 describe('ACL permissions for snapshots', () => {
@@ -73,5 +74,13 @@ describe('ACL permissions for snapshots', () => {
     const saved = await saveSnapshot({ connection: withToken(agent.token), destinationDir: dir }, { verify: verifyWithEngine })
     const error = await restoreSnapshot({ connection: withToken(readOnlyToken), path: saved.path, safetySnapshot: { enabled: false } }, { verify: verifyWithEngine }).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'CONSUL_ACL_DENIED' })
+  })
+
+  it('answers the same question from the command line (status)', async () => {
+    const out: string[] = []
+    const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true }, env: { CONSUL_HTTP_ADDR: agent.httpAddr, CONSUL_HTTP_TOKEN: readOnlyToken }, cwd: '/' }
+    expect(await runCli(['status'], io)).toBe(0)
+    expect(out.join('')).toMatch(/Snapshots\s+no: /)
+    expect(out.join('')).toMatch(/Version\s+1\.14\.8/)
   })
 })

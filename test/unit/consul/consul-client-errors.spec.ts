@@ -113,6 +113,34 @@ describe('ConsulClient error mapping', () => {
   })
 })
 
+
+describe('ConsulClient over a unix socket', () => {
+  it('dials unix:///path as the Consul CLI does', async () => {
+    const { createServer: createHttpServer } = await import('node:http')
+    const { mkdtemp } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const socketPath = join(await mkdtemp(join(tmpdir(), 'ss-sock-')), 'consul.sock')
+    const http = createHttpServer((req, res) => res.end(JSON.stringify(req.url)))
+    await new Promise<void>((resolve) => http.listen(socketPath, resolve))
+    try {
+      const client = await ConsulClient.open(connectionTo(`unix://${socketPath}`))
+      const { value } = await client.getJson('/v1/status/leader')
+      await client.close()
+      expect(value).toBe('/v1/status/leader')
+      expect(client.where).toBe(`unix://${socketPath}`)
+    } finally {
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+    }
+  })
+
+  it('says the socket cannot be opened when nothing listens there', async () => {
+    const error = await failureOf(connectionTo('unix:///nonexistent/consul.sock'))
+    expect(error.code).toBe('CONSUL_UNREACHABLE')
+    expect(error.message).toMatch(/socket .* cannot be opened \(ENOENT\)/)
+  })
+})
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer()
