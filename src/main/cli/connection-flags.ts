@@ -10,22 +10,22 @@ import { boolFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-f
 
 /** The Consul CLI's HTTP client and server flags, with the same names and meanings. */
 export const CONNECTION_FLAGS: FlagSpec[] = [
-  { name: 'http-addr', kind: 'string', valueName: 'address', usage: 'The `address` and port of the Consul HTTP agent. The value can be an IP address or DNS address, but it must also include the port. This can also be specified via the CONSUL_HTTP_ADDR environment variable. The default value is http://127.0.0.1:8500. The scheme can also be set to HTTPS by setting the environment variable CONSUL_HTTP_SSL=true.' },
-  { name: 'token', kind: 'string', valueName: 'value', usage: 'ACL token to use in the request. This can also be specified via the CONSUL_HTTP_TOKEN environment variable.' },
-  { name: 'token-file', kind: 'string', valueName: 'value', usage: 'File containing the ACL token to use in the request instead of one specified via the -token argument or CONSUL_HTTP_TOKEN environment variable. This can also be specified via the CONSUL_HTTP_TOKEN_FILE environment variable.' },
-  { name: 'ca-file', kind: 'string', valueName: 'value', usage: 'Path to a CA file to use for TLS when communicating with Consul. This can also be specified via the CONSUL_CACERT environment variable.' },
-  { name: 'ca-path', kind: 'string', valueName: 'value', usage: 'Path to a directory of CA certificates to use for TLS when communicating with Consul. This can also be specified via the CONSUL_CAPATH environment variable.' },
-  { name: 'client-cert', kind: 'string', valueName: 'value', usage: 'Path to a client cert file to use for TLS when \'verify_incoming\' is enabled. This can also be specified via the CONSUL_CLIENT_CERT environment variable.' },
-  { name: 'client-key', kind: 'string', valueName: 'value', usage: 'Path to a client key file to use for TLS when \'verify_incoming\' is enabled. This can also be specified via the CONSUL_CLIENT_KEY environment variable.' },
-  { name: 'tls-server-name', kind: 'string', valueName: 'value', usage: 'The server name to use as the SNI host when connecting via TLS. This can also be specified via the CONSUL_TLS_SERVER_NAME environment variable.' },
-  { name: 'datacenter', kind: 'string', valueName: 'value', usage: 'Name of the datacenter to query. If unspecified, this will default to the datacenter of the queried agent.' },
+  { name: 'http-addr', kind: 'string', valueName: 'address', usage: 'Where the agent listens: host:port, or a URL with http://, https:// or unix://. Env: CONSUL_HTTP_ADDR (CONSUL_HTTP_SSL=true switches a bare host:port to https). Default: 127.0.0.1:8500.' },
+  { name: 'token', kind: 'string', valueName: 'value', usage: 'ACL token sent as X-Consul-Token. Snapshots need a token with acl = "write". Env: CONSUL_HTTP_TOKEN.' },
+  { name: 'token-file', kind: 'string', valueName: 'value', usage: 'Read the ACL token from this file (surrounding whitespace ignored); wins over -token. Env: CONSUL_HTTP_TOKEN_FILE.' },
+  { name: 'ca-file', kind: 'string', valueName: 'value', usage: 'PEM bundle of the CAs trusted for the agent\'s certificate. Env: CONSUL_CACERT.' },
+  { name: 'ca-path', kind: 'string', valueName: 'value', usage: 'Folder of PEM CA certificates trusted for the agent\'s certificate. Env: CONSUL_CAPATH.' },
+  { name: 'client-cert', kind: 'string', valueName: 'value', usage: 'Client certificate (PEM) for agents that require one (verify_incoming); needs -client-key. Env: CONSUL_CLIENT_CERT.' },
+  { name: 'client-key', kind: 'string', valueName: 'value', usage: 'Private key (PEM) of the client certificate. Env: CONSUL_CLIENT_KEY.' },
+  { name: 'tls-server-name', kind: 'string', valueName: 'value', usage: 'Name to send as SNI and to check the agent\'s certificate against, when it differs from the address. Env: CONSUL_TLS_SERVER_NAME.' },
+  { name: 'datacenter', kind: 'string', valueName: 'value', usage: 'Datacenter to work on (sent as ?dc=). Default: the agent\'s own datacenter.' },
   { name: 'profile', kind: 'string', valueName: 'NAME', usage: 'Use a connection profile saved by Snapshot Studio instead of the flags and CONSUL_* variables (flags given as well override it).' },
 ]
 
 export const STALE_FLAG: FlagSpec = {
   name: 'stale',
   kind: 'bool',
-  usage: 'Permit any Consul server (non-leader) to respond to this request. This allows for lower latency and higher throughput, but can result in stale data. This option has no effect on non-read operations. The default value is false.',
+  usage: 'Let any server answer, not only the leader (sent as ?stale). Use it when the cluster has lost its leader; the snapshot may then lag behind the last writes.',
 }
 
 /**

@@ -19,9 +19,9 @@ const FLAGS: FlagSpec[] = [
 
 const HELP = `Usage: snapshot-studio restore [options] FILE
 
-  Restores an atomic, point-in-time snapshot of the state of the Consul
-  servers. This replaces the whole replicated state of the target cluster:
-  KV, catalog, sessions, ACLs, intentions, config entries.
+  Puts a snapshot back into a cluster. This replaces the whole replicated
+  state of the target: KV, catalog, sessions, ACLs, intentions, config
+  entries.
 
   Before anything is sent, FILE is verified completely, its contents and the
   target (leader, version, datacenter, index) are shown with any warnings,

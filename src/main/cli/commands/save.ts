@@ -17,9 +17,9 @@ const FLAGS: FlagSpec[] = [
 
 const HELP = `Usage: snapshot-studio save [options] [FILE]
 
-  Retrieves an atomic, point-in-time snapshot of the state of the Consul
-  servers, streams it to FILE.part, verifies the whole archive, and only
-  then renames it to FILE. Nothing is left behind on failure. A sidecar
+  Takes a snapshot of the cluster's whole replicated state, streams it to
+  FILE.part, verifies the whole archive, and only then renames it to FILE.
+  Nothing is left behind on failure. A sidecar
   FILE.json records the Consul version, datacenter and SHA-256.
 
   Without FILE the name comes from -template (index and time filled in
