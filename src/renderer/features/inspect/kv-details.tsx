@@ -1,7 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import type { SnapshotInspectionWire } from '../../ports/studio-port'
 import type { KvDetailsOptions } from './inspect-store'
+import { formatCount } from '../../components/format-bytes'
 import { StatsTable } from './record-type-table'
+
+export const KV_GROUP_LIMIT = 500
 
 /** As `consul snapshot inspect -kvdetails -kvdepth N -kvfilter PREFIX`. */
 export function KvDetails({ inspection, options, busy, apply }: { inspection: SnapshotInspectionWire; options: KvDetailsOptions; busy: boolean; apply(o: KvDetailsOptions): void }) {
@@ -11,8 +14,12 @@ export function KvDetails({ inspection, options, busy, apply }: { inspection: Sn
     setDepth(String(options.depth))
     setFilter(options.filter)
   }, [options])
-  const rows = inspection.kvStats ?? []
-  const max = Math.max(0, ...rows.map((r) => r.sum))
+  const all = inspection.kvStats ?? []
+  // Keys like `app/<uuid>` make one group per key at depth 2: a million rows would freeze the
+  // page, so the table shows the largest groups (the engine sorts by size) and says so.
+  const rows = all.length > KV_GROUP_LIMIT ? all.slice(0, KV_GROUP_LIMIT) : all
+  let max = 0
+  for (const r of rows) max = Math.max(max, r.sum)
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
     apply({ depth: Number(depth), filter })
@@ -36,9 +43,16 @@ export function KvDetails({ inspection, options, busy, apply }: { inspection: Sn
       ) : (
         // Deep prefixes in big clusters make hundreds of groups; the table scrolls on its own so
         // the contents browser below stays in reach.
-        <div className="table-scroll" tabIndex={0} aria-label="KV groups">
-          <StatsTable rows={rows} max={max} total={inspection.totalSizeKV} nameHeader="Key name" testId="kv-details-table" />
-        </div>
+        <>
+          <div className="table-scroll" tabIndex={0} aria-label="KV groups">
+            <StatsTable rows={rows} max={max} total={inspection.totalSizeKV} nameHeader="Key name" testId="kv-details-table" />
+          </div>
+          {rows.length < all.length && (
+            <p className="hint" data-testid="kv-details-truncated">
+              Showing the {formatCount(rows.length)} largest of {formatCount(all.length)} groups. Lower the depth or set a prefix to see the rest.
+            </p>
+          )}
+        </>
       )}
     </section>
   )

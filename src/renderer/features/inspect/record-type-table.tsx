@@ -5,7 +5,8 @@ import type { SnapshotInspectionWire } from '../../ports/studio-port'
 /** `consul snapshot inspect`'s type table, with each row's size drawn as a bar. */
 export function RecordTypeTable({ inspection }: { inspection: SnapshotInspectionWire }) {
   const rows = inspection.stats
-  const max = Math.max(0, ...rows.map((r) => r.sum))
+  let max = 0
+  for (const r of rows) max = Math.max(max, r.sum)
   return (
     <section className="card types-card" aria-labelledby="types-title">
       <h2 id="types-title">Record types</h2>
