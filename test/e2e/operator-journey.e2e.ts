@@ -89,7 +89,10 @@ test('opens the saved snapshot in Inspect: summary, record types and a known key
   const value = await inspect.openKey(env.knownKey.key)
 
   await expect(value).toContainText('"image": "web:1.4.2"')
-  await app.capture('inspect', { fullPage: true })
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await app.capture('inspect')
+  await page.getByTestId('content-browser').scrollIntoViewIfNeeded()
+  await app.capture('inspect-contents')
 })
 
 test('keeps ACL secrets masked until one is revealed', async () => {

@@ -80,7 +80,10 @@ export function KvTree(props: KvTreeProps) {
             )}
           </span>
         ))}
-        <span className="muted"> · {formatCount(total)} entries</span>
+        <span className="muted">
+          {' '}
+          · {formatCount(total)} {total === 1 ? 'entry' : 'entries'}
+        </span>
       </nav>
       <div className="kv-scroll" ref={scrollRef} role="listbox" aria-label={`Keys under ${prefix || 'the root'}`} tabIndex={-1} data-testid="kv-scroll" onKeyDown={onKeyDown}>
         <div className="kv-spacer" ref={(el) => el?.style.setProperty('--kv-height', `${virtualizer.getTotalSize()}px`)}>
