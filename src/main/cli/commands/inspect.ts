@@ -1,6 +1,7 @@
+import { parseCommandLine } from '../command-line'
 import { formatInspectJson, formatInspectPrettyBytes, inspectSnapshot } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
-import { boolFlag, flagError, formatFlagHelp, intFlag, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 import { resolve } from 'node:path'
 
@@ -34,16 +35,8 @@ ${formatFlagHelp(FLAGS)}
 `
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed
-  try {
-    parsed = parseFlags(argv, FLAGS)
-  } catch (error) {
-    return reportError(io, error)
-  }
-  if (parsed.help) {
-    io.stdout.write(INSPECT_HELP)
-    return 0
-  }
+  const parsed = parseCommandLine(argv, FLAGS, INSPECT_HELP, io)
+  if (typeof parsed === 'number') return parsed
   const format = stringFlag(parsed, 'format') ?? 'pretty'
   const kvDetails = boolFlag(parsed, 'kvdetails') ?? false
   const kvDepth = intFlag(parsed, 'kvdepth') ?? 2

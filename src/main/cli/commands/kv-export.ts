@@ -1,8 +1,9 @@
+import { parseCommandLine } from '../command-line'
 import { resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import { openSnapshotCatalogue } from '../../services/snapshot/catalogue'
 import type { CliCommand, CliIo } from '../cli-io'
-import { flagError, formatFlagHelp, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 
 /**
@@ -50,16 +51,8 @@ function stdoutStream(io: CliIo): Writable {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed
-  try {
-    parsed = parseFlags(argv, FLAGS)
-  } catch (error) {
-    return reportError(io, error)
-  }
-  if (parsed.help) {
-    io.stdout.write(KV_EXPORT_HELP)
-    return 0
-  }
+  const parsed = parseCommandLine(argv, FLAGS, KV_EXPORT_HELP, io)
+  if (typeof parsed === 'number') return parsed
   if (parsed.positionals.length === 0) return reportError(io, flagError('Missing FILE argument'))
   if (parsed.positionals.length > 1) {
     return reportError(io, flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`))

@@ -1,3 +1,4 @@
+import { parseCommandLine } from '../command-line'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { AppError } from '../../../shared/app-error'
@@ -6,7 +7,7 @@ import { VerifiedFiles, preflightRestore, restoreSnapshot, verifyWithEngine } fr
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
-import { boolFlag, flagError, formatFlagHelp, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { describeTransfer, progressLine } from '../progress-line'
 import { reportError } from '../report-error'
 
@@ -37,12 +38,9 @@ ${formatFlagHelp(FLAGS)}
 `
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(argv, FLAGS, HELP, io)
+  if (typeof parsed === 'number') return parsed
   try {
-    const parsed = parseFlags(argv, FLAGS)
-    if (parsed.help) {
-      io.stdout.write(HELP)
-      return 0
-    }
     if (parsed.positionals.length === 0) throw flagError('Missing FILE argument')
     if (parsed.positionals.length > 1) throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
     const path = resolve(io.cwd, parsed.positionals[0] as string)

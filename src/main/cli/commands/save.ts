@@ -1,9 +1,10 @@
+import { parseCommandLine } from '../command-line'
 import { basename, dirname, resolve } from 'node:path'
 import { DEFAULT_FILE_NAME_TEMPLATE, saveSnapshot, verifyWithEngine } from '../../services/consul'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, STALE_FLAG, connectionFromFlags, staleFlag } from '../connection-flags'
-import { boolFlag, flagError, formatFlagHelp, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { describeTransfer, progressLine } from '../progress-line'
 import { reportError } from '../report-error'
 
@@ -34,12 +35,9 @@ ${formatFlagHelp(FLAGS)}
 `
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(argv, FLAGS, HELP, io)
+  if (typeof parsed === 'number') return parsed
   try {
-    const parsed = parseFlags(argv, FLAGS)
-    if (parsed.help) {
-      io.stdout.write(HELP)
-      return 0
-    }
     if (parsed.positionals.length > 1) throw flagError(`Too many arguments (expected 0 or 1, got ${parsed.positionals.length})`)
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)

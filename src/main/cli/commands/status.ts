@@ -1,7 +1,8 @@
+import { parseCommandLine } from '../command-line'
 import { testConnection } from '../../services/consul'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
-import { flagError, formatFlagHelp, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 
 const FLAGS: FlagSpec[] = [...CONNECTION_FLAGS, { name: 'format', kind: 'string', valueName: 'string', usage: 'Output format {pretty|json}. The default is pretty.' }]
@@ -18,12 +19,9 @@ ${formatFlagHelp(FLAGS)}
 `
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(argv, FLAGS, HELP, io)
+  if (typeof parsed === 'number') return parsed
   try {
-    const parsed = parseFlags(argv, FLAGS)
-    if (parsed.help) {
-      io.stdout.write(HELP)
-      return 0
-    }
     if (parsed.positionals.length > 0) throw flagError(`Too many arguments (expected 0, got ${parsed.positionals.length})`)
     const format = stringFlag(parsed, 'format') ?? 'pretty'
     if (format !== 'pretty' && format !== 'json') throw flagError(`Unknown format: ${format} (use pretty or json)`)

@@ -1,3 +1,4 @@
+import { parseCommandLine } from '../command-line'
 import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,7 +11,7 @@ import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
 import { appDataDir } from '../app-data-dir'
 import type { CliCommand, CliIo } from '../cli-io'
-import { boolFlag, flagError, formatFlagHelp, intFlag, parseFlags, stringFlag, type FlagSpec } from '../parse-flags'
+import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 
 /**
@@ -63,16 +64,8 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed
-  try {
-    parsed = parseFlags(argv, FLAGS)
-  } catch (error) {
-    return reportError(io, error)
-  }
-  if (parsed.help) {
-    io.stdout.write(WEB_HELP)
-    return 0
-  }
+  const parsed = parseCommandLine(argv, FLAGS, WEB_HELP, io)
+  if (typeof parsed === 'number') return parsed
   if (parsed.positionals.length > 0) return reportError(io, flagError(`web takes no arguments (got ${parsed.positionals.join(' ')})`))
   const port = intFlag(parsed, 'port') ?? 0
   if (port < 0 || port > 65535) return reportError(io, flagError(`-port must be between 0 and 65535, got ${port}`))
