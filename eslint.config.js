@@ -10,15 +10,34 @@ const electronOnlyHere = ['src/main/index.ts', 'src/main/transport/electron-*.ts
 // Raw Electron primitives live in one wrapper each: links open only through the URL-checking
 // function, IPC only in the transport and the preload.
 const banShell = [
-  { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name='shell']", message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).' },
-  { selector: "MemberExpression[object.name='shell'][property.name='openExternal']", message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).' },
+  {
+    selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name='shell']",
+    message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).',
+  },
+  {
+    selector: "MemberExpression[object.name='shell'][property.name='openExternal']",
+    message: 'Open links only through src/main/transport/electron-open-external.ts (it checks the URL).',
+  },
 ]
 const banIpc = [
-  { selector: "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]", message: 'IPC lives only in src/main/transport/electron-ipc.ts and src/preload.' },
+  {
+    selector:
+      "ImportDeclaration[source.value='electron'] ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]",
+    message: 'IPC lives only in src/main/transport/electron-ipc.ts and src/preload.',
+  },
 ]
 
 module.exports = tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/consul/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test/consul/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -39,7 +58,14 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/main/transport/electron-* may import electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/index.ts and src/main/transport/electron-* may import electron.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -50,7 +76,10 @@ module.exports = tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'electron', 'react', 'react-dom', 'undici', 'tar-stream'], message: 'src/shared is pure TypeScript: no runtime imports.' },
+            {
+              group: ['node:*', 'electron', 'react', 'react-dom', 'undici', 'tar-stream'],
+              message: 'src/shared is pure TypeScript: no runtime imports.',
+            },
           ],
         },
       ],
@@ -63,8 +92,15 @@ module.exports = tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/main/transport/electron-* may import electron.' }],
-          patterns: [{ group: ['react', 'react-dom', 'zustand'], message: 'React lives only under src/renderer.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/index.ts and src/main/transport/electron-* may import electron.',
+            },
+          ],
+          patterns: [
+            { group: ['react', 'react-dom', 'zustand'], message: 'React lives only under src/renderer.' },
+          ],
         },
       ],
     },

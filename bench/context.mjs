@@ -7,7 +7,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-export const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'snapshot-studio', 'bench')
+export const cacheDir = path.join(
+  process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+  'snapshot-studio',
+  'bench',
+)
 
 const TIME_BIN = '/usr/bin/time'
 const MAX_RSS_PRELOAD = path.join(repoRoot, 'bench', 'report-max-rss.cjs')
@@ -43,7 +47,8 @@ function findConsul() {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const bin = found.stdout.trim().split('\n').pop()
-  if (found.status !== 0 || !bin) throw new Error('test/consul/find-consul.sh found no Consul; set CONSUL_BIN')
+  if (found.status !== 0 || !bin)
+    throw new Error('test/consul/find-consul.sh found no Consul; set CONSUL_BIN')
   return bin
 }
 
@@ -53,12 +58,21 @@ function ensureCliBuilt() {
   const built = existsSync(cli) ? statSync(cli).mtimeMs : 0
   const newestSource = newestMtime(path.join(repoRoot, 'src'))
   if (built >= newestSource) return
-  console.log(built === 0 ? '  · building the CLI (out/main/cli.js is missing)' : '  · rebuilding the CLI (sources changed)')
-  const build = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  if (build.status !== 0 || !existsSync(cli)) throw new Error('electron-vite build failed; see the output above')
+  console.log(
+    built === 0
+      ? '  · building the CLI (out/main/cli.js is missing)'
+      : '  · rebuilding the CLI (sources changed)',
+  )
+  const build = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
+  if (build.status !== 0 || !existsSync(cli))
+    throw new Error('electron-vite build failed; see the output above')
 }
 
 function newestMtime(dir) {
@@ -84,7 +98,11 @@ export function measure(cmd, args, { cwd = repoRoot, keepStdout = false, env } =
   else argv = [cmd, args]
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint()
-    const child = spawn(argv[0], argv[1], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(argv[0], argv[1], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const out = []
     let outBytes = 0
     let stderr = ''

@@ -5,7 +5,15 @@
 // kv-300mb-synthetic.snap: that state.bin's records repeated to ~300 MB (duplicates are fine for
 //   reading; only the size matters), re-packed like Consul packs; used to show RSS stays flat.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
@@ -45,17 +53,28 @@ async function generateKvSnapshot(ctx, file) {
   try {
     const t0 = performance.now()
     const loaded = await populateBulkKv(agent, { keys: BULK_KEYS, approxBytes: BULK_VALUE_BYTES })
-    ctx.log(`loaded ${loaded.keys} keys (${(loaded.valueBytes / 2 ** 20).toFixed(1)} MiB of values) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    ctx.log(
+      `loaded ${loaded.keys} keys (${(loaded.valueBytes / 2 ** 20).toFixed(1)} MiB of values) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    )
     rmSync(partial, { force: true })
-    const save = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, partial])
+    const save = await runConsul([
+      'snapshot',
+      'save',
+      `-http-addr=${agent.httpAddr}`,
+      `-token=${agent.token}`,
+      partial,
+    ])
     if (save.code !== 0) throw new Error(`consul snapshot save failed: ${save.stderr}`)
   } finally {
     await agent.stop()
   }
   const meta = await readMeta(partial)
-  if (meta.Size < MIN_STATE_BIN) throw new Error(`generated state.bin is only ${meta.Size} bytes (< ${MIN_STATE_BIN})`)
+  if (meta.Size < MIN_STATE_BIN)
+    throw new Error(`generated state.bin is only ${meta.Size} bytes (< ${MIN_STATE_BIN})`)
   renameSync(partial, file)
-  ctx.log(`state.bin ${(meta.Size / 2 ** 20).toFixed(1)} MiB, file ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`)
+  ctx.log(
+    `state.bin ${(meta.Size / 2 ** 20).toFixed(1)} MiB, file ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB`,
+  )
 }
 
 async function generateRepeatedSnapshot(ctx, sourceFile, file) {
@@ -82,7 +101,9 @@ async function generateRepeatedSnapshot(ctx, sourceFile, file) {
 
   pack.entry({ name: 'meta.json', size: metaBytes.length, mode: 0o600, mtime }, metaBytes)
   await new Promise((resolve, reject) => {
-    const entry = pack.entry({ name: 'state.bin', size, mode: 0o600, mtime }, (err) => (err ? reject(err) : resolve()))
+    const entry = pack.entry({ name: 'state.bin', size, mode: 0o600, mtime }, (err) =>
+      err ? reject(err) : resolve(),
+    )
     const chunks = [header, ...Array.from({ length: copies }, () => body), EMPTY_CHUNKING_STATE]
     let i = 0
     const pump = () => {

@@ -25,11 +25,16 @@ export async function run(ctx) {
 
   // Warm-up (page cache, lazy builds) doubles as a parity check on the big file.
   const [oursOut, consulOut] = [
-    await ctx.measure(process.execPath, [ctx.cliScript, 'inspect', '-kvdetails', fx.file], { keepStdout: true }),
+    await ctx.measure(process.execPath, [ctx.cliScript, 'inspect', '-kvdetails', fx.file], {
+      keepStdout: true,
+    }),
     await ctx.measure(ctx.consulBin, ['snapshot', 'inspect', '-kvdetails', fx.file], { keepStdout: true }),
   ]
   await contenders.gunzip(fx.file)
-  for (const [name, r] of [['ours', oursOut], ['consul', consulOut]]) {
+  for (const [name, r] of [
+    ['ours', oursOut],
+    ['consul', consulOut],
+  ]) {
     if (r.code !== 0) throw new Error(`${name} inspect exited ${r.code}: ${r.stderr.slice(0, 2000)}`)
   }
   const identicalOutput = oursOut.stdout.equals(consulOut.stdout)
@@ -46,7 +51,9 @@ export async function run(ctx) {
       runs[name].push(r.ms)
       if (r.peakRssKiB !== null) rss[name].push(r.peakRssKiB)
     }
-    ctx.log(`round ${round + 1}/${rounds}: ${order.map((n) => `${n} ${(runs[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`)
+    ctx.log(
+      `round ${round + 1}/${rounds}: ${order.map((n) => `${n} ${(runs[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
+    )
   }
 
   const med = Object.fromEntries(names.map((n) => [n, median(runs[n])]))
@@ -55,7 +62,8 @@ export async function run(ctx) {
   // The larger file: one run each of ours and gunzip is enough to see the RSS trend (consul is
   // left out here: it would add a minute and its RSS is not the question).
   const largeOurs = await contenders.ours(large.file)
-  if (largeOurs.code !== 0) throw new Error(`ours on the large file exited ${largeOurs.code}: ${largeOurs.stderr.slice(0, 2000)}`)
+  if (largeOurs.code !== 0)
+    throw new Error(`ours on the large file exited ${largeOurs.code}: ${largeOurs.stderr.slice(0, 2000)}`)
   const largeGunzip = await contenders.gunzip(large.file)
 
   const ratios = { oursVsConsul: med.ours / med.consul, oursVsGunzip: med.ours / med.gunzip }

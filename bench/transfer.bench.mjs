@@ -32,34 +32,97 @@ export async function run(ctx) {
     const auth = ['-H', `X-Consul-Token: ${agent.token}`]
     const ourFlags = ['-http-addr', agent.httpAddr, '-token', agent.token]
     const contenders = {
-      'curl restore': () => ctx.measure('curl', ['-sS', '--fail', '-T', fx.file, '-H', 'Content-Type: application/octet-stream', ...auth, url]),
-      'ours restore': () => ctx.measure(process.execPath, [ctx.cliScript, 'restore', fx.file, ...ourFlags, '--yes', '-safety-snapshot=false']),
-      'curl save': () => ctx.measure('curl', ['-sS', '--fail', '-o', path.join(work, 'curl.snap'), ...auth, url]),
-      'ours save': () => ctx.measure(process.execPath, [ctx.cliScript, 'save', path.join(work, 'ours.snap'), ...ourFlags, '-overwrite']),
+      'curl restore': () =>
+        ctx.measure('curl', [
+          '-sS',
+          '--fail',
+          '-T',
+          fx.file,
+          '-H',
+          'Content-Type: application/octet-stream',
+          ...auth,
+          url,
+        ]),
+      'ours restore': () =>
+        ctx.measure(process.execPath, [
+          ctx.cliScript,
+          'restore',
+          fx.file,
+          ...ourFlags,
+          '--yes',
+          '-safety-snapshot=false',
+        ]),
+      'curl save': () =>
+        ctx.measure('curl', ['-sS', '--fail', '-o', path.join(work, 'curl.snap'), ...auth, url]),
+      'ours save': () =>
+        ctx.measure(process.execPath, [
+          ctx.cliScript,
+          'save',
+          path.join(work, 'ours.snap'),
+          ...ourFlags,
+          '-overwrite',
+        ]),
     }
     // Warm-up: loads the cluster with the fixture's data (so saves are ≥100 MB) and warms caches.
-    for (const name of ['curl restore', 'ours restore', 'curl save', 'ours save']) await must(name, contenders[name]())
+    for (const name of ['curl restore', 'ours restore', 'curl save', 'ours save'])
+      await must(name, contenders[name]())
     const savedBytes = statSync(path.join(work, 'ours.snap')).size
 
     const runs = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]))
     const rss = { 'ours restore': [], 'ours save': [] }
     for (let round = 0; round < rounds; round++) {
-      const pairs = round % 2 === 0 ? [['curl restore', 'ours restore'], ['curl save', 'ours save']] : [['ours restore', 'curl restore'], ['ours save', 'curl save']]
+      const pairs =
+        round % 2 === 0
+          ? [
+              ['curl restore', 'ours restore'],
+              ['curl save', 'ours save'],
+            ]
+          : [
+              ['ours restore', 'curl restore'],
+              ['ours save', 'curl save'],
+            ]
       for (const name of pairs.flat()) {
         const r = await must(name, contenders[name]())
         runs[name].push(r.ms)
         if (name in rss && r.peakRssKiB !== null) rss[name].push(r.peakRssKiB)
       }
-      ctx.log(`round ${round + 1}/${rounds}: ${pairs.flat().map((n) => `${n} ${(runs[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`)
+      ctx.log(
+        `round ${round + 1}/${rounds}: ${pairs
+          .flat()
+          .map((n) => `${n} ${(runs[n].at(-1) / 1000).toFixed(2)} s`)
+          .join(', ')}`,
+      )
     }
 
     // RSS on a ~3x larger file: restore it (our CLI verifies and streams it), then save it back.
-    const bigRestore = await must('ours restore (large)', ctx.measure(process.execPath, [ctx.cliScript, 'restore', large.file, ...ourFlags, '--yes', '-safety-snapshot=false']))
-    const bigSave = await must('ours save (large)', ctx.measure(process.execPath, [ctx.cliScript, 'save', path.join(work, 'big.snap'), ...ourFlags, '-overwrite']))
+    const bigRestore = await must(
+      'ours restore (large)',
+      ctx.measure(process.execPath, [
+        ctx.cliScript,
+        'restore',
+        large.file,
+        ...ourFlags,
+        '--yes',
+        '-safety-snapshot=false',
+      ]),
+    )
+    const bigSave = await must(
+      'ours save (large)',
+      ctx.measure(process.execPath, [
+        ctx.cliScript,
+        'save',
+        path.join(work, 'big.snap'),
+        ...ourFlags,
+        '-overwrite',
+      ]),
+    )
     const bigSavedBytes = statSync(path.join(work, 'big.snap')).size
 
     const med = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, median(v)]))
-    const ratios = { restore: med['ours restore'] / med['curl restore'], save: med['ours save'] / med['curl save'] }
+    const ratios = {
+      restore: med['ours restore'] / med['curl restore'],
+      save: med['ours save'] / med['curl save'],
+    }
     const peakMiB = (list) => (list.length ? Math.max(...list) / 1024 : null)
     const peaks = {
       restore: peakMiB(rss['ours restore']),

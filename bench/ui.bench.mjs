@@ -12,7 +12,8 @@ import path from 'node:path'
 import { median } from './context.mjs'
 import { kv100mbSnapshot } from './fixtures.mjs'
 
-export const title = 'UI: 100 MB snapshot → summary → KV tree scrollable; scrolling a folder of 1,000,000 keys (browser mode, Chromium)'
+export const title =
+  'UI: 100 MB snapshot → summary → KV tree scrollable; scrolling a folder of 1,000,000 keys (browser mode, Chromium)'
 
 const MILLION = 1_000_000
 
@@ -58,7 +59,9 @@ export async function run(ctx) {
           cli.push(r.ms)
         }
       }
-      ctx.log(`round ${round + 1}/${rounds}: summary ${s(ui.summary.at(-1))}, tree ${s(ui.tree.at(-1))}, CLI inspect ${s(cli.at(-1))}`)
+      ctx.log(
+        `round ${round + 1}/${rounds}: summary ${s(ui.summary.at(-1))}, tree ${s(ui.tree.at(-1))}, CLI inspect ${s(cli.at(-1))}`,
+      )
     }
 
     // Smoothness: frame times while flinging through a folder of a million keys, against the
@@ -74,7 +77,9 @@ export async function run(ctx) {
     const endMs = await jumpToEnd(page, 'million/')
     await openFolder(page, web.url, million.file, 'small/')
     const flingSmall = await fling(page)
-    ctx.log(`fling frames: p50 ${flingBig.p50.toFixed(1)} / p95 ${flingBig.p95.toFixed(1)} ms over ${flingBig.frames} frames in the million-key folder; idle page p95 ${flingSmall.p95.toFixed(1)} ms; jump to the last key ${endMs.toFixed(0)} ms`)
+    ctx.log(
+      `fling frames: p50 ${flingBig.p50.toFixed(1)} / p95 ${flingBig.p95.toFixed(1)} ms over ${flingBig.frames} frames in the million-key folder; idle page p95 ${flingSmall.p95.toFixed(1)} ms; jump to the last key ${endMs.toFixed(0)} ms`,
+    )
 
     const med = { summary: median(ui.summary), tree: median(ui.tree), cli: median(cli) }
     const ratios = { summaryVsCli: round2(med.summary / med.cli), treeVsCli: round2(med.tree / med.cli) }
@@ -92,7 +97,11 @@ export async function run(ctx) {
         fileBytes: fx.bytes,
         stateBinBytes: fx.stateBinBytes,
         rounds,
-        medianMs: { summary: Math.round(med.summary), kvTree: Math.round(med.tree), cliInspect: Math.round(med.cli) },
+        medianMs: {
+          summary: Math.round(med.summary),
+          kvTree: Math.round(med.tree),
+          cliInspect: Math.round(med.cli),
+        },
         ratios,
         millionKeyFolder: {
           flingP50FrameMs: round2(flingBig.p50),
@@ -126,15 +135,22 @@ async function openOnce(page, url, file) {
     const marks = {}
     window.__uiBench = marks
     const check = () => {
-      if (marks.summary === undefined && document.querySelector('[data-testid="snapshot-summary"]')) marks.summary = performance.now()
-      if (marks.tree === undefined && document.querySelector('[data-testid="kv-scroll"] .kv-row[data-key]')) marks.tree = performance.now()
-      if (marks.error === undefined && document.querySelector('[data-testid="error-item"]')) marks.error = document.querySelector('[data-testid="error-item"]').textContent
+      if (marks.summary === undefined && document.querySelector('[data-testid="snapshot-summary"]'))
+        marks.summary = performance.now()
+      if (marks.tree === undefined && document.querySelector('[data-testid="kv-scroll"] .kv-row[data-key]'))
+        marks.tree = performance.now()
+      if (marks.error === undefined && document.querySelector('[data-testid="error-item"]'))
+        marks.error = document.querySelector('[data-testid="error-item"]').textContent
     }
     new MutationObserver(check).observe(document.body, { childList: true, subtree: true, attributes: true })
     marks.start = performance.now()
     document.querySelector('[data-testid="host-path"]').form.requestSubmit()
   })
-  await page.waitForFunction(() => window.__uiBench.tree !== undefined || window.__uiBench.error !== undefined, null, { timeout: STEP_TIMEOUT_MS, polling: 100 })
+  await page.waitForFunction(
+    () => window.__uiBench.tree !== undefined || window.__uiBench.error !== undefined,
+    null,
+    { timeout: STEP_TIMEOUT_MS, polling: 100 },
+  )
   const marks = await page.evaluate(() => window.__uiBench)
   if (marks.error !== undefined) throw new Error(`the UI reported an error: ${marks.error}`)
   // Scrollable means the list really moves: scroll it and see rows further down.
@@ -155,7 +171,10 @@ async function openFolder(page, url, file, folder) {
   await page.getByTestId('host-path').fill(file)
   await page.getByRole('button', { name: 'Open', exact: true }).click()
   await page.locator(`.kv-row[data-key="${folder}"]`).click({ timeout: STEP_TIMEOUT_MS })
-  await page.waitForSelector(`[data-testid="kv-tree"][data-prefix="${folder}"] .kv-row[data-key^="${folder}"]`, { timeout: STEP_TIMEOUT_MS })
+  await page.waitForSelector(
+    `[data-testid="kv-tree"][data-prefix="${folder}"] .kv-row[data-key^="${folder}"]`,
+    { timeout: STEP_TIMEOUT_MS },
+  )
 }
 
 /** Scrolls the KV list 1,200 px per frame (≈ 70,000 px/s, a hard fling) for 2 s, recording frame durations. */
@@ -174,7 +193,12 @@ async function fling(page) {
           if (now - started < 2000) requestAnimationFrame(step)
           else {
             frames.sort((a, b) => a - b)
-            resolve({ p50: frames[Math.floor(frames.length * 0.5)] ?? 0, p95: frames[Math.floor(frames.length * 0.95)] ?? 0, longFrames: frames.filter((f) => f > 50).length, frames: frames.length })
+            resolve({
+              p50: frames[Math.floor(frames.length * 0.5)] ?? 0,
+              p95: frames[Math.floor(frames.length * 0.95)] ?? 0,
+              longFrames: frames.filter((f) => f > 50).length,
+              frames: frames.length,
+            })
           }
         }
         requestAnimationFrame(step)
@@ -189,7 +213,9 @@ async function jumpToEnd(page, folder) {
     window.__endStart = performance.now()
   })
   await page.keyboard.press('End')
-  const last = await page.evaluate(() => Number(document.querySelector('[data-testid="kv-tree"]').dataset.total) - 1)
+  const last = await page.evaluate(
+    () => Number(document.querySelector('[data-testid="kv-tree"]').dataset.total) - 1,
+  )
   await page.waitForSelector(`[data-index="${last}"] .kv-row[data-key]`, { timeout: STEP_TIMEOUT_MS })
   return page.evaluate(() => performance.now() - window.__endStart)
 }
@@ -202,10 +228,23 @@ async function jumpToEnd(page, folder) {
 async function millionKeySnapshot(ctx) {
   const file = path.join(ctx.cacheDir, 'kv-1m-keys.snap')
   if (!existsSync(file)) {
-    const { readSnapshotParts, insertBeforeChunkingState, encodeRecord, packSnapshot } = await ctx.importTs('test/support/consul-snapshot-craft.ts')
+    const { readSnapshotParts, insertBeforeChunkingState, encodeRecord, packSnapshot } = await ctx.importTs(
+      'test/support/consul-snapshot-craft.ts',
+    )
     ctx.log(`generating ${file}: ${MILLION.toLocaleString('en-US')} keys in one folder`)
-    const { meta, stateBin } = await readSnapshotParts(path.join(ctx.repoRoot, 'resources', 'sample', 'sample.snap'))
-    const record = (key, value) => encodeRecord(2, { CreateIndex: 5, Flags: 0, Key: key, LockIndex: 0, ModifyIndex: 5, Session: '', Value: Buffer.from(value) })
+    const { meta, stateBin } = await readSnapshotParts(
+      path.join(ctx.repoRoot, 'resources', 'sample', 'sample.snap'),
+    )
+    const record = (key, value) =>
+      encodeRecord(2, {
+        CreateIndex: 5,
+        Flags: 0,
+        Key: key,
+        LockIndex: 0,
+        ModifyIndex: 5,
+        Session: '',
+        Value: Buffer.from(value),
+      })
     const records = []
     for (let i = 0; i < 3; i++) records.push(record(`small/k${i}`, `value ${i}`))
     for (let i = 0; i < MILLION; i++) records.push(record(`million/k${String(i).padStart(7, '0')}`, `v${i}`))
@@ -219,9 +258,23 @@ async function millionKeySnapshot(ctx) {
 }
 
 function startWeb(ctx, scratch) {
-  const child = spawn(process.execPath, [ctx.cliScript, 'web', '--port', '0', '--no-open', '--data-dir', path.join(scratch, 'data'), '--save-dir', path.join(scratch, 'saved')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      ctx.cliScript,
+      'web',
+      '--port',
+      '0',
+      '--no-open',
+      '--data-dir',
+      path.join(scratch, 'data'),
+      '--save-dir',
+      path.join(scratch, 'saved'),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -6,7 +6,9 @@ const path = require('node:path')
 const fs = require('node:fs')
 const cli = path.join(__dirname, '..', 'out', 'main', 'cli.js')
 if (!fs.existsSync(cli)) {
-  process.stderr.write('snapshot-studio is not built yet: run `npm run build` in ' + path.dirname(__dirname) + '\n')
+  process.stderr.write(
+    'snapshot-studio is not built yet: run `npm run build` in ' + path.dirname(__dirname) + '\n',
+  )
   process.exit(1)
 }
 require(cli)

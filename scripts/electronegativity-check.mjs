@@ -20,7 +20,11 @@ const electronVersion = String(pkg.devDependencies?.electron ?? '').replace(/^[^
 const require = createRequire(import.meta.url)
 let cli
 try {
-  cli = join(dirname(require.resolve('@doyensec/electronegativity/package.json', { paths: [root] })), 'dist', 'index.js')
+  cli = join(
+    dirname(require.resolve('@doyensec/electronegativity/package.json', { paths: [root] })),
+    'dist',
+    'index.js',
+  )
 } catch {
   console.error('Error: @doyensec/electronegativity is not installed; run `npm install`.')
   process.exit(2)
@@ -71,14 +75,27 @@ const findings = csv
   .slice(1)
   .filter((line) => line.trim() !== '')
   .map(fields)
-  .map(([issue, severity, confidence, file, location, , description]) => ({ issue, severity, confidence, file, location, description }))
+  .map(([issue, severity, confidence, file, location, , description]) => ({
+    issue,
+    severity,
+    confidence,
+    file,
+    location,
+    description,
+  }))
 
 for (const finding of findings) {
-  console.log(`${finding.severity.padEnd(8)} ${finding.confidence.padEnd(10)} ${finding.issue.padEnd(28)} ${finding.file}:${finding.location}  ${finding.description}`)
+  console.log(
+    `${finding.severity.padEnd(8)} ${finding.confidence.padEnd(10)} ${finding.issue.padEnd(28)} ${finding.file}:${finding.location}  ${finding.description}`,
+  )
 }
 const high = findings.filter((finding) => finding.severity === 'HIGH')
-console.log(`\nelectronegativity (Electron ${electronVersion || 'unknown'}): ${findings.length} finding(s), ${high.length} HIGH.`)
+console.log(
+  `\nelectronegativity (Electron ${electronVersion || 'unknown'}): ${findings.length} finding(s), ${high.length} HIGH.`,
+)
 if (high.length > 0) {
-  console.error('Error: HIGH severity findings must be fixed (or the check proven wrong and excluded here with a reason).')
+  console.error(
+    'Error: HIGH severity findings must be fixed (or the check proven wrong and excluded here with a reason).',
+  )
   process.exit(1)
 }

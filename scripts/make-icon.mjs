@@ -15,10 +15,26 @@ const tile = [0x1e, 0x1f, 0x24]
 const pink = [0xe0, 0x38, 0x75]
 const light = [0xf4, 0xf4, 0xf6]
 const brackets = [
-  [[88, 152], [88, 88], [152, 88]],
-  [[360, 88], [424, 88], [424, 152]],
-  [[424, 360], [424, 424], [360, 424]],
-  [[152, 424], [88, 424], [88, 360]],
+  [
+    [88, 152],
+    [88, 88],
+    [152, 88],
+  ],
+  [
+    [360, 88],
+    [424, 88],
+    [424, 152],
+  ],
+  [
+    [424, 360],
+    [424, 424],
+    [360, 424],
+  ],
+  [
+    [152, 424],
+    [88, 424],
+    [88, 360],
+  ],
 ]
 
 function insideRoundedRect(x, y) {
@@ -109,6 +125,12 @@ const png = Buffer.concat([
   chunk('IEND', Buffer.alloc(0)),
 ])
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'icons', size === 512 ? 'icon.png' : `icon-${size}.png`)
+const out = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'resources',
+  'icons',
+  size === 512 ? 'icon.png' : `icon-${size}.png`,
+)
 writeFileSync(out, png)
 process.stdout.write(`wrote ${out} (${png.length} bytes)\n`)

@@ -16,7 +16,11 @@ const failures = []
 
 function run(label, cmd, args, options = {}) {
   process.stdout.write(`\n=== ${label}: ${cmd} ${args.join(' ')}\n`)
-  const result = spawnSync(cmd, args, { cwd: root, stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...process.env, ...options.env } })
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    env: { ...process.env, ...options.env },
+  })
   if (result.status !== 0) failures.push(label)
   return result
 }
@@ -43,7 +47,15 @@ if (wanted('static')) {
 function vitest(project) {
   const dir = mkdtempSync(join(tmpdir(), 'vitest-report-'))
   const report = join(dir, 'report.json')
-  run(`vitest ${project}`, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
+  run(`vitest ${project}`, 'npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ])
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'))
     totals.passed += json.numPassedTests ?? 0
@@ -58,7 +70,9 @@ if (wanted('integration')) vitest('integration')
 if (wanted('e2e') && existsSync(join(root, 'playwright.config.ts'))) {
   const dir = mkdtempSync(join(tmpdir(), 'pw-report-'))
   const report = join(dir, 'report.json')
-  run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report } })
+  run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+  })
   if (existsSync(report)) {
     const stats = JSON.parse(readFileSync(report, 'utf8')).stats ?? {}
     totals.passed += stats.expected ?? 0
@@ -73,5 +87,7 @@ if (wanted('security') && existsSync(join(root, 'scripts/electronegativity-check
 }
 
 if (failures.length > 0) console.log(`\nFailed phases: ${failures.join(', ')}`)
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`)
+console.log(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+)
 process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0)

@@ -26,7 +26,8 @@ let dispatcher: Dispatcher | null = null
 let host: HostServicesHandle | null = null
 
 const location: AppLocation = {
-  devServerUrl: !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null,
+  devServerUrl:
+    !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null,
   rendererIndex: join(__dirname, '..', 'renderer', 'index.html'),
   preloadPath: join(__dirname, '..', 'preload', 'index.js'),
 }
@@ -48,12 +49,16 @@ async function openWindow(api: Dispatcher): Promise<void> {
   await loadApp(window, location)
   // From now on files to open go to the page as events (the preload holds them until the page
   // listens); the ones that came before the page existed go first.
-  for (const path of launchFiles.take((next) => api.broadcast('app.openFile', { path: next }))) api.broadcast('app.openFile', { path })
+  for (const path of launchFiles.take((next) => api.broadcast('app.openFile', { path: next })))
+    api.broadcast('app.openFile', { path })
 }
 
 async function start(): Promise<void> {
   installWebContentsGuard({ isAppUrl: appUrls.isAppUrl, openExternal: openExternalChecked })
-  hardenSession(session.defaultSession, { contentSecurityPolicy: desktopContentSecurityPolicy(), isAppUrl: appUrls.isAppUrl })
+  hardenSession(session.defaultSession, {
+    contentSecurityPolicy: desktopContentSecurityPolicy(),
+    isAppUrl: appUrls.isAppUrl,
+  })
 
   const dataDir = appDataDir(process.env)
   host = await createHostServices({
@@ -69,12 +74,18 @@ async function start(): Promise<void> {
     dialogs: createElectronDialogs(() => mainWindow),
     openExternal: openExternalChecked,
     launchFiles: { take: () => launchFiles.take((path) => dispatcher?.broadcast('app.openFile', { path })) },
-    sampleSnapshotPath: app.isPackaged ? join(process.resourcesPath, 'sample', 'sample.snap') : sampleSnapshotPath(),
+    sampleSnapshotPath: app.isPackaged
+      ? join(process.resourcesPath, 'sample', 'sample.snap')
+      : sampleSnapshotPath(),
   })
   const api = createDispatcher({
     host: 'electron',
     handlers: createHandlers(host.services),
-    onUnexpectedError: (method, error) => console.error(`Unexpected failure in ${method}:`, error instanceof Error ? error.message : String(error)),
+    onUnexpectedError: (method, error) =>
+      console.error(
+        `Unexpected failure in ${method}:`,
+        error instanceof Error ? error.message : String(error),
+      ),
   })
   dispatcher = api
   serveApiOverIpc({ dispatcher: api, isAppUrl: appUrls.isAppUrl })

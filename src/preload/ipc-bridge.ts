@@ -24,7 +24,10 @@ export interface WebUtilsLike {
  */
 const heldUntilSubscribed = new Set<string>(['app.openFile'])
 
-export function createIpcBridge(ipc: IpcRendererLike, webUtils: WebUtilsLike): SnapshotStudioBridge<ElectronPlatform> {
+export function createIpcBridge(
+  ipc: IpcRendererLike,
+  webUtils: WebUtilsLike,
+): SnapshotStudioBridge<ElectronPlatform> {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   const held = new Map<string, unknown[]>()
 

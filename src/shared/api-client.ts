@@ -36,7 +36,10 @@ export interface BrowserPlatform {
   kind: 'browser'
   nativeDialogs: false
   fileUpload: true
-  upload(file: File, options?: { signal?: AbortSignal; onProgress?: (bytesSent: number, total: number) => void }): Promise<UploadedFile>
+  upload(
+    file: File,
+    options?: { signal?: AbortSignal; onProgress?: (bytesSent: number, total: number) => void },
+  ): Promise<UploadedFile>
   /** Opens the browser's file chooser; resolves null when the user closes it. */
   chooseLocalFile(accept: string): Promise<File | null>
 }
@@ -83,9 +86,15 @@ export type MethodTree<Names extends string, Prefix extends string = ''> = {
 /** Helpers that make a snapshot source from whatever the platform offers. */
 export interface FileHelpers {
   /** Opens the OS picker (desktop) or the browser's chooser plus an upload (browser mode). */
-  pickSnapshot(options?: { onUploadProgress?: (bytesSent: number, total: number) => void; signal?: AbortSignal }): Promise<SnapshotSourceRef | null>
+  pickSnapshot(options?: {
+    onUploadProgress?: (bytesSent: number, total: number) => void
+    signal?: AbortSignal
+  }): Promise<SnapshotSourceRef | null>
   /** A dropped or chosen File: its path on the desktop, an upload in browser mode. */
-  fromFile(file: File, options?: { onUploadProgress?: (bytesSent: number, total: number) => void; signal?: AbortSignal }): Promise<SnapshotSourceRef>
+  fromFile(
+    file: File,
+    options?: { onUploadProgress?: (bytesSent: number, total: number) => void; signal?: AbortSignal },
+  ): Promise<SnapshotSourceRef>
   /** A path typed by the operator or received from the host (file association, sample). */
   fromPath(path: string): SnapshotSourceRef
 }
@@ -117,7 +126,10 @@ function baseName(path: string): string {
   return parts[parts.length - 1] || path
 }
 
-export function createApiClient<P extends Platform>(transport: Transport<P>, options: ClientOptions = {}): ApiClient<P> {
+export function createApiClient<P extends Platform>(
+  transport: Transport<P>,
+  options: ClientOptions = {},
+): ApiClient<P> {
   const newOperationId = options.newOperationId ?? randomOperationId
 
   async function call(method: MethodName, input: unknown): Promise<unknown> {
@@ -125,10 +137,14 @@ export function createApiClient<P extends Platform>(transport: Transport<P>, opt
     try {
       reply = await transport.invoke(method, input)
     } catch (error) {
-      throw new AppError('INTERNAL', `The call ${method} did not reach the Snapshot Studio host: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: 'Reload the window; in browser mode check that `snapshot-studio web` is still running.',
-        cause: error,
-      })
+      throw new AppError(
+        'INTERNAL',
+        `The call ${method} did not reach the Snapshot Studio host: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'Reload the window; in browser mode check that `snapshot-studio web` is still running.',
+          cause: error,
+        },
+      )
     }
     if (!isApiResult(reply)) {
       throw new AppError('INTERNAL', `The host answered ${method} with something that is not an API reply.`, {
@@ -199,7 +215,10 @@ export function createApiClient<P extends Platform>(transport: Transport<P>, opt
         }
         return { kind: 'path', path, name: file.name }
       }
-      const uploaded = await platform.upload(file, { signal: fileOptions.signal, onProgress: fileOptions.onUploadProgress })
+      const uploaded = await platform.upload(file, {
+        signal: fileOptions.signal,
+        onProgress: fileOptions.onUploadProgress,
+      })
       return { kind: 'upload', uploadId: uploaded.uploadId, name: uploaded.name }
     },
     fromPath(path) {

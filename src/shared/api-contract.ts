@@ -7,7 +7,13 @@
  */
 import { z } from 'zod'
 import type { AppErrorCode } from './app-error'
-import type { CatalogueSummary, KvPageWire, KvValueWire, RecordPageWire, SearchHitWire } from './browse-wire-types'
+import type {
+  CatalogueSummary,
+  KvPageWire,
+  KvValueWire,
+  RecordPageWire,
+  SearchHitWire,
+} from './browse-wire-types'
 import { recordKinds } from './browse-wire-types'
 import type {
   ConnectionTestResult,
@@ -54,7 +60,9 @@ function method<Response>() {
 const noInput = z.strictObject({})
 
 /** Client-chosen id of a long operation: progress events carry it and `operations.cancel` takes it. */
-export const operationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8 to 64 letters, digits, - or _')
+export const operationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8 to 64 letters, digits, - or _')
 
 const idSchema = z.string().min(1).max(200)
 
@@ -151,7 +159,11 @@ export interface SampleSnapshot {
 // ---------------------------------------------------------------------------------------------
 // The methods
 
-const sourceErrors = ['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'INVALID_ARGUMENT'] as const satisfies readonly AppErrorCode[]
+const sourceErrors = [
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'INVALID_ARGUMENT',
+] as const satisfies readonly AppErrorCode[]
 const snapshotErrors = [
   ...sourceErrors,
   'SNAPSHOT_EMPTY',
@@ -191,15 +203,27 @@ export const apiMethods = {
   'app.takeLaunchFiles': method<{ paths: string[] }>()({ request: noInput }),
 
   'profiles.list': method<ProfileList>()({ request: noInput, errors: ['SETTINGS_CORRUPT'] }),
-  'profiles.create': method<ProfileView>()({ request: z.strictObject({ input: profileInputSchema }), errors: ['PROFILE_INVALID'] }),
+  'profiles.create': method<ProfileView>()({
+    request: z.strictObject({ input: profileInputSchema }),
+    errors: ['PROFILE_INVALID'],
+  }),
   'profiles.update': method<ProfileView>()({
     request: z.strictObject({ id: idSchema, input: profileInputSchema }),
     errors: ['PROFILE_INVALID', 'PROFILE_NOT_FOUND'],
   }),
-  'profiles.duplicate': method<ProfileView>()({ request: z.strictObject({ id: idSchema }), errors: ['PROFILE_NOT_FOUND'] }),
-  'profiles.remove': method<{ id: string }>()({ request: z.strictObject({ id: idSchema }), errors: ['PROFILE_NOT_FOUND'] }),
+  'profiles.duplicate': method<ProfileView>()({
+    request: z.strictObject({ id: idSchema }),
+    errors: ['PROFILE_NOT_FOUND'],
+  }),
+  'profiles.remove': method<{ id: string }>()({
+    request: z.strictObject({ id: idSchema }),
+    errors: ['PROFILE_NOT_FOUND'],
+  }),
   /** Reads the host's CONSUL_* variables into an unsaved draft; null when none is set. */
-  'profiles.importFromEnv': method<{ draft: EnvProfileDraft | null }>()({ request: noInput, errors: ['PROFILE_INVALID'] }),
+  'profiles.importFromEnv': method<{ draft: EnvProfileDraft | null }>()({
+    request: noInput,
+    errors: ['PROFILE_INVALID'],
+  }),
   /** Tests a saved profile, or a draft before it is saved. */
   'profiles.test': method<ConnectionTestResult>()({
     request: z.union([z.strictObject({ id: idSchema }), z.strictObject({ input: profileInputSchema })]),
@@ -228,17 +252,27 @@ export const apiMethods = {
     errors: snapshotErrors,
     operation: true,
   }),
-  'snapshot.browse.close': method<{ closed: boolean }>()({ request: z.strictObject({ catalogueId: catalogueIdSchema }) }),
+  'snapshot.browse.close': method<{ closed: boolean }>()({
+    request: z.strictObject({ catalogueId: catalogueIdSchema }),
+  }),
   /** The direct children of a folder (prefix '' is the root), folders first, then keys by name. */
   'snapshot.browse.kvList': method<KvPageWire>()({
-    request: z.strictObject({ catalogueId: catalogueIdSchema, prefix: z.string().max(8192).default(''), ...pageSchema }),
+    request: z.strictObject({
+      catalogueId: catalogueIdSchema,
+      prefix: z.string().max(8192).default(''),
+      ...pageSchema,
+    }),
     errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   'snapshot.browse.kvValue': method<KvValueWire>()({
     request: z.strictObject({
       catalogueId: catalogueIdSchema,
       key: z.string().max(8192),
-      maxBytes: z.int().min(0).max(64 * 1024 * 1024).default(1024 * 1024),
+      maxBytes: z
+        .int()
+        .min(0)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024),
     }),
     errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
@@ -249,11 +283,20 @@ export const apiMethods = {
   }),
   /** One masked secret in clear, because the operator asked for that one. */
   'snapshot.browse.revealSecret': method<{ value: string }>()({
-    request: z.strictObject({ catalogueId: catalogueIdSchema, kind: z.enum(recordKinds), id: z.string().max(1024), field: z.string().max(200) }),
+    request: z.strictObject({
+      catalogueId: catalogueIdSchema,
+      kind: z.enum(recordKinds),
+      id: z.string().max(1024),
+      field: z.string().max(200),
+    }),
     errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   'snapshot.browse.search': method<{ hits: SearchHitWire[]; truncated: boolean }>()({
-    request: z.strictObject({ catalogueId: catalogueIdSchema, query: z.string().min(1).max(1024), limit: z.int().min(1).max(1000).default(100) }),
+    request: z.strictObject({
+      catalogueId: catalogueIdSchema,
+      query: z.string().min(1).max(1024),
+      limit: z.int().min(1).max(1000).default(100),
+    }),
     errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
 
@@ -277,7 +320,11 @@ export const apiMethods = {
     operation: true,
   }),
   'restore.preflight': method<RestorePreflight>()({
-    request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema, profileId: idSchema }),
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      source: snapshotSourceSchema,
+      profileId: idSchema,
+    }),
     errors: [...snapshotErrors, ...consulErrors],
     operation: true,
   }),
@@ -298,7 +345,11 @@ export const apiMethods = {
   'recentFiles.list': method<{ files: RecentFile[] }>()({ request: noInput }),
   'recentFiles.add': method<{ files: RecentFile[] }>()({ request: z.strictObject({ path: hostPathSchema }) }),
 
-  'dialogs.openSnapshot': method<{ path: string | null }>()({ request: noInput, availability: 'electron', errors: ['UNSUPPORTED'] }),
+  'dialogs.openSnapshot': method<{ path: string | null }>()({
+    request: noInput,
+    availability: 'electron',
+    errors: ['UNSUPPORTED'],
+  }),
   'dialogs.chooseFolder': method<{ path: string | null }>()({
     request: z.strictObject({ title: z.string().max(200).optional() }),
     availability: 'electron',
@@ -311,10 +362,15 @@ export const apiMethods = {
    * Opens an https link from the allowlist in the system browser; refuses anything else. Browser
    * mode checks the link the same way but answers opened: false (the page opens it itself).
    */
-  'shell.openExternal': method<{ opened: boolean }>()({ request: z.strictObject({ url: httpsUrlSchema }), errors: ['URL_NOT_ALLOWED'] }),
+  'shell.openExternal': method<{ opened: boolean }>()({
+    request: z.strictObject({ url: httpsUrlSchema }),
+    errors: ['URL_NOT_ALLOWED'],
+  }),
 
   /** Cancels a running operation started by the same client; false when it had already ended. */
-  'operations.cancel': method<{ cancelled: boolean }>()({ request: z.strictObject({ operationId: operationIdSchema }) }),
+  'operations.cancel': method<{ cancelled: boolean }>()({
+    request: z.strictObject({ operationId: operationIdSchema }),
+  }),
 } as const
 
 // ---------------------------------------------------------------------------------------------

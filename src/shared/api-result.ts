@@ -28,7 +28,12 @@ export function isApiResult(value: unknown): value is ApiResult<unknown> {
   if (record.ok === true) return 'value' in record
   if (record.ok === false) {
     const error = record.error as Record<string, unknown> | null | undefined
-    return typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string'
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      typeof error.code === 'string' &&
+      typeof error.message === 'string'
+    )
   }
   return false
 }

@@ -55,7 +55,11 @@ export class AppError extends Error {
   readonly hint: string | undefined
   readonly details: AppErrorPayload['details']
 
-  constructor(code: AppErrorCode, message: string, options: { hint?: string; details?: AppErrorPayload['details']; cause?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { hint?: string; details?: AppErrorPayload['details']; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'AppError'
     this.code = code
@@ -83,5 +87,9 @@ export function isAppError(value: unknown): value is AppError {
 export function toErrorPayload(error: unknown): AppErrorPayload {
   if (error instanceof AppError) return error.toPayload()
   const message = error instanceof Error ? error.message : String(error)
-  return { code: 'INTERNAL', message: `Unexpected failure: ${message}`, hint: 'This is a bug in Snapshot Studio; please report it with the steps that led here.' }
+  return {
+    code: 'INTERNAL',
+    message: `Unexpected failure: ${message}`,
+    hint: 'This is a bug in Snapshot Studio; please report it with the steps that led here.',
+  }
 }

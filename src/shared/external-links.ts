@@ -15,9 +15,13 @@ export const allowedExternalHosts: readonly string[] = [
 const allowedGithubPrefixes = ['/hashicorp/consul', '/snapshot-studio/']
 
 function refuse(url: string, why: string): never {
-  throw new AppError('URL_NOT_ALLOWED', `Snapshot Studio does not open ${JSON.stringify(url.slice(0, 200))}: ${why}.`, {
-    hint: 'Only https links to HashiCorp documentation and the project repository open from here.',
-  })
+  throw new AppError(
+    'URL_NOT_ALLOWED',
+    `Snapshot Studio does not open ${JSON.stringify(url.slice(0, 200))}: ${why}.`,
+    {
+      hint: 'Only https links to HashiCorp documentation and the project repository open from here.',
+    },
+  )
 }
 
 /** Returns the normalised URL when it may be opened; throws URL_NOT_ALLOWED otherwise. */

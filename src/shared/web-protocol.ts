@@ -15,10 +15,14 @@ export const tokenCookieName = 'snapshot_studio_token'
 
 export type ClientFrame = { type: 'call'; id: number; method: MethodName; input: unknown }
 
-export type HostFrame = { type: 'reply'; id: number; result: unknown } | { type: 'event'; event: EventName; payload: unknown }
+export type HostFrame =
+  { type: 'reply'; id: number; result: unknown } | { type: 'event'; event: EventName; payload: unknown }
 
 export function isHostFrame(value: unknown): value is HostFrame {
   if (typeof value !== 'object' || value === null) return false
   const frame = value as Record<string, unknown>
-  return (frame.type === 'reply' && typeof frame.id === 'number') || (frame.type === 'event' && typeof frame.event === 'string')
+  return (
+    (frame.type === 'reply' && typeof frame.id === 'number') ||
+    (frame.type === 'event' && typeof frame.event === 'string')
+  )
 }

@@ -26,7 +26,13 @@ test.describe('errors reach the operator in the error center, with what to do', 
     const app = new StudioApp(page)
     await app.open(env.url)
     const connections = new ConnectionsPage(page)
-    await connections.add({ name: 'wrong-token', address: env.source.httpAddr, token: '00000000-0000-4000-8000-000000000000', environment: 'staging', colour: 'orange' })
+    await connections.add({
+      name: 'wrong-token',
+      address: env.source.httpAddr,
+      token: '00000000-0000-4000-8000-000000000000',
+      environment: 'staging',
+      colour: 'orange',
+    })
 
     const result = await connections.test('wrong-token')
 

@@ -42,8 +42,20 @@ test('a first run explains what to do and offers the sample snapshot', async () 
 test('adds a profile for each cluster and tests the connection', async () => {
   const connections = new ConnectionsPage(page)
 
-  await connections.add({ name: 'source-dc1', address: env.source.httpAddr, token: env.source.token, environment: 'staging', colour: 'orange' })
-  await connections.add({ name: 'restore-target', address: env.target.httpAddr, token: env.target.token, environment: 'development', colour: 'green' })
+  await connections.add({
+    name: 'source-dc1',
+    address: env.source.httpAddr,
+    token: env.source.token,
+    environment: 'staging',
+    colour: 'orange',
+  })
+  await connections.add({
+    name: 'restore-target',
+    address: env.target.httpAddr,
+    token: env.target.token,
+    environment: 'development',
+    colour: 'green',
+  })
   const result = await connections.test('source-dc1')
 
   await expect(result).toHaveAttribute('data-state', 'passed')
@@ -56,7 +68,12 @@ test('adds a profile for each cluster and tests the connection', async () => {
   // Ctrl+N mirrors the menu's New Profile.
   await page.keyboard.press('Control+n')
   await expect(page.getByTestId('profile-form')).toBeVisible()
-  await connections.fill({ name: 'prod-east', address: 'https://consul.prod-east.example:8501', environment: 'production', colour: 'red' })
+  await connections.fill({
+    name: 'prod-east',
+    address: 'https://consul.prod-east.example:8501',
+    environment: 'production',
+    colour: 'red',
+  })
   await app.capture('profile-form')
   await page.getByRole('button', { name: 'Cancel' }).click()
 })
@@ -104,9 +121,15 @@ test('keeps ACL secrets masked until one is revealed', async () => {
 
   await expect(tokens).not.toContainText(env.source.token)
   await app.capture('inspect-acl-tokens')
-  const masked = tokens.locator('li').filter({ has: page.getByRole('button', { name: /Reveal/ }) }).first()
+  const masked = tokens
+    .locator('li')
+    .filter({ has: page.getByRole('button', { name: /Reveal/ }) })
+    .first()
   const card = tokens.locator(`li[data-record-id="${await masked.getAttribute('data-record-id')}"]`)
-  await card.getByRole('button', { name: /Reveal/ }).first().click()
+  await card
+    .getByRole('button', { name: /Reveal/ })
+    .first()
+    .click()
   await expect(card.getByTestId('secret-value')).toBeVisible()
   await expect(card.getByTestId('secret-value')).not.toHaveText('')
 })
@@ -135,7 +158,9 @@ test('restores the snapshot into a second cluster only after the typed confirmat
 })
 
 test('the target cluster now holds the source cluster’s data', async () => {
-  const response = await fetch(`${env.target.httpAddr}/v1/kv/${env.knownKey.key}?raw`, { headers: { 'X-Consul-Token': env.target.token } })
+  const response = await fetch(`${env.target.httpAddr}/v1/kv/${env.knownKey.key}?raw`, {
+    headers: { 'X-Consul-Token': env.target.token },
+  })
 
   expect(response.status).toBe(200)
   expect(await response.text()).toBe(env.knownKey.value)

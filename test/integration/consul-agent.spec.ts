@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, fetch } from 'undici'
-import { createTlsMaterial, runConsul, startConsulAgent, type ConsulAgent, type TlsMaterial } from '../support/consul-agent'
+import {
+  createTlsMaterial,
+  runConsul,
+  startConsulAgent,
+  type ConsulAgent,
+  type TlsMaterial,
+} from '../support/consul-agent'
 import { populateEveryRecordKind } from '../support/consul-populate'
 
 describe('startConsulAgent', () => {
@@ -11,7 +17,10 @@ describe('startConsulAgent', () => {
   let b: ConsulAgent
 
   beforeAll(async () => {
-    ;[a, b] = await Promise.all([startConsulAgent({ datacenter: 'dc-a' }), startConsulAgent({ datacenter: 'dc-b', nodeName: 'node-b' })])
+    ;[a, b] = await Promise.all([
+      startConsulAgent({ datacenter: 'dc-a' }),
+      startConsulAgent({ datacenter: 'dc-b', nodeName: 'node-b' }),
+    ])
   })
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
@@ -22,7 +31,9 @@ describe('startConsulAgent', () => {
     await put(a, '/v1/kv/only-in-a', 'x')
     const inB = await fetch(`${b.httpAddr}/v1/kv/only-in-a`, { headers: { 'X-Consul-Token': b.token } })
     expect(inB.status).toBe(404)
-    const self = (await (await fetch(`${b.httpAddr}/v1/agent/self`, { headers: { 'X-Consul-Token': b.token } })).json()) as {
+    const self = (await (
+      await fetch(`${b.httpAddr}/v1/agent/self`, { headers: { 'X-Consul-Token': b.token } })
+    ).json()) as {
       Config: { Datacenter: string; NodeName: string }
     }
     expect(self.Config).toMatchObject({ Datacenter: 'dc-b', NodeName: 'node-b' })
@@ -62,26 +73,34 @@ describe('an HTTPS agent that requires client certificates', () => {
     new Agent({
       connect: {
         ca: readFileSync(opts.ca),
-        ...(opts.withClientCert ? { cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) } : {}),
+        ...(opts.withClientCert
+          ? { cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) }
+          : {}),
       },
     })
 
   it('answers over HTTPS with the right CA and a client certificate', async () => {
     expect(agent.httpsAddr).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
-    const res = await fetch(`${agent.httpsAddr}/v1/status/leader`, { dispatcher: dispatcher({ ca: tls.caFile, withClientCert: true }) })
+    const res = await fetch(`${agent.httpsAddr}/v1/status/leader`, {
+      dispatcher: dispatcher({ ca: tls.caFile, withClientCert: true }),
+    })
     expect(res.status).toBe(200)
     expect(await res.json()).not.toBe('')
   })
 
   it('refuses a client without a certificate', async () => {
     await expect(
-      fetch(`${agent.httpsAddr}/v1/status/leader`, { dispatcher: dispatcher({ ca: tls.caFile, withClientCert: false }) }),
+      fetch(`${agent.httpsAddr}/v1/status/leader`, {
+        dispatcher: dispatcher({ ca: tls.caFile, withClientCert: false }),
+      }),
     ).rejects.toThrow()
   })
 
   it('is not trusted by a client holding the other CA', async () => {
     await expect(
-      fetch(`${agent.httpsAddr}/v1/status/leader`, { dispatcher: dispatcher({ ca: tls.otherCaFile, withClientCert: true }) }),
+      fetch(`${agent.httpsAddr}/v1/status/leader`, {
+        dispatcher: dispatcher({ ca: tls.otherCaFile, withClientCert: true }),
+      }),
     ).rejects.toThrow()
   })
 
@@ -91,7 +110,9 @@ describe('an HTTPS agent that requires client certificates', () => {
       dispatcher: dispatcher({ ca: tls.caFile, withClientCert: true }),
     })
     const binary = manifest.kv.find((e) => e.key === 'binary/blob')!
-    const res = await fetch(`${agent.httpAddr}/v1/kv/${binary.key}?raw`, { headers: { 'X-Consul-Token': agent.token } })
+    const res = await fetch(`${agent.httpAddr}/v1/kv/${binary.key}?raw`, {
+      headers: { 'X-Consul-Token': agent.token },
+    })
     expect(Buffer.from(await res.arrayBuffer()).equals(binary.value)).toBe(true)
   })
 
@@ -110,7 +131,11 @@ describe('an HTTPS agent that requires client certificates', () => {
 })
 
 async function put(agent: ConsulAgent, path: string, body: string): Promise<void> {
-  const res = await fetch(`${agent.httpAddr}${path}`, { method: 'PUT', body, headers: { 'X-Consul-Token': agent.token } })
+  const res = await fetch(`${agent.httpAddr}${path}`, {
+    method: 'PUT',
+    body,
+    headers: { 'X-Consul-Token': agent.token },
+  })
   expect(res.status).toBe(200)
   await res.arrayBuffer()
 }

@@ -61,7 +61,10 @@ async function theirs(args: string[]): Promise<RunResult> {
 
 async function expectSameOutput(args: string[]): Promise<void> {
   const [a, b] = await Promise.all([ours(args), theirs(args)])
-  expect({ code: a.code, stdout: a.stdout.toString('utf8') }).toEqual({ code: b.code, stdout: b.stdout.toString('utf8') })
+  expect({ code: a.code, stdout: a.stdout.toString('utf8') }).toEqual({
+    code: b.code,
+    stdout: b.stdout.toString('utf8'),
+  })
   // Strings can hide a difference in invalid UTF-8; the bytes cannot.
   expect(a.stdout.equals(b.stdout)).toBe(true)
 }
@@ -72,7 +75,13 @@ beforeAll(async () => {
   manifest = await populateEveryRecordKind(agent)
 
   savedByCli = path.join(workDir, 'saved-by-consul.snap')
-  const save = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, savedByCli])
+  const save = await runConsul([
+    'snapshot',
+    'save',
+    `-http-addr=${agent.httpAddr}`,
+    `-token=${agent.token}`,
+    savedByCli,
+  ])
   if (save.code !== 0) throw new Error(`consul snapshot save failed: ${save.stderr}`)
 
   savedByApi = path.join(workDir, 'saved-by-api.snap')
@@ -83,17 +92,33 @@ beforeAll(async () => {
   // A second snapshot with a few thousand more keys: many groups, KB/MB sizes, more ties.
   await populateBulkKv(agent, { keys: 3000, approxBytes: 3_000_000, prefix: 'bulk/' })
   withBulkKv = path.join(workDir, 'with-bulk-kv.snap')
-  const bulkSave = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, withBulkKv])
+  const bulkSave = await runConsul([
+    'snapshot',
+    'save',
+    `-http-addr=${agent.httpAddr}`,
+    `-token=${agent.token}`,
+    withBulkKv,
+  ])
   if (bulkSave.code !== 0) throw new Error(`consul snapshot save failed: ${bulkSave.stderr}`)
 
   // Keys are bytes to Consul: a percent-encoded path can hold invalid UTF-8, which Go prints raw
   // in the table (0xFF is also text/tabwriter's escape byte) and as \ufffd in JSON.
   for (const key of ['bin/bad%FFkey/x', 'bin/bad%C3key/y', 'bin/ok%E2%82%ACkey/z', 'bin/%FF%FE/w']) {
-    const put = await fetch(`${agent.httpAddr}/v1/kv/${key}`, { method: 'PUT', body: 'v', headers: { 'X-Consul-Token': agent.token } })
+    const put = await fetch(`${agent.httpAddr}/v1/kv/${key}`, {
+      method: 'PUT',
+      body: 'v',
+      headers: { 'X-Consul-Token': agent.token },
+    })
     if (!put.ok) throw new Error(`PUT ${key} → ${put.status}`)
   }
   withInvalidUtf8Keys = path.join(workDir, 'invalid-utf8-keys.snap')
-  const utf8Save = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, withInvalidUtf8Keys])
+  const utf8Save = await runConsul([
+    'snapshot',
+    'save',
+    `-http-addr=${agent.httpAddr}`,
+    `-token=${agent.token}`,
+    withInvalidUtf8Keys,
+  ])
   if (utf8Save.code !== 0) throw new Error(`consul snapshot save failed: ${utf8Save.stderr}`)
 
   await agent.stop()
@@ -121,14 +146,23 @@ describe('inspect prints what consul snapshot inspect prints', () => {
     { name: '-kvdetails', flags: () => ['-kvdetails'] },
     { name: '-kvdetails -kvdepth=1', flags: () => ['-kvdetails', '-kvdepth=1'] },
     { name: '-kvdepth 3 -kvdetails', flags: () => ['-kvdepth', '3', '-kvdetails'] },
-    { name: '-kvdetails -kvfilter=<nested prefix>', flags: () => ['-kvdetails', `-kvfilter=${manifest.nestedPrefix}`] },
+    {
+      name: '-kvdetails -kvfilter=<nested prefix>',
+      flags: () => ['-kvdetails', `-kvfilter=${manifest.nestedPrefix}`],
+    },
     { name: '-kvdetails -kvfilter=<unicode prefix>', flags: () => ['-kvdetails', '-kvfilter=unicode/grü'] },
     {
       name: '-kvdetails -kvdepth=3 -kvfilter=<prefix> -format=json',
       flags: () => ['-kvdetails', '-kvdepth=3', `-kvfilter=${manifest.nestedPrefix}`, '-format=json'],
     },
-    { name: '-kvdetails -kvfilter matching nothing', flags: () => ['-kvdetails', '-kvfilter=no-such-prefix/'] },
-    { name: '-kvdetails -kvfilter matching nothing, JSON', flags: () => ['-kvdetails', '-kvfilter=no-such-prefix/', '-format=json'] },
+    {
+      name: '-kvdetails -kvfilter matching nothing',
+      flags: () => ['-kvdetails', '-kvfilter=no-such-prefix/'],
+    },
+    {
+      name: '-kvdetails -kvfilter matching nothing, JSON',
+      flags: () => ['-kvdetails', '-kvfilter=no-such-prefix/', '-format=json'],
+    },
     { name: '-kvdepth=0 alone', flags: () => ['-kvdepth=0'] },
     { name: '-kvdetails -kvdepth=0', flags: () => ['-kvdetails', '-kvdepth=0'] },
     { name: '-kvdetails -kvdepth=0 -format=json', flags: () => ['-kvdetails', '-kvdepth=0', '-format=json'] },
@@ -137,7 +171,10 @@ describe('inspect prints what consul snapshot inspect prints', () => {
     { name: '--kvdetails --kvdepth=1', flags: () => ['--kvdetails', '--kvdepth=1'] },
     { name: '-kvdetails=true', flags: () => ['-kvdetails=true'] },
     { name: '-kvdetails=false -kvdepth=1', flags: () => ['-kvdetails=false', '-kvdepth=1'] },
-    { name: '-kvdetails -kvdepth 1 -kvdepth 3', flags: () => ['-kvdetails', '-kvdepth', '1', '-kvdepth', '3'] },
+    {
+      name: '-kvdetails -kvdepth 1 -kvdepth 3',
+      flags: () => ['-kvdetails', '-kvdepth', '1', '-kvdepth', '3'],
+    },
     { name: '-kvdetails --', flags: () => ['-kvdetails', '--'] },
   ]
   const inputs: Array<{ name: string; file: () => string }> = [
@@ -159,7 +196,9 @@ describe('inspect prints what consul snapshot inspect prints', () => {
 
   it('reads a snapshot that holds every record kind a v1.14 agent writes', async () => {
     const { stdout } = await ours(['-format=json', savedByCli])
-    const names = (JSON.parse(stdout.toString('utf8')) as { Stats: Array<{ Name: string }> }).Stats.map((s) => s.Name)
+    const names = (JSON.parse(stdout.toString('utf8')) as { Stats: Array<{ Name: string }> }).Stats.map(
+      (s) => s.Name,
+    )
     expect(names).toEqual(
       expect.arrayContaining([
         'Register',
@@ -198,7 +237,12 @@ describe('inspect prints what consul snapshot inspect prints', () => {
 
   it('prints the same bytes through the built command line program', async () => {
     await ensureBuiltCli()
-    const built = await runProcess(process.execPath, [path.join(repoRoot, 'bin', 'snapshot-studio.js'), 'inspect', '-kvdetails', savedByCli])
+    const built = await runProcess(process.execPath, [
+      path.join(repoRoot, 'bin', 'snapshot-studio.js'),
+      'inspect',
+      '-kvdetails',
+      savedByCli,
+    ])
     const consul = await theirs(['-kvdetails', savedByCli])
     expect(built.code).toBe(consul.code)
     expect(built.stdout.equals(consul.stdout)).toBe(true)
@@ -210,7 +254,12 @@ describe('inspect prints what consul snapshot inspect prints', () => {
 // newlines included) is one literal cell whose width counts toward the column; JSON writes each
 // invalid byte as the six characters \ufffd; size ties are broken on the raw key bytes.
 describe('inspect prints KV keys that are not valid UTF-8 like consul', () => {
-  for (const flags of [['-kvdetails'], ['-kvdetails', '-kvdepth=3'], ['-kvdetails', '-format=json'], ['-kvdetails', '-kvfilter=bin/']]) {
+  for (const flags of [
+    ['-kvdetails'],
+    ['-kvdetails', '-kvdepth=3'],
+    ['-kvdetails', '-format=json'],
+    ['-kvdetails', '-kvfilter=bin/'],
+  ]) {
     it(`prints the same bytes with ${flags.join(' ')}`, async () => {
       await expectSameOutput([...flags, withInvalidUtf8Keys])
     })
@@ -219,7 +268,10 @@ describe('inspect prints KV keys that are not valid UTF-8 like consul', () => {
 
 describe('inspect reads archive variants consul accepts', () => {
   const variants: Array<{ name: string; options: () => Omit<PackOptions, 'meta' | 'stateBin'> }> = [
-    { name: 'entries in the order SHA256SUMS, state.bin, meta.json', options: () => ({ order: ['SHA256SUMS', 'state.bin', 'meta.json'] }) },
+    {
+      name: 'entries in the order SHA256SUMS, state.bin, meta.json',
+      options: () => ({ order: ['SHA256SUMS', 'state.bin', 'meta.json'] }),
+    },
     { name: 'state.bin listed first in SHA256SUMS', options: () => ({ stateBinSumFirst: true }) },
     { name: 'the tar split across three gzip members', options: () => ({ gzipMembers: 3 }) },
   ]
@@ -248,7 +300,11 @@ describe('inspect names record types newer than consul v1.14.8', () => {
   const newer = [
     { type: 41, name: 'RaftLogVerifierCheckpoint', value: { Index: 41 } },
     { type: 42, name: 'Resource', value: Buffer.alloc(420, 0x2a) },
-    { type: 43, name: 'UpdateManualVirtualIPRequestType', value: { ManualIPs: ['240.0.0.43'], Service: { Name: 'web43' } } },
+    {
+      type: 43,
+      name: 'UpdateManualVirtualIPRequestType',
+      value: { ManualIPs: ['240.0.0.43'], Service: { Name: 'web43' } },
+    },
     // 44 is the Census record of Consul 1.21+ as numbered in our message-type table.
     { type: 44, name: 'Census', value: { Entries: ['x'.repeat(440)] } },
     { type: 37, name: 'Unknown(37)', value: { Reserved: 'y'.repeat(370) } },
@@ -269,12 +325,18 @@ describe('inspect names record types newer than consul v1.14.8', () => {
   })
 
   const expectOnlyNamesDiffer = async (file: string): Promise<void> => {
-    const [a, b] = await Promise.all([ours(['-format=json', '-kvdetails', file]), theirs(['-format=json', '-kvdetails', file])])
+    const [a, b] = await Promise.all([
+      ours(['-format=json', '-kvdetails', file]),
+      theirs(['-format=json', '-kvdetails', file]),
+    ])
     expect(a.code).toBe(0)
     expect(b.code).toBe(0)
     const toOldName = new Map(newer.map((n) => [n.name, `Unknown(${n.type})`]))
     const report = JSON.parse(a.stdout.toString('utf8')) as { Stats: Array<{ Name: string }> }
-    const renamed = { ...report, Stats: report.Stats.map((s) => ({ ...s, Name: toOldName.get(s.Name) ?? s.Name })) }
+    const renamed = {
+      ...report,
+      Stats: report.Stats.map((s) => ({ ...s, Name: toOldName.get(s.Name) ?? s.Name })),
+    }
     expect(renamed).toEqual(JSON.parse(b.stdout.toString('utf8')))
     for (const n of newer) expect(report.Stats.map((s) => s.Name)).toContain(n.name)
   }
@@ -286,7 +348,10 @@ describe('inspect names record types newer than consul v1.14.8', () => {
   it('counts records that follow the final ChunkingState the same way', async () => {
     const records = newer.map((n) => encodeRecord(n.type, n.value))
     const file = path.join(workDir, 'after-chunking-state.snap')
-    writeFileSync(file, await packSnapshot({ meta: parts.meta, stateBin: Buffer.concat([parts.stateBin, ...records]) }))
+    writeFileSync(
+      file,
+      await packSnapshot({ meta: parts.meta, stateBin: Buffer.concat([parts.stateBin, ...records]) }),
+    )
     await expectOnlyNamesDiffer(file)
   })
 
@@ -329,7 +394,10 @@ describe('inspect fails like consul on damaged or wrong input', () => {
         return write(dir, 'flipped.snap', bytes)
       },
     },
-    { name: 'a file that is not gzip', make: async (dir) => write(dir, 'text.snap', Buffer.from('this is not a snapshot\n')) },
+    {
+      name: 'a file that is not gzip',
+      make: async (dir) => write(dir, 'text.snap', Buffer.from('this is not a snapshot\n')),
+    },
     { name: 'an empty file', make: async (dir) => write(dir, 'empty.snap', Buffer.alloc(0)) },
     {
       name: 'a snapshot whose state.bin does not match SHA256SUMS',
@@ -337,7 +405,11 @@ describe('inspect fails like consul on damaged or wrong input', () => {
         const tampered = Buffer.from(parts.stateBin)
         const at = Math.floor(tampered.length / 2)
         tampered[at] = tampered[at]! ^ 0x01
-        return write(dir, 'bad-sum.snap', await packSnapshot({ meta: parts.meta, stateBin: tampered, sumsFor: parts.stateBin }))
+        return write(
+          dir,
+          'bad-sum.snap',
+          await packSnapshot({ meta: parts.meta, stateBin: tampered, sumsFor: parts.stateBin }),
+        )
       },
     },
     {
@@ -388,7 +460,13 @@ describe('inspect fails like consul on damaged or wrong input', () => {
     expect(a.code).toBe(1)
   })
 
-  for (const flags of [['-format=yaml'], ['-format=JSON'], ['-kvdepth=abc'], ['-no-such-flag'], ['-kvdepth']]) {
+  for (const flags of [
+    ['-format=yaml'],
+    ['-format=JSON'],
+    ['-kvdepth=abc'],
+    ['-no-such-flag'],
+    ['-kvdepth'],
+  ]) {
     it(`exits 1 like consul for ${flags.join(' ')}`, async () => {
       const [a, b] = await Promise.all([ours([...flags, savedByCli]), theirs([...flags, savedByCli])])
       expect(b.code).toBe(1)
@@ -420,12 +498,17 @@ function runProcess(cmd: string, args: string[]): Promise<{ code: number; stdout
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }))
+    child.on('close', (code) =>
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    )
   })
 }
 
 async function ensureBuiltCli(): Promise<void> {
   if (existsSync(path.join(repoRoot, 'out', 'main', 'cli.js'))) return
-  const build = await runProcess(process.execPath, [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+  const build = await runProcess(process.execPath, [
+    path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build',
+  ])
   if (build.code !== 0) throw new Error(`electron-vite build failed: ${build.stderr}`)
 }

@@ -48,11 +48,23 @@ beforeAll(async () => {
   agent = await startConsulAgent()
   manifest = await populateEveryRecordKind(agent)
   snapshot = path.join(workDir, 'every-kind.snap')
-  const save = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, snapshot])
+  const save = await runConsul([
+    'snapshot',
+    'save',
+    `-http-addr=${agent.httpAddr}`,
+    `-token=${agent.token}`,
+    snapshot,
+  ])
   if (save.code !== 0) throw new Error(save.stderr)
   await populateBulkKv(agent, { keys: 4000, approxBytes: 4_000_000 })
   bulkSnapshot = path.join(workDir, 'bulk.snap')
-  const bulkSave = await runConsul(['snapshot', 'save', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, bulkSnapshot])
+  const bulkSave = await runConsul([
+    'snapshot',
+    'save',
+    `-http-addr=${agent.httpAddr}`,
+    `-token=${agent.token}`,
+    bulkSnapshot,
+  ])
   if (bulkSave.code !== 0) throw new Error(bulkSave.stderr)
   await agent.stop()
   agent = undefined
@@ -83,8 +95,17 @@ describe('inspectSnapshot on a snapshot saved by a real Consul', () => {
   })
 
   it('applies kvDepth and kvFilter like consul does', async () => {
-    const ours = await inspectSnapshot(snapshot, { kvDetails: true, kvDepth: 3, kvFilter: manifest.nestedPrefix })
-    const theirs = await consulJson(['-kvdetails', '-kvdepth=3', `-kvfilter=${manifest.nestedPrefix}`, snapshot])
+    const ours = await inspectSnapshot(snapshot, {
+      kvDetails: true,
+      kvDepth: 3,
+      kvFilter: manifest.nestedPrefix,
+    })
+    const theirs = await consulJson([
+      '-kvdetails',
+      '-kvdepth=3',
+      `-kvfilter=${manifest.nestedPrefix}`,
+      snapshot,
+    ])
     expect(asConsulRows(ours.kvStats)).toEqual(theirs.StatsKV)
     expect(ours.totalSizeKV).toBe(theirs.TotalSizeKV)
   })
@@ -132,7 +153,11 @@ describe('inspectSnapshot on a snapshot saved by a real Consul', () => {
 
   it('stops with a CANCELLED error when its signal is aborted mid-read', async () => {
     const controller = new AbortController()
-    const reading = inspectSnapshot(bulkSnapshot, { kvDetails: true, signal: controller.signal, onProgress: () => controller.abort() })
+    const reading = inspectSnapshot(bulkSnapshot, {
+      kvDetails: true,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    })
     await expect(reading).rejects.toSatisfy((e: unknown) => e instanceof AppError && e.code === 'CANCELLED')
   })
 })
@@ -149,7 +174,9 @@ describe('inspectSnapshot on records a v1.14 agent never writes', () => {
 
     const ours = await inspectSnapshot(file)
     expect(ours.enterpriseTypes).toEqual([65, 69])
-    expect(ours.stats.map((s) => s.name)).toEqual(expect.arrayContaining(['Resource', 'Unknown(65)', 'Unknown(69)']))
+    expect(ours.stats.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Resource', 'Unknown(65)', 'Unknown(69)']),
+    )
     expect(ours.totalSize).toBe(stateBin.length)
   })
 })

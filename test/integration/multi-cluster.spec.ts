@@ -15,7 +15,10 @@ describe('saving several clusters in one run', () => {
   let west: ConsulAgent
 
   beforeAll(async () => {
-    ;[east, west] = await Promise.all([startConsulAgent({ datacenter: 'east' }), startConsulAgent({ datacenter: 'west' })])
+    ;[east, west] = await Promise.all([
+      startConsulAgent({ datacenter: 'east' }),
+      startConsulAgent({ datacenter: 'west' }),
+    ])
   })
   afterAll(async () => {
     await Promise.all([east?.stop(), west?.stop()])
@@ -23,7 +26,10 @@ describe('saving several clusters in one run', () => {
 
   it('saves every selected profile in parallel; one failure does not stop the others', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ss-it-profiles-'))
-    const { service: profiles } = await ProfileService.open({ dataDir, secrets: new FileSecretStore(join(dataDir, 'secrets.json')) })
+    const { service: profiles } = await ProfileService.open({
+      dataDir,
+      secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+    })
     const make = (name: string, address: string, token: string) =>
       profiles.create({
         name,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/shared/app-error'
-import { saveSnapshot, verifyWithEngine } from '../../src/main/services/consul'
+import { saveSnapshot, verifyStreamWithEngine, verifyWithEngine } from '../../src/main/services/consul'
 import { startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateBulkKv } from '../support/consul-populate'
 
@@ -14,7 +14,11 @@ async function agentPid(agent: ConsulAgent): Promise<number> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if ((await readlink(`/proc/${entry}/cwd`)) === agent.workDir && (await readlink(`/proc/${entry}/exe`)).endsWith('consul')) return Number(entry)
+      if (
+        (await readlink(`/proc/${entry}/cwd`)) === agent.workDir &&
+        (await readlink(`/proc/${entry}/exe`)).endsWith('consul')
+      )
+        return Number(entry)
     } catch {
       // processes come and go, or belong to other users
     }
@@ -40,7 +44,11 @@ describe('a save interrupted by Consul stopping', () => {
     let killed = false
     const error = await saveSnapshot(
       {
-        connection: { name: 'doomed', settings: { address: agent.httpAddr, useTls: false, tls: { insecureSkipVerify: false } }, token: agent.token },
+        connection: {
+          name: 'doomed',
+          settings: { address: agent.httpAddr, useTls: false, tls: { insecureSkipVerify: false } },
+          token: agent.token,
+        },
         destinationDir: dir,
         onProgress: (p) => {
           if (!killed && p.phase === 'downloading' && p.bytes > 0) {
@@ -49,7 +57,7 @@ describe('a save interrupted by Consul stopping', () => {
           }
         },
       },
-      { verify: verifyWithEngine },
+      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
     ).catch((e: unknown) => e)
 
     expect(killed).toBe(true)

@@ -7,7 +7,12 @@ import { fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
 import type { ConsulConnection } from '../../src/main/services/consul'
-import { preflightRestore, restoreSnapshot, saveSnapshot, verifyWithEngine } from '../../src/main/services/consul'
+import {
+  preflightRestore,
+  restoreSnapshot,
+  saveSnapshot,
+  verifyWithEngine,
+} from '../../src/main/services/consul'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
 
@@ -17,7 +22,11 @@ const connectionTo = (agent: ConsulAgent, name = 'source'): ConsulConnection => 
   token: agent.token,
 })
 
-async function get<T>(agent: ConsulAgent, path: string, token = agent.token): Promise<{ status: number; body: T }> {
+async function get<T>(
+  agent: ConsulAgent,
+  path: string,
+  token = agent.token,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${agent.httpAddr}${path}`, { headers: { 'X-Consul-Token': token } })
   const text = await res.text()
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
@@ -33,7 +42,10 @@ describe('save and restore with a real Consul', () => {
   let savedPath: string
 
   beforeAll(async () => {
-    ;[source, target] = await Promise.all([startConsulAgent({ datacenter: 'dc1' }), startConsulAgent({ datacenter: 'dc1' })])
+    ;[source, target] = await Promise.all([
+      startConsulAgent({ datacenter: 'dc1' }),
+      startConsulAgent({ datacenter: 'dc1' }),
+    ])
     manifest = await populateEveryRecordKind(source)
     // Coordinate updates are batched by the servers before they reach raft; wait for them so the
     // snapshot holds CoordinateBatchUpdate records too.
@@ -52,29 +64,59 @@ describe('save and restore with a real Consul', () => {
 
   it('saves a verified snapshot holding every kind of record, named from the template, with a sidecar', async () => {
     const phases = new Set<string>()
-    const result = await saveSnapshot({ connection: connectionTo(source, 'prod'), destinationDir: dir, onProgress: (p) => phases.add(p.phase) }, { verify: verifyWithEngine })
+    const result = await saveSnapshot(
+      {
+        connection: connectionTo(source, 'prod'),
+        destinationDir: dir,
+        onProgress: (p) => phases.add(p.phase),
+      },
+      { verify: verifyWithEngine },
+    )
     savedPath = result.path
 
     expect(result.path).toMatch(/prod-dc1-1\.14\.8-\d+-\d{8}T\d{6}Z\.snap$/)
     expect(result).toMatchObject({ consulVersion: '1.14.8', datacenter: 'dc1', knownLeader: true })
     expect(result.index).toBeGreaterThan(0)
     expect([...phases]).toEqual(['requesting', 'downloading', 'verifying', 'finishing'])
-    expect((await readdir(dir)).sort()).toEqual([`${result.path.split('/').pop()}`, `${result.path.split('/').pop()}.json`].sort())
+    expect((await readdir(dir)).sort()).toEqual(
+      [`${result.path.split('/').pop()}`, `${result.path.split('/').pop()}.json`].sort(),
+    )
     // Consul itself accepts the file and sees the same index.
     const inspected = await runConsul(['snapshot', 'inspect', '-format', 'json', result.path])
     expect(inspected.code).toBe(0)
     const consulView = JSON.parse(inspected.stdout) as { Meta: { Index: number }; Stats: { Name: string }[] }
     expect(consulView.Meta.Index).toBe(result.index)
     const types = consulView.Stats.map((s) => s.Name)
-    for (const kind of ['KVS', 'Register', 'Session', 'ACLToken', 'ACLPolicy', 'ACLRole', 'ACLAuthMethod', 'ACLBindingRule', 'PreparedQuery', 'ConfigEntry', 'Autopilot', 'Tombstone', 'CoordinateBatchUpdate']) {
+    for (const kind of [
+      'KVS',
+      'Register',
+      'Session',
+      'ACLToken',
+      'ACLPolicy',
+      'ACLRole',
+      'ACLAuthMethod',
+      'ACLBindingRule',
+      'PreparedQuery',
+      'ConfigEntry',
+      'Autopilot',
+      'Tombstone',
+      'CoordinateBatchUpdate',
+    ]) {
       expect(types).toContain(kind)
     }
   })
 
   it('previews the restore: the file\u2019s contents, the target, and no blockers for a same-version cluster', async () => {
-    const preflight = await preflightRestore({ connection: connectionTo(target, 'target'), path: savedPath }, { verify: verifyWithEngine })
+    const preflight = await preflightRestore(
+      { connection: connectionTo(target, 'target'), path: savedPath },
+      { verify: verifyWithEngine },
+    )
     expect(preflight.blockers).toEqual([])
-    expect(preflight.file).toMatchObject({ consulVersion: '1.14.8', consulVersionSource: 'sidecar', datacenter: 'dc1' })
+    expect(preflight.file).toMatchObject({
+      consulVersion: '1.14.8',
+      consulVersionSource: 'sidecar',
+      datacenter: 'dc1',
+    })
     expect(preflight.file.stats.find((s) => s.name === 'KVS')?.count).toBeGreaterThan(0)
     expect(preflight.target).toMatchObject({ consulVersion: '1.14.8', datacenter: 'dc1' })
     expect(preflight.target.leader).toMatch(/:\d+$/)
@@ -90,7 +132,10 @@ describe('save and restore with a real Consul', () => {
     await handle.write(Buffer.from([0xde, 0xad, 0xbe, 0xef]), 0, 4, Math.floor(size / 2))
     await handle.close()
 
-    const error = await restoreSnapshot({ connection: connectionTo(target), path: corrupt, safetySnapshot: { enabled: false } }, { verify: verifyWithEngine, health }).catch((e: unknown) => e)
+    const error = await restoreSnapshot(
+      { connection: connectionTo(target), path: corrupt, safetySnapshot: { enabled: false } },
+      { verify: verifyWithEngine, health },
+    ).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: expect.stringMatching(/^SNAPSHOT_/) })
     expect((await get<{ Value: string }[]>(target, '/v1/kv/still-here')).status).toBe(200)
   })
@@ -99,7 +144,12 @@ describe('save and restore with a real Consul', () => {
     const safetyDir = await mkdtemp(join(tmpdir(), 'ss-it-safety-'))
     const phases = new Set<string>()
     const result = await restoreSnapshot(
-      { connection: connectionTo(target, 'target'), path: savedPath, safetySnapshot: { enabled: true, destinationDir: safetyDir }, onProgress: (p) => phases.add(p.phase) },
+      {
+        connection: connectionTo(target, 'target'),
+        path: savedPath,
+        safetySnapshot: { enabled: true, destinationDir: safetyDir },
+        onProgress: (p) => phases.add(p.phase),
+      },
       { verify: verifyWithEngine, health },
     )
     expect([...phases]).toEqual(['verifying', 'safety-snapshot', 'uploading', 'waiting-for-cluster'])
@@ -112,18 +162,26 @@ describe('save and restore with a real Consul', () => {
     const kv = await get<{ Key: string; Value: string | null; Flags: number }[]>(reader, '/v1/kv/?recurse')
     expect(kv.status).toBe(200)
     const restored = new Map(kv.body.map((e) => [e.Key, Buffer.from(e.Value ?? '', 'base64')]))
-    for (const entry of manifest.kv) expect(restored.get(entry.key)?.equals(entry.value), entry.key).toBe(true)
+    for (const entry of manifest.kv)
+      expect(restored.get(entry.key)?.equals(entry.value), entry.key).toBe(true)
     expect(restored.has('still-here')).toBe(false)
 
     const services = await get<Record<string, string[]>>(reader, '/v1/catalog/services')
-    for (const name of manifest.catalogNodes.flatMap((n) => n.services)) expect(Object.keys(services.body)).toContain(name)
+    for (const name of manifest.catalogNodes.flatMap((n) => n.services))
+      expect(Object.keys(services.body)).toContain(name)
     const policies = await get<{ Name: string }[]>(reader, '/v1/acl/policies')
     for (const policy of manifest.aclPolicies) expect(policies.body.map((p) => p.Name)).toContain(policy.name)
     const tokens = await get<{ AccessorID: string }[]>(reader, '/v1/acl/tokens')
-    for (const token of manifest.aclTokens) expect(tokens.body.map((t) => t.AccessorID)).toContain(token.accessorId)
+    for (const token of manifest.aclTokens)
+      expect(tokens.body.map((t) => t.AccessorID)).toContain(token.accessorId)
     const queries = await get<{ Name: string }[]>(reader, '/v1/query')
-    for (const query of manifest.preparedQueries) expect(queries.body.map((q) => q.Name)).toContain(query.name)
-    for (const entry of manifest.configEntries) expect((await get(reader, `/v1/config/${entry.kind}/${entry.name}`)).status, `${entry.kind}/${entry.name}`).toBe(200)
+    for (const query of manifest.preparedQueries)
+      expect(queries.body.map((q) => q.Name)).toContain(query.name)
+    for (const entry of manifest.configEntries)
+      expect(
+        (await get(reader, `/v1/config/${entry.kind}/${entry.name}`)).status,
+        `${entry.kind}/${entry.name}`,
+      ).toBe(200)
     const sessions = await get<{ ID: string }[]>(reader, '/v1/session/list')
     for (const session of manifest.sessions) expect(sessions.body.map((s) => s.ID)).toContain(session.id)
   })
@@ -131,7 +189,12 @@ describe('save and restore with a real Consul', () => {
   it('round-trips through the command line with the Consul CLI\u2019s flags and messages', async () => {
     const out: string[] = []
     const err: string[] = []
-    const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env: {}, cwd: dir }
+    const io = {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      env: {},
+      cwd: dir,
+    }
     const flags = ['-http-addr', source.httpAddr, '-token', source.token]
     expect(await runCli(['save', 'cli.snap', ...flags], io), err.join('')).toBe(0)
     expect(out.join('')).toMatch(/^Saved and verified snapshot to index \d+\n/)
@@ -141,17 +204,27 @@ describe('save and restore with a real Consul', () => {
     out.length = 0
     const restoreFlags = ['-http-addr', target.httpAddr, '-token', source.token, '-safety-snapshot=false']
     const { Readable } = await import('node:stream')
-    const declined = await runCli(['restore', 'cli.snap', ...restoreFlags], { ...io, stdin: Readable.from(['nope\n']) })
+    const declined = await runCli(['restore', 'cli.snap', ...restoreFlags], {
+      ...io,
+      stdin: Readable.from(['nope\n']),
+    })
     expect(declined).toBe(1)
     expect(err.join('')).toMatch(/not confirmed/)
-    const confirmed = await runCli(['restore', 'cli.snap', ...restoreFlags], { ...io, stdin: Readable.from(['dc1\n']) })
+    const confirmed = await runCli(['restore', 'cli.snap', ...restoreFlags], {
+      ...io,
+      stdin: Readable.from(['dc1\n']),
+    })
     expect(confirmed, err.join('')).toBe(0)
     expect(out.join('')).toMatch(/Restored snapshot\n/)
   })
 })
 
 async function put(agent: ConsulAgent, path: string, body: string): Promise<void> {
-  const res = await fetch(`${agent.httpAddr}${path}`, { method: 'PUT', body, headers: { 'X-Consul-Token': agent.token } })
+  const res = await fetch(`${agent.httpAddr}${path}`, {
+    method: 'PUT',
+    body,
+    headers: { 'X-Consul-Token': agent.token },
+  })
   await res.text()
   if (!res.ok) throw new Error(`PUT ${path} → ${res.status}`)
 }

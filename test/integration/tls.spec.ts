@@ -6,8 +6,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TlsSettings } from '../../src/shared/profile-types'
-import { saveSnapshot, testConnection, verifyWithEngine, type ConsulConnection } from '../../src/main/services/consul'
-import { createTlsMaterial, startConsulAgent, type ConsulAgent, type TlsMaterial } from '../support/consul-agent'
+import {
+  saveSnapshot,
+  testConnection,
+  verifyWithEngine,
+  type ConsulConnection,
+} from '../../src/main/services/consul'
+import {
+  createTlsMaterial,
+  startConsulAgent,
+  type ConsulAgent,
+  type TlsMaterial,
+} from '../support/consul-agent'
 
 const over = (agent: ConsulAgent, tls: Partial<TlsSettings>): ConsulConnection => ({
   name: 'tls',
@@ -15,7 +25,9 @@ const over = (agent: ConsulAgent, tls: Partial<TlsSettings>): ConsulConnection =
   token: agent.token,
 })
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; hint?: string; details?: Record<string, unknown> }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; hint?: string; details?: Record<string, unknown> }> {
   try {
     await promise
   } catch (error) {
@@ -61,10 +73,14 @@ describe('a TLS-enabled agent', () => {
   })
 
   it('refuses a server name the certificate does not carry, and accepts server.dc1.consul with a :port suffix', async () => {
-    const wrong = await failure(testConnection(over(agent, { caFile: material.caFile, serverName: 'consul.example.com' })))
+    const wrong = await failure(
+      testConnection(over(agent, { caFile: material.caFile, serverName: 'consul.example.com' })),
+    )
     expect(wrong.code).toBe('CONSUL_TLS')
     expect(wrong.details?.reason).toBe('hostname-mismatch')
-    const right = await testConnection(over(agent, { caFile: material.caFile, serverName: 'server.dc1.consul:8501' }))
+    const right = await testConnection(
+      over(agent, { caFile: material.caFile, serverName: 'server.dc1.consul:8501' }),
+    )
     expect(right.leader).not.toBeNull()
   })
 
@@ -97,7 +113,13 @@ describe('an agent that requires client certificates (verify_incoming)', () => {
   })
 
   it('connects with the client certificate and key', async () => {
-    const result = await testConnection(over(agent, { caFile: material.caFile, clientCertFile: material.clientCertFile, clientKeyFile: material.clientKeyFile }))
+    const result = await testConnection(
+      over(agent, {
+        caFile: material.caFile,
+        clientCertFile: material.clientCertFile,
+        clientKeyFile: material.clientKeyFile,
+      }),
+    )
     expect(result.leader).not.toBeNull()
   })
 })

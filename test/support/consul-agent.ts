@@ -69,7 +69,10 @@ export function findConsulBinary(): Promise<string> {
     child.on('close', (code) => {
       const bin = out.trim().split('\n').pop() ?? ''
       if (code === 0 && bin !== '') resolve(bin)
-      else reject(new Error(`test/consul/find-consul.sh failed (exit ${code}); set CONSUL_BIN to a consul binary`))
+      else
+        reject(
+          new Error(`test/consul/find-consul.sh failed (exit ${code}); set CONSUL_BIN to a consul binary`),
+        )
     })
   })
   return consulBinary
@@ -106,7 +109,10 @@ export async function runConsul(
 }
 
 /** CA, server and client certificates from `consul tls`, plus an unrelated second CA. */
-export async function createTlsMaterial(dir?: string, opts: { datacenter?: string } = {}): Promise<TlsMaterial> {
+export async function createTlsMaterial(
+  dir?: string,
+  opts: { datacenter?: string } = {},
+): Promise<TlsMaterial> {
   const datacenter = opts.datacenter ?? 'dc1'
   const target = dir ?? trackTempDir(mkdtempSync(path.join(tmpdir(), 'consul-tls-')))
   mkdirSync(target, { recursive: true })

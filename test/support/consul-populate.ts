@@ -195,7 +195,12 @@ async function writeKv(
 ): Promise<{ live: PopulatedKvEntry[]; deleted: string[]; nestedPrefix: string }> {
   const entries: PopulatedKvEntry[] = []
   const add = (key: string, value: Buffer | string, flags = 0n, session?: string): void => {
-    entries.push({ key, value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value, flags, ...(session ? { session } : {}) })
+    entries.push({
+      key,
+      value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
+      flags,
+      ...(session ? { session } : {}),
+    })
   }
 
   add('app/config/name', 'snapshot studio')
@@ -206,7 +211,10 @@ async function writeKv(
   add('app/feature-flags/big', '2^53+1', 9007199254740993n)
   add('unicode/grüße/日本語', 'ünïcødé välüe — 値 🚀')
   add('unicode/emoji/🔑', '🗝️')
-  add('binary/blob', Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc0, 0xc1, 0xf5, 0x0a, 0x00, 0xde, 0xad, 0xbe, 0xef]))
+  add(
+    'binary/blob',
+    Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc0, 0xc1, 0xf5, 0x0a, 0x00, 0xde, 0xad, 0xbe, 0xef]),
+  )
   add('binary/large', randomBytes(400 * 1024))
   add('deep/a/b/c/d/e/f/leaf', 'six levels down')
   add('deep/a/b/c/leaf', 'three levels down')
@@ -218,7 +226,8 @@ async function writeKv(
   add('vault/logical/0989e79e/one', 'v1')
   add('vault/logical/0989e79e/two', 'v2')
   add('vault/logical/5c018b68/one', 'v3')
-  for (let i = 0; i < 20; i++) add(`many/group-${i % 4}/item-${String(i).padStart(2, '0')}`, `value ${i}`.repeat(i + 1))
+  for (let i = 0; i < 20; i++)
+    add(`many/group-${i % 4}/item-${String(i).padStart(2, '0')}`, `value ${i}`.repeat(i + 1))
   // Equal-sized records written in reverse name order: inspect must break size ties by name.
   for (const letter of ['f', 'e', 'd', 'c', 'b', 'a']) add(`ties/${letter}`, 'same size')
 
@@ -233,7 +242,12 @@ async function writeKv(
     { key: 'locks/jobs/nightly', value: Buffer.from('runner'), flags: 3n, session: sessions[1]!.id },
   ]
   for (const entry of lockEntries) {
-    const acquired = await api.request('PUT', `${kvPath(entry.key)}?acquire=${entry.session}&flags=${entry.flags}`, undefined, entry.value)
+    const acquired = await api.request(
+      'PUT',
+      `${kvPath(entry.key)}?acquire=${entry.session}&flags=${entry.flags}`,
+      undefined,
+      entry.value,
+    )
     if (acquired !== true) throw new Error(`could not acquire lock ${entry.key}: ${JSON.stringify(acquired)}`)
   }
 
@@ -243,7 +257,9 @@ async function writeKv(
     await api.request('DELETE', kvPath(key))
   }
 
-  const live = [...entries, ...lockEntries].sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
+  const live = [...entries, ...lockEntries].sort((a, b) =>
+    Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
+  )
   return { live, deleted, nestedPrefix: 'deep/a' }
 }
 
@@ -274,7 +290,13 @@ async function registerCatalogNodes(
       node: 'ext-db-1',
       address: '10.0.0.11',
       services: [
-        { ID: 'postgres-1', Service: 'postgres', Port: 5432, Tags: ['primary', 'v15'], Meta: { version: '15.4' } },
+        {
+          ID: 'postgres-1',
+          Service: 'postgres',
+          Port: 5432,
+          Tags: ['primary', 'v15'],
+          Meta: { version: '15.4' },
+        },
         { ID: 'pgbouncer-1', Service: 'pgbouncer', Port: 6432, Tags: [] },
       ],
     },
@@ -319,18 +341,31 @@ async function registerCatalogNodes(
 
 async function registerAgentServices(api: ConsulApi): Promise<PopulatedManifest['agentServices']> {
   const services = [
-    { ID: 'web-1', Name: 'web', Port: 8080, Tags: ['frontend'], Meta: { team: 'ui' }, Connect: { SidecarService: {} } },
+    {
+      ID: 'web-1',
+      Name: 'web',
+      Port: 8080,
+      Tags: ['frontend'],
+      Meta: { team: 'ui' },
+      Connect: { SidecarService: {} },
+    },
     { ID: 'api-1', Name: 'api', Port: 9090, Tags: ['v1'], Meta: { version: 'v1' } },
     { ID: 'admin-1', Name: 'admin', Port: 9091, Tags: [] },
   ]
   const out = []
   for (const s of services) {
-    await api.request('PUT', '/v1/agent/service/register', { ...s, Check: { TTL: '10m', Notes: 'TTL check' } })
+    await api.request('PUT', '/v1/agent/service/register', {
+      ...s,
+      Check: { TTL: '10m', Notes: 'TTL check' },
+    })
     const checkId = `service:${s.ID}`
     await api.request('PUT', `/v1/agent/check/pass/${encodeURIComponent(checkId)}?note=ok`)
     out.push({ id: s.ID, name: s.Name, checkId })
   }
-  await waitForCatalog(api, services.map((s) => s.Name))
+  await waitForCatalog(
+    api,
+    services.map((s) => s.Name),
+  )
   return out
 }
 
@@ -356,9 +391,16 @@ async function updateCoordinates(api: ConsulApi, node: string): Promise<void> {
 // --- prepared queries ---------------------------------------------------------------------------
 
 /** One query stores `token` — a secret that snapshots carry in the clear. */
-async function createPreparedQueries(api: ConsulApi, token: string): Promise<PopulatedManifest['preparedQueries']> {
+async function createPreparedQueries(
+  api: ConsulApi,
+  token: string,
+): Promise<PopulatedManifest['preparedQueries']> {
   const queries = [
-    { Name: 'postgres-primary', Service: { Service: 'postgres', Tags: ['primary'], OnlyPassing: true }, DNS: { TTL: '10s' } },
+    {
+      Name: 'postgres-primary',
+      Service: { Service: 'postgres', Tags: ['primary'], OnlyPassing: true },
+      DNS: { TTL: '10s' },
+    },
     {
       Name: 'redis-with-token',
       Token: token,
@@ -389,7 +431,12 @@ async function createAcl(
   const policies: PopulatedManifest['aclPolicies'] = []
   for (const p of [
     { Name: 'kv-read', Description: 'read app config', Rules: 'key_prefix "app/" { policy = "read" }' },
-    { Name: 'dc-scoped', Description: 'only here', Rules: 'node_prefix "" { policy = "read" }', Datacenters: [datacenter] },
+    {
+      Name: 'dc-scoped',
+      Description: 'only here',
+      Rules: 'node_prefix "" { policy = "read" }',
+      Datacenters: [datacenter],
+    },
   ]) {
     const res = await api.request('PUT', '/v1/acl/policy', p)
     policies.push({ id: field(res, 'ID'), name: p.Name })
@@ -424,7 +471,11 @@ async function createAcl(
     },
   ]) {
     const res = await api.request('PUT', '/v1/acl/token', t)
-    tokens.push({ accessorId: field(res, 'AccessorID'), secretId: field(res, 'SecretID'), description: t.Description })
+    tokens.push({
+      accessorId: field(res, 'AccessorID'),
+      secretId: field(res, 'SecretID'),
+      description: t.Description,
+    })
   }
 
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -446,8 +497,20 @@ async function createAcl(
   })
   const bindingRules: PopulatedManifest['bindingRules'] = []
   for (const b of [
-    { AuthMethod: 'ci-jwt', Description: 'services by claim', BindType: 'service', BindName: 'ci-${value.service}', Selector: 'value.service != ""' },
-    { AuthMethod: 'ci-jwt', Description: 'readers', BindType: 'role', BindName: 'reader', Selector: '"ops" in list.groups' },
+    {
+      AuthMethod: 'ci-jwt',
+      Description: 'services by claim',
+      BindType: 'service',
+      BindName: 'ci-${value.service}',
+      Selector: 'value.service != ""',
+    },
+    {
+      AuthMethod: 'ci-jwt',
+      Description: 'readers',
+      BindType: 'role',
+      BindName: 'reader',
+      Selector: '"ops" in list.groups',
+    },
   ]) {
     const res = await api.request('PUT', '/v1/acl/binding-rule', b)
     bindingRules.push({ id: field(res, 'ID'), authMethod: b.AuthMethod })
@@ -470,7 +533,14 @@ async function writeConfigEntries(api: ConsulApi): Promise<PopulatedManifest['co
       Subsets: { v1: { Filter: 'Service.Meta.version == v1' }, v2: { Filter: 'Service.Meta.version == v2' } },
       ConnectTimeout: '5s',
     },
-    { Kind: 'service-splitter', Name: 'api', Splits: [{ Weight: 90, ServiceSubset: 'v1' }, { Weight: 10, ServiceSubset: 'v2' }] },
+    {
+      Kind: 'service-splitter',
+      Name: 'api',
+      Splits: [
+        { Weight: 90, ServiceSubset: 'v1' },
+        { Weight: 10, ServiceSubset: 'v2' },
+      ],
+    },
     {
       Kind: 'service-router',
       Name: 'web',

@@ -80,17 +80,22 @@ export const mp = {
     return cat(Buffer.from([code, type & 0xff]), d)
   },
   ext8: (type: number, d: Uint8Array) => cat(Buffer.from([0xc7, d.length, type & 0xff]), d),
-  ext16: (type: number, d: Uint8Array) => cat(Buffer.from([0xc8]), u16(d.length), Buffer.from([type & 0xff]), d),
-  ext32: (type: number, d: Uint8Array) => cat(Buffer.from([0xc9]), u32(d.length), Buffer.from([type & 0xff]), d),
+  ext16: (type: number, d: Uint8Array) =>
+    cat(Buffer.from([0xc8]), u16(d.length), Buffer.from([type & 0xff]), d),
+  ext32: (type: number, d: Uint8Array) =>
+    cat(Buffer.from([0xc9]), u32(d.length), Buffer.from([type & 0xff]), d),
   fixarray: (...items: Uint8Array[]) => {
     if (items.length > 15) throw new Error('fixarray holds at most 15 items')
     return cat(Buffer.from([0x90 | items.length]), ...items)
   },
   array16: (...items: Uint8Array[]) => cat(Buffer.from([0xdc]), u16(items.length), ...items),
   array32: (...items: Uint8Array[]) => cat(Buffer.from([0xdd]), u32(items.length), ...items),
-  fixmap: (...pairs: Array<[Uint8Array, Uint8Array]>) => cat(Buffer.from([0x80 | pairs.length]), ...pairs.flat()),
-  map16: (...pairs: Array<[Uint8Array, Uint8Array]>) => cat(Buffer.from([0xde]), u16(pairs.length), ...pairs.flat()),
-  map32: (...pairs: Array<[Uint8Array, Uint8Array]>) => cat(Buffer.from([0xdf]), u32(pairs.length), ...pairs.flat()),
+  fixmap: (...pairs: Array<[Uint8Array, Uint8Array]>) =>
+    cat(Buffer.from([0x80 | pairs.length]), ...pairs.flat()),
+  map16: (...pairs: Array<[Uint8Array, Uint8Array]>) =>
+    cat(Buffer.from([0xde]), u16(pairs.length), ...pairs.flat()),
+  map32: (...pairs: Array<[Uint8Array, Uint8Array]>) =>
+    cat(Buffer.from([0xdf]), u32(pairs.length), ...pairs.flat()),
   /** Go's time.Time MarshalBinary v1 in UTC: the 15-byte raw string Consul stores. */
   goTime: (unixSeconds: number, nanos = 0) => {
     const b = Buffer.alloc(15)

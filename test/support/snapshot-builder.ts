@@ -22,7 +22,12 @@ export interface TarEntryInput {
   prefix?: string
 }
 
-export function ustarHeader(entry: { name: string; size: number; typeflag?: string; prefix?: string }): Buffer {
+export function ustarHeader(entry: {
+  name: string
+  size: number
+  typeflag?: string
+  prefix?: string
+}): Buffer {
   const h = Buffer.alloc(512)
   h.write(entry.name, 0, 100, 'utf8')
   h.write('0000600\0', 100, 'latin1')
@@ -42,10 +47,20 @@ export function ustarHeader(entry: { name: string; size: number; typeflag?: stri
   return h
 }
 
-export function tarArchive(entries: TarEntryInput[], options: { endBlocks?: number; trailing?: Uint8Array } = {}): Buffer {
+export function tarArchive(
+  entries: TarEntryInput[],
+  options: { endBlocks?: number; trailing?: Uint8Array } = {},
+): Buffer {
   const parts: Buffer[] = []
   for (const entry of entries) {
-    parts.push(ustarHeader({ name: entry.name, size: entry.data.length, typeflag: entry.typeflag, prefix: entry.prefix }))
+    parts.push(
+      ustarHeader({
+        name: entry.name,
+        size: entry.data.length,
+        typeflag: entry.typeflag,
+        prefix: entry.prefix,
+      }),
+    )
     parts.push(Buffer.from(entry.data))
     const pad = (512 - (entry.data.length % 512)) % 512
     parts.push(Buffer.alloc(pad))
@@ -64,7 +79,9 @@ export function metaJson(stateBin: Uint8Array, overrides: Record<string, unknown
     Index: 13,
     Term: 2,
     Peers: 'ka4xMjcuMC4wLjE6ODMwMA==',
-    Configuration: { Servers: [{ Suffrage: 0, ID: 'a577b288-b354-770e-e909-da0972eb20e8', Address: '127.0.0.1:8300' }] },
+    Configuration: {
+      Servers: [{ Suffrage: 0, ID: 'a577b288-b354-770e-e909-da0972eb20e8', Address: '127.0.0.1:8300' }],
+    },
     ConfigurationIndex: 1,
     Size: stateBin.length,
     ...overrides,
@@ -79,7 +96,11 @@ export interface SnapshotParts {
   /** SHA256SUMS text; null leaves the entry out. Defaults to correct digests. */
   sums?: string | null
   /** Replace the entry list entirely (after meta/state/sums are computed). */
-  entries?: (defaults: { meta: TarEntryInput; state: TarEntryInput; sums: TarEntryInput | null }) => TarEntryInput[]
+  entries?: (defaults: {
+    meta: TarEntryInput
+    state: TarEntryInput
+    sums: TarEntryInput | null
+  }) => TarEntryInput[]
   tarTrailing?: Uint8Array
   endBlocks?: number
 }
@@ -87,13 +108,18 @@ export interface SnapshotParts {
 export function snapshotTar(parts: SnapshotParts = {}): Buffer {
   const stateBin = parts.stateBin ?? WORKED_EXAMPLE_STATE_BIN
   const meta = parts.meta ?? metaJson(stateBin)
-  const sums = parts.sums === undefined ? `${sha256Hex(meta)}  meta.json\n${sha256Hex(stateBin)}  state.bin\n` : parts.sums
+  const sums =
+    parts.sums === undefined
+      ? `${sha256Hex(meta)}  meta.json\n${sha256Hex(stateBin)}  state.bin\n`
+      : parts.sums
   const defaults = {
     meta: { name: 'meta.json', data: meta },
     state: { name: 'state.bin', data: stateBin },
     sums: sums === null ? null : { name: 'SHA256SUMS', data: Buffer.from(sums) },
   }
-  const entries = parts.entries ? parts.entries(defaults) : [defaults.meta, defaults.state, ...(defaults.sums ? [defaults.sums] : [])]
+  const entries = parts.entries
+    ? parts.entries(defaults)
+    : [defaults.meta, defaults.state, ...(defaults.sums ? [defaults.sums] : [])]
   return tarArchive(entries, { endBlocks: parts.endBlocks, trailing: parts.tarTrailing })
 }
 

@@ -4,7 +4,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../shared/app-error'
-import type { CatalogueSummary, KvRowWire, RecordItemWire, SearchHitWire } from '../../shared/browse-wire-types'
+import type {
+  CatalogueSummary,
+  KvRowWire,
+  RecordItemWire,
+  SearchHitWire,
+} from '../../shared/browse-wire-types'
 import { openSnapshotCatalogue, type SnapshotCatalogue } from '../services/snapshot/catalogue'
 import type { JsonView } from '../services/snapshot/catalogue'
 import type { CataloguePort } from './host-services'
@@ -20,14 +25,18 @@ function printable(value: JsonView): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
-export function createCataloguePort(options: CataloguePortOptions = {}): CataloguePort & { closeAll(): Promise<void> } {
+export function createCataloguePort(
+  options: CataloguePortOptions = {},
+): CataloguePort & { closeAll(): Promise<void> } {
   const maxOpen = options.maxOpen ?? 4
   const open = new Map<string, SnapshotCatalogue>()
 
   function get(catalogueId: string): SnapshotCatalogue {
     const catalogue = open.get(catalogueId)
     if (catalogue === undefined || catalogue.isClosed) {
-      throw new AppError('FILE_NOT_FOUND', 'That snapshot is no longer open for browsing.', { hint: 'Open the snapshot again.' })
+      throw new AppError('FILE_NOT_FOUND', 'That snapshot is no longer open for browsing.', {
+        hint: 'Open the snapshot again.',
+      })
     }
     // Most recently used last, so the first entry is the one to close when full.
     open.delete(catalogueId)
@@ -37,7 +46,12 @@ export function createCataloguePort(options: CataloguePortOptions = {}): Catalog
 
   return {
     async open(path, work) {
-      const catalogue = await openSnapshotCatalogue(path, { spillDir: options.spillDir, signal: work.signal, onProgress: (progress) => work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }) })
+      const catalogue = await openSnapshotCatalogue(path, {
+        spillDir: options.spillDir,
+        signal: work.signal,
+        onProgress: (progress) =>
+          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+      })
       while (open.size >= maxOpen) {
         const [oldestId, oldest] = open.entries().next().value as [string, SnapshotCatalogue]
         open.delete(oldestId)
@@ -50,7 +64,11 @@ export function createCataloguePort(options: CataloguePortOptions = {}): Catalog
       const result: CatalogueSummary = {
         catalogueId,
         counts: summary.counts as CatalogueSummary['counts'],
-        meta: { id: meta?.id ?? '', index: meta?.index.toString() ?? '0', term: meta?.term.toString() ?? '0' },
+        meta: {
+          id: meta?.id ?? '',
+          index: meta?.index.toString() ?? '0',
+          term: meta?.term.toString() ?? '0',
+        },
         lastIndex: summary.lastIndex,
         stateBytes: summary.stateBytes,
         kvValueBytes: summary.kvValueBytes,
@@ -71,7 +89,13 @@ export function createCataloguePort(options: CataloguePortOptions = {}): Catalog
       const listing = get(catalogueId).kvList({ prefix, offset, limit })
       const rows: KvRowWire[] = listing.children.map((child) =>
         child.type === 'folder'
-          ? { key: child.prefix, name: child.name, folder: true, size: child.totalSize, count: child.keyCount }
+          ? {
+              key: child.prefix,
+              name: child.name,
+              folder: true,
+              size: child.totalSize,
+              count: child.keyCount,
+            }
           : { key: child.key, name: child.name, folder: false, size: child.size },
       )
       return { prefix: listing.prefix, total: listing.total, offset: listing.offset, rows }
@@ -115,7 +139,11 @@ export function createCataloguePort(options: CataloguePortOptions = {}): Catalog
     async search(catalogueId, query, limit) {
       const result = get(catalogueId).search(query, { limit })
       return {
-        hits: result.hits.map((hit) => ({ kind: hit.kind as SearchHitWire['kind'], id: hit.id, label: hit.context === '' ? hit.name : `${hit.name} — ${hit.context}` })),
+        hits: result.hits.map((hit) => ({
+          kind: hit.kind as SearchHitWire['kind'],
+          id: hit.id,
+          label: hit.context === '' ? hit.name : `${hit.name} — ${hit.context}`,
+        })),
         truncated: result.truncated,
       }
     },

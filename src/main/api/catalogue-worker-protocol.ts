@@ -4,7 +4,8 @@ import type { CataloguePort } from './host-services'
 
 export type CatalogueMethod = keyof CataloguePort | 'closeAll'
 
-export type ToCatalogueWorker = { type: 'call'; id: number; method: CatalogueMethod; args: unknown[] } | { type: 'cancel'; id: number }
+export type ToCatalogueWorker =
+  { type: 'call'; id: number; method: CatalogueMethod; args: unknown[] } | { type: 'cancel'; id: number }
 
 export type FromCatalogueWorker =
   | { type: 'progress'; id: number; progress: { bytesRead: number; totalBytes: number } }

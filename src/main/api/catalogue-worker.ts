@@ -23,7 +23,10 @@ async function call(message: Extract<ToCatalogueWorker, { type: 'call' }>): Prom
       const controller = new AbortController()
       running.set(message.id, controller)
       try {
-        return await catalogues.open(String(args[0]), { signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: message.id, progress }) })
+        return await catalogues.open(String(args[0]), {
+          signal: controller.signal,
+          onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
+        })
       } finally {
         running.delete(message.id)
       }
@@ -35,9 +38,19 @@ async function call(message: Extract<ToCatalogueWorker, { type: 'call' }>): Prom
     case 'kvValue':
       return catalogues.kvValue(String(args[0]), String(args[1]), Number(args[2]))
     case 'records':
-      return catalogues.records(String(args[0]), args[1] as Parameters<typeof catalogues.records>[1], Number(args[2]), Number(args[3]))
+      return catalogues.records(
+        String(args[0]),
+        args[1] as Parameters<typeof catalogues.records>[1],
+        Number(args[2]),
+        Number(args[3]),
+      )
     case 'revealSecret':
-      return catalogues.revealSecret(String(args[0]), args[1] as Parameters<typeof catalogues.revealSecret>[1], String(args[2]), String(args[3]))
+      return catalogues.revealSecret(
+        String(args[0]),
+        args[1] as Parameters<typeof catalogues.revealSecret>[1],
+        String(args[2]),
+        String(args[3]),
+      )
     case 'search':
       return catalogues.search(String(args[0]), String(args[1]), Number(args[2]))
     case 'closeAll':

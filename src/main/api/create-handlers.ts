@@ -34,43 +34,69 @@ export function createHandlers(services: HostServices): ApiHandlers {
 
     'snapshot.inspect': async ({ source, kvDetails, kvDepth, kvFilter }, context) => {
       const path = await services.sources.resolve(source)
-      return services.inspect.inspect(path, { kvDetails, kvDepth, kvFilter }, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+      return services.inspect.inspect(
+        path,
+        { kvDetails, kvDepth, kvFilter },
+        { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) },
+      )
     },
     'snapshot.kvDetails': async ({ source, kvDepth, kvFilter }, context) => {
       const path = await services.sources.resolve(source)
-      return services.inspect.inspect(path, { kvDetails: true, kvDepth, kvFilter }, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+      return services.inspect.inspect(
+        path,
+        { kvDetails: true, kvDepth, kvFilter },
+        { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) },
+      )
     },
 
     'snapshot.browse.open': async ({ source }, context) => {
       const path = await services.sources.resolve(source)
-      return catalogue().open(path, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+      return catalogue().open(path, {
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
+      })
     },
     'snapshot.browse.close': async ({ catalogueId }) => ({ closed: await catalogue().close(catalogueId) }),
-    'snapshot.browse.kvList': async ({ catalogueId, prefix, offset, limit }) => catalogue().kvList(catalogueId, prefix, offset, limit),
-    'snapshot.browse.kvValue': async ({ catalogueId, key, maxBytes }) => catalogue().kvValue(catalogueId, key, maxBytes),
-    'snapshot.browse.records': async ({ catalogueId, kind, offset, limit }) => catalogue().records(catalogueId, kind, offset, limit),
-    'snapshot.browse.revealSecret': async ({ catalogueId, kind, id, field }) => ({ value: await catalogue().revealSecret(catalogueId, kind, id, field) }),
-    'snapshot.browse.search': async ({ catalogueId, query, limit }) => catalogue().search(catalogueId, query, limit),
+    'snapshot.browse.kvList': async ({ catalogueId, prefix, offset, limit }) =>
+      catalogue().kvList(catalogueId, prefix, offset, limit),
+    'snapshot.browse.kvValue': async ({ catalogueId, key, maxBytes }) =>
+      catalogue().kvValue(catalogueId, key, maxBytes),
+    'snapshot.browse.records': async ({ catalogueId, kind, offset, limit }) =>
+      catalogue().records(catalogueId, kind, offset, limit),
+    'snapshot.browse.revealSecret': async ({ catalogueId, kind, id, field }) => ({
+      value: await catalogue().revealSecret(catalogueId, kind, id, field),
+    }),
+    'snapshot.browse.search': async ({ catalogueId, query, limit }) =>
+      catalogue().search(catalogueId, query, limit),
 
     'save.start': async ({ profileIds, folder, fileNameTemplate, stale }, context) => {
       const save = services.save ?? missing('Saving snapshots')
       const entries = await save.saveMany(
         { profileIds, folder, fileNameTemplate, stale },
-        { signal: context.signal, onProgress: ({ profileId, progress }) => context.progress({ kind: 'save', profileId, progress }) },
+        {
+          signal: context.signal,
+          onProgress: ({ profileId, progress }) => context.progress({ kind: 'save', profileId, progress }),
+        },
       )
       return { entries }
     },
 
     'restore.verify': async ({ source }, context) => {
       const path = await services.sources.resolve(source)
-      return services.inspect.verify(path, { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) })
+      return services.inspect.verify(path, {
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
+      })
     },
     'restore.preflight': async ({ source, profileId }, context) => {
       const restore = services.restore ?? missing('Restoring snapshots')
       const path = await services.sources.resolve(source)
       return restore.preflight(path, profileId, context.signal)
     },
-    'restore.start': async ({ source, profileId, confirmation, safetySnapshot, safetySnapshotFolder }, context) => {
+    'restore.start': async (
+      { source, profileId, confirmation, safetySnapshot, safetySnapshotFolder },
+      context,
+    ) => {
       const restore = services.restore ?? missing('Restoring snapshots')
       const path = await services.sources.resolve(source)
       return restore.restore(

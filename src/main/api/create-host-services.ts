@@ -50,7 +50,8 @@ function verifyThrough(runner: InspectRunner): VerifySnapshot {
   return async (path, options) => {
     const inspection = await runner.verify(path, {
       signal: options.signal ?? new AbortController().signal,
-      onProgress: (progress) => options.onProgress?.({ bytes: progress.bytesRead, totalBytes: progress.totalBytes }),
+      onProgress: (progress) =>
+        options.onProgress?.({ bytes: progress.bytesRead, totalBytes: progress.totalBytes }),
     })
     return {
       meta: {
@@ -113,7 +114,8 @@ export async function createHostServices(environment: HostEnvironment): Promise<
         const draft = profiles.importFromEnv(environment.env)
         return draft.usedVariables.length === 0 ? null : draft
       },
-      test: (target, signal) => consul.testConnection('id' in target ? { profileId: target.id } : { input: target.input }, signal),
+      test: (target, signal) =>
+        consul.testConnection('id' in target ? { profileId: target.id } : { input: target.input }, signal),
     },
 
     save: {
@@ -146,7 +148,13 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     sample: {
       async open() {
         const path = environment.sampleSnapshotPath
-        if (path === undefined || !(await access(path).then(() => true, () => false))) {
+        if (
+          path === undefined ||
+          !(await access(path).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           throw new AppError('FILE_UNREADABLE', 'The sample snapshot is missing from this installation.', {
             hint: 'Reinstall Snapshot Studio, or open one of your own snapshots.',
           })

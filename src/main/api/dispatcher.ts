@@ -29,7 +29,10 @@ export interface CallContext {
   progress(progress: OperationProgress): void
 }
 
-export type MethodHandler<M extends MethodName> = (input: RequestOf<M>, context: CallContext) => Promise<ResponseOf<M>>
+export type MethodHandler<M extends MethodName> = (
+  input: RequestOf<M>,
+  context: CallContext,
+) => Promise<ResponseOf<M>>
 
 export type ApiHandlers = { [M in MethodName]?: MethodHandler<M> }
 
@@ -63,10 +66,14 @@ export interface DispatcherOptions {
 
 const neverAborted = new AbortController().signal
 
-export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+export function describeIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): string {
   return issues
     .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ')
 }
 
@@ -90,9 +97,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     const parsed = definition.request.safeParse(input)
     if (!parsed.success) {
-      throw new AppError('INVALID_ARGUMENT', `Invalid request for ${method}: ${describeIssues(parsed.error.issues)}.`, {
-        details: { method, issues: parsed.error.issues.length },
-      })
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        `Invalid request for ${method}: ${describeIssues(parsed.error.issues)}.`,
+        {
+          details: { method, issues: parsed.error.issues.length },
+        },
+      )
     }
     const value = parsed.data as Record<string, unknown>
 
@@ -106,7 +117,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
 
     if (!definition.operation) {
-      return handler(value as RequestOf<MethodName>, { clientId, host: options.host, signal: neverAborted, progress: () => undefined })
+      return handler(value as RequestOf<MethodName>, {
+        clientId,
+        host: options.host,
+        signal: neverAborted,
+        progress: () => undefined,
+      })
     }
 
     const operationId = String(value.operationId)
@@ -132,7 +148,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return result
     } catch (error) {
       throttle.discard()
-      if (controller.signal.aborted) throw new AppError('CANCELLED', 'The operation was cancelled.', { cause: error })
+      if (controller.signal.aborted)
+        throw new AppError('CANCELLED', 'The operation was cancelled.', { cause: error })
       throw error
     } finally {
       throttle.discard()
@@ -151,7 +168,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
     async dispatch(clientId, method, input) {
       if (!isMethodName(method)) {
-        return failure(new AppError('INVALID_ARGUMENT', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`))
+        return failure(
+          new AppError('INVALID_ARGUMENT', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`),
+        )
       }
       try {
         return ok(await run(clientId, method, input))

@@ -40,7 +40,9 @@ export function createInspectRunner(): InspectRunner {
 }
 
 /** Catalogues in a worker thread when the worker bundle is present (built app), else in-process. */
-export function createCatalogue(options: { spillDir?: string } = {}): CataloguePort & { closeAll(): Promise<void> } {
+export function createCatalogue(
+  options: { spillDir?: string } = {},
+): CataloguePort & { closeAll(): Promise<void> } {
   const worker = join(bundleDir(), 'catalogue-worker.js')
   return existsSync(worker) ? createWorkerCataloguePort(worker, options) : createCataloguePort(options)
 }

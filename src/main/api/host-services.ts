@@ -4,10 +4,29 @@
  * pass plain fakes. Every port takes an AbortSignal where the work can be long.
  */
 import type { AppInfo, OperationProgress, ProfileList, SampleSnapshot } from '../../shared/api-contract'
-import type { CatalogueSummary, KvPageWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire } from '../../shared/browse-wire-types'
-import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress } from '../../shared/consul-types'
+import type {
+  CatalogueSummary,
+  KvPageWire,
+  KvValueWire,
+  RecordKind,
+  RecordPageWire,
+  SearchHitWire,
+} from '../../shared/browse-wire-types'
+import type {
+  ConnectionTestResult,
+  RestorePreflight,
+  RestoreProgress,
+  RestoreResult,
+  SaveManyEntry,
+  SaveProgress,
+} from '../../shared/consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
-import type { InspectProgress, RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
+import type {
+  InspectProgress,
+  RecentFile,
+  SnapshotInspectionWire,
+  SnapshotSource,
+} from '../../shared/snapshot-wire-types'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -48,7 +67,11 @@ export interface CataloguePort {
   kvValue(catalogueId: string, key: string, maxBytes: number): Promise<KvValueWire>
   records(catalogueId: string, kind: RecordKind, offset: number, limit: number): Promise<RecordPageWire>
   revealSecret(catalogueId: string, kind: RecordKind, id: string, field: string): Promise<string>
-  search(catalogueId: string, query: string, limit: number): Promise<{ hits: SearchHitWire[]; truncated: boolean }>
+  search(
+    catalogueId: string,
+    query: string,
+    limit: number,
+  ): Promise<{ hits: SearchHitWire[]; truncated: boolean }>
 }
 
 export interface SaveRequest {
@@ -59,7 +82,10 @@ export interface SaveRequest {
 }
 
 export interface SavePort {
-  saveMany(request: SaveRequest, work: Work<{ profileId: string; progress: SaveProgress }>): Promise<SaveManyEntry[]>
+  saveMany(
+    request: SaveRequest,
+    work: Work<{ profileId: string; progress: SaveProgress }>,
+  ): Promise<SaveManyEntry[]>
 }
 
 export interface RestoreRequest {

@@ -9,11 +9,20 @@ import { toInspectionWire } from './snapshot-wire'
 export function createInProcessInspectRunner(): InspectRunner {
   return {
     async inspect(path, options, work) {
-      const inspection = await inspectSnapshot(path, { ...options, signal: work.signal, onProgress: (progress) => work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }) })
+      const inspection = await inspectSnapshot(path, {
+        ...options,
+        signal: work.signal,
+        onProgress: (progress) =>
+          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+      })
       return toInspectionWire(inspection, options.kvDetails)
     },
     async verify(path, work) {
-      const inspection = await verifySnapshot(path, { signal: work.signal, onProgress: (progress) => work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }) })
+      const inspection = await verifySnapshot(path, {
+        signal: work.signal,
+        onProgress: (progress) =>
+          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+      })
       return toInspectionWire(inspection, false)
     },
   }

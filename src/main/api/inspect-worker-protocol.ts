@@ -3,7 +3,8 @@ import type { AppErrorPayload } from '../../shared/app-error'
 import type { InspectProgress, SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
 import type { InspectOptions } from './host-services'
 
-export type WorkerJob = { kind: 'inspect'; path: string; options: InspectOptions } | { kind: 'verify'; path: string }
+export type WorkerJob =
+  { kind: 'inspect'; path: string; options: InspectOptions } | { kind: 'verify'; path: string }
 
 export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel' }
 

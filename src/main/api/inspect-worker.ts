@@ -21,9 +21,13 @@ port.on('message', (message: ToWorker) => {
     controller.abort()
     return
   }
-  const work = { signal: controller.signal, onProgress: (progress: InspectProgress) => post({ type: 'progress', progress }) }
+  const work = {
+    signal: controller.signal,
+    onProgress: (progress: InspectProgress) => post({ type: 'progress', progress }),
+  }
   const { job } = message
-  const running = job.kind === 'inspect' ? runner.inspect(job.path, job.options, work) : runner.verify(job.path, work)
+  const running =
+    job.kind === 'inspect' ? runner.inspect(job.path, job.options, work) : runner.verify(job.path, work)
   running.then(
     (result) => post({ type: 'done', result }),
     (error: unknown) => post({ type: 'failed', error: toErrorPayload(error) }),

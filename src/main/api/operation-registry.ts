@@ -42,7 +42,9 @@ export class OperationRegistry {
     let count = 0
     for (const [operationId, operation] of this.running) {
       if (operation.clientId === clientId) {
-        operation.controller.abort(new AppError('CANCELLED', 'The window that started this operation went away.'))
+        operation.controller.abort(
+          new AppError('CANCELLED', 'The window that started this operation went away.'),
+        )
         this.running.delete(operationId)
         count += 1
       }
@@ -51,7 +53,8 @@ export class OperationRegistry {
   }
 
   cancelAll(): void {
-    for (const operation of this.running.values()) operation.controller.abort(new AppError('CANCELLED', 'Snapshot Studio is shutting down.'))
+    for (const operation of this.running.values())
+      operation.controller.abort(new AppError('CANCELLED', 'Snapshot Studio is shutting down.'))
     this.running.clear()
   }
 

@@ -18,7 +18,11 @@ function streamKey(progress: OperationProgress): string {
   return progress.kind === 'save' ? `save:${progress.profileId}` : progress.kind
 }
 
-export function createProgressThrottle(send: (progress: OperationProgress) => void, intervalMs: number, now: () => number = Date.now): ProgressThrottle {
+export function createProgressThrottle(
+  send: (progress: OperationProgress) => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): ProgressThrottle {
   const pending = new Map<string, OperationProgress>()
   let lastSent = Number.NEGATIVE_INFINITY
   let timer: ReturnType<typeof setTimeout> | null = null

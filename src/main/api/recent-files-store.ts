@@ -17,7 +17,13 @@ export interface RecentFilesOptions {
 
 function isRecentFile(value: unknown): value is RecentFile {
   const entry = value as Record<string, unknown> | null
-  return typeof entry === 'object' && entry !== null && typeof entry.path === 'string' && typeof entry.name === 'string' && typeof entry.openedAt === 'string'
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.path === 'string' &&
+    typeof entry.name === 'string' &&
+    typeof entry.openedAt === 'string'
+  )
 }
 
 export function createRecentFilesStore(options: RecentFilesOptions): RecentFilesPort {

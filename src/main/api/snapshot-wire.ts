@@ -16,14 +16,24 @@ export function toInspectionWire(inspection: SnapshotInspection, kvDetails: bool
       term: meta.term.toString(),
       version: meta.version,
       configurationIndex: meta.configurationIndex.toString(),
-      servers: meta.servers.map((server) => ({ suffrage: server.suffrage, id: server.id, address: server.address })),
+      servers: meta.servers.map((server) => ({
+        suffrage: server.suffrage,
+        id: server.id,
+        address: server.address,
+      })),
       peers: meta.peers,
     },
     stats: inspection.stats.map((stat) => ({ name: stat.name, count: stat.count, sum: stat.sum })),
     totalSize: inspection.totalSize,
-    kvStats: inspection.kvStats === null ? null : inspection.kvStats.map((stat) => ({ name: stat.name, count: stat.count, sum: stat.sum })),
+    kvStats:
+      inspection.kvStats === null
+        ? null
+        : inspection.kvStats.map((stat) => ({ name: stat.name, count: stat.count, sum: stat.sum })),
     totalSizeKV: inspection.totalSizeKV,
-    integrity: { verified: inspection.integrity.verified, files: inspection.integrity.files.map((file) => ({ ...file })) },
+    integrity: {
+      verified: inspection.integrity.verified,
+      files: inspection.integrity.files.map((file) => ({ ...file })),
+    },
     archiveBytes: inspection.archiveBytes,
     lastIndex: inspection.lastIndex.toString(),
     enterpriseTypes: [...inspection.enterpriseTypes],

@@ -29,7 +29,10 @@ export function createSourceResolver(options: SourceResolverOptions = {}): Sourc
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         if (code === 'ENOENT' || code === 'ENOTDIR') {
-          throw new AppError('FILE_NOT_FOUND', `There is no file at ${source.path}.`, { hint: 'Check the path, or open the file with Open Snapshot….', cause: error })
+          throw new AppError('FILE_NOT_FOUND', `There is no file at ${source.path}.`, {
+            hint: 'Check the path, or open the file with Open Snapshot….',
+            cause: error,
+          })
         }
         throw new AppError('FILE_UNREADABLE', `${source.path} cannot be read (${code ?? 'unknown error'}).`, {
           hint: 'Check the file permissions.',
@@ -37,7 +40,9 @@ export function createSourceResolver(options: SourceResolverOptions = {}): Sourc
         })
       }
       if (!info.isFile()) {
-        throw new AppError('FILE_UNREADABLE', `${source.path} is not a regular file.`, { hint: 'Choose a .snap file, not a folder or a device.' })
+        throw new AppError('FILE_UNREADABLE', `${source.path} is not a regular file.`, {
+          hint: 'Choose a .snap file, not a folder or a device.',
+        })
       }
       return source.path
     },

@@ -25,7 +25,9 @@ const uploadIdPattern = /^[a-f0-9]{32}$/
 
 /** Keeps a name printable and short; it is shown to people, never used as a path. */
 function displayName(name: string): string {
-  const cleaned = Array.from(name, (char) => (char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '/' || char === '\\' ? '_' : char))
+  const cleaned = Array.from(name, (char) =>
+    char.charCodeAt(0) < 0x20 || char === '\u007f' || char === '/' || char === '\\' ? '_' : char,
+  )
     .join('')
     .trim()
     .slice(0, 200)
@@ -44,7 +46,10 @@ export function createUploadStore(directory: string): UploadStore {
         await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }), { signal })
       } catch (error) {
         await rm(path, { force: true })
-        if (signal?.aborted) throw new AppError('CANCELLED', `The upload of ${displayName(name)} was cancelled.`, { cause: error })
+        if (signal?.aborted)
+          throw new AppError('CANCELLED', `The upload of ${displayName(name)} was cancelled.`, {
+            cause: error,
+          })
         throw new AppError('FILE_UNREADABLE', `The upload of ${displayName(name)} did not complete.`, {
           hint: 'Try again; if the file is on a network drive, copy it locally first.',
           cause: error,
@@ -79,7 +84,11 @@ export function createUploadFolder(parent: string = tmpdir()): Promise<string> {
  * Upload folders of hosts that died without cleaning up (uploaded snapshots hold KV values and
  * ACL secrets). Only our folders older than `olderThanMs` are removed; returns how many.
  */
-export async function sweepStaleUploadFolders(parent: string = tmpdir(), olderThanMs = 24 * 60 * 60 * 1000, now = Date.now()): Promise<number> {
+export async function sweepStaleUploadFolders(
+  parent: string = tmpdir(),
+  olderThanMs = 24 * 60 * 60 * 1000,
+  now = Date.now(),
+): Promise<number> {
   let removed = 0
   const names = await readdir(parent).catch(() => [] as string[])
   for (const name of names) {

@@ -14,13 +14,18 @@ interface Pending {
   onProgress?: (progress: { bytesRead: number; totalBytes: number }) => void
 }
 
-export function createWorkerCataloguePort(workerFile: string, options: { spillDir?: string } = {}): CataloguePort & { closeAll(): Promise<void> } {
+export function createWorkerCataloguePort(
+  workerFile: string,
+  options: { spillDir?: string } = {},
+): CataloguePort & { closeAll(): Promise<void> } {
   let worker: Worker | null = null
   let nextId = 1
   const pending = new Map<number, Pending>()
 
   function failAll(reason: string): void {
-    const error = new AppError('INTERNAL', `The snapshot browser stopped: ${reason}.`, { hint: 'Open the snapshot again.' })
+    const error = new AppError('INTERNAL', `The snapshot browser stopped: ${reason}.`, {
+      hint: 'Open the snapshot again.',
+    })
     for (const call of pending.values()) call.reject(error)
     pending.clear()
   }
@@ -50,7 +55,11 @@ export function createWorkerCataloguePort(workerFile: string, options: { spillDi
     return started
   }
 
-  function call<T>(method: CatalogueMethod, args: unknown[], extra: { signal?: AbortSignal; onProgress?: Pending['onProgress'] } = {}): Promise<T> {
+  function call<T>(
+    method: CatalogueMethod,
+    args: unknown[],
+    extra: { signal?: AbortSignal; onProgress?: Pending['onProgress'] } = {},
+  ): Promise<T> {
     const target = ensureWorker()
     const id = nextId++
     return new Promise<T>((resolve, reject) => {
@@ -59,7 +68,11 @@ export function createWorkerCataloguePort(workerFile: string, options: { spillDi
         return
       }
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress: extra.onProgress })
-      extra.signal?.addEventListener('abort', () => target.postMessage({ type: 'cancel', id } satisfies ToCatalogueWorker), { once: true })
+      extra.signal?.addEventListener(
+        'abort',
+        () => target.postMessage({ type: 'cancel', id } satisfies ToCatalogueWorker),
+        { once: true },
+      )
       target.postMessage({ type: 'call', id, method, args } satisfies ToCatalogueWorker)
     })
   }

@@ -35,8 +35,18 @@ export function createWorkerInspectRunner(workerFile: string): InspectRunner {
         else if (message.type === 'done') settle(() => resolve(message.result))
         else settle(() => reject(AppError.fromPayload(message.error)))
       })
-      worker.on('error', (error) => settle(() => reject(new AppError('INTERNAL', `The snapshot worker failed: ${error.message}`, { cause: error }))))
-      worker.on('exit', (code) => settle(() => reject(new AppError('INTERNAL', `The snapshot worker stopped (exit code ${code}) before answering.`))))
+      worker.on('error', (error) =>
+        settle(() =>
+          reject(new AppError('INTERNAL', `The snapshot worker failed: ${error.message}`, { cause: error })),
+        ),
+      )
+      worker.on('exit', (code) =>
+        settle(() =>
+          reject(
+            new AppError('INTERNAL', `The snapshot worker stopped (exit code ${code}) before answering.`),
+          ),
+        ),
+      )
       worker.postMessage({ type: 'run', job })
     })
   }

@@ -10,22 +10,79 @@ import { boolFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-f
 
 /** The Consul CLI's HTTP client and server flags, with the same names and meanings. */
 export const CONNECTION_FLAGS: FlagSpec[] = [
-  { name: 'http-addr', kind: 'string', valueName: 'address', usage: 'Where the agent listens: host:port, or a URL with http://, https:// or unix://. Env: CONSUL_HTTP_ADDR (CONSUL_HTTP_SSL=true switches a bare host:port to https). Default: 127.0.0.1:8500.' },
-  { name: 'token', kind: 'string', valueName: 'value', usage: 'ACL token sent as X-Consul-Token. Snapshots need a token with acl = "write". Env: CONSUL_HTTP_TOKEN.' },
-  { name: 'token-file', kind: 'string', valueName: 'value', usage: 'Read the ACL token from this file (surrounding whitespace ignored); wins over -token. Env: CONSUL_HTTP_TOKEN_FILE.' },
-  { name: 'ca-file', kind: 'string', valueName: 'value', usage: 'PEM bundle of the CAs trusted for the agent\'s certificate. Env: CONSUL_CACERT.' },
-  { name: 'ca-path', kind: 'string', valueName: 'value', usage: 'Folder of PEM CA certificates trusted for the agent\'s certificate. Env: CONSUL_CAPATH.' },
-  { name: 'client-cert', kind: 'string', valueName: 'value', usage: 'Client certificate (PEM) for agents that require one (verify_incoming); needs -client-key. Env: CONSUL_CLIENT_CERT.' },
-  { name: 'client-key', kind: 'string', valueName: 'value', usage: 'Private key (PEM) of the client certificate. Env: CONSUL_CLIENT_KEY.' },
-  { name: 'tls-server-name', kind: 'string', valueName: 'value', usage: 'Name to send as SNI and to check the agent\'s certificate against, when it differs from the address. Env: CONSUL_TLS_SERVER_NAME.' },
-  { name: 'datacenter', kind: 'string', valueName: 'value', usage: 'Datacenter to work on (sent as ?dc=). Default: the agent\'s own datacenter.' },
-  { name: 'profile', kind: 'string', valueName: 'NAME', usage: 'Use a connection profile saved by Snapshot Studio instead of the flags and CONSUL_* variables (flags given as well override it).' },
+  {
+    name: 'http-addr',
+    kind: 'string',
+    valueName: 'address',
+    usage:
+      'Where the agent listens: host:port, or a URL with http://, https:// or unix://. Env: CONSUL_HTTP_ADDR (CONSUL_HTTP_SSL=true switches a bare host:port to https). Default: 127.0.0.1:8500.',
+  },
+  {
+    name: 'token',
+    kind: 'string',
+    valueName: 'value',
+    usage:
+      'ACL token sent as X-Consul-Token. Snapshots need a token with acl = "write". Env: CONSUL_HTTP_TOKEN.',
+  },
+  {
+    name: 'token-file',
+    kind: 'string',
+    valueName: 'value',
+    usage:
+      'Read the ACL token from this file (surrounding whitespace ignored); wins over -token. Env: CONSUL_HTTP_TOKEN_FILE.',
+  },
+  {
+    name: 'ca-file',
+    kind: 'string',
+    valueName: 'value',
+    usage: "PEM bundle of the CAs trusted for the agent's certificate. Env: CONSUL_CACERT.",
+  },
+  {
+    name: 'ca-path',
+    kind: 'string',
+    valueName: 'value',
+    usage: "Folder of PEM CA certificates trusted for the agent's certificate. Env: CONSUL_CAPATH.",
+  },
+  {
+    name: 'client-cert',
+    kind: 'string',
+    valueName: 'value',
+    usage:
+      'Client certificate (PEM) for agents that require one (verify_incoming); needs -client-key. Env: CONSUL_CLIENT_CERT.',
+  },
+  {
+    name: 'client-key',
+    kind: 'string',
+    valueName: 'value',
+    usage: 'Private key (PEM) of the client certificate. Env: CONSUL_CLIENT_KEY.',
+  },
+  {
+    name: 'tls-server-name',
+    kind: 'string',
+    valueName: 'value',
+    usage:
+      "Name to send as SNI and to check the agent's certificate against, when it differs from the address. Env: CONSUL_TLS_SERVER_NAME.",
+  },
+  {
+    name: 'datacenter',
+    kind: 'string',
+    valueName: 'value',
+    usage: "Datacenter to work on (sent as ?dc=). Default: the agent's own datacenter.",
+  },
+  {
+    name: 'profile',
+    kind: 'string',
+    valueName: 'NAME',
+    usage:
+      'Use a connection profile saved by Snapshot Studio instead of the flags and CONSUL_* variables (flags given as well override it).',
+  },
 ]
 
 export const STALE_FLAG: FlagSpec = {
   name: 'stale',
   kind: 'bool',
-  usage: 'Let any server answer, not only the leader (sent as ?stale). Use it when the cluster has lost its leader; the snapshot may then lag behind the last writes.',
+  usage:
+    'Let any server answer, not only the leader (sent as ?stale). Use it when the cluster has lost its leader; the snapshot may then lag behind the last writes.',
 }
 
 /**
@@ -34,14 +91,23 @@ export const STALE_FLAG: FlagSpec = {
  * CONSUL_HTTP_TOKEN_FILE > CONSUL_HTTP_TOKEN ("flags always take precedence over environment
  * variables"; spec 10.3).
  */
-export async function connectionFromFlags(parsed: ParsedFlags, io: CliIo): Promise<{ connection: ConsulConnection; warnings: string[] }> {
+export async function connectionFromFlags(
+  parsed: ParsedFlags,
+  io: CliIo,
+): Promise<{ connection: ConsulConnection; warnings: string[] }> {
   const profileName = stringFlag(parsed, 'profile')
   let connection: ConsulConnection
   const warnings: string[] = []
   if (profileName !== undefined) {
     const dataDir = appDataDir(io.env)
-    const { service, notice } = await ProfileService.open({ dataDir, secrets: new FileSecretStore(join(dataDir, 'secrets.json')) })
-    if (notice) warnings.push(`The profiles file was damaged (${notice.reason}); it was kept at ${notice.keptAsidePath}.`)
+    const { service, notice } = await ProfileService.open({
+      dataDir,
+      secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+    })
+    if (notice)
+      warnings.push(
+        `The profiles file was damaged (${notice.reason}); it was kept at ${notice.keptAsidePath}.`,
+      )
     const view = service.findByName(profileName)
     if (!view) {
       throw new AppError('PROFILE_NOT_FOUND', `No connection profile is named "${profileName}".`, {

@@ -75,7 +75,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       continue
     }
     const body = arg.startsWith('--') ? arg.slice(2) : arg.slice(1)
-    if (body.length === 0 || body.startsWith('-') || body.startsWith('=')) throw flagError(`bad flag syntax: ${arg}`)
+    if (body.length === 0 || body.startsWith('-') || body.startsWith('='))
+      throw flagError(`bad flag syntax: ${arg}`)
     const eq = body.indexOf('=')
     const name = eq < 0 ? body : body.slice(0, eq)
     const inline = eq < 0 ? null : body.slice(eq + 1)
@@ -116,7 +117,8 @@ export function formatFlagHelp(specs: readonly FlagSpec[]): string {
   return specs
     .filter((spec) => !spec.hidden)
     .map((spec) => {
-      const head = spec.kind === 'bool' ? `  -${spec.name}` : `  -${spec.name}=<${spec.valueName ?? spec.kind}>`
+      const head =
+        spec.kind === 'bool' ? `  -${spec.name}` : `  -${spec.name}=<${spec.valueName ?? spec.kind}>`
       return `${head}\n     ${spec.usage}`
     })
     .join('\n\n')

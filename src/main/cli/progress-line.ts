@@ -21,7 +21,9 @@ export function progressLine(io: CliIo): { show(text: string): void; clear(): vo
 }
 
 export function describeTransfer(label: string, progress: TransferProgress): string {
-  const total = progress.totalBytes ? ` of ${humanizeBytes(progress.totalBytes)} (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)` : ''
+  const total = progress.totalBytes
+    ? ` of ${humanizeBytes(progress.totalBytes)} (${Math.floor((progress.bytes / progress.totalBytes) * 100)}%)`
+    : ''
   const rate = progress.bytesPerSecond > 0 ? `, ${humanizeBytes(progress.bytesPerSecond)}/s` : ''
   return `${label} ${humanizeBytes(progress.bytes)}${total}${rate}`
 }

@@ -41,7 +41,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const command = Object.hasOwn(commands, first) ? commands[first] : undefined
     if (!command) {
-      io.stderr.write(`Error: unknown command "${first}". Run "snapshot-studio --help" to see the commands.\n`)
+      io.stderr.write(
+        `Error: unknown command "${first}". Run "snapshot-studio --help" to see the commands.\n`,
+      )
       return 1
     }
     return await command.run(rest, io)

@@ -14,13 +14,18 @@ export function createElectronDialogs(currentWindow: () => BrowserWindow | null)
           { name: 'All files', extensions: ['*'] },
         ],
       }
-      const result = window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
+      const result =
+        window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
     async chooseFolder(title) {
       const window = currentWindow()
-      const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a Folder', properties: ['openDirectory', 'createDirectory'] }
-      const result = window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
+      const options: Electron.OpenDialogOptions = {
+        title: title ?? 'Choose a Folder',
+        properties: ['openDirectory', 'createDirectory'],
+      }
+      const result =
+        window === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
   }

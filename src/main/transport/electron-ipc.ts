@@ -14,7 +14,10 @@ export interface IpcOptions {
   isAppUrl(url: string): boolean
 }
 
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, isAppUrl: (url: string) => boolean): boolean {
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  isAppUrl: (url: string) => boolean,
+): boolean {
   const frame = event.senderFrame
   if (frame === null || frame === undefined) return false
   if (frame.parent !== null) return false
@@ -32,7 +35,9 @@ export function serveApiOverIpc(options: IpcOptions): () => void {
     }
     const call = message as { method?: unknown; input?: unknown } | null
     if (typeof call !== 'object' || call === null) {
-      return failure(new AppError('INVALID_ARGUMENT', 'An API call must be an object with a method and an input.'))
+      return failure(
+        new AppError('INVALID_ARGUMENT', 'An API call must be an object with a method and an input.'),
+      )
     }
     return options.dispatcher.dispatch(clientIdOf(event.sender), call.method, call.input)
   })

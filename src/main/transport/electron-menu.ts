@@ -24,11 +24,23 @@ export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemC
   const help: MenuItemConstructorOptions = {
     role: 'help',
     submenu: [
-      { label: 'Consul Snapshot Documentation', click: () => actions.openExternal('https://developer.hashicorp.com/consul/commands/snapshot') },
-      { label: 'Consul Snapshot HTTP API', click: () => actions.openExternal('https://developer.hashicorp.com/consul/api-docs/snapshot') },
+      {
+        label: 'Consul Snapshot Documentation',
+        click: () => actions.openExternal('https://developer.hashicorp.com/consul/commands/snapshot'),
+      },
+      {
+        label: 'Consul Snapshot HTTP API',
+        click: () => actions.openExternal('https://developer.hashicorp.com/consul/api-docs/snapshot'),
+      },
     ],
   }
-  const template: MenuItemConstructorOptions[] = [file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }, help]
+  const template: MenuItemConstructorOptions[] = [
+    file,
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    help,
+  ]
   if (isMac) template.unshift({ role: 'appMenu' })
   return template
 }

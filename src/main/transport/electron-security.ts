@@ -34,10 +34,21 @@ export function installWebContentsGuard(options: GuardOptions): void {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, options))
 }
 
-export function hardenSession(session: Session, options: { contentSecurityPolicy: string; isAppUrl(url: string): boolean }): void {
+export function hardenSession(
+  session: Session,
+  options: { contentSecurityPolicy: string; isAppUrl(url: string): boolean },
+): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => harmlessPermissions.has(permission) && options.isAppUrl(requestingOrigin))
+  session.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      harmlessPermissions.has(permission) && options.isAppUrl(requestingOrigin),
+  )
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [options.contentSecurityPolicy] } })
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [options.contentSecurityPolicy],
+      },
+    })
   })
 }

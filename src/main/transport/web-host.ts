@@ -73,7 +73,8 @@ function readCookie(header: string | undefined, name: string): string | null {
   if (header === undefined) return null
   for (const part of header.split(';')) {
     const index = part.indexOf('=')
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim())
+    if (index > 0 && part.slice(0, index).trim() === name)
+      return decodeURIComponent(part.slice(index + 1).trim())
   }
   return null
 }
@@ -92,7 +93,11 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return { allowed: false, status: 403, reason: 'unexpected Host header' }
     }
     const origin = request.headers.origin
-    if (origin !== undefined && origin !== `http://${loopbackAddress}:${port}` && origin !== `http://localhost:${port}`) {
+    if (
+      origin !== undefined &&
+      origin !== `http://${loopbackAddress}:${port}` &&
+      origin !== `http://localhost:${port}`
+    ) {
       return { allowed: false, status: 403, reason: 'foreign Origin' }
     }
     const fromQuery = url.searchParams.get('token')
@@ -179,7 +184,11 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!response.writableFinished) controller.abort()
     })
     try {
-      const uploaded = await options.uploads.receive(request, url.searchParams.get('name') ?? 'uploaded.snap', controller.signal)
+      const uploaded = await options.uploads.receive(
+        request,
+        url.searchParams.get('name') ?? 'uploaded.snap',
+        controller.signal,
+      )
       sendJson(response, 200, ok(uploaded))
     } catch (error) {
       sendJson(response, error instanceof AppError && error.code === 'CANCELLED' ? 499 : 400, failure(error))
@@ -193,13 +202,20 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!verdict.allowed) {
       response.statusCode = verdict.status
       response.setHeader('Content-Type', 'text/plain; charset=utf-8')
-      response.end(verdict.status === 401 ? 'Open the URL printed by `snapshot-studio web` (it carries the access token).\n' : `Forbidden: ${verdict.reason}.\n`)
+      response.end(
+        verdict.status === 401
+          ? 'Open the URL printed by `snapshot-studio web` (it carries the access token).\n'
+          : `Forbidden: ${verdict.reason}.\n`,
+      )
       request.resume()
       return
     }
     if (verdict.viaQuery) {
       // Trade the token in the address bar for a cookie, and drop it from the URL people see.
-      response.setHeader('Set-Cookie', `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
+      response.setHeader(
+        'Set-Cookie',
+        `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      )
       if (request.method === 'GET' && url.pathname !== webPaths.upload) {
         url.searchParams.delete('token')
         response.statusCode = 303
@@ -233,7 +249,11 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(request.url ?? '/', `http://${loopbackAddress}`)
     const verdict = check(request, url)
     if (!verdict.allowed || url.pathname !== webPaths.socket) {
-      const status = verdict.allowed ? '404 Not Found' : verdict.status === 401 ? '401 Unauthorized' : '403 Forbidden'
+      const status = verdict.allowed
+        ? '404 Not Found'
+        : verdict.status === 401
+          ? '401 Unauthorized'
+          : '403 Forbidden'
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       return
     }
@@ -245,7 +265,10 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const send = (frame: HostFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
     }
-    const disconnect = options.dispatcher.connect({ id: clientId, send: (event, payload) => send({ type: 'event', event, payload }) })
+    const disconnect = options.dispatcher.connect({
+      id: clientId,
+      send: (event, payload) => send({ type: 'event', event, payload }),
+    })
     ws.on('close', disconnect)
     ws.on('message', (data, isBinary) => {
       if (isBinary) return

@@ -5,7 +5,9 @@
 import type { ElectronPlatform } from '../../shared/api-client'
 import type { SnapshotStudioBridge } from '../../shared/api-bridge'
 
-export function findIpcTransport(scope: { snapshotStudio?: SnapshotStudioBridge } = globalThis as { snapshotStudio?: SnapshotStudioBridge }): SnapshotStudioBridge<ElectronPlatform> | null {
+export function findIpcTransport(
+  scope: { snapshotStudio?: SnapshotStudioBridge } = globalThis as { snapshotStudio?: SnapshotStudioBridge },
+): SnapshotStudioBridge<ElectronPlatform> | null {
   const bridge = scope.snapshotStudio
   if (bridge === undefined || bridge.platform.kind !== 'electron') return null
   return bridge as SnapshotStudioBridge<ElectronPlatform>

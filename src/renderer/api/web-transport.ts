@@ -15,7 +15,10 @@ export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(): void
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: { data?: unknown }) => void,
+  ): void
 }
 
 export interface WebTransportOptions {
@@ -41,7 +44,9 @@ function hostUnreachable(reason: string): AppError {
 
 export function createWebTransport(options: WebTransportOptions = {}): SnapshotStudioBridge<BrowserPlatform> {
   // Read lazily: importing this module must not need a page (component tests run without one).
-  const socketUrl = () => options.socketUrl ?? `${globalThis.location.protocol === 'https:' ? 'wss' : 'ws'}://${globalThis.location.host}${webPaths.socket}`
+  const socketUrl = () =>
+    options.socketUrl ??
+    `${globalThis.location.protocol === 'https:' ? 'wss' : 'ws'}://${globalThis.location.host}${webPaths.socket}`
   const httpBase = () => options.httpBase ?? globalThis.location.origin
   const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
 
@@ -129,7 +134,8 @@ function uploadFile(
     request.open('POST', `${url}?name=${encodeURIComponent(file.name)}`)
     request.withCredentials = true
     request.setRequestHeader('Content-Type', 'application/octet-stream')
-    request.upload.onprogress = (event) => options.onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size)
+    request.upload.onprogress = (event) =>
+      options.onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size)
     request.onload = () => {
       let body: unknown
       try {
@@ -137,10 +143,18 @@ function uploadFile(
       } catch {
         body = undefined
       }
-      const envelope = body as { ok?: boolean; value?: UploadedFile; error?: { code: string; message: string; hint?: string } } | undefined
+      const envelope = body as
+        | { ok?: boolean; value?: UploadedFile; error?: { code: string; message: string; hint?: string } }
+        | undefined
       if (envelope?.ok === true && envelope.value !== undefined) resolve(envelope.value)
-      else if (envelope?.ok === false && envelope.error !== undefined) reject(AppError.fromPayload(envelope.error as Parameters<typeof AppError.fromPayload>[0]))
-      else reject(new AppError('FILE_UNREADABLE', `Uploading ${file.name} failed (HTTP ${request.status}).`, { hint: 'Reload the page with the URL the host printed.' }))
+      else if (envelope?.ok === false && envelope.error !== undefined)
+        reject(AppError.fromPayload(envelope.error as Parameters<typeof AppError.fromPayload>[0]))
+      else
+        reject(
+          new AppError('FILE_UNREADABLE', `Uploading ${file.name} failed (HTTP ${request.status}).`, {
+            hint: 'Reload the page with the URL the host printed.',
+          }),
+        )
     }
     request.onerror = () => reject(hostUnreachable(`uploading ${file.name} failed`))
     request.onabort = () => reject(new AppError('CANCELLED', `Uploading ${file.name} was cancelled.`))

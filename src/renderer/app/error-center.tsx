@@ -9,7 +9,13 @@ export function ErrorCenter() {
   const errors = useErrorStore(useShallow(selectErrors))
   const dismiss = useErrorStore(selectDismissError)
   return (
-    <div className="error-center" role="alert" aria-live="assertive" data-testid="error-center" data-count={errors.length}>
+    <div
+      className="error-center"
+      role="alert"
+      aria-live="assertive"
+      data-testid="error-center"
+      data-count={errors.length}
+    >
       {errors.map((e) => (
         <article key={e.id} className="error-item" data-code={e.code} data-testid="error-item">
           <div className="error-text">
@@ -23,7 +29,12 @@ export function ErrorCenter() {
             )}
             <p className="error-code">{e.code}</p>
           </div>
-          <button type="button" className="button-quiet" onClick={() => dismiss(e.id)} aria-label={`Dismiss: ${e.message}`}>
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => dismiss(e.id)}
+            aria-label={`Dismiss: ${e.message}`}
+          >
             Dismiss
           </button>
         </article>

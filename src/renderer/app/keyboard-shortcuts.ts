@@ -6,7 +6,10 @@ export function isMac(): boolean {
 }
 
 /** The Electron menu's accelerators, for browser mode and for focus inside the page. */
-export function commandForKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>, mac: boolean): MenuCommand | null {
+export function commandForKey(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+  mac: boolean,
+): MenuCommand | null {
   const primary = mac ? e.metaKey : e.ctrlKey
   if (!primary || e.shiftKey || e.altKey) return null
   switch (e.key.toLowerCase()) {

@@ -24,7 +24,13 @@ export function SidebarNav({ modifier }: { modifier: string }) {
       <ul>
         {ITEMS.map((item) => (
           <li key={item.screen}>
-            <button type="button" className="nav-item" aria-current={screen === item.screen ? 'page' : undefined} onClick={() => go(item.screen)} data-nav={item.screen}>
+            <button
+              type="button"
+              className="nav-item"
+              aria-current={screen === item.screen ? 'page' : undefined}
+              onClick={() => go(item.screen)}
+              data-nav={item.screen}
+            >
               <span>{item.label}</span>
               {item.shortcut && (
                 <kbd aria-label={`shortcut ${modifier} ${item.shortcut}`}>

@@ -12,7 +12,12 @@ export function MaskedSecret({ label, reveal }: { label: string; reveal: () => P
     return (
       <span className="secret">
         <code data-testid="secret-value">{value}</code>
-        <button type="button" className="button-quiet" onClick={() => setValue(null)} aria-label={`Hide ${label}`}>
+        <button
+          type="button"
+          className="button-quiet"
+          onClick={() => setValue(null)}
+          aria-label={`Hide ${label}`}
+        >
           Hide
         </button>
       </span>

@@ -2,10 +2,19 @@ import type { ByteProgress } from '../ports/studio-port'
 import { formatBytes, formatRate } from './format-bytes'
 
 /** A native <progress>: accessible by default, indeterminate while the total is unknown. */
-export function ProgressBar({ label, progress, onCancel }: { label: string; progress: ByteProgress | null; onCancel?: () => void }) {
+export function ProgressBar({
+  label,
+  progress,
+  onCancel,
+}: {
+  label: string
+  progress: ByteProgress | null
+  onCancel?: () => void
+}) {
   const total = progress?.total ?? undefined
   const done = progress?.bytes ?? 0
-  const percent = total !== undefined && total > 0 ? Math.min(100, Math.round((done / total) * 100)) : undefined
+  const percent =
+    total !== undefined && total > 0 ? Math.min(100, Math.round((done / total) * 100)) : undefined
   return (
     <div className="progress" role="status" aria-live="polite">
       <div className="progress-row">
@@ -22,7 +31,11 @@ export function ProgressBar({ label, progress, onCancel }: { label: string; prog
           </button>
         )}
       </div>
-      {percent !== undefined ? <progress max={100} value={percent} aria-label={label} /> : <progress aria-label={label} />}
+      {percent !== undefined ? (
+        <progress max={100} value={percent} aria-label={label} />
+      ) : (
+        <progress aria-label={label} />
+      )}
     </div>
   )
 }

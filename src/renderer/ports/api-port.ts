@@ -58,7 +58,12 @@ export function createApiPort(client: ApiClient): StudioPort {
         const run = () =>
           options.kvDetails && (options.kvDepth !== 2 || options.kvFilter !== '')
             ? client.snapshot.kvDetails({ source, kvDepth: options.kvDepth, kvFilter: options.kvFilter })
-            : client.snapshot.inspect({ source, kvDetails: options.kvDetails, kvDepth: options.kvDepth, kvFilter: options.kvFilter })
+            : client.snapshot.inspect({
+                source,
+                kvDetails: options.kvDetails,
+                kvDepth: options.kvDepth,
+                kvFilter: options.kvFilter,
+              })
         const result = await follow(run(), op, inspectBytes)
         if (source.kind === 'path') void client.recentFiles.add({ path: source.path }).catch(() => undefined)
         return result
@@ -67,15 +72,24 @@ export function createApiPort(client: ApiClient): StudioPort {
       closeCatalogue: async (catalogueId) => {
         await client.snapshot.browse.close({ catalogueId })
       },
-      kvChildren: (catalogueId, prefix, offset, limit) => client.snapshot.browse.kvList({ catalogueId, prefix, offset, limit }),
+      kvChildren: (catalogueId, prefix, offset, limit) =>
+        client.snapshot.browse.kvList({ catalogueId, prefix, offset, limit }),
       kvValue: (catalogueId, key) => client.snapshot.browse.kvValue({ catalogueId, key }),
-      records: (catalogueId, kind, offset, limit) => client.snapshot.browse.records({ catalogueId, kind, offset, limit }),
-      revealSecret: async (catalogueId, kind, id, field) => (await client.snapshot.browse.revealSecret({ catalogueId, kind, id, field })).value,
-      search: async (catalogueId, query, limit) => (await client.snapshot.browse.search({ catalogueId, query, limit })).hits,
+      records: (catalogueId, kind, offset, limit) =>
+        client.snapshot.browse.records({ catalogueId, kind, offset, limit }),
+      revealSecret: async (catalogueId, kind, id, field) =>
+        (await client.snapshot.browse.revealSecret({ catalogueId, kind, id, field })).value,
+      search: async (catalogueId, query, limit) =>
+        (await client.snapshot.browse.search({ catalogueId, query, limit })).hits,
     },
     save: {
       run: async (request, onProgress, signal) => {
-        const handle = client.save.start({ profileIds: request.profileIds, folder: request.folder, fileNameTemplate: request.fileNameTemplate, stale: request.stale })
+        const handle = client.save.start({
+          profileIds: request.profileIds,
+          folder: request.folder,
+          fileNameTemplate: request.fileNameTemplate,
+          stale: request.stale,
+        })
         const stop = handle.onProgress((p) => {
           if (p.kind === 'save') onProgress(p.profileId, p.progress)
         })
@@ -85,7 +99,12 @@ export function createApiPort(client: ApiClient): StudioPort {
     restore: {
       preflight: (profileId, source) => client.restore.preflight({ source: source, profileId }).result,
       run: async (request, onProgress, signal) => {
-        const handle = client.restore.start({ source: request.source, profileId: request.profileId, confirmation: request.confirmation, safetySnapshot: request.safetySnapshot })
+        const handle = client.restore.start({
+          source: request.source,
+          profileId: request.profileId,
+          confirmation: request.confirmation,
+          safetySnapshot: request.safetySnapshot,
+        })
         const stop = handle.onProgress((p) => {
           if (p.kind === 'restore') onProgress(p.progress)
         })
@@ -107,7 +126,11 @@ function fromInspectProgress(p: InspectProgress): ByteProgress {
 }
 
 /** Forwards an operation's progress and ties its cancellation to an AbortSignal. */
-async function follow<T>(handle: OperationHandle<T>, op: Operation | undefined, toBytes: (p: OperationProgress) => ByteProgress | null): Promise<T> {
+async function follow<T>(
+  handle: OperationHandle<T>,
+  op: Operation | undefined,
+  toBytes: (p: OperationProgress) => ByteProgress | null,
+): Promise<T> {
   const stop = handle.onProgress((p) => {
     const bytes = toBytes(p)
     if (bytes !== null) op?.onProgress?.(bytes)

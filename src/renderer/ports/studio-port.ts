@@ -1,7 +1,28 @@
-import type { KvPageWire, KvRowWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire, CatalogueSummary } from '../../shared/browse-wire-types'
-import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress } from '../../shared/consul-types'
+import type {
+  KvPageWire,
+  KvRowWire,
+  KvValueWire,
+  RecordKind,
+  RecordPageWire,
+  SearchHitWire,
+  CatalogueSummary,
+} from '../../shared/browse-wire-types'
+import type {
+  ConnectionTestResult,
+  RestorePreflight,
+  RestoreProgress,
+  RestoreResult,
+  SaveManyEntry,
+  SaveProgress,
+} from '../../shared/consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
-import type { IntegrityWire, RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire } from '../../shared/snapshot-wire-types'
+import type {
+  IntegrityWire,
+  RecentFile,
+  SnapshotInspectionWire,
+  SnapshotSourceRef,
+  VerifyResultWire,
+} from '../../shared/snapshot-wire-types'
 
 /**
  * Everything the screens ask of the outside world. Stores depend on this interface only, so
@@ -10,8 +31,23 @@ import type { IntegrityWire, RecentFile, SnapshotInspectionWire, SnapshotSourceR
  * contract's own wire types, so nothing is translated twice.
  */
 
-export type { KvPageWire, KvRowWire, KvValueWire, RecordKind, RecordPageWire, SearchHitWire, CatalogueSummary }
-export type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress }
+export type {
+  KvPageWire,
+  KvRowWire,
+  KvValueWire,
+  RecordKind,
+  RecordPageWire,
+  SearchHitWire,
+  CatalogueSummary,
+}
+export type {
+  ConnectionTestResult,
+  RestorePreflight,
+  RestoreProgress,
+  RestoreResult,
+  SaveManyEntry,
+  SaveProgress,
+}
 export type { EnvProfileDraft, ProfileInput, ProfileView }
 export type { IntegrityWire, RecentFile, SnapshotInspectionWire, SnapshotSourceRef, VerifyResultWire }
 
@@ -84,7 +120,11 @@ export interface StudioPort {
     defaultSaveFolder(): Promise<string>
   }
   snapshots: {
-    inspect(source: SnapshotSourceRef, options: InspectOptions, op?: Operation): Promise<SnapshotInspectionWire>
+    inspect(
+      source: SnapshotSourceRef,
+      options: InspectOptions,
+      op?: Operation,
+    ): Promise<SnapshotInspectionWire>
     openCatalogue(source: SnapshotSourceRef, op?: Operation): Promise<CatalogueSummary>
     closeCatalogue(catalogueId: string): Promise<void>
     kvChildren(catalogueId: string, prefix: string, offset: number, limit: number): Promise<KvPageWire>
@@ -94,11 +134,19 @@ export interface StudioPort {
     search(catalogueId: string, query: string, limit: number): Promise<SearchHitWire[]>
   }
   save: {
-    run(request: SaveRequest, onProgress: (profileId: string, progress: SaveProgress) => void, signal?: AbortSignal): Promise<SaveManyEntry[]>
+    run(
+      request: SaveRequest,
+      onProgress: (profileId: string, progress: SaveProgress) => void,
+      signal?: AbortSignal,
+    ): Promise<SaveManyEntry[]>
   }
   restore: {
     preflight(profileId: string, source: SnapshotSourceRef): Promise<RestorePreflight>
-    run(request: RestoreRequest, onProgress: (progress: RestoreProgress) => void, signal?: AbortSignal): Promise<RestoreResult>
+    run(
+      request: RestoreRequest,
+      onProgress: (progress: RestoreProgress) => void,
+      signal?: AbortSignal,
+    ): Promise<RestoreResult>
   }
   onMenuCommand(listener: (command: MenuCommand) => void): () => void
   /** A file handed over by the OS (file association, second launch, command line). */
@@ -113,6 +161,7 @@ export function installStudioPort(port: StudioPort): void {
 }
 
 export function studioPort(): StudioPort {
-  if (installed === undefined) throw new Error('studio port not installed: main.tsx installs it before rendering')
+  if (installed === undefined)
+    throw new Error('studio port not installed: main.tsx installs it before rendering')
   return installed
 }

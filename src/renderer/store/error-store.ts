@@ -23,12 +23,18 @@ let nextId = 1
 /** Whatever crossed the transport as data, or an AppError thrown locally, becomes one payload. */
 export function toPayload(error: unknown): AppErrorPayload {
   if (error instanceof AppError) return error.toPayload()
-  if (isPayload(error)) return { code: error.code, message: error.message, hint: error.hint, details: error.details }
+  if (isPayload(error))
+    return { code: error.code, message: error.message, hint: error.hint, details: error.details }
   return toErrorPayload(error)
 }
 
 function isPayload(value: unknown): value is AppErrorPayload {
-  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string' && typeof (value as { message?: unknown }).message === 'string'
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  )
 }
 
 export const useErrorStore = create<ErrorState>((set) => ({
@@ -39,7 +45,12 @@ export const useErrorStore = create<ErrorState>((set) => ({
     if (payload.code === 'CANCELLED') return undefined
     const reported: ReportedError = { ...payload, id: nextId++, context }
     // Newest first, and the same failure repeated replaces itself instead of stacking up.
-    set((state) => ({ errors: [reported, ...state.errors.filter((e) => !(e.code === reported.code && e.context === reported.context))].slice(0, 5) }))
+    set((state) => ({
+      errors: [
+        reported,
+        ...state.errors.filter((e) => !(e.code === reported.code && e.context === reported.context)),
+      ].slice(0, 5),
+    }))
     return reported
   },
   dismiss(id) {
@@ -52,4 +63,5 @@ export const useErrorStore = create<ErrorState>((set) => ({
 
 export const selectErrors = (state: ErrorState): ReportedError[] => state.errors
 export const selectDismissError = (state: ErrorState): ErrorState['dismiss'] => state.dismiss
-export const reportError = (context: string, error: unknown): ReportedError | undefined => useErrorStore.getState().report(context, error)
+export const reportError = (context: string, error: unknown): ReportedError | undefined =>
+  useErrorStore.getState().report(context, error)

@@ -47,7 +47,8 @@ export const useNavigationStore = create<NavigationState>((set) => ({
 
 export const selectScreen = (s: NavigationState): Screen => s.screen
 export const selectGo = (s: NavigationState): NavigationState['go'] => s.go
-export const selectInspectRequest = (s: NavigationState): NavigationState['inspectRequest'] => s.inspectRequest
+export const selectInspectRequest = (s: NavigationState): NavigationState['inspectRequest'] =>
+  s.inspectRequest
 export const selectNewProfileRequest = (s: NavigationState): number => s.newProfileRequest
 export const selectOpenFileRequest = (s: NavigationState): number => s.openFileRequest
 export const selectOpenInInspect = (s: NavigationState): NavigationState['openInInspect'] => s.openInInspect

@@ -31,7 +31,8 @@ export class InspectPage {
       },
       { name, base64: bytes.toString('base64') },
     )
-    for (const type of ['dragenter', 'dragover', 'drop']) await this.page.dispatchEvent('main', type, { dataTransfer: transfer })
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      await this.page.dispatchEvent('main', type, { dataTransfer: transfer })
   }
 
   async waitForSummary(): Promise<void> {

@@ -42,13 +42,22 @@ export class StudioApp {
   }
 
   async dismissErrors(): Promise<void> {
-    while ((await this.errors.count()) > 0) await this.errors.first().getByRole('button', { name: /Dismiss/ }).click()
+    while ((await this.errors.count()) > 0)
+      await this.errors
+        .first()
+        .getByRole('button', { name: /Dismiss/ })
+        .click()
   }
 
   /** A PNG for the README, in docs/screenshots. */
   async capture(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
     // Caret blink and hover states make screenshots noisy; park the mouse outside the content.
     await this.page.mouse.move(0, 899)
-    await this.page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: options.fullPage ?? false, caret: 'hide', animations: 'disabled' })
+    await this.page.screenshot({
+      path: path.join(screenshotDir, `${name}.png`),
+      fullPage: options.fullPage ?? false,
+      caret: 'hide',
+      animations: 'disabled',
+    })
   }
 }

@@ -22,7 +22,14 @@ export interface AgentInfo {
   datacenter: string
 }
 
-export const environmentFile = path.resolve(__dirname, '..', '..', '..', 'test-results', 'e2e-environment.json')
+export const environmentFile = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'test-results',
+  'e2e-environment.json',
+)
 
 export function e2eEnvironment(): E2eEnvironment {
   return JSON.parse(readFileSync(environmentFile, 'utf8')) as E2eEnvironment

@@ -31,13 +31,28 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     started.push(target)
 
     await populateEveryRecordKind(source)
-    const knownKey = { key: 'e2e/settings/web.json', value: '{"replicas":3,"image":"web:1.4.2","feature_flags":["dark-mode","audit"]}' }
+    const knownKey = {
+      key: 'e2e/settings/web.json',
+      value: '{"replicas":3,"image":"web:1.4.2","feature_flags":["dark-mode","audit"]}',
+    }
     await consulPut(source, `/v1/kv/${knownKey.key}`, knownKey.value)
     // A restore replaces the target's ACL state with the source's, which would delete the
     // target's own management token; giving the source a copy keeps the target's profile valid.
-    await consulPut(source, '/v1/acl/token', JSON.stringify({ SecretID: target.token, Description: 'e2e: the target profile token', Policies: [{ Name: 'global-management' }] }))
+    await consulPut(
+      source,
+      '/v1/acl/token',
+      JSON.stringify({
+        SecretID: target.token,
+        Description: 'e2e: the target profile token',
+        Policies: [{ Name: 'global-management' }],
+      }),
+    )
 
-    const web = await startStudioWeb({ dataDir, saveDir, env: { CONSUL_HTTP_ADDR: source.httpAddr, CONSUL_HTTP_TOKEN: source.token } })
+    const web = await startStudioWeb({
+      dataDir,
+      saveDir,
+      env: { CONSUL_HTTP_ADDR: source.httpAddr, CONSUL_HTTP_TOKEN: source.token },
+    })
     stops.push(web.stop)
 
     const environment: E2eEnvironment = {
@@ -65,17 +80,27 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 }
 
 async function consulPut(agent: ConsulAgent, apiPath: string, body: string): Promise<void> {
-  const response = await fetch(`${agent.httpAddr}${apiPath}`, { method: 'PUT', body, headers: { 'X-Consul-Token': agent.token } })
-  if (!response.ok) throw new Error(`PUT ${apiPath} on ${agent.nodeName}: HTTP ${response.status} ${await response.text()}`)
+  const response = await fetch(`${agent.httpAddr}${apiPath}`, {
+    method: 'PUT',
+    body,
+    headers: { 'X-Consul-Token': agent.token },
+  })
+  if (!response.ok)
+    throw new Error(`PUT ${apiPath} on ${agent.nodeName}: HTTP ${response.status} ${await response.text()}`)
 }
 
 /** Builds the app when out/ is missing or older than any source file. */
 function buildIfStale(): void {
   const built = path.join(repoRoot, 'out', 'renderer', 'index.html')
   const cli = path.join(repoRoot, 'out', 'main', 'cli.js')
-  const builtAt = existsSync(built) && existsSync(cli) ? Math.min(statSync(built).mtimeMs, statSync(cli).mtimeMs) : 0
+  const builtAt =
+    existsSync(built) && existsSync(cli) ? Math.min(statSync(built).mtimeMs, statSync(cli).mtimeMs) : 0
   if (builtAt > newestMtime(path.join(repoRoot, 'src'))) return
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' })
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  )
   if (result.status !== 0) throw new Error('electron-vite build failed')
 }
 

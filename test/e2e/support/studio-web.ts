@@ -10,12 +10,30 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..')
 const START_DEADLINE_MS = 30_000
 
 /** Starts `snapshot-studio web` on a free port with its own data folder; resolves with the printed URL. */
-export function startStudioWeb(options: { dataDir: string; saveDir: string; env?: Record<string, string> }): Promise<StudioWeb> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'snapshot-studio.js'), 'web', '--port', '0', '--no-open', '--data-dir', options.dataDir, '--save-dir', options.saveDir], {
-    cwd: repoRoot,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export function startStudioWeb(options: {
+  dataDir: string
+  saveDir: string
+  env?: Record<string, string>
+}): Promise<StudioWeb> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'snapshot-studio.js'),
+      'web',
+      '--port',
+      '0',
+      '--no-open',
+      '--data-dir',
+      options.dataDir,
+      '--save-dir',
+      options.saveDir,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   return new Promise<StudioWeb>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,5 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { createApiClient, type BrowserPlatform, type ElectronPlatform, type Transport } from '../../../src/shared/api-client'
+import {
+  createApiClient,
+  type BrowserPlatform,
+  type ElectronPlatform,
+  type Transport,
+} from '../../../src/shared/api-client'
 import { AppError } from '../../../src/shared/app-error'
 import { createDispatcher } from '../../../src/main/api/dispatcher'
 import { createHandlers } from '../../../src/main/api/create-handlers'
@@ -29,7 +34,10 @@ function counterIds(): () => string {
 
 describe('the typed API client', () => {
   it('exposes every method under its dotted namespace and returns the value', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform))
 
     const info = await client.app.info({})
@@ -39,7 +47,10 @@ describe('the typed API client', () => {
   })
 
   it('rebuilds an error payload as a thrown AppError with its code and hint', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform))
 
     const failure = client.dialogs.openSnapshot({}).catch((error: unknown) => error)
@@ -51,8 +62,13 @@ describe('the typed API client', () => {
   })
 
   it('runs a long operation as a handle with progress and a typed result', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
-    const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform), { newOperationId: counterIds() })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
+    const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform), {
+      newOperationId: counterIds(),
+    })
     const progress: unknown[] = []
 
     const operation = client.snapshot.inspect({ source: { kind: 'path', path: '/a.snap' } })
@@ -67,8 +83,13 @@ describe('the typed API client', () => {
 
   it('cancels an operation through its handle', async () => {
     const inspect = createControllableInspect()
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
-    const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform), { newOperationId: counterIds() })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices({ inspect })),
+    })
+    const client = createApiClient(createInMemoryTransport(dispatcher, browserPlatform), {
+      newOperationId: counterIds(),
+    })
     const operation = client.snapshot.inspect({ source: { kind: 'path', path: '/a.snap' } })
     const outcome = operation.result.catch((error: unknown) => error)
     await inspect.started
@@ -79,7 +100,11 @@ describe('the typed API client', () => {
   })
 
   it('turns a reply that is not an envelope into an INTERNAL AppError', async () => {
-    const transport: Transport<BrowserPlatform> = { platform: browserPlatform, invoke: async () => 'garbage', subscribe: () => () => undefined }
+    const transport: Transport<BrowserPlatform> = {
+      platform: browserPlatform,
+      invoke: async () => 'garbage',
+      subscribe: () => () => undefined,
+    }
     const client = createApiClient(transport)
 
     await expect(client.app.info({})).rejects.toMatchObject({ code: 'INTERNAL' })
@@ -89,8 +114,12 @@ describe('the typed API client', () => {
     const dispatcher = createDispatcher({ host: 'browser', handlers: {} })
     const file = new File([new Uint8Array([1, 2, 3])], 'backup.snap')
 
-    const desktop = await createApiClient(createInMemoryTransport(dispatcher, electronPlatform)).files.fromFile(file)
-    const browser = await createApiClient(createInMemoryTransport(dispatcher, browserPlatform, 'c2')).files.fromFile(file)
+    const desktop = await createApiClient(
+      createInMemoryTransport(dispatcher, electronPlatform),
+    ).files.fromFile(file)
+    const browser = await createApiClient(
+      createInMemoryTransport(dispatcher, browserPlatform, 'c2'),
+    ).files.fromFile(file)
 
     expect(desktop).toEqual({ kind: 'path', path: '/home/op/backup.snap', name: 'backup.snap' })
     expect(browser).toEqual({ kind: 'upload', uploadId: 'a'.repeat(32), name: 'backup.snap' })

@@ -10,7 +10,6 @@ const root = repositoryRoot
 const workerFile = join(root, 'out', 'main', 'catalogue-worker.js')
 const sample = join(root, 'resources', 'sample', 'sample.snap')
 
-
 beforeAll(() => {
   ensureFreshBuild()
 }, 300_000)
@@ -34,7 +33,10 @@ describe.each([
   it('opens it with a summary and 64-bit values as text', async () => {
     const progress: number[] = []
 
-    const summary = await port.open(sample, { signal: new AbortController().signal, onProgress: (event) => progress.push(event.bytesRead) })
+    const summary = await port.open(sample, {
+      signal: new AbortController().signal,
+      onProgress: (event) => progress.push(event.bytesRead),
+    })
 
     expect(summary.catalogueId).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(summary.meta.id).toBe('2-127-1795656114874')
@@ -47,7 +49,9 @@ describe.each([
     const { catalogueId } = await port.open(sample, idle)
 
     const root = await port.kvList(catalogueId, '', 0, 50)
-    const firstKey = root.rows.find((row) => !row.folder) ?? (await port.kvList(catalogueId, root.rows[0]?.key ?? '', 0, 50)).rows.find((row) => !row.folder)
+    const firstKey =
+      root.rows.find((row) => !row.folder) ??
+      (await port.kvList(catalogueId, root.rows[0]?.key ?? '', 0, 50)).rows.find((row) => !row.folder)
     const value = await port.kvValue(catalogueId, firstKey?.key ?? '', 1024)
 
     expect(root.total).toBeGreaterThan(0)
@@ -87,6 +91,8 @@ describe.each([
   })
 
   it('answers a typed error for a file that is not a snapshot', async () => {
-    await expect(port.open(join(root, 'package.json'), idle)).rejects.toMatchObject({ code: 'SNAPSHOT_NOT_GZIP' })
+    await expect(port.open(join(root, 'package.json'), idle)).rejects.toMatchObject({
+      code: 'SNAPSHOT_NOT_GZIP',
+    })
   })
 })

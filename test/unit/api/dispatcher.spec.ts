@@ -4,14 +4,19 @@ import { createHandlers } from '../../../src/main/api/create-handlers'
 import { AppError } from '../../../src/shared/app-error'
 import { createControllableInspect, createFakeHostServices, sampleInspection } from './fake-host-services'
 
-function recordingClient(id: string): ClientConnection & { events: Array<{ event: string; payload: unknown }> } {
+function recordingClient(
+  id: string,
+): ClientConnection & { events: Array<{ event: string; payload: unknown }> } {
   const events: Array<{ event: string; payload: unknown }> = []
   return { id, events, send: (event, payload) => events.push({ event, payload }) }
 }
 
 describe('the dispatcher', () => {
   it('answers a valid call with the handler value in an ok envelope', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
 
     const reply = await dispatcher.dispatch('c1', 'app.info', {})
 
@@ -27,9 +32,15 @@ describe('the dispatcher', () => {
   })
 
   it('refuses a payload that does not match the schema, naming the field', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
 
-    const reply = await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: 42 } })
+    const reply = await dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: 42 },
+    })
 
     expect(reply.ok).toBe(false)
     if (!reply.ok) {
@@ -39,7 +50,10 @@ describe('the dispatcher', () => {
   })
 
   it('rejects extra fields on strict requests, so a renderer cannot smuggle options', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
 
     const reply = await dispatcher.dispatch('c1', 'profiles.remove', { id: 'p1', force: true })
 
@@ -48,7 +62,9 @@ describe('the dispatcher', () => {
 
   it('answers UNSUPPORTED for desktop-only methods in browser mode', async () => {
     let called = false
-    const services = createFakeHostServices({ dialogs: { openSnapshot: async () => ((called = true), '/x.snap'), chooseFolder: async () => null } })
+    const services = createFakeHostServices({
+      dialogs: { openSnapshot: async () => ((called = true), '/x.snap'), chooseFolder: async () => null },
+    })
     const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services) })
 
     const reply = await dispatcher.dispatch('c1', 'dialogs.openSnapshot', {})
@@ -69,12 +85,19 @@ describe('the dispatcher', () => {
       },
     })
     const unexpected: string[] = []
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services), onUnexpectedError: (method) => unexpected.push(method) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(services),
+      onUnexpectedError: (method) => unexpected.push(method),
+    })
 
     const known = await dispatcher.dispatch('c1', 'recentFiles.add', { path: '/a.snap' })
     const bug = await dispatcher.dispatch('c1', 'recentFiles.list', {})
 
-    expect(known).toEqual({ ok: false, error: { code: 'FILE_NOT_FOUND', message: 'gone', hint: 'pick another' } })
+    expect(known).toEqual({
+      ok: false,
+      error: { code: 'FILE_NOT_FOUND', message: 'gone', hint: 'pick another' },
+    })
     expect(bug).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     expect(unexpected).toEqual(['recentFiles.list'])
   })
@@ -94,30 +117,51 @@ describe('the dispatcher', () => {
     })
     const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services) })
 
-    await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
 
     expect(seen).toEqual([{ kvDetails: false, kvDepth: 2, kvFilter: '' }])
   })
 
   it('sends progress of an operation only to the client that started it', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const mine = recordingClient('mine')
     const other = recordingClient('other')
     dispatcher.connect(mine)
     dispatcher.connect(other)
 
-    await dispatcher.dispatch('mine', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await dispatcher.dispatch('mine', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
 
     expect(mine.events).toEqual([
-      { event: 'operation.progress', payload: { operationId: 'op-00000001', progress: { kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } } } },
+      {
+        event: 'operation.progress',
+        payload: {
+          operationId: 'op-00000001',
+          progress: { kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } },
+        },
+      },
     ])
     expect(other.events).toEqual([])
   })
 
   it('cancels a running operation on request and answers CANCELLED', async () => {
     const inspect = createControllableInspect()
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
-    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices({ inspect })),
+    })
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
     await inspect.started
 
     const cancel = await dispatcher.dispatch('c1', 'operations.cancel', { operationId: 'op-00000001' })
@@ -129,8 +173,14 @@ describe('the dispatcher', () => {
 
   it('does not let one client cancel another client’s operation', async () => {
     const inspect = createControllableInspect()
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
-    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices({ inspect })),
+    })
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
     await inspect.started
 
     const cancel = await dispatcher.dispatch('intruder', 'operations.cancel', { operationId: 'op-00000001' })
@@ -142,9 +192,15 @@ describe('the dispatcher', () => {
 
   it('cancels the operations of a client that disconnects', async () => {
     const inspect = createControllableInspect()
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices({ inspect })),
+    })
     const disconnect = dispatcher.connect(recordingClient('c1'))
-    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    const pending = dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
     await inspect.started
 
     disconnect()
@@ -154,11 +210,20 @@ describe('the dispatcher', () => {
 
   it('refuses a second operation with an id that is still running', async () => {
     const inspect = createControllableInspect()
-    const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ inspect })) })
-    const first = dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices({ inspect })),
+    })
+    const first = dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
     await inspect.started
 
-    const second = await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    const second = await dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
     inspect.release()
 
     expect(second).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
@@ -182,11 +247,15 @@ describe('the dispatcher', () => {
     const opened: string[] = []
     const dispatcher = createDispatcher({
       host: 'electron',
-      handlers: createHandlers(createFakeHostServices({ openExternal: async (url) => void opened.push(url) })),
+      handlers: createHandlers(
+        createFakeHostServices({ openExternal: async (url) => void opened.push(url) }),
+      ),
     })
 
     const refused = await dispatcher.dispatch('c1', 'shell.openExternal', { url: 'file:///etc/passwd' })
-    const allowed = await dispatcher.dispatch('c1', 'shell.openExternal', { url: 'https://developer.hashicorp.com/consul/commands/snapshot' })
+    const allowed = await dispatcher.dispatch('c1', 'shell.openExternal', {
+      url: 'https://developer.hashicorp.com/consul/commands/snapshot',
+    })
 
     expect(refused).toMatchObject({ ok: false, error: { code: 'URL_NOT_ALLOWED' } })
     expect(allowed).toEqual({ ok: true, value: { opened: true } })
@@ -211,9 +280,15 @@ describe('progress of a long operation', () => {
     const client = recordingClient('c1')
     dispatcher.connect(client)
 
-    await dispatcher.dispatch('c1', 'snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: '/a.snap' } })
+    await dispatcher.dispatch('c1', 'snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: '/a.snap' },
+    })
 
-    const reported = client.events.map((event) => (event.payload as { progress: { progress: { bytesRead: number } } }).progress.progress.bytesRead)
+    const reported = client.events.map(
+      (event) =>
+        (event.payload as { progress: { progress: { bytesRead: number } } }).progress.progress.bytesRead,
+    )
     expect(reported).toEqual([1, 1000])
   })
 
@@ -222,7 +297,16 @@ describe('progress of a long operation', () => {
       save: {
         async saveMany(_request, work) {
           for (const profileId of ['a', 'b', 'a', 'b']) {
-            work.onProgress({ profileId, progress: { phase: 'downloading', bytes: profileId === 'a' ? 10 : 20, totalBytes: null, bytesPerSecond: 0, elapsedMs: 0 } })
+            work.onProgress({
+              profileId,
+              progress: {
+                phase: 'downloading',
+                bytes: profileId === 'a' ? 10 : 20,
+                totalBytes: null,
+                bytesPerSecond: 0,
+                elapsedMs: 0,
+              },
+            })
           }
           return []
         },
@@ -234,7 +318,9 @@ describe('progress of a long operation', () => {
 
     await dispatcher.dispatch('c1', 'save.start', { operationId: 'op-00000001', profileIds: ['a', 'b'] })
 
-    const reported = client.events.map((event) => (event.payload as { progress: { profileId: string } }).progress.profileId)
+    const reported = client.events.map(
+      (event) => (event.payload as { progress: { profileId: string } }).progress.profileId,
+    )
     expect(reported).toEqual(['a', 'b', 'a'])
   })
 })

@@ -5,7 +5,11 @@ import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRecentFilesStore } from '../../../src/main/api/recent-files-store'
 import { createSourceResolver } from '../../../src/main/api/source-resolver'
-import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../../src/main/api/upload-store'
+import {
+  createUploadFolder,
+  createUploadStore,
+  sweepStaleUploadFolders,
+} from '../../../src/main/api/upload-store'
 
 let folder: string
 
@@ -29,14 +33,20 @@ describe('the source resolver', () => {
     const resolver = createSourceResolver()
     await mkdir(join(folder, 'dir.snap'))
 
-    await expect(resolver.resolve({ kind: 'path', path: join(folder, 'missing.snap') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
-    await expect(resolver.resolve({ kind: 'path', path: join(folder, 'dir.snap') })).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+    await expect(
+      resolver.resolve({ kind: 'path', path: join(folder, 'missing.snap') }),
+    ).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+    await expect(resolver.resolve({ kind: 'path', path: join(folder, 'dir.snap') })).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+    })
   })
 
   it('refuses an upload id this host never handed out', async () => {
     const resolver = createSourceResolver({ uploads: createUploadStore(join(folder, 'uploads')) })
 
-    await expect(resolver.resolve({ kind: 'upload', uploadId: '0'.repeat(32) })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
+    await expect(resolver.resolve({ kind: 'upload', uploadId: '0'.repeat(32) })).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+    })
   })
 })
 
@@ -44,7 +54,10 @@ describe('the upload store', () => {
   it('streams a body to a private file named by a random id, keeping the shown name harmless', async () => {
     const uploads = createUploadStore(join(folder, 'uploads'))
 
-    const uploaded = await uploads.receive(Readable.from([Buffer.from('abc'), Buffer.from('def')]), '../../etc/passwd\u0000.snap')
+    const uploaded = await uploads.receive(
+      Readable.from([Buffer.from('abc'), Buffer.from('def')]),
+      '../../etc/passwd\u0000.snap',
+    )
     const path = uploads.pathOf(uploaded.uploadId)
 
     expect(uploaded.uploadId).toMatch(/^[a-f0-9]{32}$/)

@@ -6,7 +6,11 @@ import type { EventName, MethodName } from '../../../src/shared/api-contract'
 import type { Platform, Transport } from '../../../src/shared/api-client'
 import type { Dispatcher } from '../../../src/main/api/dispatcher'
 
-export function createInMemoryTransport<P extends Platform>(dispatcher: Dispatcher, platform: P, clientId = 'client-1'): Transport<P> {
+export function createInMemoryTransport<P extends Platform>(
+  dispatcher: Dispatcher,
+  platform: P,
+  clientId = 'client-1',
+): Transport<P> {
   const handlers = new Map<EventName, Set<(payload: unknown) => void>>()
   dispatcher.connect({
     id: clientId,

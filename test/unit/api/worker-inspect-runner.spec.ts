@@ -14,7 +14,6 @@ const root = repositoryRoot
 const workerFile = join(root, 'out', 'main', 'inspect-worker.js')
 const sample = join(root, 'resources', 'sample', 'sample.snap')
 
-
 function work(signal = new AbortController().signal) {
   const progress: InspectProgress[] = []
   return { progress, work: { signal, onProgress: (event: InspectProgress) => progress.push(event) } }
@@ -35,8 +34,16 @@ describe('snapshot scans in a worker thread', () => {
   it('answers exactly what the in-process scan answers, with progress', async () => {
     const threaded = work()
 
-    const inWorker = await createWorkerInspectRunner(workerFile).inspect(sample, { kvDetails: true, kvDepth: 1, kvFilter: '' }, threaded.work)
-    const inProcess = await createInProcessInspectRunner().inspect(sample, { kvDetails: true, kvDepth: 1, kvFilter: '' }, work().work)
+    const inWorker = await createWorkerInspectRunner(workerFile).inspect(
+      sample,
+      { kvDetails: true, kvDepth: 1, kvFilter: '' },
+      threaded.work,
+    )
+    const inProcess = await createInProcessInspectRunner().inspect(
+      sample,
+      { kvDetails: true, kvDepth: 1, kvFilter: '' },
+      work().work,
+    )
 
     expect(inWorker).toEqual(inProcess)
     expect(inWorker.text.pretty).toContain(' ID ')
@@ -56,7 +63,9 @@ describe('snapshot scans in a worker thread', () => {
     const notASnapshot = join(folder, 'notes.snap')
     await writeFile(notASnapshot, 'just text')
 
-    const error = await createWorkerInspectRunner(workerFile).verify(notASnapshot, work().work).catch((caught: unknown) => caught)
+    const error = await createWorkerInspectRunner(workerFile)
+      .verify(notASnapshot, work().work)
+      .catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(AppError)
     expect(error).toMatchObject({ code: 'SNAPSHOT_NOT_GZIP' })
@@ -64,7 +73,11 @@ describe('snapshot scans in a worker thread', () => {
 
   it('stops at once when cancelled', async () => {
     const controller = new AbortController()
-    const running = createWorkerInspectRunner(workerFile).inspect(sample, { kvDetails: false, kvDepth: 2, kvFilter: '' }, work(controller.signal).work)
+    const running = createWorkerInspectRunner(workerFile).inspect(
+      sample,
+      { kvDetails: false, kvDepth: 2, kvFilter: '' },
+      work(controller.signal).work,
+    )
 
     controller.abort()
 

@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path'
 
 export const repositoryRoot = resolve(__dirname, '../../..')
 
-const outputs = ['out/main/index.js', 'out/main/cli.js', 'out/main/inspect-worker.js', 'out/main/catalogue-worker.js', 'out/preload/index.js']
+const outputs = [
+  'out/main/index.js',
+  'out/main/cli.js',
+  'out/main/inspect-worker.js',
+  'out/main/catalogue-worker.js',
+  'out/preload/index.js',
+]
 
 function newest(folder: string): number {
   let time = 0
@@ -23,8 +29,15 @@ function newest(folder: string): number {
 }
 
 function isFresh(): boolean {
-  const sources = Math.max(newest(join(repositoryRoot, 'src', 'main')), newest(join(repositoryRoot, 'src', 'shared')), newest(join(repositoryRoot, 'src', 'preload')))
-  return outputs.every((file) => existsSync(join(repositoryRoot, file)) && statSync(join(repositoryRoot, file)).mtimeMs >= sources)
+  const sources = Math.max(
+    newest(join(repositoryRoot, 'src', 'main')),
+    newest(join(repositoryRoot, 'src', 'shared')),
+    newest(join(repositoryRoot, 'src', 'preload')),
+  )
+  return outputs.every(
+    (file) =>
+      existsSync(join(repositoryRoot, file)) && statSync(join(repositoryRoot, file)).mtimeMs >= sources,
+  )
 }
 
 function sleepSync(ms: number): void {
@@ -34,7 +47,10 @@ function sleepSync(ms: number): void {
 export function ensureFreshBuild(): void {
   if (isFresh()) return
   // Outside out/: the build empties that folder.
-  const lock = join(tmpdir(), `snapshot-studio-build-${Buffer.from(repositoryRoot).toString('base64url')}.lock`)
+  const lock = join(
+    tmpdir(),
+    `snapshot-studio-build-${Buffer.from(repositoryRoot).toString('base64url')}.lock`,
+  )
   const deadline = Date.now() + 300_000
   for (;;) {
     try {
@@ -48,7 +64,11 @@ export function ensureFreshBuild(): void {
   }
   try {
     if (isFresh()) return
-    execFileSync(process.execPath, [join(repositoryRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repositoryRoot, stdio: 'pipe', timeout: 240_000 })
+    execFileSync(
+      process.execPath,
+      [join(repositoryRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: repositoryRoot, stdio: 'pipe', timeout: 240_000 },
+    )
   } finally {
     rmSync(lock, { recursive: true, force: true })
   }

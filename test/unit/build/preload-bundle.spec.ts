@@ -49,8 +49,15 @@ describe('the built preload', () => {
 describe('the built command line and worker threads', () => {
   it('never load electron, so `snapshot-studio web` runs where Electron cannot', () => {
     const folder = join(root, 'out', 'main')
-    const files = ['cli.js', 'inspect-worker.js', 'catalogue-worker.js', ...readdirSync(join(folder, 'chunks')).map((name) => join('chunks', name))]
-    const loadingElectron = files.filter((file) => /require\(\s*["']electron["']\s*\)/.test(readFileSync(join(folder, file), 'utf8')))
+    const files = [
+      'cli.js',
+      'inspect-worker.js',
+      'catalogue-worker.js',
+      ...readdirSync(join(folder, 'chunks')).map((name) => join('chunks', name)),
+    ]
+    const loadingElectron = files.filter((file) =>
+      /require\(\s*["']electron["']\s*\)/.test(readFileSync(join(folder, file), 'utf8')),
+    )
 
     // Chunks shared with the desktop entry must not pull electron in either.
     expect(loadingElectron).toEqual([])

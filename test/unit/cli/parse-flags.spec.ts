@@ -57,7 +57,10 @@ describe('parseFlags', () => {
   })
 
   it('accepts flags after positionals and stops at --', () => {
-    expect(parse('a.snap', '-format', 'json', '--', '-kvdetails')).toMatchObject({ format: 'json', _: ['a.snap', '-kvdetails'] })
+    expect(parse('a.snap', '-format', 'json', '--', '-kvdetails')).toMatchObject({
+      format: 'json',
+      _: ['a.snap', '-kvdetails'],
+    })
   })
 
   it('treats a lone - as a positional', () => {
@@ -93,7 +96,9 @@ describe('Go value parsing', () => {
   })
 
   it('parses integers like strconv.ParseInt with base 0', () => {
-    expect(['10', '-7', '0x1f', '0b101', '0o17', '017', '1_000', '0'].map(parseGoInt)).toEqual([10, -7, 31, 5, 15, 15, 1000, 0])
+    expect(['10', '-7', '0x1f', '0b101', '0o17', '017', '1_000', '0'].map(parseGoInt)).toEqual([
+      10, -7, 31, 5, 15, 15, 1000, 0,
+    ])
     expect(['', '1.5', 'ten', '08'].map(parseGoInt)).toEqual([null, null, null, null])
   })
 })

@@ -14,7 +14,10 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
   let stdout = ''
   let stderr = ''
   const code = await runCli(argv, {
-    stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
+    stdout: {
+      write: (s: string | Uint8Array) =>
+        (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')),
+    },
     stderr: { write: (s: string) => (stderr += s) },
     env: {},
     cwd: dir,
@@ -53,7 +56,10 @@ describe('runCli', () => {
     })
 
     it('prints the version', async () => {
-      expect(await run('--version')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^snapshot-studio \d+\.\d+\.\d+\n$/) })
+      expect(await run('--version')).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^snapshot-studio \d+\.\d+\.\d+\n$/),
+      })
     })
 
     it('rejects an unknown command in one line', async () => {
@@ -72,17 +78,19 @@ describe('runCli', () => {
       expect(await run('inspect', 'ok.snap')).toEqual({ code: 0, stdout: PRETTY, stderr: '' })
     })
 
-    it.each([
-      ['-format=json'],
-      ['-format', 'json'],
-      ['--format=json'],
-      ['--format', 'json'],
-    ])('prints JSON for %j', async (...flags) => {
-      const { code, stdout } = await run('inspect', ...flags, 'ok.snap')
-      expect(code).toBe(0)
-      expect(stdout.endsWith('}\n')).toBe(true)
-      expect(JSON.parse(stdout)).toMatchObject({ Meta: { ID: '2-13-1602222343947' }, StatsKV: null, TotalSize: 114 })
-    })
+    it.each([['-format=json'], ['-format', 'json'], ['--format=json'], ['--format', 'json']])(
+      'prints JSON for %j',
+      async (...flags) => {
+        const { code, stdout } = await run('inspect', ...flags, 'ok.snap')
+        expect(code).toBe(0)
+        expect(stdout.endsWith('}\n')).toBe(true)
+        expect(JSON.parse(stdout)).toMatchObject({
+          Meta: { ID: '2-13-1602222343947' },
+          StatsKV: null,
+          TotalSize: 114,
+        })
+      },
+    )
 
     it.each([
       [['-kvdetails']],
@@ -93,7 +101,9 @@ describe('runCli', () => {
     ])('adds the KV table for %j', async (flags) => {
       const { code, stdout } = await run('inspect', ...flags, 'ok.snap')
       expect(code).toBe(0)
-      expect(stdout).toContain('\n Key Name      Count      Size\n ----          ----       ----\n foo           1          85B\n')
+      expect(stdout).toContain(
+        '\n Key Name      Count      Size\n ----          ----       ----\n foo           1          85B\n',
+      )
     })
 
     it('prints no KV table when the filter matches nothing', async () => {

@@ -14,12 +14,22 @@ beforeEach(async () => {
 })
 
 const open = () =>
-  ProfileService.open({ dataDir: dir, secrets: new FileSecretStore(join(dir, 'secrets.json')), clock: () => new Date('2026-11-26T00:00:00Z'), newId: () => `p${++ids}` })
+  ProfileService.open({
+    dataDir: dir,
+    secrets: new FileSecretStore(join(dir, 'secrets.json')),
+    clock: () => new Date('2026-11-26T00:00:00Z'),
+    newId: () => `p${++ids}`,
+  })
 
 const input = (over: Partial<ProfileInput> = {}): ProfileInput => ({
   name: 'prod-eu',
   environment: { label: 'production', colour: 'red' },
-  connection: { address: 'https://consul.example:8501', useTls: false, datacenter: 'eu-1', tls: { caFile: '/etc/consul/ca.pem', insecureSkipVerify: false } },
+  connection: {
+    address: 'https://consul.example:8501',
+    useTls: false,
+    datacenter: 'eu-1',
+    tls: { caFile: '/etc/consul/ca.pem', insecureSkipVerify: false },
+  },
   token: { kind: 'set', value: 'super-secret-token' },
   ...over,
 })
@@ -28,7 +38,13 @@ describe('ProfileService', () => {
   it('creates a profile whose view says a token is set but never carries it', async () => {
     const { service } = await open()
     const view = await service.create(input())
-    expect(view).toMatchObject({ id: 'p1', name: 'prod-eu', tokenSet: true, basicAuthPasswordSet: false, secretStorage: 'plain-file' })
+    expect(view).toMatchObject({
+      id: 'p1',
+      name: 'prod-eu',
+      tokenSet: true,
+      basicAuthPasswordSet: false,
+      secretStorage: 'plain-file',
+    })
     expect(JSON.stringify(view)).not.toContain('super-secret-token')
     expect(JSON.stringify(service.list())).not.toContain('super-secret-token')
     expect(await readFile(join(dir, 'profiles.json'), 'utf8')).not.toContain('super-secret-token')
@@ -76,10 +92,28 @@ describe('ProfileService', () => {
   it('refuses duplicate names, bad addresses and half a client certificate', async () => {
     const { service } = await open()
     await service.create(input())
-    await expect(service.create(input({ name: 'PROD-EU' }))).rejects.toMatchObject({ code: 'PROFILE_INVALID' })
-    await expect(service.create(input({ name: 'x', connection: { address: 'ftp://x', useTls: false, tls: { insecureSkipVerify: false } } }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(service.create(input({ name: 'PROD-EU' }))).rejects.toMatchObject({
+      code: 'PROFILE_INVALID',
+    })
     await expect(
-      service.create(input({ name: 'y', connection: { address: 'x:1', useTls: true, tls: { clientCertFile: '/c.pem', insecureSkipVerify: false } } })),
+      service.create(
+        input({
+          name: 'x',
+          connection: { address: 'ftp://x', useTls: false, tls: { insecureSkipVerify: false } },
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(
+      service.create(
+        input({
+          name: 'y',
+          connection: {
+            address: 'x:1',
+            useTls: true,
+            tls: { clientCertFile: '/c.pem', insecureSkipVerify: false },
+          },
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'PROFILE_INVALID' })
     await expect(service.create({ name: '' })).rejects.toMatchObject({ code: 'PROFILE_INVALID' })
   })
@@ -87,7 +121,10 @@ describe('ProfileService', () => {
   it('keeps a damaged profiles file aside and says where, instead of replacing it', async () => {
     await writeFile(join(dir, 'profiles.json'), '{"version":1,"profiles":[{"id":')
     const { service, notice } = await open()
-    expect(notice).toMatchObject({ kind: 'corrupt-file-kept-aside', reason: expect.stringMatching(/not valid JSON/) })
+    expect(notice).toMatchObject({
+      kind: 'corrupt-file-kept-aside',
+      reason: expect.stringMatching(/not valid JSON/),
+    })
     expect(service.list()).toEqual([])
     expect(await readFile(notice!.keptAsidePath, 'utf8')).toBe('{"version":1,"profiles":[{"id":')
     expect((await readdir(dir)).filter((n) => n.startsWith('profiles.json.corrupt-'))).toHaveLength(1)
@@ -95,7 +132,11 @@ describe('ProfileService', () => {
 
   it('drafts a profile from the Consul CLI\u2019s environment without saving it', async () => {
     const { service } = await open()
-    const draft = service.importFromEnv({ CONSUL_HTTP_ADDR: 'https://c:8501', CONSUL_HTTP_TOKEN: 't', CONSUL_CACERT: '/ca.pem' })
+    const draft = service.importFromEnv({
+      CONSUL_HTTP_ADDR: 'https://c:8501',
+      CONSUL_HTTP_TOKEN: 't',
+      CONSUL_CACERT: '/ca.pem',
+    })
     expect(draft.input.connection).toMatchObject({ address: 'https://c:8501', tls: { caFile: '/ca.pem' } })
     expect(draft.input.token).toEqual({ kind: 'set', value: 't' })
     expect(draft.usedVariables).toEqual(['CONSUL_HTTP_ADDR', 'CONSUL_HTTP_TOKEN', 'CONSUL_CACERT'])
@@ -105,7 +146,10 @@ describe('ProfileService', () => {
 
 describe('FileSecretStore', () => {
   it('stores values encrypted when given a cipher', async () => {
-    const cipher = { encrypt: (s: string) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)), decrypt: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString() }
+    const cipher = {
+      encrypt: (s: string) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
+      decrypt: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
+    }
     const store = new FileSecretStore(join(dir, 'secrets.json'), cipher)
     await store.set('k', 'plain-secret')
     expect(store.kind).toBe('encrypted')
@@ -123,8 +167,14 @@ describe('FileSecretStore', () => {
 
 describe('FileSecretStore formats', () => {
   it('refuses to read encrypted secrets as plain text, and says what to do instead', async () => {
-    const cipher = { encrypt: (s: string) => Buffer.from(s).reverse(), decrypt: (b: Buffer) => Buffer.from(b).reverse().toString() }
+    const cipher = {
+      encrypt: (s: string) => Buffer.from(s).reverse(),
+      decrypt: (b: Buffer) => Buffer.from(b).reverse().toString(),
+    }
     await new FileSecretStore(join(dir, 'secrets.json'), cipher).set('k', 'v')
-    await expect(new FileSecretStore(join(dir, 'secrets.json')).get('k')).rejects.toMatchObject({ code: 'SETTINGS_CORRUPT', hint: expect.stringMatching(/-token-file/) })
+    await expect(new FileSecretStore(join(dir, 'secrets.json')).get('k')).rejects.toMatchObject({
+      code: 'SETTINGS_CORRUPT',
+      hint: expect.stringMatching(/-token-file/),
+    })
   })
 })

@@ -54,7 +54,9 @@ export function fakeStudioPort(overrides: DeepPartial<StudioPort> = {}): StudioP
   } as StudioPort
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? T[K] : DeepPartial<T[K]> }
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (...args: never[]) => unknown ? T[K] : DeepPartial<T[K]>
+}
 
 export function profileView(name: string, overrides: Partial<ProfileView> = {}): ProfileView {
   return {

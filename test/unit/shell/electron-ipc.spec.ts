@@ -22,7 +22,10 @@ function invoke(senderFrame: unknown, message: unknown): Promise<unknown> {
 describe('the API over Electron IPC', () => {
   beforeEach(() => {
     ipcHandlers.clear()
-    serveApiOverIpc({ dispatcher: createDispatcher({ host: 'electron', handlers: createHandlers(createFakeHostServices()) }), isAppUrl: appUrls.isAppUrl })
+    serveApiOverIpc({
+      dispatcher: createDispatcher({ host: 'electron', handlers: createHandlers(createFakeHostServices()) }),
+      isAppUrl: appUrls.isAppUrl,
+    })
   })
 
   it('answers a call from the main frame of our page', async () => {
@@ -32,7 +35,10 @@ describe('the API over Electron IPC', () => {
   })
 
   it('refuses a call from a page on another origin that ended up in the window', async () => {
-    const reply = await invoke({ url: 'https://evil.example/', parent: null }, { method: 'app.info', input: {} })
+    const reply = await invoke(
+      { url: 'https://evil.example/', parent: null },
+      { method: 'app.info', input: {} },
+    )
 
     expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
@@ -72,6 +78,8 @@ describe('the API over Electron IPC', () => {
     contents.emit('destroyed')
     dispatcher.broadcast('menu.command', { command: 'save-snapshot' })
 
-    expect(contents.sent).toEqual([{ channel: ipcChannels.event, message: { event: 'menu.command', payload: { command: 'new-profile' } } }])
+    expect(contents.sent).toEqual([
+      { channel: ipcChannels.event, message: { event: 'menu.command', payload: { command: 'new-profile' } } },
+    ])
   })
 })

@@ -20,7 +20,9 @@ describe('the desktop entry point', () => {
     process.env.SNAPSHOT_STUDIO_DATA_DIR = dataDir
     fake = await import('./fake-electron')
     await import('../../../src/main/index')
-    await vi.waitFor(() => expect(fake.FakeBrowserWindow.created[0]?.loaded).toBeTruthy(), { timeout: 10_000 })
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.created[0]?.loaded).toBeTruthy(), {
+      timeout: 10_000,
+    })
   })
 
   afterAll(async () => {
@@ -32,8 +34,14 @@ describe('the desktop entry point', () => {
     const [window, ...others] = fake.FakeBrowserWindow.created
 
     expect(others).toEqual([])
-    expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false })
-    expect(String((window?.options.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.js$/)
+    expect(window?.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    })
+    expect(String((window?.options.webPreferences as { preload: string }).preload)).toMatch(
+      /preload[\\/]index\.js$/,
+    )
   })
 
   it('guards every web contents created, denies permissions and sets the CSP header', () => {
@@ -50,10 +58,19 @@ describe('the desktop entry point', () => {
     const invoke = fake.ipcHandlers.get(ipcChannels.invoke)
     const page = pathToFileURL(resolve(__dirname, '../../../src/renderer/index.html')).toString()
 
-    const fromPage = await invoke?.({ senderFrame: { url: page, parent: null }, sender: { id: 1 } }, { method: 'app.info', input: {} })
-    const fromElsewhere = await invoke?.({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: { id: 1 } }, { method: 'app.info', input: {} })
+    const fromPage = await invoke?.(
+      { senderFrame: { url: page, parent: null }, sender: { id: 1 } },
+      { method: 'app.info', input: {} },
+    )
+    const fromElsewhere = await invoke?.(
+      { senderFrame: { url: 'https://evil.example/', parent: null }, sender: { id: 1 } },
+      { method: 'app.info', input: {} },
+    )
 
-    expect(fromPage).toMatchObject({ ok: true, value: { capabilities: { kind: 'electron', nativeDialogs: true, fileUpload: false } } })
+    expect(fromPage).toMatchObject({
+      ok: true,
+      value: { capabilities: { kind: 'electron', nativeDialogs: true, fileUpload: false } },
+    })
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
   })
 
@@ -64,8 +81,16 @@ describe('the desktop entry point', () => {
   it('sends a snapshot from a second launch to the page as app.openFile', () => {
     const window = fake.FakeBrowserWindow.created[0]
 
-    fake.electronFake.app.emit('second-instance', {}, ['/opt/snapshot-studio', '/backups/prod.snap'], '/home/op')
+    fake.electronFake.app.emit(
+      'second-instance',
+      {},
+      ['/opt/snapshot-studio', '/backups/prod.snap'],
+      '/home/op',
+    )
 
-    expect(window?.webContents.sent).toContainEqual({ channel: ipcChannels.event, message: { event: 'app.openFile', payload: { path: '/backups/prod.snap' } } })
+    expect(window?.webContents.sent).toContainEqual({
+      channel: ipcChannels.event,
+      message: { event: 'app.openFile', payload: { path: '/backups/prod.snap' } },
+    })
   })
 })

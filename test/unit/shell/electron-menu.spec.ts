@@ -12,11 +12,16 @@ function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptio
 describe('the application menu', () => {
   it('offers Open, New Profile and Save with the usual accelerators, sent to the page as commands', () => {
     const sent: string[] = []
-    const all = items(appMenuTemplate({ send: (command) => sent.push(command), openExternal: () => undefined }, false))
+    const all = items(
+      appMenuTemplate({ send: (command) => sent.push(command), openExternal: () => undefined }, false),
+    )
 
-    for (const label of ['Open Snapshot…', 'New Profile', 'Save Snapshot']) all.find((item) => item.label === label)?.click?.({} as never, undefined, {} as never)
+    for (const label of ['Open Snapshot…', 'New Profile', 'Save Snapshot'])
+      all.find((item) => item.label === label)?.click?.({} as never, undefined, {} as never)
 
-    expect(all.filter((item) => item.accelerator).map((item) => [item.label ?? item.role, item.accelerator])).toEqual([
+    expect(
+      all.filter((item) => item.accelerator).map((item) => [item.label ?? item.role, item.accelerator]),
+    ).toEqual([
       ['Open Snapshot…', 'CmdOrCtrl+O'],
       ['New Profile', 'CmdOrCtrl+N'],
       ['Save Snapshot', 'CmdOrCtrl+S'],
@@ -26,7 +31,10 @@ describe('the application menu', () => {
   })
 
   it('keeps the standard Edit, View and Window menus, and the app menu on macOS', () => {
-    const roles = (isMac: boolean) => appMenuTemplate({ send: () => undefined, openExternal: () => undefined }, isMac).map((entry) => entry.role ?? entry.label)
+    const roles = (isMac: boolean) =>
+      appMenuTemplate({ send: () => undefined, openExternal: () => undefined }, isMac).map(
+        (entry) => entry.role ?? entry.label,
+      )
 
     expect(roles(false)).toEqual(['File', 'editMenu', 'viewMenu', 'windowMenu', 'help'])
     expect(roles(true)).toEqual(['appMenu', 'File', 'editMenu', 'viewMenu', 'windowMenu', 'help'])

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
 
-const { guardWebContents, hardenSession, installWebContentsGuard } = await import('../../../src/main/transport/electron-security')
+const { guardWebContents, hardenSession, installWebContentsGuard } =
+  await import('../../../src/main/transport/electron-security')
 const { createAppUrlCheck } = await import('../../../src/main/transport/app-url')
 const { desktopContentSecurityPolicy } = await import('../../../src/main/transport/content-security-policy')
 const { FakeSession, FakeWebContents, electronFake } = await import('./fake-electron')
@@ -10,13 +11,22 @@ const { FakeSession, FakeWebContents, electronFake } = await import('./fake-elec
 const appUrls = createAppUrlCheck('/app/out/renderer/index.html', null)
 
 function navigationEvent(url: string) {
-  return { url, prevented: false, preventDefault() { this.prevented = true } }
+  return {
+    url,
+    prevented: false,
+    preventDefault() {
+      this.prevented = true
+    },
+  }
 }
 
 function guarded() {
   const contents = new FakeWebContents()
   const opened: string[] = []
-  guardWebContents(contents as never, { isAppUrl: appUrls.isAppUrl, openExternal: async (url) => void opened.push(url) })
+  guardWebContents(contents as never, {
+    isAppUrl: appUrls.isAppUrl,
+    openExternal: async (url) => void opened.push(url),
+  })
   return { contents, opened }
 }
 
@@ -41,7 +51,12 @@ describe('the web-contents guard', () => {
 
   it('stops navigation to another local file, to javascript: and to data: URLs', () => {
     const { contents } = guarded()
-    const attempts = ['file:///etc/passwd', 'file:///app/out/renderer/other.html', 'javascript:alert(1)', 'data:text/html,<script>1</script>'].map(navigationEvent)
+    const attempts = [
+      'file:///etc/passwd',
+      'file:///app/out/renderer/other.html',
+      'javascript:alert(1)',
+      'data:text/html,<script>1</script>',
+    ].map(navigationEvent)
 
     for (const attempt of attempts) contents.emit('will-navigate', attempt, attempt.url)
 
@@ -93,7 +108,10 @@ describe('the web-contents guard', () => {
 describe('the hardened session', () => {
   it('denies every permission request (camera, geolocation, notifications, ...)', () => {
     const session = new FakeSession()
-    hardenSession(session as never, { contentSecurityPolicy: desktopContentSecurityPolicy(), isAppUrl: appUrls.isAppUrl })
+    hardenSession(session as never, {
+      contentSecurityPolicy: desktopContentSecurityPolicy(),
+      isAppUrl: appUrls.isAppUrl,
+    })
     const answers: boolean[] = []
 
     for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) {
@@ -105,23 +123,46 @@ describe('the hardened session', () => {
 
   it('answers permission checks with no, except clipboard writes from the app itself', () => {
     const session = new FakeSession()
-    hardenSession(session as never, { contentSecurityPolicy: desktopContentSecurityPolicy(), isAppUrl: appUrls.isAppUrl })
+    hardenSession(session as never, {
+      contentSecurityPolicy: desktopContentSecurityPolicy(),
+      isAppUrl: appUrls.isAppUrl,
+    })
 
     expect(session.permissionCheckHandler?.({}, 'media', 'file:///app/out/renderer/index.html')).toBe(false)
-    expect(session.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://evil.example')).toBe(false)
-    expect(session.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'file:///app/out/renderer/index.html')).toBe(true)
+    expect(session.permissionCheckHandler?.({}, 'clipboard-sanitized-write', 'https://evil.example')).toBe(
+      false,
+    )
+    expect(
+      session.permissionCheckHandler?.(
+        {},
+        'clipboard-sanitized-write',
+        'file:///app/out/renderer/index.html',
+      ),
+    ).toBe(true)
   })
 
   it('adds the strict Content-Security-Policy to every response', () => {
     const session = new FakeSession()
-    hardenSession(session as never, { contentSecurityPolicy: desktopContentSecurityPolicy(), isAppUrl: appUrls.isAppUrl })
+    hardenSession(session as never, {
+      contentSecurityPolicy: desktopContentSecurityPolicy(),
+      isAppUrl: appUrls.isAppUrl,
+    })
     let headers: Record<string, string[]> = {}
 
-    session.headersListener?.({ responseHeaders: { 'X-Other': ['1'] } }, (response: { responseHeaders: Record<string, string[]> }) => (headers = response.responseHeaders))
+    session.headersListener?.(
+      { responseHeaders: { 'X-Other': ['1'] } },
+      (response: { responseHeaders: Record<string, string[]> }) => (headers = response.responseHeaders),
+    )
 
     const csp = headers['Content-Security-Policy']?.[0] ?? ''
     expect(headers['X-Other']).toEqual(['1'])
-    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(csp).toContain(directive)
     }
     expect(csp).not.toContain('unsafe-eval')

@@ -5,7 +5,11 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
 const { createMainWindow, loadApp } = await import('../../../src/main/transport/electron-window')
 type FakeWindow = import('./fake-electron').FakeBrowserWindow
 
-const location = { devServerUrl: null, rendererIndex: '/app/out/renderer/index.html', preloadPath: '/app/out/preload/index.js' }
+const location = {
+  devServerUrl: null,
+  rendererIndex: '/app/out/renderer/index.html',
+  preloadPath: '/app/out/preload/index.js',
+}
 
 function preferencesOf(window: unknown): Record<string, unknown> {
   return (window as FakeWindow).options.webPreferences as Record<string, unknown>

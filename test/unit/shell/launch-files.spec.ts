@@ -4,7 +4,16 @@ import { createAppUrlCheck } from '../../../src/main/transport/app-url'
 
 describe('files the app is opened with', () => {
   it('takes snapshot paths from the command line, skipping the executable and flags', () => {
-    const paths = snapshotPathsFromArgv(['/opt/Snapshot Studio/snapshot-studio', '--no-sandbox', 'backups/prod.snap', '/tmp/other.SNAP', 'notes.txt'], '/home/op')
+    const paths = snapshotPathsFromArgv(
+      [
+        '/opt/Snapshot Studio/snapshot-studio',
+        '--no-sandbox',
+        'backups/prod.snap',
+        '/tmp/other.SNAP',
+        'notes.txt',
+      ],
+      '/home/op',
+    )
 
     expect(paths).toEqual(['/home/op/backups/prod.snap', '/tmp/other.SNAP'])
   })

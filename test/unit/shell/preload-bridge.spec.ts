@@ -13,7 +13,8 @@ function fakeIpc() {
         invoked.push(args)
         return { ok: true, value: 'pong' }
       },
-      on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => listeners.set(channel, listener),
+      on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) =>
+        listeners.set(channel, listener),
     },
   }
 }
@@ -47,7 +48,8 @@ describe('the preload bridge', () => {
     const bridge = createIpcBridge(fakeIpc().ipc, { getPathForFile: (file) => `/dropped/${file.name}` })
 
     expect(bridge.platform.kind).toBe('electron')
-    if (bridge.platform.kind === 'electron') expect(bridge.platform.pathForFile(new File([], 'a.snap'))).toBe('/dropped/a.snap')
+    if (bridge.platform.kind === 'electron')
+      expect(bridge.platform.pathForFile(new File([], 'a.snap'))).toBe('/dropped/a.snap')
   })
 })
 

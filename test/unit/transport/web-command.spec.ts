@@ -7,7 +7,12 @@ import { webCommand } from '../../../src/main/cli/commands/web'
 
 function output() {
   let text = ''
-  return { write: (chunk: string) => ((text += chunk), true), get text() { return text } }
+  return {
+    write: (chunk: string) => ((text += chunk), true),
+    get text() {
+      return text
+    },
+  }
 }
 
 function status(url: string): Promise<number> {
@@ -37,9 +42,19 @@ describe('snapshot-studio web', () => {
     const stderr = output()
     const controller = new AbortController()
 
-    const running = webCommand.run(['--no-open', '--data-dir', join(folder, 'data')], { stdout, stderr, env: { HOME: folder }, cwd: folder, signal: controller.signal })
+    const running = webCommand.run(['--no-open', '--data-dir', join(folder, 'data')], {
+      stdout,
+      stderr,
+      env: { HOME: folder },
+      cwd: folder,
+      signal: controller.signal,
+    })
     let url = ''
-    for (const deadline = Date.now() + 15_000; url === '' && Date.now() < deadline; await new Promise((resolve) => setImmediate(resolve))) {
+    for (
+      const deadline = Date.now() + 15_000;
+      url === '' && Date.now() < deadline;
+      await new Promise((resolve) => setImmediate(resolve))
+    ) {
       url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(stdout.text)?.[0] ?? ''
     }
     const withToken = await status(url)

@@ -19,24 +19,52 @@ interface Reply {
   body: string
 }
 
-function send(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<Reply> {
+function send(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...options.headers } }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }))
-    })
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+      },
+    )
     request.on('error', reject)
     request.end(options.body)
   })
 }
 
 /** Opens a socket and resolves with a small client, or rejects with the HTTP status of a refusal. */
-function openSocket(port: number, headers: Record<string, string>): Promise<{ call(method: string, input: unknown): Promise<unknown>; frames: HostFrame[]; close(): void; waitFor(predicate: (frame: HostFrame) => boolean): Promise<HostFrame> }> {
+function openSocket(
+  port: number,
+  headers: Record<string, string>,
+): Promise<{
+  call(method: string, input: unknown): Promise<unknown>
+  frames: HostFrame[]
+  close(): void
+  waitFor(predicate: (frame: HostFrame) => boolean): Promise<HostFrame>
+}> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}${webPaths.socket}`, { headers })
     const frames: HostFrame[] = []
-    const waiters: Array<{ predicate: (frame: HostFrame) => boolean; resolve: (frame: HostFrame) => void }> = []
+    const waiters: Array<{ predicate: (frame: HostFrame) => boolean; resolve: (frame: HostFrame) => void }> =
+      []
     let nextId = 1
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as HostFrame
@@ -77,9 +105,17 @@ describe('the browser-mode web host', () => {
   let host: WebHost
   async function start(overrides: { inspect?: InspectRunner } = {}): Promise<WebHost> {
     const uploads = createUploadStore(join(folder, 'uploads'))
-    const services = createFakeHostServices({ sources: createSourceResolver({ uploads }), ...(overrides.inspect ? { inspect: overrides.inspect } : {}) })
+    const services = createFakeHostServices({
+      sources: createSourceResolver({ uploads }),
+      ...(overrides.inspect ? { inspect: overrides.inspect } : {}),
+    })
     const dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(services) })
-    return startWebHost({ dispatcher, rendererDir: join(folder, 'renderer'), uploads, token: 'secret-token-for-tests' })
+    return startWebHost({
+      dispatcher,
+      rendererDir: join(folder, 'renderer'),
+      uploads,
+      token: 'secret-token-for-tests',
+    })
   }
 
   beforeEach(async () => {
@@ -105,7 +141,11 @@ describe('the browser-mode web host', () => {
 
   it('makes up a long random token when none is given', async () => {
     const uploads = createUploadStore(join(folder, 'uploads'))
-    host = await startWebHost({ dispatcher: createDispatcher({ host: 'browser', handlers: {} }), rendererDir: null, uploads })
+    host = await startWebHost({
+      dispatcher: createDispatcher({ host: 'browser', handlers: {} }),
+      rendererDir: null,
+      uploads,
+    })
 
     expect(host.token.length).toBeGreaterThanOrEqual(40)
   })
@@ -146,7 +186,9 @@ describe('the browser-mode web host', () => {
   it('accepts the localhost spelling of its own address', async () => {
     host = await start()
 
-    const reply = await send(host.port, '/', { headers: { host: `localhost:${host.port}`, authorization: 'Bearer secret-token-for-tests' } })
+    const reply = await send(host.port, '/', {
+      headers: { host: `localhost:${host.port}`, authorization: 'Bearer secret-token-for-tests' },
+    })
 
     expect(reply.status).toBe(200)
   })
@@ -154,7 +196,9 @@ describe('the browser-mode web host', () => {
   it('refuses a rebinding attack: right token, but a Host header naming another domain', async () => {
     host = await start()
 
-    const reply = await send(host.port, '/', { headers: { host: `evil.example:${host.port}`, authorization: 'Bearer secret-token-for-tests' } })
+    const reply = await send(host.port, '/', {
+      headers: { host: `evil.example:${host.port}`, authorization: 'Bearer secret-token-for-tests' },
+    })
 
     expect(reply.status).toBe(403)
   })
@@ -174,8 +218,12 @@ describe('the browser-mode web host', () => {
   it('never serves a file outside the renderer folder', async () => {
     host = await start()
 
-    const reply = await send(host.port, '/..%2foutside.txt', { headers: { authorization: 'Bearer secret-token-for-tests' } })
-    const dotted = await send(host.port, '/assets/../../outside.txt', { headers: { authorization: 'Bearer secret-token-for-tests' } })
+    const reply = await send(host.port, '/..%2foutside.txt', {
+      headers: { authorization: 'Bearer secret-token-for-tests' },
+    })
+    const dotted = await send(host.port, '/assets/../../outside.txt', {
+      headers: { authorization: 'Bearer secret-token-for-tests' },
+    })
 
     expect(reply.body).not.toContain('not for the page')
     expect(dotted.body).not.toContain('not for the page')
@@ -185,12 +233,20 @@ describe('the browser-mode web host', () => {
     host = await start()
 
     await expect(openSocket(host.port, {})).rejects.toThrow('HTTP 401')
-    await expect(openSocket(host.port, { authorization: 'Bearer secret-token-for-tests', origin: 'https://evil.example' })).rejects.toThrow('HTTP 403')
+    await expect(
+      openSocket(host.port, {
+        authorization: 'Bearer secret-token-for-tests',
+        origin: 'https://evil.example',
+      }),
+    ).rejects.toThrow('HTTP 403')
   })
 
   it('round-trips a method call over the socket', async () => {
     host = await start()
-    const socket = await openSocket(host.port, { cookie: `snapshot_studio_token_${host.port}=secret-token-for-tests`, origin: `http://127.0.0.1:${host.port}` })
+    const socket = await openSocket(host.port, {
+      cookie: `snapshot_studio_token_${host.port}=secret-token-for-tests`,
+      origin: `http://127.0.0.1:${host.port}`,
+    })
 
     const result = await socket.call('app.info', {})
     socket.close()
@@ -212,19 +268,31 @@ describe('the browser-mode web host', () => {
     host = await start()
     const socket = await openSocket(host.port, { authorization: 'Bearer secret-token-for-tests' })
 
-    const result = await socket.call('snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: join(folder, 'outside.txt') } })
+    const result = await socket.call('snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: join(folder, 'outside.txt') },
+    })
     const progress = socket.frames.filter((frame) => frame.type === 'event')
     socket.close()
 
     expect(result).toMatchObject({ ok: true })
-    expect(progress).toEqual([{ type: 'event', event: 'operation.progress', payload: expect.objectContaining({ operationId: 'op-00000001' }) }])
+    expect(progress).toEqual([
+      {
+        type: 'event',
+        event: 'operation.progress',
+        payload: expect.objectContaining({ operationId: 'op-00000001' }),
+      },
+    ])
   })
 
   it('cancels a running operation when asked over the socket', async () => {
     const controllable = createControllableInspect()
     host = await start({ inspect: controllable })
     const socket = await openSocket(host.port, { authorization: 'Bearer secret-token-for-tests' })
-    const running = socket.call('snapshot.inspect', { operationId: 'op-00000001', source: { kind: 'path', path: join(folder, 'outside.txt') } })
+    const running = socket.call('snapshot.inspect', {
+      operationId: 'op-00000001',
+      source: { kind: 'path', path: join(folder, 'outside.txt') },
+    })
     await socket.waitFor((frame) => frame.type === 'event')
 
     const cancelled = await socket.call('operations.cancel', { operationId: 'op-00000001' })
@@ -239,11 +307,24 @@ describe('the browser-mode web host', () => {
     host = await start()
     const body = Buffer.alloc(256 * 1024, 7)
 
-    const reply = await send(host.port, `${webPaths.upload}?name=backup.snap`, { method: 'POST', headers: { authorization: 'Bearer secret-token-for-tests' }, body })
-    const uploaded = JSON.parse(reply.body) as { ok: true; value: { uploadId: string; size: number; name: string } }
+    const reply = await send(host.port, `${webPaths.upload}?name=backup.snap`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer secret-token-for-tests' },
+      body,
+    })
+    const uploaded = JSON.parse(reply.body) as {
+      ok: true
+      value: { uploadId: string; size: number; name: string }
+    }
     const socket = await openSocket(host.port, { authorization: 'Bearer secret-token-for-tests' })
-    const result = await socket.call('snapshot.inspect', { operationId: 'op-00000002', source: { kind: 'upload', uploadId: uploaded.value.uploadId } })
-    const unknown = await socket.call('snapshot.inspect', { operationId: 'op-00000003', source: { kind: 'upload', uploadId: 'f'.repeat(32) } })
+    const result = await socket.call('snapshot.inspect', {
+      operationId: 'op-00000002',
+      source: { kind: 'upload', uploadId: uploaded.value.uploadId },
+    })
+    const unknown = await socket.call('snapshot.inspect', {
+      operationId: 'op-00000003',
+      source: { kind: 'upload', uploadId: 'f'.repeat(32) },
+    })
     socket.close()
 
     expect(reply.status).toBe(200)

@@ -11,7 +11,11 @@ import { startWebHost, type WebHost } from '../../../src/main/transport/web-host
 import { createWebTransport, type SocketLike } from '../../../src/renderer/api/web-transport'
 import { createApiClient } from '../../../src/shared/api-client'
 import { AppError } from '../../../src/shared/app-error'
-import { createControllableInspect, createFakeHostServices, sampleInspection } from '../api/fake-host-services'
+import {
+  createControllableInspect,
+  createFakeHostServices,
+  sampleInspection,
+} from '../api/fake-host-services'
 import type { InspectRunner } from '../../../src/main/api/host-services'
 
 describe('the typed client over the browser transport and the web host', () => {
@@ -22,13 +26,22 @@ describe('the typed client over the browser transport and the web host', () => {
 
   async function start(inspect?: InspectRunner) {
     const uploads = createUploadStore(join(folder, 'uploads'))
-    dispatcher = createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices({ sources: createSourceResolver({ uploads }), ...(inspect ? { inspect } : {}) })) })
+    dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(
+        createFakeHostServices({
+          sources: createSourceResolver({ uploads }),
+          ...(inspect ? { inspect } : {}),
+        }),
+      ),
+    })
     host = await startWebHost({ dispatcher, rendererDir: null, uploads, token: 'token-for-transport-tests' })
     const transport = createWebTransport({
       socketUrl: `ws://127.0.0.1:${host.port}/api/socket`,
       httpBase: `http://127.0.0.1:${host.port}`,
       // A browser sends the cookie; Node's client shows the token as a header instead.
-      openSocket: (url) => new WebSocket(url, { headers: { authorization: `Bearer ${host.token}` } }) as unknown as SocketLike,
+      openSocket: (url) =>
+        new WebSocket(url, { headers: { authorization: `Bearer ${host.token}` } }) as unknown as SocketLike,
     })
     return createApiClient(transport)
   }
@@ -55,7 +68,9 @@ describe('the typed client over the browser transport and the web host', () => {
   it('rebuilds a host error as an AppError', async () => {
     const client = await start()
 
-    const error = await client.snapshot.inspect({ source: { kind: 'path', path: join(folder, 'missing.snap') } }).result.catch((caught: unknown) => caught)
+    const error = await client.snapshot
+      .inspect({ source: { kind: 'path', path: join(folder, 'missing.snap') } })
+      .result.catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(AppError)
     expect(error).toMatchObject({ code: 'FILE_NOT_FOUND' })

@@ -11,10 +11,28 @@ function lazy(summary: string, load: () => Promise<CliCommand>): CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
-  inspect: lazy('Verify a snapshot file and show what it holds (like consul snapshot inspect)', async () => (await import('./inspect')).inspectCommand),
-  'kv-export': lazy('Print the KV data of a snapshot file as JSON (like consul kv export)', async () => (await import('./kv-export')).kvExportCommand),
-  restore: lazy('Verifies a snapshot file and restores it into a Consul cluster', async () => (await import('./restore')).restoreCommand),
-  save: lazy('Saves a verified snapshot of a Consul cluster', async () => (await import('./save')).saveCommand),
-  status: lazy('Tests a connection: leader, version, datacenter, snapshot permission', async () => (await import('./status')).statusCommand),
-  web: lazy('Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)', async () => (await import('./web')).webCommand),
+  inspect: lazy(
+    'Verify a snapshot file and show what it holds (like consul snapshot inspect)',
+    async () => (await import('./inspect')).inspectCommand,
+  ),
+  'kv-export': lazy(
+    'Print the KV data of a snapshot file as JSON (like consul kv export)',
+    async () => (await import('./kv-export')).kvExportCommand,
+  ),
+  restore: lazy(
+    'Verifies a snapshot file and restores it into a Consul cluster',
+    async () => (await import('./restore')).restoreCommand,
+  ),
+  save: lazy(
+    'Saves a verified snapshot of a Consul cluster',
+    async () => (await import('./save')).saveCommand,
+  ),
+  status: lazy(
+    'Tests a connection: leader, version, datacenter, snapshot permission',
+    async () => (await import('./status')).statusCommand,
+  ),
+  web: lazy(
+    'Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)',
+    async () => (await import('./web')).webCommand,
+  ),
 }

@@ -10,10 +10,30 @@ import { resolve } from 'node:path'
  * `-format json`, `-kvdetails`, `-kvdepth`, `-kvfilter`), so scripts can switch binaries.
  */
 const FLAGS: FlagSpec[] = [
-  { name: 'format', kind: 'string', valueName: 'string', usage: 'Output format {pretty|json}. The default is pretty.' },
-  { name: 'kvdetails', kind: 'bool', usage: "Provides a detailed KV space usage breakdown for any KV data that's been stored." },
-  { name: 'kvdepth', kind: 'int', valueName: 'int', usage: 'Can only be used with -kvdetails. The key prefix depth used to breakdown KV store data. Defaults to 2.' },
-  { name: 'kvfilter', kind: 'string', valueName: 'string', usage: 'Can only be used with -kvdetails. Limits KV key breakdown using this prefix filter.' },
+  {
+    name: 'format',
+    kind: 'string',
+    valueName: 'string',
+    usage: 'Output format {pretty|json}. The default is pretty.',
+  },
+  {
+    name: 'kvdetails',
+    kind: 'bool',
+    usage: "Provides a detailed KV space usage breakdown for any KV data that's been stored.",
+  },
+  {
+    name: 'kvdepth',
+    kind: 'int',
+    valueName: 'int',
+    usage:
+      'Can only be used with -kvdetails. The key prefix depth used to breakdown KV store data. Defaults to 2.',
+  },
+  {
+    name: 'kvfilter',
+    kind: 'string',
+    valueName: 'string',
+    usage: 'Can only be used with -kvdetails. Limits KV key breakdown using this prefix filter.',
+  },
 ]
 
 export const INSPECT_HELP = `Usage: snapshot-studio inspect [options] FILE
@@ -42,15 +62,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const kvDepth = intFlag(parsed, 'kvdepth') ?? 2
   const kvFilter = stringFlag(parsed, 'kvfilter') ?? ''
   if (parsed.positionals.length === 0) return reportError(io, flagError('Missing FILE argument'))
-  if (parsed.positionals.length > 1) return reportError(io, flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`))
-  if (format !== 'pretty' && format !== 'json') return reportError(io, flagError(`Unknown format: ${format} (use pretty or json)`))
+  if (parsed.positionals.length > 1)
+    return reportError(io, flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`))
+  if (format !== 'pretty' && format !== 'json')
+    return reportError(io, flagError(`Unknown format: ${format} (use pretty or json)`))
   if (kvDepth < 0) return reportError(io, flagError(`-kvdepth must be 0 or more, got ${kvDepth}`))
 
   const file = resolve(io.cwd, parsed.positionals[0] as string)
   try {
     const inspection = await inspectSnapshot(file, { kvDetails, kvDepth, kvFilter, signal: io.signal })
     if (format === 'json') io.stdout.write(formatInspectJson(inspection) + '\n')
-    else io.stdout.write(Buffer.concat([formatInspectPrettyBytes(inspection, { kvDetails }), Buffer.from('\n')]))
+    else
+      io.stdout.write(Buffer.concat([formatInspectPrettyBytes(inspection, { kvDetails }), Buffer.from('\n')]))
     return 0
   } catch (error) {
     return reportError(io, error)

@@ -13,9 +13,23 @@ import { reportError } from '../report-error'
 
 const FLAGS: FlagSpec[] = [
   ...CONNECTION_FLAGS,
-  { name: 'yes', kind: 'bool', usage: 'Do not ask for the typed confirmation (for scripts). Blockers still refuse the restore.' },
-  { name: 'safety-snapshot', kind: 'bool', usage: 'Save the target cluster before replacing its state. The default is true; -safety-snapshot=false turns it off.' },
-  { name: 'safety-dir', kind: 'string', valueName: 'folder', usage: 'Folder for the safety snapshot. Default: the current folder.' },
+  {
+    name: 'yes',
+    kind: 'bool',
+    usage: 'Do not ask for the typed confirmation (for scripts). Blockers still refuse the restore.',
+  },
+  {
+    name: 'safety-snapshot',
+    kind: 'bool',
+    usage:
+      'Save the target cluster before replacing its state. The default is true; -safety-snapshot=false turns it off.',
+  },
+  {
+    name: 'safety-dir',
+    kind: 'string',
+    valueName: 'folder',
+    usage: 'Folder for the safety snapshot. Default: the current folder.',
+  },
 ]
 
 const HELP = `Usage: snapshot-studio restore [options] FILE
@@ -42,7 +56,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof parsed === 'number') return parsed
   try {
     if (parsed.positionals.length === 0) throw flagError('Missing FILE argument')
-    if (parsed.positionals.length > 1) throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
+    if (parsed.positionals.length > 1)
+      throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
     const path = resolve(io.cwd, parsed.positionals[0] as string)
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
@@ -59,18 +74,31 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       )
     // One verification serves both the preview and the restore while the file stays untouched.
     const deps = { verify: verifyWithEngine, verified: new VerifiedFiles() }
-    const preflight = await preflightRestore({ connection, path, signal: io.signal, onProgress }, deps).finally(() => line.clear())
+    const preflight = await preflightRestore(
+      { connection, path, signal: io.signal, onProgress },
+      deps,
+    ).finally(() => line.clear())
     io.stdout.write(describePreflight(preflight))
     if (preflight.blockers.length > 0) {
-      throw new AppError('RESTORE_REFUSED', 'The restore was refused (see above); nothing was sent to the cluster.')
+      throw new AppError(
+        'RESTORE_REFUSED',
+        'The restore was refused (see above); nothing was sent to the cluster.',
+      )
     }
     if (!(boolFlag(parsed, 'yes') ?? false)) {
       const word = preflight.target.datacenter ?? 'restore'
       const answer = await ask(io, `Type the target datacenter name "${word}" to replace its whole state: `)
       if (answer?.trim() !== word) {
-        throw new AppError('RESTORE_REFUSED', 'The restore was not confirmed; nothing was sent to the cluster.', {
-          hint: answer === undefined ? 'Not running interactively: pass --yes to confirm in scripts.' : undefined,
-        })
+        throw new AppError(
+          'RESTORE_REFUSED',
+          'The restore was not confirmed; nothing was sent to the cluster.',
+          {
+            hint:
+              answer === undefined
+                ? 'Not running interactively: pass --yes to confirm in scripts.'
+                : undefined,
+          },
+        )
       }
     }
     const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
@@ -80,7 +108,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         path,
         signal: io.signal,
         onProgress,
-        safetySnapshot: safetyOn ? { enabled: true, destinationDir: resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.') } : { enabled: false },
+        safetySnapshot: safetyOn
+          ? { enabled: true, destinationDir: resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.') }
+          : { enabled: false },
       },
       deps,
     ).finally(() => line.clear())
@@ -127,4 +157,7 @@ function ask(io: CliIo, question: string): Promise<string | undefined> {
   })
 }
 
-export const restoreCommand: CliCommand = { summary: 'Verifies a snapshot file and restores it into a Consul cluster', run }
+export const restoreCommand: CliCommand = {
+  summary: 'Verifies a snapshot file and restores it into a Consul cluster',
+  run,
+}

@@ -1,6 +1,11 @@
 import { parseCommandLine } from '../command-line'
 import { basename, dirname, resolve } from 'node:path'
-import { DEFAULT_FILE_NAME_TEMPLATE, saveSnapshot, verifyWithEngine } from '../../services/consul'
+import {
+  DEFAULT_FILE_NAME_TEMPLATE,
+  saveSnapshot,
+  verifyStreamWithEngine,
+  verifyWithEngine,
+} from '../../services/consul'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, STALE_FLAG, connectionFromFlags, staleFlag } from '../connection-flags'
@@ -11,9 +16,23 @@ import { reportError } from '../report-error'
 const FLAGS: FlagSpec[] = [
   ...CONNECTION_FLAGS,
   STALE_FLAG,
-  { name: 'overwrite', kind: 'bool', usage: 'Replace FILE if it exists. Without it an existing file is never touched.' },
-  { name: 'template', kind: 'string', valueName: 'template', usage: `File name when FILE is omitted; placeholders {profile} {dc} {version} {index} {term} {time} {date}. Default ${DEFAULT_FILE_NAME_TEMPLATE}.` },
-  { name: 'dir', kind: 'string', valueName: 'folder', usage: 'Folder for a templated name when FILE is omitted. Default: the current folder.' },
+  {
+    name: 'overwrite',
+    kind: 'bool',
+    usage: 'Replace FILE if it exists. Without it an existing file is never touched.',
+  },
+  {
+    name: 'template',
+    kind: 'string',
+    valueName: 'template',
+    usage: `File name when FILE is omitted; placeholders {profile} {dc} {version} {index} {term} {time} {date}. Default ${DEFAULT_FILE_NAME_TEMPLATE}.`,
+  },
+  {
+    name: 'dir',
+    kind: 'string',
+    valueName: 'folder',
+    usage: 'Folder for a templated name when FILE is omitted. Default: the current folder.',
+  },
 ]
 
 const HELP = `Usage: snapshot-studio save [options] [FILE]
@@ -38,11 +57,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
   try {
-    if (parsed.positionals.length > 1) throw flagError(`Too many arguments (expected 0 or 1, got ${parsed.positionals.length})`)
+    if (parsed.positionals.length > 1)
+      throw flagError(`Too many arguments (expected 0 or 1, got ${parsed.positionals.length})`)
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
     const file = parsed.positionals[0]
-    const target = file === undefined ? { destinationDir: resolve(io.cwd, stringFlag(parsed, 'dir') ?? '.') } : { destinationDir: dirname(resolve(io.cwd, file)), fileName: basename(resolve(io.cwd, file)) }
+    const target =
+      file === undefined
+        ? { destinationDir: resolve(io.cwd, stringFlag(parsed, 'dir') ?? '.') }
+        : { destinationDir: dirname(resolve(io.cwd, file)), fileName: basename(resolve(io.cwd, file)) }
     const line = progressLine(io)
     const result = await saveSnapshot(
       {
@@ -52,9 +75,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         overwrite: boolFlag(parsed, 'overwrite') ?? false,
         stale: staleFlag(parsed),
         signal: io.signal,
-        onProgress: (p) => line.show(p.phase === 'downloading' ? describeTransfer('Downloading', p) : p.phase === 'verifying' ? `Verifying ${humanizeBytes(p.bytes)}` : `${p.phase}\u2026`),
+        onProgress: (p) =>
+          line.show(
+            p.phase === 'downloading'
+              ? describeTransfer('Downloading', p)
+              : p.phase === 'verifying'
+                ? `Verifying ${humanizeBytes(p.bytes)}`
+                : `${p.phase}\u2026`,
+          ),
       },
-      { verify: verifyWithEngine },
+      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
     ).finally(() => line.clear())
     // The first line is `consul snapshot save`'s, so scripts that look for it keep working.
     io.stdout.write(`Saved and verified snapshot to index ${result.index}\n`)

@@ -5,7 +5,15 @@ import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
 import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 
-const FLAGS: FlagSpec[] = [...CONNECTION_FLAGS, { name: 'format', kind: 'string', valueName: 'string', usage: 'Output format {pretty|json}. The default is pretty.' }]
+const FLAGS: FlagSpec[] = [
+  ...CONNECTION_FLAGS,
+  {
+    name: 'format',
+    kind: 'string',
+    valueName: 'string',
+    usage: 'Output format {pretty|json}. The default is pretty.',
+  },
+]
 
 const HELP = `Usage: snapshot-studio status [options]
 
@@ -22,9 +30,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
   try {
-    if (parsed.positionals.length > 0) throw flagError(`Too many arguments (expected 0, got ${parsed.positionals.length})`)
+    if (parsed.positionals.length > 0)
+      throw flagError(`Too many arguments (expected 0, got ${parsed.positionals.length})`)
     const format = stringFlag(parsed, 'format') ?? 'pretty'
-    if (format !== 'pretty' && format !== 'json') throw flagError(`Unknown format: ${format} (use pretty or json)`)
+    if (format !== 'pretty' && format !== 'json')
+      throw flagError(`Unknown format: ${format} (use pretty or json)`)
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
     const result = await testConnection(connection, { signal: io.signal })
@@ -38,7 +48,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       ['Raft peers', result.raftPeers.join(', ') || 'none'],
       ['Version', result.agent?.version ?? `unknown (${result.agentError?.message ?? 'agent:read needed'})`],
       ['Datacenter', result.agent?.datacenter ?? 'unknown'],
-      ['Node', result.agent ? `${result.agent.nodeName} (${result.agent.server ? 'server' : 'client'})` : 'unknown'],
+      [
+        'Node',
+        result.agent ? `${result.agent.nodeName} (${result.agent.server ? 'server' : 'client'})` : 'unknown',
+      ],
       ['Snapshots', `${result.snapshotPermission.answer}: ${result.snapshotPermission.reason}`],
       ['Latency', `${result.latencyMs} ms`],
     ]
@@ -50,4 +63,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const statusCommand: CliCommand = { summary: 'Tests a connection: leader, version, datacenter, snapshot permission', run }
+export const statusCommand: CliCommand = {
+  summary: 'Tests a connection: leader, version, datacenter, snapshot permission',
+  run,
+}

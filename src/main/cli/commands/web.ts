@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path'
 import { createDispatcher } from '../../api/dispatcher'
 import { createHandlers } from '../../api/create-handlers'
 import { createHostServices } from '../../api/create-host-services'
-import { appVersion, builtRendererDir, createCatalogue, createInspectRunner, sampleSnapshotPath } from '../../api/host-runtime'
+import {
+  appVersion,
+  builtRendererDir,
+  createCatalogue,
+  createInspectRunner,
+  sampleSnapshotPath,
+} from '../../api/host-runtime'
 import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../api/upload-store'
 import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
@@ -20,9 +26,25 @@ import { reportError } from '../report-error'
  * `npm start`. Never imports electron.
  */
 const FLAGS: FlagSpec[] = [
-  { name: 'port', kind: 'int', valueName: 'PORT', usage: 'Port on 127.0.0.1 to listen on. The default is a free port chosen at random.' },
-  { name: 'data-dir', kind: 'string', valueName: 'DIR', usage: 'Folder for profiles, secrets and recent files. The default is the desktop app\'s folder (or SNAPSHOT_STUDIO_DATA_DIR).' },
-  { name: 'save-dir', kind: 'string', valueName: 'DIR', usage: 'Default folder for saved snapshots. The default is ~/snapshots.' },
+  {
+    name: 'port',
+    kind: 'int',
+    valueName: 'PORT',
+    usage: 'Port on 127.0.0.1 to listen on. The default is a free port chosen at random.',
+  },
+  {
+    name: 'data-dir',
+    kind: 'string',
+    valueName: 'DIR',
+    usage:
+      "Folder for profiles, secrets and recent files. The default is the desktop app's folder (or SNAPSHOT_STUDIO_DATA_DIR).",
+  },
+  {
+    name: 'save-dir',
+    kind: 'string',
+    valueName: 'DIR',
+    usage: 'Default folder for saved snapshots. The default is ~/snapshots.',
+  },
   { name: 'no-open', kind: 'bool', usage: 'Do not open the URL in a browser; only print it.' },
 ]
 
@@ -39,7 +61,8 @@ ${formatFlagHelp(FLAGS)}
 `
 
 function openInBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open'
+  const command =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open'
   try {
     const child = spawn(command, [url], { stdio: 'ignore', detached: true })
     child.on('error', () => undefined)
@@ -66,16 +89,20 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
 async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, WEB_HELP, io)
   if (typeof parsed === 'number') return parsed
-  if (parsed.positionals.length > 0) return reportError(io, flagError(`web takes no arguments (got ${parsed.positionals.join(' ')})`))
+  if (parsed.positionals.length > 0)
+    return reportError(io, flagError(`web takes no arguments (got ${parsed.positionals.join(' ')})`))
   const port = intFlag(parsed, 'port') ?? 0
-  if (port < 0 || port > 65535) return reportError(io, flagError(`-port must be between 0 and 65535, got ${port}`))
+  if (port < 0 || port > 65535)
+    return reportError(io, flagError(`-port must be between 0 and 65535, got ${port}`))
   const dataDir = resolve(io.cwd, stringFlag(parsed, 'data-dir') ?? appDataDir(io.env))
   const home = io.env.HOME ?? tmpdir()
   const saveDir = resolve(io.cwd, stringFlag(parsed, 'save-dir') ?? join(home, 'snapshots'))
 
   const rendererDir = builtRendererDir()
   if (rendererDir === null) {
-    io.stderr.write('Warning: the renderer is not built (out/renderer is missing); run `npm run build`. Serving the API only.\n')
+    io.stderr.write(
+      'Warning: the renderer is not built (out/renderer is missing); run `npm run build`. Serving the API only.\n',
+    )
   }
 
   try {
@@ -97,10 +124,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const dispatcher = createDispatcher({
       host: 'browser',
       handlers: createHandlers(host.services),
-      onUnexpectedError: (method, error) => io.stderr.write(`Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`),
+      onUnexpectedError: (method, error) =>
+        io.stderr.write(
+          `Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
     })
     const web = await startWebHost({ dispatcher, rendererDir, uploads, port })
-    io.stdout.write(`Snapshot Studio is running in browser mode. Open:\n\n  ${web.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`)
+    io.stdout.write(
+      `Snapshot Studio is running in browser mode. Open:\n\n  ${web.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`,
+    )
     if (boolFlag(parsed, 'no-open') !== true) openInBrowser(web.url)
     await untilStopped(io.signal)
     await web.close()

@@ -88,13 +88,17 @@ export class FileSecretStore implements SecretStore {
       })
     }
     if (file.format !== this.format) {
-      throw new AppError('SETTINGS_CORRUPT', `The secrets in ${this.path} are ${file.format === 'encrypted' ? 'encrypted by the desktop app' : 'stored unencrypted'} and cannot be read here.`, {
-        hint:
-          file.format === 'encrypted'
-            ? 'The command line cannot use the desktop app\u2019s encrypted tokens: pass -token or -token-file (or CONSUL_HTTP_TOKEN_FILE).'
-            : 'Open the profiles in the app that saved them.',
-        details: { path: this.path },
-      })
+      throw new AppError(
+        'SETTINGS_CORRUPT',
+        `The secrets in ${this.path} are ${file.format === 'encrypted' ? 'encrypted by the desktop app' : 'stored unencrypted'} and cannot be read here.`,
+        {
+          hint:
+            file.format === 'encrypted'
+              ? 'The command line cannot use the desktop app\u2019s encrypted tokens: pass -token or -token-file (or CONSUL_HTTP_TOKEN_FILE).'
+              : 'Open the profiles in the app that saved them.',
+          details: { path: this.path },
+        },
+      )
     }
     return (this.cache = secrets)
   }

@@ -19,10 +19,14 @@ export async function loadProfileFile(path: string, clock: () => Date): Promise<
     text = await readFile(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: { version: 1, profiles: [] } }
-    throw new AppError('FILE_UNREADABLE', `The profiles file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      hint: 'Check the permissions of the app\u2019s data folder.',
-      cause: error,
-    })
+    throw new AppError(
+      'FILE_UNREADABLE',
+      `The profiles file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      {
+        hint: 'Check the permissions of the app\u2019s data folder.',
+        cause: error,
+      },
+    )
   }
   let reason: string
   try {
@@ -34,7 +38,10 @@ export async function loadProfileFile(path: string, clock: () => Date): Promise<
   }
   const keptAsidePath = `${path}.corrupt-${clock().toISOString().replace(/[:.]/g, '-')}`
   await rename(path, keptAsidePath)
-  return { file: { version: 1, profiles: [] }, notice: { kind: 'corrupt-file-kept-aside', keptAsidePath, reason } }
+  return {
+    file: { version: 1, profiles: [] },
+    notice: { kind: 'corrupt-file-kept-aside', keptAsidePath, reason },
+  }
 }
 
 export async function saveProfileFile(path: string, file: ProfileFile): Promise<void> {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error'
-import type { EnvProfileDraft, ProfileInput, ProfileStoreNotice, ProfileView, SecretChange } from '../../../shared/profile-types'
+import type {
+  EnvProfileDraft,
+  ProfileInput,
+  ProfileStoreNotice,
+  ProfileView,
+  SecretChange,
+} from '../../../shared/profile-types'
 import { parseConsulAddress } from '../consul/consul-address'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { readConsulEnvironment } from '../consul/consul-environment'
@@ -33,7 +39,9 @@ export class ProfileService {
   ) {}
 
   /** Loads the profiles; `notice` is set when a damaged file was kept aside. */
-  static async open(deps: ProfileServiceDependencies): Promise<{ service: ProfileService; notice?: ProfileStoreNotice }> {
+  static async open(
+    deps: ProfileServiceDependencies,
+  ): Promise<{ service: ProfileService; notice?: ProfileStoreNotice }> {
     const full: Required<ProfileServiceDependencies> = { clock: () => new Date(), newId: randomUUID, ...deps }
     const path = join(deps.dataDir, 'profiles.json')
     const loaded = await loadProfileFile(path, full.clock)
@@ -72,7 +80,12 @@ export class ProfileService {
         updatedAt: at,
       }
       stored.hasToken = await this.applySecret(id, 'token', valid.token, false)
-      stored.hasBasicAuthPassword = await this.applySecret(id, 'basic-auth-password', valid.basicAuthPassword, false)
+      stored.hasBasicAuthPassword = await this.applySecret(
+        id,
+        'basic-auth-password',
+        valid.basicAuthPassword,
+        false,
+      )
       await this.persist({ ...this.file, profiles: [...this.file.profiles, stored] })
       return this.view(stored)
     })
@@ -91,7 +104,12 @@ export class ProfileService {
         updatedAt: this.deps.clock().toISOString(),
       }
       next.hasToken = await this.applySecret(id, 'token', valid.token, current.hasToken)
-      next.hasBasicAuthPassword = await this.applySecret(id, 'basic-auth-password', valid.basicAuthPassword, current.hasBasicAuthPassword)
+      next.hasBasicAuthPassword = await this.applySecret(
+        id,
+        'basic-auth-password',
+        valid.basicAuthPassword,
+        current.hasBasicAuthPassword,
+      )
       await this.persist({ ...this.file, profiles: this.file.profiles.map((p) => (p.id === id ? next : p)) })
       return this.view(next)
     })
@@ -104,7 +122,13 @@ export class ProfileService {
       const newName = name?.trim() || this.freeCopyName(source.name)
       this.assertNameFree(newName)
       const at = this.deps.clock().toISOString()
-      const copy: StoredProfile = { ...structuredClone(source), id: this.deps.newId(), name: newName, createdAt: at, updatedAt: at }
+      const copy: StoredProfile = {
+        ...structuredClone(source),
+        id: this.deps.newId(),
+        name: newName,
+        createdAt: at,
+        updatedAt: at,
+      }
       for (const secret of ['token', 'basic-auth-password'] as const) {
         const value = await this.deps.secrets.get(secretKey(source.id, secret))
         if (value !== undefined) await this.deps.secrets.set(secretKey(copy.id, secret), value)
@@ -124,9 +148,16 @@ export class ProfileService {
   }
 
   /** A draft from the Consul CLI's variables; the caller reviews it and passes it to create(). */
-  importFromEnv(env: Record<string, string | undefined>, name = 'Imported from environment'): EnvProfileDraft {
+  importFromEnv(
+    env: Record<string, string | undefined>,
+    name = 'Imported from environment',
+  ): EnvProfileDraft {
     const read = readConsulEnvironment(env)
-    const input: ProfileInput = { name, environment: { label: '', colour: 'grey' }, connection: read.settings }
+    const input: ProfileInput = {
+      name,
+      environment: { label: '', colour: 'grey' },
+      connection: read.settings,
+    }
     if (read.token) input.token = { kind: 'set', value: read.token }
     if (read.basicAuthPassword) input.basicAuthPassword = { kind: 'set', value: read.basicAuthPassword }
     return { input, usedVariables: read.usedVariables, warnings: read.warnings }
@@ -149,7 +180,10 @@ export class ProfileService {
 
   private stored(id: string): StoredProfile {
     const found = this.file.profiles.find((p) => p.id === id)
-    if (!found) throw new AppError('PROFILE_NOT_FOUND', `No connection profile has the id "${id}".`, { hint: 'It may have been removed; reload the list.' })
+    if (!found)
+      throw new AppError('PROFILE_NOT_FOUND', `No connection profile has the id "${id}".`, {
+        hint: 'It may have been removed; reload the list.',
+      })
     return found
   }
 
@@ -170,7 +204,9 @@ export class ProfileService {
   private assertNameFree(name: string, exceptId?: string): void {
     const lower = name.toLowerCase()
     if (this.file.profiles.some((p) => p.id !== exceptId && p.name.toLowerCase() === lower)) {
-      throw new AppError('PROFILE_INVALID', `A profile named "${name}" already exists.`, { hint: 'Profile names are unique (the CLI selects them with --profile NAME).' })
+      throw new AppError('PROFILE_INVALID', `A profile named "${name}" already exists.`, {
+        hint: 'Profile names are unique (the CLI selects them with --profile NAME).',
+      })
     }
   }
 
@@ -182,7 +218,12 @@ export class ProfileService {
   }
 
   /** Applies a secret change and returns whether a secret is now set. */
-  private async applySecret(id: string, name: SecretName, change: SecretChange | undefined, hadOne: boolean): Promise<boolean> {
+  private async applySecret(
+    id: string,
+    name: SecretName,
+    change: SecretChange | undefined,
+    hadOne: boolean,
+  ): Promise<boolean> {
     if (!change || change.kind === 'keep') return hadOne
     if (change.kind === 'clear') {
       await this.deps.secrets.delete(secretKey(id, name))
@@ -213,13 +254,21 @@ function validate(input: unknown): ProfileInput {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue?.path.join('.') || 'profile'
-    throw new AppError('PROFILE_INVALID', `The profile is not valid: ${field}: ${issue?.message ?? 'invalid'}.`, { hint: 'Correct the highlighted field and save again.', details: { field } })
+    throw new AppError(
+      'PROFILE_INVALID',
+      `The profile is not valid: ${field}: ${issue?.message ?? 'invalid'}.`,
+      { hint: 'Correct the highlighted field and save again.', details: { field } },
+    )
   }
   const value = parsed.data as ProfileInput
   parseConsulAddress(value.connection.address, value.connection.useTls)
   const tls = value.connection.tls
   if (Boolean(tls.clientCertFile) !== Boolean(tls.clientKeyFile)) {
-    throw new AppError('PROFILE_INVALID', 'A client certificate needs its key, and a key needs its certificate.', { hint: 'Set both files, or neither.', details: { field: 'connection.tls' } })
+    throw new AppError(
+      'PROFILE_INVALID',
+      'A client certificate needs its key, and a key needs its certificate.',
+      { hint: 'Set both files, or neither.', details: { field: 'connection.tls' } },
+    )
   }
   return value
 }

@@ -53,12 +53,19 @@ export function ContentBrowser() {
   }
 
   return (
-    <section className="card content-browser" aria-labelledby="browser-title" data-testid="content-browser" data-state={status}>
+    <section
+      className="card content-browser"
+      aria-labelledby="browser-title"
+      data-testid="content-browser"
+      data-state={status}
+    >
       <header className="card-header">
         <h2 id="browser-title">Contents</h2>
         {status === 'ready' && <SearchBox />}
       </header>
-      {status === 'loading' && <ProgressBar label="Cataloguing records" progress={progress} onCancel={cancel} />}
+      {status === 'loading' && (
+        <ProgressBar label="Cataloguing records" progress={progress} onCancel={cancel} />
+      )}
       {status === 'error' && <p className="muted">The contents could not be read; see the message above.</p>}
       {status === 'ready' && catalogue !== null && (
         <>
@@ -79,7 +86,12 @@ export function ContentBrowser() {
               </button>
             ))}
           </div>
-          <div id="browser-panel" role="tabpanel" aria-labelledby={`browser-tab-${tab}`} className="browser-panel">
+          <div
+            id="browser-panel"
+            role="tabpanel"
+            aria-labelledby={`browser-tab-${tab}`}
+            className="browser-panel"
+          >
             {tab === 'kv' ? <KvPane /> : <RecordsPane kind={tab} />}
           </div>
         </>
@@ -92,7 +104,9 @@ function KvPane() {
   const kv = useContentStore(selectKv)
   const selectedKey = useContentStore(selectSelectedKey)
   const value = useContentStore(useShallow(selectValue))
-  const { browse, ensureRows, selectKey } = useContentStore(useShallow((s) => ({ browse: s.browse, ensureRows: s.ensureRows, selectKey: s.selectKey })))
+  const { browse, ensureRows, selectKey } = useContentStore(
+    useShallow((s) => ({ browse: s.browse, ensureRows: s.ensureRows, selectKey: s.selectKey })),
+  )
   const rowAt = useCallback((i: number) => kvRowAt(kv, i), [kv])
   return (
     <div className="kv-pane">
@@ -113,9 +127,14 @@ function KvPane() {
 
 function RecordsPane({ kind }: { kind: RecordKind }) {
   const listing = useContentStore(selectRecords)[kind]
-  const { loadRecords, revealSecret } = useContentStore(useShallow((s) => ({ loadRecords: s.loadRecords, revealSecret: s.revealSecret })))
+  const { loadRecords, revealSecret } = useContentStore(
+    useShallow((s) => ({ loadRecords: s.loadRecords, revealSecret: s.revealSecret })),
+  )
   const load = useCallback((more: boolean) => void loadRecords(kind, more), [loadRecords, kind])
-  const reveal = useCallback((id: string, field: string) => revealSecret(kind, id, field), [revealSecret, kind])
+  const reveal = useCallback(
+    (id: string, field: string) => revealSecret(kind, id, field),
+    [revealSecret, kind],
+  )
   const label = TABS.find((t) => t.id === kind)?.label ?? kind
   return <RecordList kind={kind} label={label} listing={listing} load={load} reveal={reveal} />
 }
@@ -135,7 +154,15 @@ function SearchBox() {
       <label htmlFor="content-search" className="visually-hidden">
         Search keys and names
       </label>
-      <input id="content-search" type="search" placeholder="Search keys and names" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} />
+      <input
+        id="content-search"
+        type="search"
+        placeholder="Search keys and names"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
     </form>
   )
 }
@@ -143,18 +170,33 @@ function SearchBox() {
 function SearchResults() {
   const { hits, searching, query } = useContentStore(useShallow(selectSearch))
   const openHit = useContentStore((s) => s.openHit)
-  if (searching) return <p className="muted search-results" aria-busy="true">Searching…</p>
+  if (searching)
+    return (
+      <p className="muted search-results" aria-busy="true">
+        Searching…
+      </p>
+    )
   if (hits === null) return null
   const labelOf = (hit: SearchHitWire) => TABS.find((t) => t.id === hit.kind)?.label ?? hit.kind
   return (
-    <section className="search-results" aria-label={`Search results for ${query}`} data-testid="search-results">
+    <section
+      className="search-results"
+      aria-label={`Search results for ${query}`}
+      data-testid="search-results"
+    >
       {hits.length === 0 ? (
         <p className="muted">Nothing matches “{query}”.</p>
       ) : (
         <ul>
           {hits.map((hit) => (
             <li key={`${hit.kind}:${hit.id}`}>
-              <button type="button" className="link" onClick={() => void openHit(hit)} data-hit-kind={hit.kind} data-hit-id={hit.id}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => void openHit(hit)}
+                data-hit-kind={hit.kind}
+                data-hit-id={hit.id}
+              >
                 <span className="tag">{labelOf(hit)}</span> {hit.label}
               </button>
             </li>

@@ -1,5 +1,15 @@
 import { create } from 'zustand'
-import { studioPort, type ByteProgress, type CatalogueSummary, type KvRowWire, type KvValueWire, type RecordKind, type RecordPageWire, type SearchHitWire, type SnapshotSourceRef } from '../../ports/studio-port'
+import {
+  studioPort,
+  type ByteProgress,
+  type CatalogueSummary,
+  type KvRowWire,
+  type KvValueWire,
+  type RecordKind,
+  type RecordPageWire,
+  type SearchHitWire,
+  type SnapshotSourceRef,
+} from '../../ports/studio-port'
 import { reportError, toPayload } from '../../store/error-store'
 
 export const KV_PAGE_SIZE = 200
@@ -60,7 +70,9 @@ function isFileProblem(error: unknown): boolean {
 }
 
 function sameSource(a: SnapshotSourceRef, b: SnapshotSourceRef): boolean {
-  return a.kind === 'path' ? b.kind === 'path' && a.path === b.path : b.kind === 'upload' && a.uploadId === b.uploadId
+  return a.kind === 'path'
+    ? b.kind === 'path' && a.path === b.path
+    : b.kind === 'upload' && a.uploadId === b.uploadId
 }
 
 export function parentPrefix(key: string): string {
@@ -76,8 +88,24 @@ export const useContentStore = create<ContentState>((set, get) => {
     if (catalogue === null || inflight.has(flightKey)) return
     inflight.add(flightKey)
     try {
-      const result = await studioPort().snapshots.kvChildren(catalogue.catalogueId, prefix, page * KV_PAGE_SIZE, KV_PAGE_SIZE)
-      set((s) => (s.kv.prefix === prefix && s.catalogue === catalogue ? { kv: { prefix, total: result.total, pages: { ...s.kv.pages, [page]: result.rows }, version: s.kv.version + 1 } } : {}))
+      const result = await studioPort().snapshots.kvChildren(
+        catalogue.catalogueId,
+        prefix,
+        page * KV_PAGE_SIZE,
+        KV_PAGE_SIZE,
+      )
+      set((s) =>
+        s.kv.prefix === prefix && s.catalogue === catalogue
+          ? {
+              kv: {
+                prefix,
+                total: result.total,
+                pages: { ...s.kv.pages, [page]: result.rows },
+                version: s.kv.version + 1,
+              },
+            }
+          : {},
+      )
     } catch (error) {
       reportError(`Listing keys under “${prefix || '/'}”`, error)
     } finally {
@@ -101,10 +129,18 @@ export const useContentStore = create<ContentState>((set, get) => {
     searching: false,
     async open(source) {
       const current = get()
-      if (current.source !== null && sameSource(current.source, source) && (current.status === 'loading' || current.status === 'ready')) return
+      if (
+        current.source !== null &&
+        sameSource(current.source, source) &&
+        (current.status === 'loading' || current.status === 'ready')
+      )
+        return
       const previous = current.catalogue
       get().reset()
-      if (previous !== null) void studioPort().snapshots.closeCatalogue(previous.catalogueId).catch(() => undefined)
+      if (previous !== null)
+        void studioPort()
+          .snapshots.closeCatalogue(previous.catalogueId)
+          .catch(() => undefined)
       opening = new AbortController()
       const op = opening
       set({ status: 'loading', source, progress: { bytes: 0, total: null } })
@@ -123,13 +159,27 @@ export const useContentStore = create<ContentState>((set, get) => {
         set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
         // The summary reads the same file at the same time and reports what is wrong with it;
         // saying it twice would only bury the message.
-        if (!op.signal.aborted && !isFileProblem(error)) reportError(`Reading the contents of ${source.name}`, error)
+        if (!op.signal.aborted && !isFileProblem(error))
+          reportError(`Reading the contents of ${source.name}`, error)
       }
     },
     reset() {
       opening?.abort()
       opening = null
-      set({ status: 'idle', source: null, progress: null, catalogue: null, tab: 'kv', kv: emptyKv(), selectedKey: null, value: null, valueStatus: 'idle', records: {}, query: '', hits: null })
+      set({
+        status: 'idle',
+        source: null,
+        progress: null,
+        catalogue: null,
+        tab: 'kv',
+        kv: emptyKv(),
+        selectedKey: null,
+        value: null,
+        valueStatus: 'idle',
+        records: {},
+        query: '',
+        hits: null,
+      })
     },
     cancel() {
       opening?.abort()
@@ -170,16 +220,35 @@ export const useContentStore = create<ContentState>((set, get) => {
       const existing = get().records[kind]
       if (existing?.loading) return
       const offset = more && existing ? existing.items.length : 0
-      set((s) => ({ records: { ...s.records, [kind]: { total: existing?.total ?? 0, items: more && existing ? existing.items : [], loading: true } } }))
+      set((s) => ({
+        records: {
+          ...s.records,
+          [kind]: {
+            total: existing?.total ?? 0,
+            items: more && existing ? existing.items : [],
+            loading: true,
+          },
+        },
+      }))
       try {
-        const page = await studioPort().snapshots.records(catalogue.catalogueId, kind, offset, RECORD_PAGE_SIZE)
+        const page = await studioPort().snapshots.records(
+          catalogue.catalogueId,
+          kind,
+          offset,
+          RECORD_PAGE_SIZE,
+        )
         set((s) => {
           const before = s.records[kind]
           const items = offset === 0 ? page.items : [...(before?.items ?? []), ...page.items]
           return { records: { ...s.records, [kind]: { total: page.total, items, loading: false } } }
         })
       } catch (error) {
-        set((s) => ({ records: { ...s.records, [kind]: { total: existing?.total ?? 0, items: existing?.items ?? [], loading: false } } }))
+        set((s) => ({
+          records: {
+            ...s.records,
+            [kind]: { total: existing?.total ?? 0, items: existing?.items ?? [], loading: false },
+          },
+        }))
         reportError(`Listing ${kind.replace('-', ' ')}`, error)
       }
     },
@@ -222,9 +291,20 @@ export const selectCatalogue = (s: ContentState): CatalogueSummary | null => s.c
 export const selectTab = (s: ContentState): BrowserTab => s.tab
 export const selectKv = (s: ContentState): KvListing => s.kv
 export const selectSelectedKey = (s: ContentState): string | null => s.selectedKey
-export const selectValue = (s: ContentState): { value: KvValueWire | null; status: ContentState['valueStatus'] } => ({ value: s.value, status: s.valueStatus })
+export const selectValue = (
+  s: ContentState,
+): { value: KvValueWire | null; status: ContentState['valueStatus'] } => ({
+  value: s.value,
+  status: s.valueStatus,
+})
 export const selectRecords = (s: ContentState): ContentState['records'] => s.records
-export const selectSearch = (s: ContentState): { query: string; hits: SearchHitWire[] | null; searching: boolean } => ({ query: s.query, hits: s.hits, searching: s.searching })
+export const selectSearch = (
+  s: ContentState,
+): { query: string; hits: SearchHitWire[] | null; searching: boolean } => ({
+  query: s.query,
+  hits: s.hits,
+  searching: s.searching,
+})
 
 /** Row `index` of the current KV listing, or undefined while its page is on the way. */
 export function kvRowAt(kv: KvListing, index: number): KvRowWire | undefined {

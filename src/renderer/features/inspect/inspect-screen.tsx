@@ -4,7 +4,16 @@ import { ProgressBar } from '../../components/progress-bar'
 import { selectInspectRequest, useNavigationStore } from '../../store/navigation-store'
 import { ContentBrowser } from './content-browser'
 import { useContentStore } from './content-store'
-import { selectInspectProgress, selectInspectStatus, selectInspection, selectIntegrity, selectKvOptions, selectKvStatus, selectSource, useInspectStore } from './inspect-store'
+import {
+  selectInspectProgress,
+  selectInspectStatus,
+  selectInspection,
+  selectIntegrity,
+  selectKvOptions,
+  selectKvStatus,
+  selectSource,
+  useInspectStore,
+} from './inspect-store'
 import { KvDetails } from './kv-details'
 import { OpenSnapshotControls, RecentFiles } from './open-snapshot-controls'
 import { RecordTypeTable } from './record-type-table'
@@ -21,7 +30,13 @@ export function InspectScreen() {
   const kvOptions = useInspectStore(selectKvOptions)
   const kvStatus = useInspectStore(selectKvStatus)
   const { open, openSample, cancel, applyKvOptions, close } = useInspectStore(
-    useShallow((s) => ({ open: s.open, openSample: s.openSample, cancel: s.cancel, applyKvOptions: s.applyKvOptions, close: s.close })),
+    useShallow((s) => ({
+      open: s.open,
+      openSample: s.openSample,
+      cancel: s.cancel,
+      applyKvOptions: s.applyKvOptions,
+      close: s.close,
+    })),
   )
   const openContents = useContentStore((s) => s.open)
   const resetContents = useContentStore((s) => s.reset)
@@ -32,7 +47,8 @@ export function InspectScreen() {
     if (request === null || request.seq <= handledRequest) return
     handledRequest = request.seq
     if (request.path === null) void openSample()
-    else void open({ kind: 'path', path: request.path, name: request.path.split(/[\\/]/).pop() ?? request.path })
+    else
+      void open({ kind: 'path', path: request.path, name: request.path.split(/[\\/]/).pop() ?? request.path })
   }, [request, open, openSample])
 
   // The catalogue is built alongside the summary (two reads of the file in parallel, on two
@@ -57,13 +73,23 @@ export function InspectScreen() {
         )}
       </header>
       {status === 'reading' && (
-        <ProgressBar label={phase === 'upload' ? 'Uploading the snapshot to the host' : `Reading ${source?.name ?? 'the snapshot'}`} progress={progress} onCancel={cancel} />
+        <ProgressBar
+          label={
+            phase === 'upload'
+              ? 'Uploading the snapshot to the host'
+              : `Reading ${source?.name ?? 'the snapshot'}`
+          }
+          progress={progress}
+          onCancel={cancel}
+        />
       )}
       {(status === 'empty' || status === 'error') && (
         <>
           <div className="drop-zone" data-testid="drop-zone">
             <p className="drop-zone-title">Drop a .snap file anywhere in this window</p>
-            <p className="muted">It is read on this machine and never changed. Checksums are verified as it is read.</p>
+            <p className="muted">
+              It is read on this machine and never changed. Checksums are verified as it is read.
+            </p>
             <OpenSnapshotControls />
           </div>
           <RecentFiles />
@@ -73,7 +99,12 @@ export function InspectScreen() {
         <div className="inspect-grid">
           <SnapshotSummary source={source} inspection={inspection} integrity={integrity} />
           <RecordTypeTable inspection={inspection} />
-          <KvDetails inspection={inspection} options={kvOptions} busy={kvStatus === 'reading'} apply={(o) => void applyKvOptions(o)} />
+          <KvDetails
+            inspection={inspection}
+            options={kvOptions}
+            busy={kvStatus === 'reading'}
+            apply={(o) => void applyKvOptions(o)}
+          />
           <ContentBrowser />
         </div>
       )}

@@ -1,5 +1,12 @@
 import { create } from 'zustand'
-import { studioPort, type ByteProgress, type IntegrityWire, type RecentFile, type SnapshotInspectionWire, type SnapshotSourceRef } from '../../ports/studio-port'
+import {
+  studioPort,
+  type ByteProgress,
+  type IntegrityWire,
+  type RecentFile,
+  type SnapshotInspectionWire,
+  type SnapshotSourceRef,
+} from '../../ports/studio-port'
 import { reportError } from '../../store/error-store'
 
 export type InspectStatus = 'empty' | 'reading' | 'ready' | 'error'
@@ -59,26 +66,48 @@ export const useInspectStore = create<InspectState>((set, get) => ({
   },
   async open(source) {
     const op = startOperation()
-    set({ status: 'reading', source, progress: { bytes: 0, total: null }, phase: 'read', inspection: null, integrity: null })
+    set({
+      status: 'reading',
+      source,
+      progress: { bytes: 0, total: null },
+      phase: 'read',
+      inspection: null,
+      integrity: null,
+    })
     const port = studioPort()
     const { kvOptions } = get()
     try {
       const onProgress = (progress: ByteProgress) => {
         if (current === op) set({ progress })
       }
-      const inspection = await port.snapshots.inspect(source, { kvDetails: true, kvDepth: kvOptions.depth, kvFilter: kvOptions.filter }, { onProgress, signal: op.signal })
+      const inspection = await port.snapshots.inspect(
+        source,
+        { kvDetails: true, kvDepth: kvOptions.depth, kvFilter: kvOptions.filter },
+        { onProgress, signal: op.signal },
+      )
       if (current !== op) return
       set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
       void get().loadRecent()
     } catch (error) {
       if (current !== op) return
-      set({ status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error', progress: null, phase: null })
+      set({
+        status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error',
+        progress: null,
+        phase: null,
+      })
       if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
     }
   },
   async openFile(file) {
     const op = startOperation()
-    set({ status: 'reading', source: null, progress: { bytes: 0, total: file.size }, phase: 'upload', inspection: null, integrity: null })
+    set({
+      status: 'reading',
+      source: null,
+      progress: { bytes: 0, total: file.size },
+      phase: 'upload',
+      inspection: null,
+      integrity: null,
+    })
     try {
       const source = await studioPort().files.fromFile(file, {
         signal: op.signal,
@@ -127,7 +156,11 @@ export const useInspectStore = create<InspectState>((set, get) => ({
     set({ kvStatus: 'reading' })
     const op = startOperation()
     try {
-      const inspection = await studioPort().snapshots.inspect(source, { kvDetails: true, kvDepth: depth, kvFilter: options.filter }, { signal: op.signal })
+      const inspection = await studioPort().snapshots.inspect(
+        source,
+        { kvDetails: true, kvDepth: depth, kvFilter: options.filter },
+        { signal: op.signal },
+      )
       if (current !== op) return
       set({ inspection, kvStatus: 'idle' })
     } catch (error) {
@@ -147,7 +180,12 @@ export const selectInspectStatus = (s: InspectState): InspectStatus => s.status
 export const selectInspection = (s: InspectState): SnapshotInspectionWire | null => s.inspection
 export const selectIntegrity = (s: InspectState): IntegrityWire | null => s.integrity
 export const selectSource = (s: InspectState): SnapshotSourceRef | null => s.source
-export const selectInspectProgress = (s: InspectState): { progress: ByteProgress | null; phase: InspectState['phase'] } => ({ progress: s.progress, phase: s.phase })
+export const selectInspectProgress = (
+  s: InspectState,
+): { progress: ByteProgress | null; phase: InspectState['phase'] } => ({
+  progress: s.progress,
+  phase: s.phase,
+})
 export const selectRecent = (s: InspectState): RecentFile[] => s.recent
 export const selectKvOptions = (s: InspectState): KvDetailsOptions => s.kvOptions
 export const selectKvStatus = (s: InspectState): InspectState['kvStatus'] => s.kvStatus

@@ -7,7 +7,17 @@ import { StatsTable } from './record-type-table'
 export const KV_GROUP_LIMIT = 500
 
 /** As `consul snapshot inspect -kvdetails -kvdepth N -kvfilter PREFIX`. */
-export function KvDetails({ inspection, options, busy, apply }: { inspection: SnapshotInspectionWire; options: KvDetailsOptions; busy: boolean; apply(o: KvDetailsOptions): void }) {
+export function KvDetails({
+  inspection,
+  options,
+  busy,
+  apply,
+}: {
+  inspection: SnapshotInspectionWire
+  options: KvDetailsOptions
+  busy: boolean
+  apply(o: KvDetailsOptions): void
+}) {
   const [depth, setDepth] = useState(String(options.depth))
   const [filter, setFilter] = useState(options.filter)
   useEffect(() => {
@@ -30,26 +40,49 @@ export function KvDetails({ inspection, options, busy, apply }: { inspection: Sn
         <h2 id="kvdetails-title">KV details</h2>
         <form className="inline-form" onSubmit={onSubmit}>
           <label htmlFor="kv-depth">Depth</label>
-          <input id="kv-depth" type="number" min={1} max={64} value={depth} onChange={(e) => setDepth(e.target.value)} className="narrow" />
+          <input
+            id="kv-depth"
+            type="number"
+            min={1}
+            max={64}
+            value={depth}
+            onChange={(e) => setDepth(e.target.value)}
+            className="narrow"
+          />
           <label htmlFor="kv-filter">Prefix</label>
-          <input id="kv-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="e.g. vault/logical" spellCheck={false} />
+          <input
+            id="kv-filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="e.g. vault/logical"
+            spellCheck={false}
+          />
           <button type="submit" disabled={busy}>
             {busy ? 'Reading…' : 'Apply'}
           </button>
         </form>
       </header>
       {rows.length === 0 ? (
-        <p className="muted">{options.filter ? `No key starts with “${options.filter}”.` : 'This snapshot holds no KV entries.'}</p>
+        <p className="muted">
+          {options.filter ? `No key starts with “${options.filter}”.` : 'This snapshot holds no KV entries.'}
+        </p>
       ) : (
         // Deep prefixes in big clusters make hundreds of groups; the table scrolls on its own so
         // the contents browser below stays in reach.
         <>
           <div className="table-scroll" tabIndex={0} aria-label="KV groups">
-            <StatsTable rows={rows} max={max} total={inspection.totalSizeKV} nameHeader="Key name" testId="kv-details-table" />
+            <StatsTable
+              rows={rows}
+              max={max}
+              total={inspection.totalSizeKV}
+              nameHeader="Key name"
+              testId="kv-details-table"
+            />
           </div>
           {rows.length < all.length && (
             <p className="hint" data-testid="kv-details-truncated">
-              Showing the {formatCount(rows.length)} largest of {formatCount(all.length)} groups. Lower the depth or set a prefix to see the rest.
+              Showing the {formatCount(rows.length)} largest of {formatCount(all.length)} groups. Lower the
+              depth or set a prefix to see the rest.
             </p>
           )}
         </>

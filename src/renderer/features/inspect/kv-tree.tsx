@@ -48,7 +48,9 @@ export function KvTree(props: KvTreeProps) {
   // happen to be rendered: scroll the target into view, then focus it once it exists.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15 }[e.key]
-    const current = Number((document.activeElement?.closest('[data-index]') as HTMLElement | null)?.dataset.index ?? -1)
+    const current = Number(
+      (document.activeElement?.closest('[data-index]') as HTMLElement | null)?.dataset.index ?? -1,
+    )
     let target: number
     if (e.key === 'Home') target = 0
     else if (e.key === 'End') target = total - 1
@@ -66,7 +68,13 @@ export function KvTree(props: KvTreeProps) {
 
   const crumbs = breadcrumbs(prefix)
   return (
-    <div className="kv-tree" data-testid="kv-tree" data-prefix={prefix} data-total={total} data-version={version}>
+    <div
+      className="kv-tree"
+      data-testid="kv-tree"
+      data-prefix={prefix}
+      data-total={total}
+      data-version={version}
+    >
       <nav className="breadcrumbs" aria-label="KV path">
         {crumbs.map((c, i) => (
           <span key={c.prefix}>
@@ -85,8 +93,19 @@ export function KvTree(props: KvTreeProps) {
           · {formatCount(total)} {total === 1 ? 'entry' : 'entries'}
         </span>
       </nav>
-      <div className="kv-scroll" ref={scrollRef} role="listbox" aria-label={`Keys under ${prefix || 'the root'}`} tabIndex={-1} data-testid="kv-scroll" onKeyDown={onKeyDown}>
-        <div className="kv-spacer" ref={(el) => el?.style.setProperty('--kv-height', `${virtualizer.getTotalSize()}px`)}>
+      <div
+        className="kv-scroll"
+        ref={scrollRef}
+        role="listbox"
+        aria-label={`Keys under ${prefix || 'the root'}`}
+        tabIndex={-1}
+        data-testid="kv-scroll"
+        onKeyDown={onKeyDown}
+      >
+        <div
+          className="kv-spacer"
+          ref={(el) => el?.style.setProperty('--kv-height', `${virtualizer.getTotalSize()}px`)}
+        >
           {items.map((item) => {
             const row = rowAt(item.index)
             return (
@@ -114,7 +133,11 @@ export function KvTree(props: KvTreeProps) {
                       {row.folder ? '▸' : '•'}
                     </span>
                     <span className="kv-name">{row.name}</span>
-                    <span className="kv-meta">{row.folder ? `${formatCount(row.count ?? 0)} ${row.count === 1 ? 'key' : 'keys'} · ${formatBytes(row.size)}` : formatBytes(row.size)}</span>
+                    <span className="kv-meta">
+                      {row.folder
+                        ? `${formatCount(row.count ?? 0)} ${row.count === 1 ? 'key' : 'keys'} · ${formatBytes(row.size)}`
+                        : formatBytes(row.size)}
+                    </span>
                   </button>
                 )}
               </div>

@@ -14,7 +14,12 @@ let handledOpenRequest = 0
 export function OpenSnapshotControls({ compact = false }: { compact?: boolean }) {
   const { capabilities } = studioPort()
   const { openFile, chooseWithDialog, openHostPath, openSample } = useInspectStore(
-    useShallow((s) => ({ openFile: s.openFile, chooseWithDialog: s.chooseWithDialog, openHostPath: s.openHostPath, openSample: s.openSample })),
+    useShallow((s) => ({
+      openFile: s.openFile,
+      chooseWithDialog: s.chooseWithDialog,
+      openHostPath: s.openHostPath,
+      openSample: s.openSample,
+    })),
   )
   const fileInput = useRef<HTMLInputElement>(null)
   const [hostPath, setHostPath] = useState('')
@@ -66,7 +71,15 @@ export function OpenSnapshotControls({ compact = false }: { compact?: boolean })
       {!capabilities.nativeDialogs && !compact && (
         <form className="inline-form" onSubmit={onHostPath}>
           <label htmlFor="host-path">Or a file on the host</label>
-          <input id="host-path" value={hostPath} onChange={(e) => setHostPath(e.target.value)} placeholder="/var/backups/consul/prod.snap" spellCheck={false} className="wide" data-testid="host-path" />
+          <input
+            id="host-path"
+            value={hostPath}
+            onChange={(e) => setHostPath(e.target.value)}
+            placeholder="/var/backups/consul/prod.snap"
+            spellCheck={false}
+            className="wide"
+            data-testid="host-path"
+          />
           <button type="submit" disabled={hostPath.trim() === ''}>
             Open
           </button>
@@ -90,7 +103,12 @@ export function RecentFiles() {
       <ul>
         {recent.slice(0, 8).map((r) => (
           <li key={r.path}>
-            <button type="button" className="link" onClick={() => void open({ kind: 'path', path: r.path, name: r.name })} title={r.path}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => void open({ kind: 'path', path: r.path, name: r.name })}
+              title={r.path}
+            >
               {r.name}
             </button>{' '}
             <span className="muted">{r.path}</span>

@@ -37,7 +37,13 @@ export function RecordList({ kind, label, listing, load, reveal }: RecordListPro
             </h4>
             <dl className="facts">
               {item.fields.map(([name, value]) => (
-                <Field key={name} name={name} value={value} secret={item.secretFields?.includes(name) ?? false} reveal={() => reveal(item.id, name)} />
+                <Field
+                  key={name}
+                  name={name}
+                  value={value}
+                  secret={item.secretFields?.includes(name) ?? false}
+                  reveal={() => reveal(item.id, name)}
+                />
               ))}
             </dl>
           </li>
@@ -52,11 +58,27 @@ export function RecordList({ kind, label, listing, load, reveal }: RecordListPro
   )
 }
 
-function Field({ name, value, secret, reveal }: { name: string; value: string; secret: boolean; reveal: () => Promise<string> }) {
+function Field({
+  name,
+  value,
+  secret,
+  reveal,
+}: {
+  name: string
+  value: string
+  secret: boolean
+  reveal: () => Promise<string>
+}) {
   return (
     <>
       <dt>{name}</dt>
-      <dd>{secret ? <MaskedSecret label={name} reveal={reveal} /> : <span className="field-value">{value}</span>}</dd>
+      <dd>
+        {secret ? (
+          <MaskedSecret label={name} reveal={reveal} />
+        ) : (
+          <span className="field-value">{value}</span>
+        )}
+      </dd>
     </>
   )
 }

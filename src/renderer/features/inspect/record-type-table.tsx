@@ -15,7 +15,19 @@ export function RecordTypeTable({ inspection }: { inspection: SnapshotInspection
   )
 }
 
-export function StatsTable({ rows, max, total, nameHeader, testId }: { rows: SnapshotInspectionWire['stats']; max: number; total: number; nameHeader: string; testId: string }) {
+export function StatsTable({
+  rows,
+  max,
+  total,
+  nameHeader,
+  testId,
+}: {
+  rows: SnapshotInspectionWire['stats']
+  max: number
+  total: number
+  nameHeader: string
+  testId: string
+}) {
   return (
     <table className="data-table stats-table" data-testid={testId}>
       <thead>

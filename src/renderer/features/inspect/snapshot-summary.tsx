@@ -1,14 +1,26 @@
 import type { IntegrityWire, SnapshotInspectionWire, SnapshotSourceRef } from '../../ports/studio-port'
 import { formatBytes } from '../../components/format-bytes'
 
-export function SnapshotSummary({ source, inspection, integrity }: { source: SnapshotSourceRef | null; inspection: SnapshotInspectionWire; integrity: IntegrityWire | null }) {
+export function SnapshotSummary({
+  source,
+  inspection,
+  integrity,
+}: {
+  source: SnapshotSourceRef | null
+  inspection: SnapshotInspectionWire
+  integrity: IntegrityWire | null
+}) {
   const { meta } = inspection
   return (
     <section className="card summary" aria-labelledby="summary-title" data-testid="snapshot-summary">
       <header className="card-header">
         <h2 id="summary-title">Summary</h2>
         {integrity && (
-          <span className={`verdict ${integrity.verified ? 'verdict-ok' : 'verdict-bad'}`} data-testid="integrity-verdict" data-verified={integrity.verified}>
+          <span
+            className={`verdict ${integrity.verified ? 'verdict-ok' : 'verdict-bad'}`}
+            data-testid="integrity-verdict"
+            data-verified={integrity.verified}
+          >
             {integrity.verified ? '✓ Checksums verified' : '✗ Checksums do not match'}
           </span>
         )}
@@ -34,12 +46,14 @@ export function SnapshotSummary({ source, inspection, integrity }: { source: Sna
         <dd data-testid="meta-version">{meta.version}</dd>
         <dt>Size</dt>
         <dd data-testid="meta-size">
-          {formatBytes(Number(meta.size))} <span className="muted">of state ({formatBytes(inspection.archiveBytes)} compressed)</span>
+          {formatBytes(Number(meta.size))}{' '}
+          <span className="muted">of state ({formatBytes(inspection.archiveBytes)} compressed)</span>
         </dd>
       </dl>
       {inspection.enterpriseTypes.length > 0 && (
         <p className="warn" data-testid="enterprise-types">
-          ⚠ Holds Consul Enterprise records (types {inspection.enterpriseTypes.join(', ')}): a Community Edition cluster refuses to restore it.
+          ⚠ Holds Consul Enterprise records (types {inspection.enterpriseTypes.join(', ')}): a Community
+          Edition cluster refuses to restore it.
         </p>
       )}
       {integrity && integrity.files.length > 0 && (

@@ -2,7 +2,10 @@
  * How a KV value is best shown: pretty JSON when it parses as an object or array, text when it
  * is clean UTF-8, else a hex dump. Consul stores bytes, so all three occur in real clusters.
  */
-export type ValueView = { kind: 'json'; text: string; pretty: string } | { kind: 'text'; text: string } | { kind: 'binary'; hex: string }
+export type ValueView =
+  | { kind: 'json'; text: string; pretty: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'binary'; hex: string }
 
 const HEX_LIMIT = 64 * 1024
 

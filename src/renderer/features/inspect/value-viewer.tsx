@@ -3,11 +3,22 @@ import type { KvValueWire } from '../../ports/studio-port'
 import { formatBytes } from '../../components/format-bytes'
 import { base64ToBytes, classifyValue, hexDump } from './value-format'
 
-export function ValueViewer({ value, status }: { value: KvValueWire | null; status: 'idle' | 'loading' | 'ready' }) {
+export function ValueViewer({
+  value,
+  status,
+}: {
+  value: KvValueWire | null
+  status: 'idle' | 'loading' | 'ready'
+}) {
   const [mode, setMode] = useState<'auto' | 'raw' | 'hex'>('auto')
   const bytes = useMemo(() => (value ? base64ToBytes(value.valueBase64) : null), [value])
   const view = useMemo(() => (bytes ? classifyValue(bytes) : null), [bytes])
-  if (status === 'loading') return <section className="value-viewer" aria-busy="true" data-state="loading">Reading the value…</section>
+  if (status === 'loading')
+    return (
+      <section className="value-viewer" aria-busy="true" data-state="loading">
+        Reading the value…
+      </section>
+    )
   if (value === null || bytes === null || view === null)
     return (
       <section className="value-viewer muted" data-state="idle">
@@ -23,7 +34,12 @@ export function ValueViewer({ value, status }: { value: KvValueWire | null; stat
         ? view.pretty
         : view.text
   return (
-    <section className="value-viewer" aria-label={`Value of ${value.key}`} data-state="ready" data-testid="value-viewer">
+    <section
+      className="value-viewer"
+      aria-label={`Value of ${value.key}`}
+      data-state="ready"
+      data-testid="value-viewer"
+    >
       <header>
         <h3 className="value-key">
           <code>{value.key}</code>
@@ -59,7 +75,11 @@ export function ValueViewer({ value, status }: { value: KvValueWire | null; stat
       <pre className="value-body" tabIndex={0} data-testid="value-body">
         {body}
       </pre>
-      {value.truncated && <p className="hint">Showing the first {formatBytes(bytes.length)} of {formatBytes(value.size)}.</p>}
+      {value.truncated && (
+        <p className="hint">
+          Showing the first {formatBytes(bytes.length)} of {formatBytes(value.size)}.
+        </p>
+      )}
     </section>
   )
 }

@@ -20,10 +20,16 @@ export function ConnectionTestView({ test }: { test: ConnectionTest }) {
   const permission = r.snapshotPermission
   const healthy = r.leader !== null && r.agentError === undefined && permission.answer === 'yes'
   return (
-    <div className={`test-result ${healthy ? 'test-passed' : 'test-warn'}`} data-testid="connection-test" data-state="passed">
+    <div
+      className={`test-result ${healthy ? 'test-passed' : 'test-warn'}`}
+      data-testid="connection-test"
+      data-state="passed"
+    >
       <dl className="facts">
         <dt>Leader</dt>
-        <dd data-testid="test-leader">{r.leader === null ? <span className="warn">no leader</span> : <code>{r.leader}</code>}</dd>
+        <dd data-testid="test-leader">
+          {r.leader === null ? <span className="warn">no leader</span> : <code>{r.leader}</code>}
+        </dd>
         <dt>Version</dt>
         <dd data-testid="test-version">{r.agent?.version ?? 'unknown'}</dd>
         <dt>Datacenter</dt>
@@ -35,8 +41,16 @@ export function ConnectionTestView({ test }: { test: ConnectionTest }) {
         <dt>Latency</dt>
         <dd>{Math.round(r.latencyMs)} ms</dd>
         <dt>Snapshots</dt>
-        <dd data-testid="can-snapshot" data-answer={permission.answer} className={permission.answer === 'yes' ? 'ok' : 'warn'}>
-          {permission.answer === 'yes' ? 'this token may take and restore snapshots' : permission.answer === 'no' ? 'this token may NOT take or restore snapshots' : 'unknown whether this token may take snapshots'}
+        <dd
+          data-testid="can-snapshot"
+          data-answer={permission.answer}
+          className={permission.answer === 'yes' ? 'ok' : 'warn'}
+        >
+          {permission.answer === 'yes'
+            ? 'this token may take and restore snapshots'
+            : permission.answer === 'no'
+              ? 'this token may NOT take or restore snapshots'
+              : 'unknown whether this token may take snapshots'}
           {' — '}
           {permission.reason}
         </dd>

@@ -18,7 +18,16 @@ export interface ProfileDraft {
 
 export type DraftErrors = Partial<Record<'name' | 'address' | 'environmentLabel', string>>
 
-export const COLOURS: readonly EnvironmentColour[] = ['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'grey']
+export const COLOURS: readonly EnvironmentColour[] = [
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'teal',
+  'blue',
+  'purple',
+  'grey',
+]
 
 /** Suggested environments; the label stays free text. */
 export const ENVIRONMENT_PRESETS: ReadonlyArray<{ label: string; colour: EnvironmentColour }> = [
@@ -81,7 +90,11 @@ export function draftToInput(draft: ProfileDraft, base?: ProfileView | ProfileIn
         insecureSkipVerify: draft.insecureSkipVerify,
       },
     },
-    token: draft.clearToken ? { kind: 'clear' } : draft.token !== '' ? { kind: 'set', value: draft.token } : { kind: 'keep' },
+    token: draft.clearToken
+      ? { kind: 'clear' }
+      : draft.token !== ''
+        ? { kind: 'set', value: draft.token }
+        : { kind: 'keep' },
   }
 }
 
@@ -95,10 +108,12 @@ export function validateDraft(draft: ProfileDraft, others: ProfileView[], editin
   const errors: DraftErrors = {}
   const name = draft.name.trim()
   if (name === '') errors.name = 'Give the profile a name.'
-  else if (others.some((p) => p.id !== editingId && p.name.toLowerCase() === name.toLowerCase())) errors.name = `A profile named “${name}” already exists.`
+  else if (others.some((p) => p.id !== editingId && p.name.toLowerCase() === name.toLowerCase()))
+    errors.name = `A profile named “${name}” already exists.`
   const address = draft.address.trim()
   if (address === '') errors.address = 'Enter the address of a Consul agent, e.g. http://127.0.0.1:8500.'
-  else if (!/^(unix:\/\/\/\S+|(https?:\/\/)?[^\s/:]+(:\d{1,5})?(\/\S*)?)$/i.test(address)) errors.address = 'Use host:port, http(s)://host:port or unix:///path, as in CONSUL_HTTP_ADDR.'
+  else if (!/^(unix:\/\/\/\S+|(https?:\/\/)?[^\s/:]+(:\d{1,5})?(\/\S*)?)$/i.test(address))
+    errors.address = 'Use host:port, http(s)://host:port or unix:///path, as in CONSUL_HTTP_ADDR.'
   if (draft.environmentLabel.trim() === '') errors.environmentLabel = 'Name the environment, e.g. production.'
   return errors
 }

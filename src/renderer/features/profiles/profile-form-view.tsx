@@ -7,7 +7,12 @@ import { selectProfileForm, useProfilesStore } from './profiles-store'
 export function ProfileFormView() {
   const form = useProfilesStore(selectProfileForm)
   const { updateDraft, cancelForm, submitForm, testForm } = useProfilesStore(
-    useShallow((s) => ({ updateDraft: s.updateDraft, cancelForm: s.cancelForm, submitForm: s.submitForm, testForm: s.testForm })),
+    useShallow((s) => ({
+      updateDraft: s.updateDraft,
+      cancelForm: s.cancelForm,
+      submitForm: s.submitForm,
+      testForm: s.testForm,
+    })),
   )
   const firstField = useRef<HTMLInputElement>(null)
   const formKey = form?.id ?? 'new'
@@ -21,8 +26,18 @@ export function ProfileFormView() {
     void submitForm()
   }
   return (
-    <form className="card profile-form" onSubmit={onSubmit} aria-labelledby="profile-form-title" noValidate data-testid="profile-form">
-      <h2 id="profile-form-title">{form.id === undefined ? 'New profile' : `Edit ${form.base && 'name' in form.base ? form.base.name : draft.name}`}</h2>
+    <form
+      className="card profile-form"
+      onSubmit={onSubmit}
+      aria-labelledby="profile-form-title"
+      noValidate
+      data-testid="profile-form"
+    >
+      <h2 id="profile-form-title">
+        {form.id === undefined
+          ? 'New profile'
+          : `Edit ${form.base && 'name' in form.base ? form.base.name : draft.name}`}
+      </h2>
       {form.notes.map((note) => (
         <p key={note} className="hint">
           {note}
@@ -31,7 +46,15 @@ export function ProfileFormView() {
       <div className="form-grid">
         <label htmlFor="profile-name">Name</label>
         <div>
-          <input id="profile-name" ref={firstField} value={draft.name} onChange={(e) => updateDraft({ name: e.target.value })} aria-invalid={errors.name !== undefined} aria-describedby={errors.name ? 'profile-name-error' : undefined} autoComplete="off" />
+          <input
+            id="profile-name"
+            ref={firstField}
+            value={draft.name}
+            onChange={(e) => updateDraft({ name: e.target.value })}
+            aria-invalid={errors.name !== undefined}
+            aria-describedby={errors.name ? 'profile-name-error' : undefined}
+            autoComplete="off"
+          />
           {errors.name && (
             <p id="profile-name-error" className="field-error">
               {errors.name}
@@ -40,7 +63,16 @@ export function ProfileFormView() {
         </div>
         <label htmlFor="profile-address">Address</label>
         <div>
-          <input id="profile-address" value={draft.address} onChange={(e) => updateDraft({ address: e.target.value })} aria-invalid={errors.address !== undefined} aria-describedby={errors.address ? 'profile-address-error' : undefined} placeholder="http://127.0.0.1:8500" autoComplete="off" spellCheck={false} />
+          <input
+            id="profile-address"
+            value={draft.address}
+            onChange={(e) => updateDraft({ address: e.target.value })}
+            aria-invalid={errors.address !== undefined}
+            aria-describedby={errors.address ? 'profile-address-error' : undefined}
+            placeholder="http://127.0.0.1:8500"
+            autoComplete="off"
+            spellCheck={false}
+          />
           {errors.address && (
             <p id="profile-address-error" className="field-error">
               {errors.address}
@@ -48,7 +80,13 @@ export function ProfileFormView() {
           )}
         </div>
         <label htmlFor="profile-datacenter">Datacenter</label>
-        <input id="profile-datacenter" value={draft.datacenter} onChange={(e) => updateDraft({ datacenter: e.target.value })} placeholder="the agent's own" autoComplete="off" />
+        <input
+          id="profile-datacenter"
+          value={draft.datacenter}
+          onChange={(e) => updateDraft({ datacenter: e.target.value })}
+          placeholder="the agent's own"
+          autoComplete="off"
+        />
         <label htmlFor="profile-environment">Environment</label>
         <div className="inline-fields">
           <input
@@ -57,7 +95,11 @@ export function ProfileFormView() {
             value={draft.environmentLabel}
             onChange={(e) => {
               const preset = ENVIRONMENT_PRESETS.find((p) => p.label === e.target.value)
-              updateDraft(preset ? { environmentLabel: preset.label, colour: preset.colour } : { environmentLabel: e.target.value })
+              updateDraft(
+                preset
+                  ? { environmentLabel: preset.label, colour: preset.colour }
+                  : { environmentLabel: e.target.value },
+              )
             }}
             aria-invalid={errors.environmentLabel !== undefined}
             autoComplete="off"
@@ -70,7 +112,11 @@ export function ProfileFormView() {
           <label htmlFor="profile-colour" className="visually-hidden">
             Colour
           </label>
-          <select id="profile-colour" value={draft.colour} onChange={(e) => updateDraft({ colour: COLOURS.find((c) => c === e.target.value) ?? 'grey' })}>
+          <select
+            id="profile-colour"
+            value={draft.colour}
+            onChange={(e) => updateDraft({ colour: COLOURS.find((c) => c === e.target.value) ?? 'grey' })}
+          >
             {COLOURS.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -93,17 +139,39 @@ export function ProfileFormView() {
           />
           {form.tokenSet && (
             <label className="inline-check">
-              <input type="checkbox" checked={draft.clearToken} onChange={(e) => updateDraft({ clearToken: e.target.checked, token: '' })} /> Remove the stored token
+              <input
+                type="checkbox"
+                checked={draft.clearToken}
+                onChange={(e) => updateDraft({ clearToken: e.target.checked, token: '' })}
+              />{' '}
+              Remove the stored token
             </label>
           )}
         </div>
         <label htmlFor="profile-ca">CA file</label>
-        <input id="profile-ca" value={draft.caFile} onChange={(e) => updateDraft({ caFile: e.target.value })} placeholder="CONSUL_CACERT (optional)" spellCheck={false} />
+        <input
+          id="profile-ca"
+          value={draft.caFile}
+          onChange={(e) => updateDraft({ caFile: e.target.value })}
+          placeholder="CONSUL_CACERT (optional)"
+          spellCheck={false}
+        />
         <label htmlFor="profile-sni">TLS server name</label>
-        <input id="profile-sni" value={draft.tlsServerName} onChange={(e) => updateDraft({ tlsServerName: e.target.value })} placeholder="CONSUL_TLS_SERVER_NAME (optional)" spellCheck={false} />
+        <input
+          id="profile-sni"
+          value={draft.tlsServerName}
+          onChange={(e) => updateDraft({ tlsServerName: e.target.value })}
+          placeholder="CONSUL_TLS_SERVER_NAME (optional)"
+          spellCheck={false}
+        />
         <span />
         <label className="inline-check">
-          <input type="checkbox" checked={draft.insecureSkipVerify} onChange={(e) => updateDraft({ insecureSkipVerify: e.target.checked })} /> Skip TLS verification (CONSUL_HTTP_SSL_VERIFY=false)
+          <input
+            type="checkbox"
+            checked={draft.insecureSkipVerify}
+            onChange={(e) => updateDraft({ insecureSkipVerify: e.target.checked })}
+          />{' '}
+          Skip TLS verification (CONSUL_HTTP_SSL_VERIFY=false)
         </label>
       </div>
       {form.test !== undefined && <ConnectionTestView test={form.test} />}
@@ -111,7 +179,12 @@ export function ProfileFormView() {
         <button type="button" onClick={cancelForm}>
           Cancel
         </button>
-        <button type="button" onClick={() => void testForm()} disabled={form.test?.state === 'running'} data-testid="profile-form-test">
+        <button
+          type="button"
+          onClick={() => void testForm()}
+          disabled={form.test?.state === 'running'}
+          data-testid="profile-form-test"
+        >
           {form.test?.state === 'running' ? 'Testing…' : 'Test these settings'}
         </button>
         <button type="submit" className="button-primary" disabled={form.saving}>

@@ -6,7 +6,13 @@ import { selectNewProfileRequest, selectOpenSample, useNavigationStore } from '.
 import type { ProfileView } from '../../ports/studio-port'
 import { ConnectionTestView } from './connection-test-view'
 import { ProfileFormView } from './profile-form-view'
-import { selectConnectionTests, selectProfileForm, selectProfiles, selectProfilesStatus, useProfilesStore } from './profiles-store'
+import {
+  selectConnectionTests,
+  selectProfileForm,
+  selectProfiles,
+  selectProfilesStatus,
+  useProfilesStore,
+} from './profiles-store'
 
 let handledNewProfileRequest = 0
 
@@ -14,7 +20,9 @@ export function ProfilesScreen() {
   const profiles = useProfilesStore(selectProfiles)
   const status = useProfilesStore(selectProfilesStatus)
   const form = useProfilesStore(selectProfileForm)
-  const { startNew, importFromEnvironment } = useProfilesStore(useShallow((s) => ({ startNew: s.startNew, importFromEnvironment: s.importFromEnvironment })))
+  const { startNew, importFromEnvironment } = useProfilesStore(
+    useShallow((s) => ({ startNew: s.startNew, importFromEnvironment: s.importFromEnvironment })),
+  )
   const newProfileRequest = useNavigationStore(selectNewProfileRequest)
   const openSample = useNavigationStore(selectOpenSample)
 
@@ -40,16 +48,25 @@ export function ProfilesScreen() {
       </header>
       {form !== null && <ProfileFormView />}
       {profiles.some((p) => p.secretStorage === 'plain-file') && (
-        <p className="notice warn">Tokens are stored in a file readable only by your user (0600), not encrypted: this system has no keyring Snapshot Studio can use.</p>
+        <p className="notice warn">
+          Tokens are stored in a file readable only by your user (0600), not encrypted: this system has no
+          keyring Snapshot Studio can use.
+        </p>
       )}
       {status === 'ready' && profiles.length === 0 && form === null && (
         <EmptyState title="No profiles yet" testId="profiles-empty">
-          <p>A profile remembers how to reach one Consul cluster: its address, datacenter, token and TLS settings.</p>
           <p>
-            Create one with <strong>New profile</strong>, or take the settings your terminal already uses (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, …) with{' '}
-            <strong>Import from Consul CLI environment</strong>.
+            A profile remembers how to reach one Consul cluster: its address, datacenter, token and TLS
+            settings.
           </p>
-          <p>No cluster at hand? Snapshot files open without any profile — try the sample to see what Inspect shows.</p>
+          <p>
+            Create one with <strong>New profile</strong>, or take the settings your terminal already uses
+            (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN, …) with <strong>Import from Consul CLI environment</strong>.
+          </p>
+          <p>
+            No cluster at hand? Snapshot files open without any profile — try the sample to see what Inspect
+            shows.
+          </p>
           <div className="actions">
             <button type="button" className="button-primary" onClick={() => startNew()}>
               New profile
@@ -74,7 +91,12 @@ export function ProfilesScreen() {
 function ProfileCard({ profile }: { profile: ProfileView }) {
   const test = useProfilesStore(selectConnectionTests)[profile.id]
   const { startEdit, duplicate, remove, runTest } = useProfilesStore(
-    useShallow((s) => ({ startEdit: s.startEdit, duplicate: s.duplicate, remove: s.remove, runTest: s.test })),
+    useShallow((s) => ({
+      startEdit: s.startEdit,
+      duplicate: s.duplicate,
+      remove: s.remove,
+      runTest: s.test,
+    })),
   )
   return (
     <li className="profile-card" data-testid="profile-card" data-profile-name={profile.name}>
@@ -118,7 +140,8 @@ function ProfileCard({ profile }: { profile: ProfileView }) {
           type="button"
           className="button-danger"
           onClick={() => {
-            if (window.confirm(`Delete the profile “${profile.name}”? Its stored token is deleted too.`)) void remove(profile.id)
+            if (window.confirm(`Delete the profile “${profile.name}”? Its stored token is deleted too.`))
+              void remove(profile.id)
           }}
         >
           Delete

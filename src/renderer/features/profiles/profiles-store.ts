@@ -1,11 +1,26 @@
 import { create } from 'zustand'
-import { studioPort, type ConnectionTestResult, type ProfileInput, type ProfileView } from '../../ports/studio-port'
+import {
+  studioPort,
+  type ConnectionTestResult,
+  type ProfileInput,
+  type ProfileView,
+} from '../../ports/studio-port'
 import { reportError } from '../../store/error-store'
-import { blankDraft, draftFromProfile, draftToInput, validateDraft, type DraftErrors, type ProfileDraft } from './profile-draft'
+import {
+  blankDraft,
+  draftFromProfile,
+  draftToInput,
+  validateDraft,
+  type DraftErrors,
+  type ProfileDraft,
+} from './profile-draft'
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error'
 
-export type ConnectionTest = { state: 'running' } | { state: 'passed'; result: ConnectionTestResult } | { state: 'failed'; message: string; hint?: string }
+export type ConnectionTest =
+  | { state: 'running' }
+  | { state: 'passed'; result: ConnectionTestResult }
+  | { state: 'failed'; message: string; hint?: string }
 
 export interface ProfileForm {
   /** undefined when creating */
@@ -61,7 +76,17 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
   startEdit(id) {
     const profile = get().profiles.find((p) => p.id === id)
     if (profile === undefined) return
-    set({ form: { id, base: profile, draft: draftFromProfile(profile), tokenSet: profile.tokenSet, errors: {}, saving: false, notes: [] } })
+    set({
+      form: {
+        id,
+        base: profile,
+        draft: draftFromProfile(profile),
+        tokenSet: profile.tokenSet,
+        errors: {},
+        saving: false,
+        notes: [],
+      },
+    })
   },
   updateDraft(patch) {
     const form = get().form
@@ -80,7 +105,17 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
     // A stored token never comes back to this window, so unsaved settings can only be tested
     // with a token typed in; say so rather than test without one and report a false ACL error.
     if (form.tokenSet && form.draft.token === '' && !form.draft.clearToken) {
-      set({ form: { ...form, test: { state: 'failed', message: 'The stored token is not sent back to this window, so it cannot be used for a test of unsaved settings.', hint: 'Type the token to test these settings now, or save them and use Test connection on the profile.' } } })
+      set({
+        form: {
+          ...form,
+          test: {
+            state: 'failed',
+            message:
+              'The stored token is not sent back to this window, so it cannot be used for a test of unsaved settings.',
+            hint: 'Type the token to test these settings now, or save them and use Test connection on the profile.',
+          },
+        },
+      })
       return
     }
     const input = draftToInput({ ...form.draft, name: form.draft.name.trim() || 'draft' }, form.base)
@@ -89,11 +124,26 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
     const stillCurrent = () => get().form?.draft === draft
     try {
       const result = await studioPort().profiles.testDraft(input)
-      if (stillCurrent()) set((s) => (s.form ? { form: { ...s.form, test: { state: 'passed', result } } } : {}))
+      if (stillCurrent())
+        set((s) => (s.form ? { form: { ...s.form, test: { state: 'passed', result } } } : {}))
       if (result.agentError) reportError('Testing the new settings', result.agentError)
     } catch (error) {
       const reported = reportError('Testing the new settings', error)
-      if (stillCurrent()) set((s) => (s.form ? { form: { ...s.form, test: { state: 'failed', message: reported?.message ?? 'The connection test failed.', hint: reported?.hint } } } : {}))
+      if (stillCurrent())
+        set((s) =>
+          s.form
+            ? {
+                form: {
+                  ...s.form,
+                  test: {
+                    state: 'failed',
+                    message: reported?.message ?? 'The connection test failed.',
+                    hint: reported?.hint,
+                  },
+                },
+              }
+            : {},
+        )
     }
   },
   cancelForm() {
@@ -112,7 +162,10 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
     try {
       const port = studioPort().profiles
       const saved = form.id === undefined ? await port.create(input) : await port.update(form.id, input)
-      set((s) => ({ form: null, profiles: sortProfiles([...s.profiles.filter((p) => p.id !== saved.id), saved]) }))
+      set((s) => ({
+        form: null,
+        profiles: sortProfiles([...s.profiles.filter((p) => p.id !== saved.id), saved]),
+      }))
       return saved
     } catch (error) {
       const current = get().form
@@ -152,17 +205,37 @@ export const useProfilesStore = create<ProfilesState>((set, get) => ({
       if (result.agentError) reportError(`Testing the connection to ${name}`, result.agentError)
     } catch (error) {
       const reported = reportError(`Testing the connection to ${name}`, error)
-      set((s) => ({ tests: { ...s.tests, [id]: { state: 'failed', message: reported?.message ?? 'The connection test failed.', hint: reported?.hint } } }))
+      set((s) => ({
+        tests: {
+          ...s.tests,
+          [id]: {
+            state: 'failed',
+            message: reported?.message ?? 'The connection test failed.',
+            hint: reported?.hint,
+          },
+        },
+      }))
     }
   },
   async importFromEnvironment() {
     try {
       const imported = await studioPort().profiles.importFromEnvironment()
       const notes = [
-        imported.usedVariables.length > 0 ? `Read from ${imported.usedVariables.join(', ')}.` : 'No CONSUL_* variables were set; these are the CLI defaults.',
+        imported.usedVariables.length > 0
+          ? `Read from ${imported.usedVariables.join(', ')}.`
+          : 'No CONSUL_* variables were set; these are the CLI defaults.',
         ...imported.warnings,
       ]
-      set({ form: { base: imported.input, draft: draftFromProfile(imported.input), tokenSet: false, errors: {}, saving: false, notes } })
+      set({
+        form: {
+          base: imported.input,
+          draft: draftFromProfile(imported.input),
+          tokenSet: false,
+          errors: {},
+          saving: false,
+          notes,
+        },
+      })
     } catch (error) {
       reportError('Importing from the Consul CLI environment', error)
     }

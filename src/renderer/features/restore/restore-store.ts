@@ -100,7 +100,10 @@ export const useRestoreStore = create<RestoreState>((set, get) => ({
     const op = (running = new AbortController())
     set({ ...initial, reading: { bytes: 0, total: file.size } })
     try {
-      const source = await studioPort().files.fromFile(file, { signal: op.signal, onProgress: (p) => running === op && set({ reading: p }) })
+      const source = await studioPort().files.fromFile(file, {
+        signal: op.signal,
+        onProgress: (p) => running === op && set({ reading: p }),
+      })
       if (running === op) await get().useSource(source)
     } catch (error) {
       if (running !== op) return
@@ -125,7 +128,11 @@ export const useRestoreStore = create<RestoreState>((set, get) => ({
     const op = (running = new AbortController())
     set({ ...initial, source, reading: { bytes: 0, total: null } })
     try {
-      const inspection = await studioPort().snapshots.inspect(source, { kvDetails: false, kvDepth: 2, kvFilter: '' }, { signal: op.signal, onProgress: (p) => running === op && set({ reading: p }) })
+      const inspection = await studioPort().snapshots.inspect(
+        source,
+        { kvDetails: false, kvDepth: 2, kvFilter: '' },
+        { signal: op.signal, onProgress: (p) => running === op && set({ reading: p }) },
+      )
       if (running !== op) return
       // The inspection reads the whole archive and checks SHA256SUMS; a file that fails never gets here.
       set({ inspection, fileVerified: true, reading: null, step: 'review' })
@@ -178,7 +185,11 @@ export const useRestoreStore = create<RestoreState>((set, get) => ({
     const op = (running = new AbortController())
     set({ step: 'running', progress: null })
     try {
-      const result = await studioPort().restore.run({ profileId: target.id, source, safetySnapshot, confirmation }, (progress) => running === op && set({ progress }), op.signal)
+      const result = await studioPort().restore.run(
+        { profileId: target.id, source, safetySnapshot, confirmation },
+        (progress) => running === op && set({ progress }),
+        op.signal,
+      )
       if (running !== op) return false
       set({ step: 'done', result })
       return true

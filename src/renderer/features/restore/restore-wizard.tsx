@@ -36,7 +36,10 @@ export function RestoreWizard() {
       <header className="screen-header">
         <h1 id="restore-title">Restore a snapshot</h1>
       </header>
-      <p className="notice warn">A restore replaces everything in the target cluster — KV, catalog, ACLs, sessions — with the snapshot's contents. Nothing is changed until you type the cluster's name to confirm.</p>
+      <p className="notice warn">
+        A restore replaces everything in the target cluster — KV, catalog, ACLs, sessions — with the
+        snapshot's contents. Nothing is changed until you type the cluster's name to confirm.
+      </p>
       <WizardSteps steps={RESTORE_STEPS} current={step} />
       {step === 'file' && <FileStep />}
       {step === 'review' && <ReviewStep />}
@@ -52,17 +55,31 @@ function FileStep() {
   const reading = useRestoreStore(selectRestoreReading)
   const source = useRestoreStore(selectRestoreSource)
   const { chooseFile, chooseWithDialog, chooseHostPath, cancel } = useRestoreStore(
-    useShallow((s) => ({ chooseFile: s.chooseFile, chooseWithDialog: s.chooseWithDialog, chooseHostPath: s.chooseHostPath, cancel: s.cancel })),
+    useShallow((s) => ({
+      chooseFile: s.chooseFile,
+      chooseWithDialog: s.chooseWithDialog,
+      chooseHostPath: s.chooseHostPath,
+      cancel: s.cancel,
+    })),
   )
   const { capabilities } = studioPort()
   const input = useRef<HTMLInputElement>(null)
   const [hostPath, setHostPath] = useState('')
-  if (reading !== null) return <ProgressBar label={`Verifying ${source?.name ?? 'the file'}`} progress={reading} onCancel={cancel} />
+  if (reading !== null)
+    return (
+      <ProgressBar label={`Verifying ${source?.name ?? 'the file'}`} progress={reading} onCancel={cancel} />
+    )
   return (
     <div className="card wizard-body">
-      <p>Choose the snapshot to restore. It is read in full and its checksums verified before anything else.</p>
+      <p>
+        Choose the snapshot to restore. It is read in full and its checksums verified before anything else.
+      </p>
       <div className="actions">
-        <button type="button" className="button-primary" onClick={() => (capabilities.nativeDialogs ? void chooseWithDialog() : input.current?.click())}>
+        <button
+          type="button"
+          className="button-primary"
+          onClick={() => (capabilities.nativeDialogs ? void chooseWithDialog() : input.current?.click())}
+        >
           Choose snapshot…
         </button>
         <input
@@ -89,7 +106,14 @@ function FileStep() {
           }}
         >
           <label htmlFor="restore-host-path">Or a file on the host</label>
-          <input id="restore-host-path" value={hostPath} onChange={(e) => setHostPath(e.target.value)} className="wide" spellCheck={false} data-testid="restore-host-path" />
+          <input
+            id="restore-host-path"
+            value={hostPath}
+            onChange={(e) => setHostPath(e.target.value)}
+            className="wide"
+            spellCheck={false}
+            data-testid="restore-host-path"
+          />
           <button type="submit" disabled={hostPath.trim() === ''}>
             Use this file
           </button>
@@ -142,7 +166,9 @@ function TargetStep() {
   const target = useRestoreStore(selectRestoreTarget)
   const preflight = useRestoreStore(selectPreflight)
   const status = useRestoreStore(selectPreflightStatus)
-  const { chooseTarget, toConfirm, back } = useRestoreStore(useShallow((s) => ({ chooseTarget: s.chooseTarget, toConfirm: s.toConfirm, back: s.back })))
+  const { chooseTarget, toConfirm, back } = useRestoreStore(
+    useShallow((s) => ({ chooseTarget: s.chooseTarget, toConfirm: s.toConfirm, back: s.back })),
+  )
   const go = useNavigationStore(selectGo)
   if (profiles.length === 0)
     return (
@@ -160,8 +186,16 @@ function TargetStep() {
           {profiles.map((p) => (
             <li key={p.id}>
               <label className="inline-check">
-                <input type="radio" name="restore-target" checked={target?.id === p.id} onChange={() => void chooseTarget(p.id)} data-testid="restore-target" data-profile-name={p.name} />
-                <span>{p.name}</span> <EnvironmentBadge environment={p.environment} /> <code className="muted">{p.connection.address}</code>
+                <input
+                  type="radio"
+                  name="restore-target"
+                  checked={target?.id === p.id}
+                  onChange={() => void chooseTarget(p.id)}
+                  data-testid="restore-target"
+                  data-profile-name={p.name}
+                />
+                <span>{p.name}</span> <EnvironmentBadge environment={p.environment} />{' '}
+                <code className="muted">{p.connection.address}</code>
               </label>
             </li>
           ))}
@@ -169,7 +203,12 @@ function TargetStep() {
       </fieldset>
       {status === 'running' && <p aria-busy="true">Checking the target cluster…</p>}
       {status === 'done' && preflight !== null && (
-        <section className="preflight" aria-label="Preflight checks" data-testid="preflight" data-blocked={preflight.blockers.length > 0}>
+        <section
+          className="preflight"
+          aria-label="Preflight checks"
+          data-testid="preflight"
+          data-blocked={preflight.blockers.length > 0}
+        >
           <dl className="facts">
             <dt>Leader</dt>
             <dd>{preflight.target.leader ?? <span className="warn">no leader</span>}</dd>
@@ -192,14 +231,22 @@ function TargetStep() {
               ⚠ {w.message}
             </p>
           ))}
-          {preflight.blockers.length === 0 && preflight.warnings.length === 0 && <p className="ok">✓ No warnings.</p>}
+          {preflight.blockers.length === 0 && preflight.warnings.length === 0 && (
+            <p className="ok">✓ No warnings.</p>
+          )}
         </section>
       )}
       <div className="actions">
         <button type="button" onClick={back}>
           Back
         </button>
-        <button type="button" className="button-primary" disabled={status !== 'done' || (preflight?.blockers.length ?? 1) > 0} onClick={toConfirm} data-testid="restore-to-confirm">
+        <button
+          type="button"
+          className="button-primary"
+          disabled={status !== 'done' || (preflight?.blockers.length ?? 1) > 0}
+          onClick={toConfirm}
+          data-testid="restore-to-confirm"
+        >
           Continue
         </button>
       </div>
@@ -214,7 +261,12 @@ function ConfirmStep() {
   const confirmation = useRestoreStore(selectConfirmation)
   const blocked = useRestoreStore(selectBlockedBecause)
   const { setSafetySnapshot, setConfirmation, start, back } = useRestoreStore(
-    useShallow((s) => ({ setSafetySnapshot: s.setSafetySnapshot, setConfirmation: s.setConfirmation, start: s.start, back: s.back })),
+    useShallow((s) => ({
+      setSafetySnapshot: s.setSafetySnapshot,
+      setConfirmation: s.setConfirmation,
+      start: s.start,
+      back: s.back,
+    })),
   )
   if (target === null) return null
   return (
@@ -226,16 +278,33 @@ function ConfirmStep() {
       }}
     >
       <p>
-        Restore <strong>{source?.name}</strong> into <strong>{target.name}</strong> <EnvironmentBadge environment={target.environment} />. Everything now in {target.name} is replaced.
+        Restore <strong>{source?.name}</strong> into <strong>{target.name}</strong>{' '}
+        <EnvironmentBadge environment={target.environment} />. Everything now in {target.name} is replaced.
       </p>
       <label className="inline-check">
-        <input type="checkbox" checked={safety} onChange={(e) => setSafetySnapshot(e.target.checked)} data-testid="safety-snapshot" /> First save a safety snapshot of {target.name} (recommended)
+        <input
+          type="checkbox"
+          checked={safety}
+          onChange={(e) => setSafetySnapshot(e.target.checked)}
+          data-testid="safety-snapshot"
+        />{' '}
+        First save a safety snapshot of {target.name} (recommended)
       </label>
-      {!safety && <p className="warn">Without a safety snapshot there is no way back to the cluster's current state.</p>}
+      {!safety && (
+        <p className="warn">Without a safety snapshot there is no way back to the cluster's current state.</p>
+      )}
       <label htmlFor="restore-confirmation">
         Type <strong className="confirm-name">{target.name}</strong> to confirm
       </label>
-      <input id="restore-confirmation" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} data-testid="restore-confirmation" aria-describedby="restore-blocked" />
+      <input
+        id="restore-confirmation"
+        value={confirmation}
+        onChange={(e) => setConfirmation(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        data-testid="restore-confirmation"
+        aria-describedby="restore-blocked"
+      />
       <p id="restore-blocked" className="hint" aria-live="polite">
         {blocked ?? 'Ready.'}
       </p>
@@ -243,7 +312,12 @@ function ConfirmStep() {
         <button type="button" onClick={back}>
           Back
         </button>
-        <button type="submit" className="button-danger" disabled={blocked !== null} data-testid="restore-start">
+        <button
+          type="submit"
+          className="button-danger"
+          disabled={blocked !== null}
+          data-testid="restore-start"
+        >
           Restore {target.name}
         </button>
       </div>
@@ -262,17 +336,31 @@ function RunningStep() {
   const progress = useRestoreStore(selectRestoreProgress)
   const target = useRestoreStore(selectRestoreTarget)
   const cancel = useRestoreStore((s) => s.cancel)
-  const stoppable = progress === null || progress.phase === 'verifying' || progress.phase === 'safety-snapshot' || (progress.phase === 'uploading' && (progress.totalBytes === null || progress.bytes < progress.totalBytes))
+  const stoppable =
+    progress === null ||
+    progress.phase === 'verifying' ||
+    progress.phase === 'safety-snapshot' ||
+    (progress.phase === 'uploading' && (progress.totalBytes === null || progress.bytes < progress.totalBytes))
   return (
     <div className="card wizard-body" aria-busy="true" data-testid="restore-running">
       <p>
         Restoring into <strong>{target?.name}</strong>. Keep this window open.
       </p>
       <ProgressBar
-        label={progress ? PHASES[progress.phase] ?? progress.phase : 'Starting'}
-        progress={progress ? { bytes: progress.bytes, total: progress.totalBytes, rate: progress.bytesPerSecond > 0 ? progress.bytesPerSecond : undefined } : null}
+        label={progress ? (PHASES[progress.phase] ?? progress.phase) : 'Starting'}
+        progress={
+          progress
+            ? {
+                bytes: progress.bytes,
+                total: progress.totalBytes,
+                rate: progress.bytesPerSecond > 0 ? progress.bytesPerSecond : undefined,
+              }
+            : null
+        }
       />
-      {progress && progress.bytesPerSecond > 0 && <p className="muted">{formatRate(progress.bytesPerSecond)}</p>}
+      {progress && progress.bytesPerSecond > 0 && (
+        <p className="muted">{formatRate(progress.bytesPerSecond)}</p>
+      )}
       <div className="actions">
         <button type="button" onClick={cancel} disabled={!stoppable}>
           {stoppable ? 'Cancel' : 'Cannot cancel: Consul is applying the snapshot'}
@@ -301,11 +389,19 @@ function DoneStep() {
         <dt>Leader</dt>
         <dd>{health.leader ?? 'none'}</dd>
         <dt>Autopilot</dt>
-        <dd>{health.autopilotHealthy === null ? 'not readable with this token' : health.autopilotHealthy ? 'healthy' : 'unhealthy'}</dd>
+        <dd>
+          {health.autopilotHealthy === null
+            ? 'not readable with this token'
+            : health.autopilotHealthy
+              ? 'healthy'
+              : 'unhealthy'}
+        </dd>
         <dt>Index after</dt>
         <dd>{health.readIndex ?? 'unknown'}</dd>
         <dt>Safety snapshot</dt>
-        <dd data-testid="safety-snapshot-path">{result.safetySnapshot ? <code>{result.safetySnapshot.path}</code> : 'none taken'}</dd>
+        <dd data-testid="safety-snapshot-path">
+          {result.safetySnapshot ? <code>{result.safetySnapshot.path}</code> : 'none taken'}
+        </dd>
       </dl>
       <div className="actions">
         <button type="button" onClick={reset}>

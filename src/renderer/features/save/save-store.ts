@@ -20,14 +20,21 @@ export type SaveErrors = Partial<Record<'selected' | 'folder' | 'template', stri
 export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[]): SaveErrors {
   const errors: SaveErrors = {}
   const known = new Set(profiles.map((p) => p.id))
-  if (options.selected.filter((id) => known.has(id)).length === 0) errors.selected = 'Pick at least one cluster to back up.'
+  if (options.selected.filter((id) => known.has(id)).length === 0)
+    errors.selected = 'Pick at least one cluster to back up.'
   if (options.folder.trim() === '') errors.folder = 'Choose the folder the snapshots go to.'
   const template = options.template.trim()
   if (template === '') errors.template = `Give a file-name template, e.g. ${DEFAULT_TEMPLATE}.`
-  else if (/[\\/]/.test(template)) errors.template = 'The template names a file, not a folder: remove “/” and “\\”.'
-  else if ([...template.matchAll(/\{([^}]*)\}/g)].some((m) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')))
+  else if (/[\\/]/.test(template))
+    errors.template = 'The template names a file, not a folder: remove “/” and “\\”.'
+  else if (
+    [...template.matchAll(/\{([^}]*)\}/g)].some(
+      (m) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(m[1] ?? ''),
+    )
+  )
     errors.template = `Use only these placeholders: ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}.`
-  else if (options.selected.length > 1 && !template.includes('{profile}')) errors.template = 'Several clusters need {profile} in the template, or their files would collide.'
+  else if (options.selected.length > 1 && !template.includes('{profile}'))
+    errors.template = 'Several clusters need {profile} in the template, or their files would collide.'
   return errors
 }
 
@@ -62,7 +69,10 @@ export const useSaveStore = create<SaveState>((set, get) => ({
     set({ profilesStatus: 'loading' })
     try {
       const port = studioPort()
-      const [profiles, folder] = await Promise.all([port.profiles.list(), get().options.folder === '' ? port.files.defaultSaveFolder() : Promise.resolve(get().options.folder)])
+      const [profiles, folder] = await Promise.all([
+        port.profiles.list(),
+        get().options.folder === '' ? port.files.defaultSaveFolder() : Promise.resolve(get().options.folder),
+      ])
       const ids = new Set(profiles.map((p) => p.id))
       set((s) => ({
         profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)),
@@ -76,7 +86,9 @@ export const useSaveStore = create<SaveState>((set, get) => ({
   },
   toggle(profileId) {
     set((s) => {
-      const selected = s.options.selected.includes(profileId) ? s.options.selected.filter((id) => id !== profileId) : [...s.options.selected, profileId]
+      const selected = s.options.selected.includes(profileId)
+        ? s.options.selected.filter((id) => id !== profileId)
+        : [...s.options.selected, profileId]
       return { options: { ...s.options, selected }, errors: {} }
     })
   },
@@ -106,7 +118,12 @@ export const useSaveStore = create<SaveState>((set, get) => ({
     set({ step: 'running', progress: {}, outcomes: [], errors: {} })
     try {
       const outcomes = await studioPort().save.run(
-        { profileIds, stale: options.stale, folder: options.folder.trim(), fileNameTemplate: options.template.trim() },
+        {
+          profileIds,
+          stale: options.stale,
+          folder: options.folder.trim(),
+          fileNameTemplate: options.template.trim(),
+        },
         (profileId, progress) => {
           if (running === op) set((s) => ({ progress: { ...s.progress, [profileId]: progress } }))
         },

@@ -33,7 +33,12 @@ export function SaveWizard() {
     void load()
   }, [load])
   return (
-    <section className="screen" aria-labelledby="save-title" data-screen="save" data-state={status === 'ready' ? step : status}>
+    <section
+      className="screen"
+      aria-labelledby="save-title"
+      data-screen="save"
+      data-state={status === 'ready' ? step : status}
+    >
       <header className="screen-header">
         <h1 id="save-title">Save snapshots</h1>
       </header>
@@ -50,7 +55,14 @@ function ChooseStep() {
   const status = useSaveStore(selectSaveProfilesStatus)
   const options = useSaveStore(selectSaveOptions)
   const errors = useSaveStore(selectSaveErrors)
-  const { toggle, setOptions, chooseFolder, start } = useSaveStore(useShallow((s) => ({ toggle: s.toggle, setOptions: s.setOptions, chooseFolder: s.chooseFolder, start: s.start })))
+  const { toggle, setOptions, chooseFolder, start } = useSaveStore(
+    useShallow((s) => ({
+      toggle: s.toggle,
+      setOptions: s.setOptions,
+      chooseFolder: s.chooseFolder,
+      start: s.start,
+    })),
+  )
   const go = useNavigationStore(selectGo)
   const nativeDialogs = studioPort().capabilities.nativeDialogs
   if (status === 'ready' && profiles.length === 0)
@@ -77,8 +89,15 @@ function ChooseStep() {
           {profiles.map((p) => (
             <li key={p.id}>
               <label className="inline-check">
-                <input type="checkbox" checked={options.selected.includes(p.id)} onChange={() => toggle(p.id)} data-testid="save-profile" data-profile-name={p.name} />
-                <span>{p.name}</span> <EnvironmentBadge environment={p.environment} /> <code className="muted">{p.connection.address}</code>
+                <input
+                  type="checkbox"
+                  checked={options.selected.includes(p.id)}
+                  onChange={() => toggle(p.id)}
+                  data-testid="save-profile"
+                  data-profile-name={p.name}
+                />
+                <span>{p.name}</span> <EnvironmentBadge environment={p.environment} />{' '}
+                <code className="muted">{p.connection.address}</code>
               </label>
             </li>
           ))}
@@ -96,11 +115,24 @@ function ChooseStep() {
           <span>Each profile's own datacenter setting is used.</span>
           <span />
           <label className="inline-check">
-            <input type="checkbox" checked={options.stale} onChange={(e) => setOptions({ stale: e.target.checked })} /> Allow a stale snapshot from any server (when the cluster has no leader)
+            <input
+              type="checkbox"
+              checked={options.stale}
+              onChange={(e) => setOptions({ stale: e.target.checked })}
+            />{' '}
+            Allow a stale snapshot from any server (when the cluster has no leader)
           </label>
           <label htmlFor="save-folder">Folder</label>
           <div className="inline-fields">
-            <input id="save-folder" value={options.folder} onChange={(e) => setOptions({ folder: e.target.value })} className="wide" spellCheck={false} aria-invalid={errors.folder !== undefined} data-testid="save-folder" />
+            <input
+              id="save-folder"
+              value={options.folder}
+              onChange={(e) => setOptions({ folder: e.target.value })}
+              className="wide"
+              spellCheck={false}
+              aria-invalid={errors.folder !== undefined}
+              data-testid="save-folder"
+            />
             {nativeDialogs && (
               <button type="button" onClick={() => void chooseFolder()}>
                 Choose…
@@ -110,7 +142,15 @@ function ChooseStep() {
           </div>
           <label htmlFor="save-template">File name</label>
           <div>
-            <input id="save-template" value={options.template} onChange={(e) => setOptions({ template: e.target.value })} className="wide" spellCheck={false} aria-invalid={errors.template !== undefined} aria-describedby="save-template-help" />
+            <input
+              id="save-template"
+              value={options.template}
+              onChange={(e) => setOptions({ template: e.target.value })}
+              className="wide"
+              spellCheck={false}
+              aria-invalid={errors.template !== undefined}
+              aria-describedby="save-template-help"
+            />
             <p id="save-template-help" className="hint">
               Placeholders: {TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}. {'{time}'} is UTC.
             </p>
@@ -143,7 +183,9 @@ function RunningStep() {
               <li key={p.id} data-testid="save-progress" data-profile-name={p.name}>
                 <strong>{p.name}</strong> <EnvironmentBadge environment={p.environment} />
                 <span className="progress-figures">
-                  {pr === undefined ? 'waiting' : `${pr.phase} · ${formatBytes(pr.bytes)}${pr.bytesPerSecond > 0 ? ` · ${formatRate(pr.bytesPerSecond)}` : ''}`}
+                  {pr === undefined
+                    ? 'waiting'
+                    : `${pr.phase} · ${formatBytes(pr.bytes)}${pr.bytesPerSecond > 0 ? ` · ${formatRate(pr.bytesPerSecond)}` : ''}`}
                 </span>
                 <progress aria-label={`Saving ${p.name}`} />
               </li>
@@ -191,7 +233,12 @@ function DoneStep() {
                     <code className="hash">{o.result.sha256}</code>
                   </dd>
                 </dl>
-                <button type="button" className="button-primary" onClick={() => openInInspect(o.result.path)} data-testid="open-in-inspect">
+                <button
+                  type="button"
+                  className="button-primary"
+                  onClick={() => openInInspect(o.result.path)}
+                  data-testid="open-in-inspect"
+                >
                   Open in Inspect
                 </button>
               </>

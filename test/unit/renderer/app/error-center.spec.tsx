@@ -13,7 +13,12 @@ describe('error center', () => {
     render(<ErrorCenter />)
 
     act(() => {
-      reportError('Testing the connection to prod-east', new AppError('CONSUL_ACL_DENIED', 'Consul refused the token: ACL not found.', { hint: 'Check the profile token; it may have been deleted or expired.' }))
+      reportError(
+        'Testing the connection to prod-east',
+        new AppError('CONSUL_ACL_DENIED', 'Consul refused the token: ACL not found.', {
+          hint: 'Check the profile token; it may have been deleted or expired.',
+        }),
+      )
     })
 
     const region = screen.getByRole('alert')
@@ -26,7 +31,11 @@ describe('error center', () => {
   it('accepts errors that crossed the transport as payloads and lets the operator dismiss them', () => {
     render(<ErrorCenter />)
     act(() => {
-      reportError('Opening bad.snap', { code: 'SNAPSHOT_NOT_GZIP', message: 'bad.snap is not a gzip file.', hint: 'Choose a .snap made by consul snapshot save.' })
+      reportError('Opening bad.snap', {
+        code: 'SNAPSHOT_NOT_GZIP',
+        message: 'bad.snap is not a gzip file.',
+        hint: 'Choose a .snap made by consul snapshot save.',
+      })
     })
 
     fireEvent.click(screen.getByRole('button', { name: /Dismiss/ }))

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { commandForKey } from '../../../../src/renderer/app/keyboard-shortcuts'
 
-const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods })
+const key = (
+  k: string,
+  mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {},
+) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods })
 
 describe('keyboard shortcuts', () => {
   it('mirror the menu: Ctrl+O open, Ctrl+N new profile, Ctrl+S save', () => {

@@ -1,11 +1,28 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { KV_PAGE_SIZE, kvRowAt, parentPrefix, useContentStore } from '../../../../../src/renderer/features/inspect/content-store'
-import { installStudioPort, type CatalogueSummary, type KvPageWire } from '../../../../../src/renderer/ports/studio-port'
+import {
+  KV_PAGE_SIZE,
+  kvRowAt,
+  parentPrefix,
+  useContentStore,
+} from '../../../../../src/renderer/features/inspect/content-store'
+import {
+  installStudioPort,
+  type CatalogueSummary,
+  type KvPageWire,
+} from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
 import { fakeStudioPort } from '../../fake-studio-port'
 
 const source = { kind: 'path' as const, path: '/backups/big.snap', name: 'big.snap' }
-const catalogue: CatalogueSummary = { catalogueId: 'c1', counts: { kv: 1_000_000 }, meta: { id: 'x', index: '1', term: '1' }, lastIndex: '1', stateBytes: 1, kvValueBytes: 1, tombstones: 0 }
+const catalogue: CatalogueSummary = {
+  catalogueId: 'c1',
+  counts: { kv: 1_000_000 },
+  meta: { id: 'x', index: '1', term: '1' },
+  lastIndex: '1',
+  stateBytes: 1,
+  kvValueBytes: 1,
+  tombstones: 0,
+}
 
 function page(prefix: string, offset: number, limit: number, total = 1_000_000): KvPageWire {
   const rows = Array.from({ length: Math.min(limit, total - offset) }, (_, i) => {
@@ -22,8 +39,12 @@ describe('content store', () => {
   })
 
   it('fetches only the pages of KV rows the visible window needs', async () => {
-    const kvChildren = vi.fn((_id: string, prefix: string, offset: number, limit: number) => Promise.resolve(page(prefix, offset, limit)))
-    installStudioPort(fakeStudioPort({ snapshots: { openCatalogue: () => Promise.resolve(catalogue), kvChildren } }))
+    const kvChildren = vi.fn((_id: string, prefix: string, offset: number, limit: number) =>
+      Promise.resolve(page(prefix, offset, limit)),
+    )
+    installStudioPort(
+      fakeStudioPort({ snapshots: { openCatalogue: () => Promise.resolve(catalogue), kvChildren } }),
+    )
     await useContentStore.getState().open(source)
 
     useContentStore.getState().ensureRows(500_000, 500_030)
@@ -35,7 +56,13 @@ describe('content store', () => {
   })
 
   it('leaves problems with the file itself to the summary, so the operator reads one message', async () => {
-    installStudioPort(fakeStudioPort({ snapshots: { openCatalogue: () => Promise.reject({ code: 'SNAPSHOT_NOT_GZIP', message: 'not gzip' }) } }))
+    installStudioPort(
+      fakeStudioPort({
+        snapshots: {
+          openCatalogue: () => Promise.reject({ code: 'SNAPSHOT_NOT_GZIP', message: 'not gzip' }),
+        },
+      }),
+    )
 
     await useContentStore.getState().open(source)
 
@@ -45,7 +72,14 @@ describe('content store', () => {
 
   it('does not catalogue the same file twice while it is loading or loaded', async () => {
     const openCatalogue = vi.fn(() => Promise.resolve(catalogue))
-    installStudioPort(fakeStudioPort({ snapshots: { openCatalogue, kvChildren: (_id, prefix, offset, limit) => Promise.resolve(page(prefix, offset, limit, 3)) } }))
+    installStudioPort(
+      fakeStudioPort({
+        snapshots: {
+          openCatalogue,
+          kvChildren: (_id, prefix, offset, limit) => Promise.resolve(page(prefix, offset, limit, 3)),
+        },
+      }),
+    )
 
     await Promise.all([useContentStore.getState().open(source), useContentStore.getState().open(source)])
 

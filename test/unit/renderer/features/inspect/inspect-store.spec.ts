@@ -1,13 +1,28 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useInspectStore } from '../../../../../src/renderer/features/inspect/inspect-store'
-import { installStudioPort, type InspectOptions, type Operation, type SnapshotInspectionWire, type SnapshotSourceRef } from '../../../../../src/renderer/ports/studio-port'
+import {
+  installStudioPort,
+  type InspectOptions,
+  type Operation,
+  type SnapshotInspectionWire,
+  type SnapshotSourceRef,
+} from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
 import { fakeStudioPort } from '../../fake-studio-port'
 
 const source = { kind: 'path' as const, path: '/backups/big.snap', name: 'big.snap' }
 
 const inspection: SnapshotInspectionWire = {
-  meta: { id: '2-9-1', size: '300', index: '9', term: '2', version: 1, configurationIndex: '1', servers: [], peers: null },
+  meta: {
+    id: '2-9-1',
+    size: '300',
+    index: '9',
+    term: '2',
+    version: 1,
+    configurationIndex: '1',
+    servers: [],
+    peers: null,
+  },
   stats: [{ name: 'KVS', count: 3, sum: 300 }],
   kvStats: [{ name: 'app', count: 3, sum: 300 }],
   totalSize: 300,
@@ -56,7 +71,9 @@ describe('inspect store', () => {
           inspect: (_source: SnapshotSourceRef, _options: InspectOptions, op?: Operation) =>
             new Promise<SnapshotInspectionWire>((_resolve, reject) => {
               signal = op?.signal
-              op?.signal?.addEventListener('abort', () => reject({ code: 'CANCELLED', message: 'Cancelled.' }))
+              op?.signal?.addEventListener('abort', () =>
+                reject({ code: 'CANCELLED', message: 'Cancelled.' }),
+              )
             }),
         },
       }),
@@ -75,18 +92,31 @@ describe('inspect store', () => {
   it('reports a damaged file with the engine’s hint and keeps the screen usable', async () => {
     installStudioPort(
       fakeStudioPort({
-        snapshots: { inspect: () => Promise.reject({ code: 'SNAPSHOT_TRUNCATED', message: 'big.snap ends early.', hint: 'The copy is incomplete; copy it again.' }) },
+        snapshots: {
+          inspect: () =>
+            Promise.reject({
+              code: 'SNAPSHOT_TRUNCATED',
+              message: 'big.snap ends early.',
+              hint: 'The copy is incomplete; copy it again.',
+            }),
+        },
       }),
     )
 
     await useInspectStore.getState().open(source)
 
     expect(useInspectStore.getState().status).toBe('error')
-    expect(useErrorStore.getState().errors[0]).toMatchObject({ code: 'SNAPSHOT_TRUNCATED', hint: 'The copy is incomplete; copy it again.', context: 'Opening big.snap' })
+    expect(useErrorStore.getState().errors[0]).toMatchObject({
+      code: 'SNAPSHOT_TRUNCATED',
+      hint: 'The copy is incomplete; copy it again.',
+      context: 'Opening big.snap',
+    })
   })
 
   it('re-reads the KV breakdown with another depth and prefix, as -kvdepth and -kvfilter', async () => {
-    const inspect = vi.fn((_source: SnapshotSourceRef, _options: InspectOptions) => Promise.resolve(inspection))
+    const inspect = vi.fn((_source: SnapshotSourceRef, _options: InspectOptions) =>
+      Promise.resolve(inspection),
+    )
     installStudioPort(fakeStudioPort({ snapshots: { inspect } }))
     await useInspectStore.getState().open(source)
 

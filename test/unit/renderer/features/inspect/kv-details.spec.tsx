@@ -5,9 +5,22 @@ import { KV_GROUP_LIMIT, KvDetails } from '../../../../../src/renderer/features/
 import type { SnapshotInspectionWire } from '../../../../../src/renderer/ports/studio-port'
 
 function inspectionWithGroups(groups: number): SnapshotInspectionWire {
-  const kvStats = Array.from({ length: groups }, (_, i) => ({ name: `app/${String(i).padStart(7, '0')}`, count: 1, sum: groups - i }))
+  const kvStats = Array.from({ length: groups }, (_, i) => ({
+    name: `app/${String(i).padStart(7, '0')}`,
+    count: 1,
+    sum: groups - i,
+  }))
   return {
-    meta: { id: 'x', size: '1', index: '1', term: '1', version: 1, configurationIndex: '1', servers: [], peers: null },
+    meta: {
+      id: 'x',
+      size: '1',
+      index: '1',
+      term: '1',
+      version: 1,
+      configurationIndex: '1',
+      servers: [],
+      peers: null,
+    },
     stats: [],
     kvStats,
     totalSize: 1,
@@ -24,14 +37,30 @@ describe('KV details', () => {
   afterEach(cleanup)
 
   it('shows the largest groups and says how many more there are when keys make a million groups', () => {
-    render(<KvDetails inspection={inspectionWithGroups(1_000_000)} options={{ depth: 2, filter: '' }} busy={false} apply={() => undefined} />)
+    render(
+      <KvDetails
+        inspection={inspectionWithGroups(1_000_000)}
+        options={{ depth: 2, filter: '' }}
+        busy={false}
+        apply={() => undefined}
+      />,
+    )
 
     expect(screen.getByTestId('kv-details-table').querySelectorAll('tbody tr')).toHaveLength(KV_GROUP_LIMIT)
-    expect(screen.getByTestId('kv-details-truncated').textContent).toContain(`${KV_GROUP_LIMIT} largest of 1,000,000 groups`)
+    expect(screen.getByTestId('kv-details-truncated').textContent).toContain(
+      `${KV_GROUP_LIMIT} largest of 1,000,000 groups`,
+    )
   })
 
   it('shows every group when there are few', () => {
-    render(<KvDetails inspection={inspectionWithGroups(3)} options={{ depth: 2, filter: '' }} busy={false} apply={() => undefined} />)
+    render(
+      <KvDetails
+        inspection={inspectionWithGroups(3)}
+        options={{ depth: 2, filter: '' }}
+        busy={false}
+        apply={() => undefined}
+      />,
+    )
 
     expect(screen.getByTestId('kv-details-table').querySelectorAll('tbody tr')).toHaveLength(3)
     expect(screen.queryByTestId('kv-details-truncated')).toBeNull()

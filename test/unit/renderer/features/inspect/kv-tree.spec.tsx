@@ -37,7 +37,10 @@ const realOffsets = {
 describe('KV tree', () => {
   beforeAll(() => {
     Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => VIEWPORT.width })
-    Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => VIEWPORT.height })
+    Object.defineProperty(Element.prototype, 'clientHeight', {
+      configurable: true,
+      get: () => VIEWPORT.height,
+    })
   })
   afterAll(() => {
     if (realOffsets.width) Object.defineProperty(Element.prototype, 'clientWidth', realOffsets.width)
@@ -61,7 +64,8 @@ describe('KV tree', () => {
   })
 
   it('opens folders and selects keys', () => {
-    const folders = (i: number): KvRowWire => (i === 0 ? { key: 'app/config/', name: 'config', folder: true, size: 10, count: 2 } : rowAt(i))
+    const folders = (i: number): KvRowWire =>
+      i === 0 ? { key: 'app/config/', name: 'config', folder: true, size: 10, count: 2 } : rowAt(i)
     const props = renderTree({ total: 3, rowAt: folders })
 
     fireEvent.click(screen.getByText('config'))

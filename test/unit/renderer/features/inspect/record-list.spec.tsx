@@ -18,7 +18,15 @@ describe('record list', () => {
 
   it('masks ACL secrets until the operator reveals one, and fetches it only then', async () => {
     const reveal = vi.fn(() => Promise.resolve('9c1f-secret'))
-    render(<RecordList kind="acl-tokens" label="ACL tokens" listing={{ total: 1, items: [token], loading: false }} load={() => undefined} reveal={reveal} />)
+    render(
+      <RecordList
+        kind="acl-tokens"
+        label="ACL tokens"
+        listing={{ total: 1, items: [token], loading: false }}
+        load={() => undefined}
+        reveal={reveal}
+      />,
+    )
 
     expect(document.body.textContent).not.toContain('9c1f-secret')
     expect(reveal).not.toHaveBeenCalled()
@@ -33,7 +41,15 @@ describe('record list', () => {
   })
 
   it('says so when the snapshot holds none of the kind', () => {
-    render(<RecordList kind="sessions" label="Sessions" listing={{ total: 0, items: [], loading: false }} load={() => undefined} reveal={() => Promise.resolve('')} />)
+    render(
+      <RecordList
+        kind="sessions"
+        label="Sessions"
+        listing={{ total: 0, items: [], loading: false }}
+        load={() => undefined}
+        reveal={() => Promise.resolve('')}
+      />,
+    )
 
     expect(screen.getByText('This snapshot holds no sessions.')).toBeTruthy()
   })

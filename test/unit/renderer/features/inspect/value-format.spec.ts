@@ -6,7 +6,11 @@ const bytes = (s: string) => new TextEncoder().encode(s)
 describe('KV value classification', () => {
   it('pretty-prints JSON objects and arrays', () => {
     const view = classifyValue(bytes('{"a":1,"b":[true]}'))
-    expect(view).toEqual({ kind: 'json', text: '{"a":1,"b":[true]}', pretty: '{\n  "a": 1,\n  "b": [\n    true\n  ]\n}' })
+    expect(view).toEqual({
+      kind: 'json',
+      text: '{"a":1,"b":[true]}',
+      pretty: '{\n  "a": 1,\n  "b": [\n    true\n  ]\n}',
+    })
   })
 
   it('shows clean UTF-8 as text, including text that only looks like JSON', () => {

@@ -29,7 +29,16 @@ describe('connections screen', () => {
   })
 
   it('lists profiles with their environment and whether a token is set, never the token', async () => {
-    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east', { environment: { label: 'production', colour: 'red' } })]) } }))
+    installStudioPort(
+      fakeStudioPort({
+        profiles: {
+          list: () =>
+            Promise.resolve([
+              profileView('prod-east', { environment: { label: 'production', colour: 'red' } }),
+            ]),
+        },
+      }),
+    )
 
     await renderLoaded()
 
@@ -82,7 +91,9 @@ describe('connections screen', () => {
 
   it('sends a new token as a secret change and keeps the stored one when the field is left empty', async () => {
     const existing = profileView('prod-east')
-    const update = vi.fn((_id: string, input: unknown) => Promise.resolve({ ...existing, ...(input as object) }))
+    const update = vi.fn((_id: string, input: unknown) =>
+      Promise.resolve({ ...existing, ...(input as object) }),
+    )
     installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([existing]), update } }))
     await renderLoaded()
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
@@ -115,18 +126,27 @@ describe('testing settings before saving them', () => {
     installStudioPort(fakeStudioPort({ profiles: { testDraft } }))
     await renderLoaded()
     fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
-    fireEvent.change(screen.getByLabelText('Address', { exact: true }), { target: { value: 'http://10.0.0.5:8500' } })
+    fireEvent.change(screen.getByLabelText('Address', { exact: true }), {
+      target: { value: 'http://10.0.0.5:8500' },
+    })
     fireEvent.change(screen.getByLabelText('ACL token'), { target: { value: 's3cret' } })
 
     await act(async () => fireEvent.click(screen.getByTestId('profile-form-test')))
 
-    expect(testDraft).toHaveBeenCalledWith(expect.objectContaining({ connection: expect.objectContaining({ address: 'http://10.0.0.5:8500' }), token: { kind: 'set', value: 's3cret' } }))
+    expect(testDraft).toHaveBeenCalledWith(
+      expect.objectContaining({
+        connection: expect.objectContaining({ address: 'http://10.0.0.5:8500' }),
+        token: { kind: 'set', value: 's3cret' },
+      }),
+    )
     expect(screen.getByTestId('test-datacenter').textContent).toBe('dc2')
   })
 
   it('does not test an edited profile without its token, and says how to', async () => {
     const testDraft = vi.fn()
-    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east')]), testDraft } }))
+    installStudioPort(
+      fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east')]), testDraft } }),
+    )
     await renderLoaded()
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
 

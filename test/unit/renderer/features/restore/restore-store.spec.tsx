@@ -1,7 +1,14 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { restoreBlockedBecause, useRestoreStore } from '../../../../../src/renderer/features/restore/restore-store'
-import { installStudioPort, type RestorePreflight, type SnapshotInspectionWire } from '../../../../../src/renderer/ports/studio-port'
+import {
+  restoreBlockedBecause,
+  useRestoreStore,
+} from '../../../../../src/renderer/features/restore/restore-store'
+import {
+  installStudioPort,
+  type RestorePreflight,
+  type SnapshotInspectionWire,
+} from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
 import { fakeStudioPort, profileView } from '../../fake-studio-port'
 
@@ -9,7 +16,16 @@ const target = profileView('prod-east')
 const source = { kind: 'path' as const, path: '/backups/prod.snap', name: 'prod.snap' }
 
 const inspection: SnapshotInspectionWire = {
-  meta: { id: '2-13-1602222343947', size: '5141', index: '13', term: '2', version: 1, configurationIndex: '1', servers: [], peers: null },
+  meta: {
+    id: '2-13-1602222343947',
+    size: '5141',
+    index: '13',
+    term: '2',
+    version: 1,
+    configurationIndex: '1',
+    servers: [],
+    peers: null,
+  },
   stats: [{ name: 'KVS', count: 3, sum: 300 }],
   kvStats: null,
   totalSize: 5141,
@@ -23,14 +39,41 @@ const inspection: SnapshotInspectionWire = {
 
 function preflight(blockers: RestorePreflight['blockers'] = []): RestorePreflight {
   return {
-    file: { path: source.path, size: 5141, id: 'x', index: 13, term: 2, formatVersion: 1, stats: [], totalSize: 5141, enterpriseTypes: [], consulVersion: null, consulVersionSource: 'unknown', datacenter: null },
-    target: { endpoint: 'http://127.0.0.1:8500', leader: '127.0.0.1:8300', consulVersion: '1.14.8', datacenter: 'dc1', nodeName: 'n1', currentIndex: 40 },
+    file: {
+      path: source.path,
+      size: 5141,
+      id: 'x',
+      index: 13,
+      term: 2,
+      formatVersion: 1,
+      stats: [],
+      totalSize: 5141,
+      enterpriseTypes: [],
+      consulVersion: null,
+      consulVersionSource: 'unknown',
+      datacenter: null,
+    },
+    target: {
+      endpoint: 'http://127.0.0.1:8500',
+      leader: '127.0.0.1:8300',
+      consulVersion: '1.14.8',
+      datacenter: 'dc1',
+      nodeName: 'n1',
+      currentIndex: 40,
+    },
     warnings: [],
     blockers,
   }
 }
 
-const health = { leader: '127.0.0.1:8300', autopilotHealthy: true, readIndex: 41, waitedMs: 10, healthy: true, summary: 'The cluster has a leader and answers reads.' }
+const health = {
+  leader: '127.0.0.1:8300',
+  autopilotHealthy: true,
+  readIndex: 41,
+  waitedMs: 10,
+  healthy: true,
+  summary: 'The cluster has a leader and answers reads.',
+}
 
 async function walkToConfirm(run = vi.fn()) {
   installStudioPort(
@@ -62,7 +105,11 @@ describe('restore wizard store', () => {
   })
 
   it('does not start the restore until the typed confirmation matches the target name exactly', async () => {
-    const run = await walkToConfirm(vi.fn(() => Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health })))
+    const run = await walkToConfirm(
+      vi.fn(() =>
+        Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health }),
+      ),
+    )
 
     for (const attempt of ['', 'prod', 'PROD-EAST', 'prod-east ']) {
       useRestoreStore.getState().setConfirmation(attempt)
@@ -74,14 +121,23 @@ describe('restore wizard store', () => {
   })
 
   it('starts the restore with the safety snapshot once the confirmation matches', async () => {
-    const run = await walkToConfirm(vi.fn(() => Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health })))
+    const run = await walkToConfirm(
+      vi.fn(() =>
+        Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health }),
+      ),
+    )
 
     useRestoreStore.getState().setConfirmation('prod-east')
     const started = await useRestoreStore.getState().start()
 
     expect(started).toBe(true)
     expect(run).toHaveBeenCalledTimes(1)
-    expect(run.mock.calls[0]?.[0]).toEqual({ profileId: target.id, source, safetySnapshot: true, confirmation: 'prod-east' })
+    expect(run.mock.calls[0]?.[0]).toEqual({
+      profileId: target.id,
+      source,
+      safetySnapshot: true,
+      confirmation: 'prod-east',
+    })
     expect(useRestoreStore.getState().step).toBe('done')
   })
 
@@ -90,7 +146,10 @@ describe('restore wizard store', () => {
       fakeStudioPort({
         profiles: { list: () => Promise.resolve([target]) },
         snapshots: { inspect: () => Promise.resolve(inspection) },
-        restore: { preflight: () => Promise.resolve(preflight([{ code: 'NO_LEADER', message: 'The target has no leader.' }])) },
+        restore: {
+          preflight: () =>
+            Promise.resolve(preflight([{ code: 'NO_LEADER', message: 'The target has no leader.' }])),
+        },
       }),
     )
     await useRestoreStore.getState().loadProfiles()
@@ -104,12 +163,26 @@ describe('restore wizard store', () => {
   })
 
   it('stays on the file step and reports the error when the file does not verify', async () => {
-    installStudioPort(fakeStudioPort({ snapshots: { inspect: () => Promise.reject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH', message: 'state.bin does not match SHA256SUMS.', hint: 'The file is damaged; use another backup.' }) } }))
+    installStudioPort(
+      fakeStudioPort({
+        snapshots: {
+          inspect: () =>
+            Promise.reject({
+              code: 'SNAPSHOT_CHECKSUM_MISMATCH',
+              message: 'state.bin does not match SHA256SUMS.',
+              hint: 'The file is damaged; use another backup.',
+            }),
+        },
+      }),
+    )
 
     await useRestoreStore.getState().useSource(source)
 
     expect(useRestoreStore.getState().step).toBe('file')
-    expect(useErrorStore.getState().errors[0]).toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH', hint: 'The file is damaged; use another backup.' })
+    expect(useErrorStore.getState().errors[0]).toMatchObject({
+      code: 'SNAPSHOT_CHECKSUM_MISMATCH',
+      hint: 'The file is damaged; use another backup.',
+    })
   })
 })
 
@@ -138,7 +211,9 @@ describe('cancelling a running restore', () => {
       (_request: unknown, _onProgress: unknown, signal?: AbortSignal) =>
         new Promise<never>((_resolve, reject) => {
           seenSignal = signal
-          signal?.addEventListener('abort', () => reject({ code: 'CANCELLED', message: 'Cancelled before the last byte.' }))
+          signal?.addEventListener('abort', () =>
+            reject({ code: 'CANCELLED', message: 'Cancelled before the last byte.' }),
+          )
         }),
     )
     await walkToConfirm(run)
