@@ -11,6 +11,7 @@ import {
   preflightRestore,
   restoreSnapshot,
   saveSnapshot,
+  verifyStreamWithEngine,
   verifyWithEngine,
 } from '../../src/main/services/consul'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
@@ -70,7 +71,7 @@ describe('save and restore with a real Consul', () => {
         destinationDir: dir,
         onProgress: (p) => phases.add(p.phase),
       },
-      { verify: verifyWithEngine },
+      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
     )
     savedPath = result.path
 

@@ -1,5 +1,13 @@
 import { AppError } from '../../../shared/app-error'
-import type { ConnectionTestResult, RestorePreflight, RestoreProgress, RestoreResult, SaveManyEntry, SaveProgress, SaveResult } from '../../../shared/consul-types'
+import type {
+  ConnectionTestResult,
+  RestorePreflight,
+  RestoreProgress,
+  RestoreResult,
+  SaveManyEntry,
+  SaveProgress,
+  SaveResult,
+} from '../../../shared/consul-types'
 import type { ProfileInput } from '../../../shared/profile-types'
 import type { ProfileService } from '../profiles/profile-service'
 import type { ConsulConnection } from './consul-connection'
@@ -7,13 +15,15 @@ import type { DispatcherFactory } from './consul-dispatcher'
 import { preflightRestore, restoreSnapshot, type RestoreDependencies } from './restore-snapshot'
 import { saveMany } from './save-many'
 import { saveSnapshot, type SaveDependencies, type SaveSnapshotOptions } from './save-snapshot'
-import type { VerifySnapshot } from './snapshot-engine'
+import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { testConnection } from './test-connection'
 import { VerifiedFiles } from './verified-files'
 
 export interface ConsulSnapshotServiceDependencies {
   profiles: ProfileService
   verify: VerifySnapshot
+  /** Given, saves verify while they download instead of re-reading the finished file. */
+  verifyStream?: VerifySnapshotStream
   dispatcherFactory?: DispatcherFactory
   now?: () => number
   clock?: () => Date
@@ -33,9 +43,16 @@ export class ConsulSnapshotService {
 
   constructor(private readonly deps: ConsulSnapshotServiceDependencies) {}
 
-  async testConnection(target: ConnectionRef | { input: ProfileInput }, signal?: AbortSignal): Promise<ConnectionTestResult> {
+  async testConnection(
+    target: ConnectionRef | { input: ProfileInput },
+    signal?: AbortSignal,
+  ): Promise<ConnectionTestResult> {
     const connection = 'input' in target ? connectionFromInput(target.input) : await this.connection(target)
-    return testConnection(connection, { signal, dispatcherFactory: this.deps.dispatcherFactory, now: this.deps.now })
+    return testConnection(connection, {
+      signal,
+      dispatcherFactory: this.deps.dispatcherFactory,
+      now: this.deps.now,
+    })
   }
 
   async saveSnapshot(options: ConnectionRef & Omit<SaveSnapshotOptions, 'connection'>): Promise<SaveResult> {
@@ -53,11 +70,22 @@ export class ConsulSnapshotService {
     onProgress?: (profileId: string, progress: SaveProgress) => void
     onResult?: (entry: SaveManyEntry) => void
   }): Promise<SaveManyEntry[]> {
-    const targets = await Promise.all(options.profileIds.map(async (profileId) => ({ profileId, connection: await this.deps.profiles.connectionFor(profileId) })))
+    const targets = await Promise.all(
+      options.profileIds.map(async (profileId) => ({
+        profileId,
+        connection: await this.deps.profiles.connectionFor(profileId),
+      })),
+    )
     return saveMany({ ...options, targets }, this.saveDeps())
   }
 
-  async preflightRestore(options: ConnectionRef & { path: string; signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void }): Promise<RestorePreflight> {
+  async preflightRestore(
+    options: ConnectionRef & {
+      path: string
+      signal?: AbortSignal
+      onProgress?: (progress: RestoreProgress) => void
+    },
+  ): Promise<RestorePreflight> {
     return preflightRestore({ ...options, connection: await this.connection(options) }, this.restoreDeps())
   }
 
@@ -76,9 +104,13 @@ export class ConsulSnapshotService {
   ): Promise<RestoreResult> {
     const connection = await this.connection(options)
     if ('profileId' in options && options.confirmation !== connection.name) {
-      throw new AppError('RESTORE_REFUSED', 'The restore was not confirmed: the typed name does not match the profile.', {
-        hint: `Type the profile name "${connection.name}" exactly to confirm.`,
-      })
+      throw new AppError(
+        'RESTORE_REFUSED',
+        'The restore was not confirmed: the typed name does not match the profile.',
+        {
+          hint: `Type the profile name "${connection.name}" exactly to confirm.`,
+        },
+      )
     }
     return restoreSnapshot({ ...options, connection }, this.restoreDeps())
   }
@@ -88,7 +120,13 @@ export class ConsulSnapshotService {
   }
 
   private saveDeps(): SaveDependencies {
-    return { verify: this.deps.verify, dispatcherFactory: this.deps.dispatcherFactory, now: this.deps.now, clock: this.deps.clock }
+    return {
+      verify: this.deps.verify,
+      verifyStream: this.deps.verifyStream,
+      dispatcherFactory: this.deps.dispatcherFactory,
+      now: this.deps.now,
+      clock: this.deps.clock,
+    }
   }
 
   private restoreDeps(): RestoreDependencies {

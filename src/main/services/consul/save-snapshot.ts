@@ -10,10 +10,11 @@ import type { DispatcherFactory } from './consul-dispatcher'
 import { downloadToFile } from './download-to-file'
 import { mapTransportError } from './consul-errors'
 import { fileExists, publishFile } from './publish-file'
-import type { VerifySnapshot } from './snapshot-engine'
+import type { VerifiedArchive, VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { DEFAULT_FILE_NAME_TEMPLATE, renderFileName, validateFileNameTemplate } from './snapshot-file-name'
 import { writeSidecar } from './snapshot-sidecar'
 import { TransferMeter } from './transfer-meter'
+import { VerificationFeed } from './verification-feed'
 
 export interface SaveSnapshotOptions {
   connection: ConsulConnection
@@ -33,6 +34,11 @@ export interface SaveSnapshotOptions {
 
 export interface SaveDependencies {
   verify: VerifySnapshot
+  /**
+   * Verifies the archive while it downloads (one pass, so save costs about the download alone).
+   * Without it the finished `.part` file is verified with `verify` (e.g. in a worker thread).
+   */
+  verifyStream?: VerifySnapshotStream
   dispatcherFactory?: DispatcherFactory
   /** Monotonic-ish milliseconds for durations and rates. */
   now?: () => number
@@ -46,20 +52,29 @@ const SNAPSHOT_HEADERS_TIMEOUT_MS = 30 * 60_000
 const SNAPSHOT_IDLE_TIMEOUT_MS = 2 * 60_000
 
 /**
- * GET /v1/snapshot → `.part` file (SHA-256 and progress on the way) → full verification →
- * fsync → exclusive rename to the final name → sidecar. Any failure or cancellation removes the
+ * GET /v1/snapshot → `.part` file (SHA-256, progress and, given `verifyStream`, the full
+ * verification on the way; otherwise full verification of the file after) → fsync → exclusive rename to the final name → sidecar. Any failure or cancellation removes the
  * `.part` file; an existing file is replaced only with `overwrite`.
  */
-export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDependencies): Promise<SaveResult> {
+export async function saveSnapshot(
+  options: SaveSnapshotOptions,
+  deps: SaveDependencies,
+): Promise<SaveResult> {
   const now = deps.now ?? Date.now
   const clock = deps.clock ?? (() => new Date())
   const template = options.template ?? DEFAULT_FILE_NAME_TEMPLATE
   if (options.fileName === undefined) validateFileNameTemplate(template)
   else if (options.fileName === '' || /[/\\]/.test(options.fileName)) {
-    throw new AppError('INVALID_ARGUMENT', `"${options.fileName}" is not a file name.`, { hint: 'Give a file name without folders; choose the folder separately.' })
+    throw new AppError('INVALID_ARGUMENT', `"${options.fileName}" is not a file name.`, {
+      hint: 'Give a file name without folders; choose the folder separately.',
+    })
   }
   await assertDirectory(options.destinationDir)
-  if (options.fileName !== undefined && !options.overwrite && (await exists(join(options.destinationDir, options.fileName)))) {
+  if (
+    options.fileName !== undefined &&
+    !options.overwrite &&
+    (await exists(join(options.destinationDir, options.fileName)))
+  ) {
     throw fileExists(join(options.destinationDir, options.fileName))
   }
   options.signal?.throwIfAborted()
@@ -81,8 +96,15 @@ export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDepen
       headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
     })
-    const partPath = join(options.destinationDir, `.snapshot-studio-${randomBytes(6).toString('hex')}.snap.part`)
+    const partPath = join(
+      options.destinationDir,
+      `.snapshot-studio-${randomBytes(6).toString('hex')}.snap.part`,
+    )
     let published = false
+    const verifyFile = async (path: string): Promise<VerifiedArchive> => {
+      emit('verifying', 0, 0)
+      return deps.verify(path, { signal: options.signal, onProgress: (p) => emit('verifying', p.bytes, 0) })
+    }
     try {
       const meter = new TransferMeter({
         totalBytes: null,
@@ -90,38 +112,68 @@ export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDepen
         now,
         onProgress: (p) => options.onProgress?.({ ...p, phase: 'downloading', elapsedMs: now() - started }),
       })
+      const feed = deps.verifyStream
+        ? new VerificationFeed(deps.verifyStream, { signal: options.signal })
+        : null
+      let streamed: VerifiedArchive | null = null
       try {
-        await downloadToFile(response.body, partPath, meter)
+        await downloadToFile(
+          response.body,
+          partPath,
+          meter,
+          feed
+            ? {
+                onChunk: (chunk) => feed.push(chunk),
+                // The verdict comes before the fsync: a rejected archive is not worth syncing.
+                beforeSync: async () => {
+                  emit('verifying', feed.verifiedBytes, 0)
+                  streamed = await feed.finish()
+                  emit('verifying', meter.bytes, 0)
+                },
+              }
+            : undefined,
+        )
       } catch (error) {
-        if (options.signal?.aborted) throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
+        if (options.signal?.aborted)
+          throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
         if (error instanceof AppError) throw error
         const code = (error as NodeJS.ErrnoException).code
         if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT') {
-          throw new AppError('FILE_UNREADABLE', `The snapshot could not be written to ${options.destinationDir} (${code}).`, {
-            hint: 'Free some space or choose a folder you may write to.',
-            cause: error,
-          })
+          throw new AppError(
+            'FILE_UNREADABLE',
+            `The snapshot could not be written to ${options.destinationDir} (${code}).`,
+            {
+              hint: 'Free some space or choose a folder you may write to.',
+              cause: error,
+            },
+          )
         }
         throw mapTransportError(error, client.where)
+      } finally {
+        feed?.abort()
       }
       const sha256 = meter.digest()
       const size = meter.bytes
 
-      emit('verifying', 0, 0)
-      const archive = await deps.verify(partPath, {
-        signal: options.signal,
-        onProgress: (p) => emit('verifying', p.bytes, 0),
-      })
+      const archive = streamed ?? (await verifyFile(partPath))
       options.signal?.throwIfAborted()
 
       emit('finishing', size, 0)
       const self = await agentSelf
-      const datacenter = options.datacenter ?? options.connection.settings.datacenter ?? self?.datacenter ?? null
+      const datacenter =
+        options.datacenter ?? options.connection.settings.datacenter ?? self?.datacenter ?? null
       const consulVersion = self?.version || null
       const savedAt = clock()
       const fileName =
         options.fileName ??
-        renderFileName(template, { profile: options.connection.name, dc: datacenter, version: consulVersion, index: archive.meta.index, term: archive.meta.term, time: savedAt })
+        renderFileName(template, {
+          profile: options.connection.name,
+          dc: datacenter,
+          version: consulVersion,
+          index: archive.meta.index,
+          term: archive.meta.term,
+          time: savedAt,
+        })
       const finalPath = join(options.destinationDir, fileName)
       await publishFile(partPath, finalPath, options.overwrite ?? false)
       published = true
@@ -151,7 +203,11 @@ export async function saveSnapshot(options: SaveSnapshotOptions, deps: SaveDepen
         durationMs: now() - started,
       }
     } catch (error) {
-      if (!published && options.signal?.aborted && !(error instanceof AppError && error.code === 'CANCELLED')) {
+      if (
+        !published &&
+        options.signal?.aborted &&
+        !(error instanceof AppError && error.code === 'CANCELLED')
+      ) {
         throw new AppError('CANCELLED', 'The save was cancelled; nothing was kept.', { cause: error })
       }
       throw error
@@ -169,7 +225,10 @@ async function assertDirectory(dir: string): Promise<void> {
   } catch {
     // reported below
   }
-  throw new AppError('FILE_NOT_FOUND', `The destination folder ${dir} does not exist.`, { hint: 'Choose an existing folder for the snapshot.', details: { path: dir } })
+  throw new AppError('FILE_NOT_FOUND', `The destination folder ${dir} does not exist.`, {
+    hint: 'Choose an existing folder for the snapshot.',
+    details: { path: dir },
+  })
 }
 
 async function exists(path: string): Promise<boolean> {

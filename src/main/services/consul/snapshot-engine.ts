@@ -19,4 +19,17 @@ export interface VerifyProgress {
  * throwing SNAPSHOT_* AppErrors. Injected so the transfer code does not depend on how the
  * engine is built, and unit tests can stand in a fake.
  */
-export type VerifySnapshot = (path: string, options: { signal?: AbortSignal; onProgress?: (progress: VerifyProgress) => void }) => Promise<VerifiedArchive>
+export type VerifySnapshot = (
+  path: string,
+  options: { signal?: AbortSignal; onProgress?: (progress: VerifyProgress) => void },
+) => Promise<VerifiedArchive>
+
+/**
+ * The same full verification over compressed archive bytes as they arrive (a download being
+ * written to disk), so that save reads the bytes once. The source is pulled with backpressure;
+ * one that ends early is SNAPSHOT_TRUNCATED. Progress counts compressed bytes, total unknown.
+ */
+export type VerifySnapshotStream = (
+  source: AsyncIterable<Uint8Array>,
+  options: { signal?: AbortSignal; onProgress?: (progress: VerifyProgress) => void },
+) => Promise<VerifiedArchive>

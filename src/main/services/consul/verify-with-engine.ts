@@ -1,12 +1,29 @@
-import { verifySnapshot } from '../snapshot'
-import type { VerifySnapshot } from './snapshot-engine'
+import { verifySnapshot, verifySnapshotStream, type SnapshotInspection } from '../snapshot'
+import type { VerifiedArchive, VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 
 /** The snapshot engine's full verification, shaped for save and restore. */
 export const verifyWithEngine: VerifySnapshot = async (path, options) => {
   const inspection = await verifySnapshot(path, {
     signal: options.signal,
-    onProgress: options.onProgress ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: p.totalBytes }) : undefined,
+    onProgress: options.onProgress
+      ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: p.totalBytes })
+      : undefined,
   })
+  return verifiedArchive(inspection)
+}
+
+/** The same verification fed by a stream of compressed bytes (save verifies while it downloads). */
+export const verifyStreamWithEngine: VerifySnapshotStream = async (source, options) => {
+  const inspection = await verifySnapshotStream(source, {
+    signal: options.signal,
+    onProgress: options.onProgress
+      ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: null })
+      : undefined,
+  })
+  return verifiedArchive(inspection)
+}
+
+function verifiedArchive(inspection: SnapshotInspection): VerifiedArchive {
   // Raft indexes and sizes are uint64 in meta.json; real clusters stay far below 2^53.
   return {
     meta: {

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { Transform, Writable } from 'node:stream'
+import { Transform, Writable, type Readable } from 'node:stream'
 import { createGunzip, type Gunzip } from 'node:zlib'
 import { AppError } from '../../../shared/app-error'
 import { verifyChecksumList } from './checksum-list'
@@ -47,11 +47,19 @@ const MAX_SUMS_BYTES = 1 << 20
  * meta.json beside it. A raft snapshot folder (data_dir/raft/snapshots/<id>/) is taken to mean
  * the state.bin inside it.
  */
-export async function readSnapshot(path: string, consumer: StateConsumer, options: ReadOptions = {}): Promise<SnapshotReadResult> {
+export async function readSnapshot(
+  path: string,
+  consumer: StateConsumer,
+  options: ReadOptions = {},
+): Promise<SnapshotReadResult> {
   const base = path.split(/[\\/]/).pop() ?? ''
   if (base.toLowerCase() === 'state.bin') return readRawStateBin(path, consumer, options)
   const inFolder = join(path, 'state.bin')
-  if ((await stat(path).catch(() => null))?.isDirectory() && (await stat(inFolder).catch(() => null))?.isFile()) return readRawStateBin(inFolder, consumer, options)
+  if (
+    (await stat(path).catch(() => null))?.isDirectory() &&
+    (await stat(inFolder).catch(() => null))?.isFile()
+  )
+    return readRawStateBin(inFolder, consumer, options)
   return readArchive(path, consumer, options)
 }
 
@@ -147,11 +155,14 @@ function classifyNonGzip(head: Buffer): 'tar' | 'state.bin' | 'json' | 'other' {
   return 'other'
 }
 
-function progressTap(total: number, onProgress: ((p: ReadProgress) => void) | undefined, counter: { bytes: number }): Transform {
+function progressTap(
+  onProgress: ((bytes: number) => void) | undefined,
+  counter: { bytes: number },
+): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       counter.bytes += chunk.length
-      onProgress?.({ bytesRead: counter.bytes, totalBytes: total })
+      onProgress?.(counter.bytes)
       callback(null, chunk)
     },
   })
@@ -162,13 +173,20 @@ function checkAborted(signal: AbortSignal | undefined): void {
 }
 
 /** Maps a stream failure to a typed error; AppErrors raised inside the pipeline pass unchanged. */
-function streamError(error: unknown, path: string, signal: AbortSignal | undefined, gunzip: Gunzip | null): AppError {
+function streamError(
+  error: unknown,
+  path: string,
+  signal: AbortSignal | undefined,
+  gunzip: Gunzip | null,
+): AppError {
   if (error instanceof AppError) return error
-  if (signal?.aborted || (error as { name?: string } | null)?.name === 'AbortError') return snapshotErrors.cancelled()
+  if (signal?.aborted || (error as { name?: string } | null)?.name === 'AbortError')
+    return snapshotErrors.cancelled()
   const code = (error as { code?: unknown } | null)?.code
   const message = error instanceof Error ? error.message : String(error)
   if (gunzip !== null && typeof code === 'string' && code.startsWith('Z_')) {
-    if (code === 'Z_BUF_ERROR') return snapshotErrors.truncated('the compressed data ends before the end of the gzip stream', error)
+    if (code === 'Z_BUF_ERROR')
+      return snapshotErrors.truncated('the compressed data ends before the end of the gzip stream', error)
     // The first member's magic was checked before streaming, so a bad header is a later one:
     // data appended after the compressed snapshot.
     if (message === 'incorrect header check') return snapshotErrors.trailingGarbage(error)
@@ -181,116 +199,218 @@ function streamError(error: unknown, path: string, signal: AbortSignal | undefin
   return fileError(path, error)
 }
 
-async function readArchive(path: string, consumer: StateConsumer, options: ReadOptions): Promise<SnapshotReadResult> {
+async function readArchive(
+  path: string,
+  consumer: StateConsumer,
+  options: ReadOptions,
+): Promise<SnapshotReadResult> {
   checkAborted(options.signal)
   const { handle, size } = await openSnapshotFile(path)
   let handleOwnedByStream = false
   try {
     const head = Buffer.alloc(Math.min(size, 512))
     await handle.read(head, 0, head.length, 0)
-    if (head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b) throw snapshotErrors.notGzip(classifyNonGzip(head))
-
-    const guarded = new GuardedConsumer(consumer)
-    let meta: BufferSink | null = null
-    let sums: BufferSink | null = null
-    let state: StateSink | null = null
-    const tar = new TarReader((entry) => {
-      switch (entry.name) {
-        case 'meta.json':
-          if (meta) throw snapshotErrors.duplicateEntry(entry.name)
-          meta = new BufferSink(MAX_META_BYTES, () => snapshotErrors.metaInvalid('it is implausibly large'))
-          return meta
-        case 'state.bin':
-          if (state) throw snapshotErrors.duplicateEntry(entry.name)
-          state = new StateSink(guarded)
-          return state
-        case 'SHA256SUMS':
-          if (sums) throw snapshotErrors.duplicateEntry(entry.name)
-          sums = new BufferSink(MAX_SUMS_BYTES, () => snapshotErrors.checksumListInvalid('it is implausibly large'))
-          return sums
-        default:
-          throw snapshotErrors.unexpectedEntry(entry.name)
-      }
-    })
-
-    const compressed = { bytes: 0 }
-    let decompressed = 0
-    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK })
-    // Chunks are processed on a later turn of the event loop, not inside zlib's callback: zlib
-    // then hands the next block to the thread pool first, so inflating and scanning overlap
-    // instead of taking turns. The high-water mark bounds how far inflating may run ahead.
-    const sink = new Writable({
-      highWaterMark: GUNZIP_CHUNK * 8,
-      write(chunk: Buffer, _encoding, callback) {
-        setImmediate(() => {
-          if (sink.destroyed) return // the read failed or was cancelled meanwhile
-          decompressed += chunk.length
-          try {
-            tar.push(chunk)
-          } catch (error) {
-            callback(error as Error)
-            return
-          }
-          callback()
-        })
-      },
-    })
+    checkGzipHead(head)
     const source = handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true })
     handleOwnedByStream = true
-    try {
-      await pipeline(source, progressTap(size, options.onProgress, compressed), gunzip, sink, { signal: options.signal })
-    } catch (error) {
-      throw streamError(error, path, options.signal, gunzip)
-    }
-    checkAborted(options.signal)
-
-    if (decompressed === 0) throw snapshotErrors.notTar('the gzip stream is empty')
-    tar.finish()
-    if (tar.trailingBytes > 0) throw snapshotErrors.trailingBytes(tar.trailingBytes, 'tar')
-    if (gunzip.bytesWritten < compressed.bytes) throw snapshotErrors.trailingBytes(compressed.bytes - gunzip.bytesWritten, 'gzip')
-
-    const metaSink = meta as BufferSink | null
-    const stateSink = state as StateSink | null
-    const sumsSink = sums as BufferSink | null
-    if (!metaSink) throw snapshotErrors.missingEntry('meta.json')
-    if (!stateSink) throw snapshotErrors.missingEntry('state.bin')
-    if (!sumsSink) throw snapshotErrors.missingEntry('checksum list SHA256SUMS')
-
-    const metaBytes = metaSink.bytes()
-    const files = verifyChecksumList(sumsSink.bytes(), {
-      'meta.json': metaSink.hash.digest('hex'),
-      'state.bin': stateSink.hash.digest('hex'),
+    const onProgress = options.onProgress
+    const result = await readArchiveFrom(source, consumer, {
+      label: path,
+      signal: options.signal,
+      onProgress: onProgress ? (bytesRead) => onProgress({ bytesRead, totalBytes: size }) : undefined,
     })
-    const parsed = parseSnapshotMeta(metaBytes)
-    if (parsed.size !== BigInt(stateSink.bytes)) throw snapshotErrors.sizeMismatch(parsed.size, stateSink.bytes)
-    if (guarded.error !== null) throw guarded.error
-    return { meta: parsed, stateBytes: stateSink.bytes, integrity: { verified: true, files }, archiveBytes: size }
+    return { ...result, archiveBytes: size }
   } finally {
     if (!handleOwnedByStream) await handle.close().catch(() => undefined)
   }
 }
 
-async function readRawStateBin(path: string, consumer: StateConsumer, options: ReadOptions): Promise<SnapshotReadResult> {
+export interface StreamReadOptions {
+  signal?: AbortSignal
+  /** Compressed bytes taken from the source so far (its total is not known in advance). */
+  onProgress?: (p: { bytesRead: number }) => void
+  /** Names the source in error messages, as a path does for files. */
+  label?: string
+}
+
+/**
+ * The archive check of `readSnapshot` over compressed bytes as they arrive (a download, say)
+ * instead of a file: the same pipeline and verdict, and the source is pulled only as fast as it
+ * is checked. A source that ends early is a truncated archive.
+ */
+export async function readSnapshotStream(
+  source: Readable | AsyncIterable<Uint8Array>,
+  consumer: StateConsumer,
+  options: StreamReadOptions = {},
+): Promise<SnapshotReadResult> {
+  checkAborted(options.signal)
+  const label = options.label ?? 'the snapshot stream'
+  const onProgress = options.onProgress
+  return readArchiveFrom(checkedHead(source, label), consumer, {
+    label,
+    signal: options.signal,
+    onProgress: onProgress ? (bytesRead) => onProgress({ bytesRead }) : undefined,
+  })
+}
+
+function checkGzipHead(head: Uint8Array): void {
+  if (head.length < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
+    throw snapshotErrors.notGzip(classifyNonGzip(Buffer.from(head.buffer, head.byteOffset, head.length)))
+}
+
+/** Holds back the first 512 bytes to check them as a file's head is checked, then passes everything on. */
+async function* checkedHead(source: AsyncIterable<Uint8Array>, label: string): AsyncGenerator<Uint8Array> {
+  const held: Uint8Array[] = []
+  let heldBytes = 0
+  let checked = false
+  for await (const chunk of source) {
+    if (checked) {
+      yield chunk
+      continue
+    }
+    held.push(chunk)
+    heldBytes += chunk.length
+    if (heldBytes < 512) continue
+    checkGzipHead(Buffer.concat(held, heldBytes).subarray(0, 512))
+    checked = true
+    yield* held
+    held.length = 0
+  }
+  if (checked) return
+  if (heldBytes === 0) throw snapshotErrors.empty(label)
+  checkGzipHead(Buffer.concat(held, heldBytes))
+  yield* held
+}
+
+interface PipelineOptions {
+  label: string
+  signal?: AbortSignal
+  onProgress?: (compressedBytes: number) => void
+}
+
+/** gunzip → tar → entries → verdict, shared by files and streams; the source's head is already checked. */
+async function readArchiveFrom(
+  source: Readable | AsyncIterable<Uint8Array>,
+  consumer: StateConsumer,
+  options: PipelineOptions,
+): Promise<SnapshotReadResult> {
+  const guarded = new GuardedConsumer(consumer)
+  let meta: BufferSink | null = null
+  let sums: BufferSink | null = null
+  let state: StateSink | null = null
+  const tar = new TarReader((entry) => {
+    switch (entry.name) {
+      case 'meta.json':
+        if (meta) throw snapshotErrors.duplicateEntry(entry.name)
+        meta = new BufferSink(MAX_META_BYTES, () => snapshotErrors.metaInvalid('it is implausibly large'))
+        return meta
+      case 'state.bin':
+        if (state) throw snapshotErrors.duplicateEntry(entry.name)
+        state = new StateSink(guarded)
+        return state
+      case 'SHA256SUMS':
+        if (sums) throw snapshotErrors.duplicateEntry(entry.name)
+        sums = new BufferSink(MAX_SUMS_BYTES, () =>
+          snapshotErrors.checksumListInvalid('it is implausibly large'),
+        )
+        return sums
+      default:
+        throw snapshotErrors.unexpectedEntry(entry.name)
+    }
+  })
+
+  const compressed = { bytes: 0 }
+  let decompressed = 0
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK })
+  // Chunks are processed on a later turn of the event loop, not inside zlib's callback: zlib
+  // then hands the next block to the thread pool first, so inflating and scanning overlap
+  // instead of taking turns. The high-water mark bounds how far inflating may run ahead.
+  const sink = new Writable({
+    highWaterMark: GUNZIP_CHUNK * 8,
+    write(chunk: Buffer, _encoding, callback) {
+      setImmediate(() => {
+        if (sink.destroyed) return // the read failed or was cancelled meanwhile
+        decompressed += chunk.length
+        try {
+          tar.push(chunk)
+        } catch (error) {
+          callback(error as Error)
+          return
+        }
+        callback()
+      })
+    },
+  })
+  try {
+    await pipeline(source, progressTap(options.onProgress, compressed), gunzip, sink, {
+      signal: options.signal,
+    })
+  } catch (error) {
+    throw streamError(error, options.label, options.signal, gunzip)
+  }
+  checkAborted(options.signal)
+
+  if (decompressed === 0) throw snapshotErrors.notTar('the gzip stream is empty')
+  tar.finish()
+  if (tar.trailingBytes > 0) throw snapshotErrors.trailingBytes(tar.trailingBytes, 'tar')
+  if (gunzip.bytesWritten < compressed.bytes)
+    throw snapshotErrors.trailingBytes(compressed.bytes - gunzip.bytesWritten, 'gzip')
+
+  const metaSink = meta as BufferSink | null
+  const stateSink = state as StateSink | null
+  const sumsSink = sums as BufferSink | null
+  if (!metaSink) throw snapshotErrors.missingEntry('meta.json')
+  if (!stateSink) throw snapshotErrors.missingEntry('state.bin')
+  if (!sumsSink) throw snapshotErrors.missingEntry('checksum list SHA256SUMS')
+
+  const metaBytes = metaSink.bytes()
+  const files = verifyChecksumList(sumsSink.bytes(), {
+    'meta.json': metaSink.hash.digest('hex'),
+    'state.bin': stateSink.hash.digest('hex'),
+  })
+  const parsed = parseSnapshotMeta(metaBytes)
+  if (parsed.size !== BigInt(stateSink.bytes)) throw snapshotErrors.sizeMismatch(parsed.size, stateSink.bytes)
+  if (guarded.error !== null) throw guarded.error
+  return {
+    meta: parsed,
+    stateBytes: stateSink.bytes,
+    integrity: { verified: true, files },
+    archiveBytes: compressed.bytes,
+  }
+}
+
+async function readRawStateBin(
+  path: string,
+  consumer: StateConsumer,
+  options: ReadOptions,
+): Promise<SnapshotReadResult> {
   checkAborted(options.signal)
   const metaPath = join(dirname(path), 'meta.json')
   let metaBytes: Buffer
   try {
     const info = await stat(metaPath)
-    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: info.isDirectory() ? 'EISDIR' : 'EINVAL' })
-    if (info.size > MAX_META_BYTES) throw Object.assign(new Error('it is implausibly large'), { code: 'EFBIG' })
+    if (!info.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: info.isDirectory() ? 'EISDIR' : 'EINVAL' })
+    if (info.size > MAX_META_BYTES)
+      throw Object.assign(new Error('it is implausibly large'), { code: 'EFBIG' })
     metaBytes = await readFile(metaPath)
   } catch (error) {
     const cause = fileError(metaPath, error)
-    throw new AppError(cause.code, `A raw state.bin needs its meta.json in the same folder: ${cause.message}`, {
-      hint: 'Raft keeps both files together in data_dir/raft/snapshots/<id>/; copy them together, or inspect the .snap archive instead.',
-      cause,
-    })
+    throw new AppError(
+      cause.code,
+      `A raw state.bin needs its meta.json in the same folder: ${cause.message}`,
+      {
+        hint: 'Raft keeps both files together in data_dir/raft/snapshots/<id>/; copy them together, or inspect the .snap archive instead.',
+        cause,
+      },
+    )
   }
   const meta = parseSnapshotMeta(metaBytes)
 
   const { handle, size } = await openSnapshotFile(path).catch((error: unknown) => {
     // An empty raw state.bin is a broken state.bin, not an empty archive.
-    if (error instanceof AppError && error.code === 'SNAPSHOT_EMPTY') throw snapshotErrors.stateInvalid('it is empty (no header)', 0)
+    if (error instanceof AppError && error.code === 'SNAPSHOT_EMPTY')
+      throw snapshotErrors.stateInvalid('it is empty (no header)', 0)
     throw error
   })
   const guarded = new GuardedConsumer(consumer)
@@ -304,9 +424,17 @@ async function readRawStateBin(path: string, consumer: StateConsumer, options: R
     },
   })
   try {
-    await pipeline(handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true }), progressTap(size, options.onProgress, counter), sink, {
-      signal: options.signal,
-    })
+    await pipeline(
+      handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true }),
+      progressTap(
+        options.onProgress ? (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size }) : undefined,
+        counter,
+      ),
+      sink,
+      {
+        signal: options.signal,
+      },
+    )
   } catch (error) {
     throw streamError(error, path, options.signal, null)
   }

@@ -2,13 +2,43 @@
  * The snapshot engine: read, verify and inspect Consul snapshot files (plain Node, no electron).
  * See /work/shared/consul-snapshot-spec.md for the byte-level facts behind every module here.
  */
-export type { SnapshotMeta, SnapshotServer, TypeStat, SnapshotInspection, IntegrityReport, ReadProgress, InspectOptions, ScannedRecord, VerifyOptions } from './inspect-types'
-export { inspectSnapshot, verifySnapshot } from './inspect-snapshot'
-export { formatInspectPretty, formatInspectPrettyBytes, formatInspectJson, goJsonString, goJsonBytes } from './inspect-format'
+export type {
+  SnapshotMeta,
+  SnapshotServer,
+  TypeStat,
+  SnapshotInspection,
+  IntegrityReport,
+  ReadProgress,
+  InspectOptions,
+  ScannedRecord,
+  VerifyOptions,
+} from './inspect-types'
+export { inspectSnapshot, verifySnapshot, verifySnapshotStream } from './inspect-snapshot'
+export {
+  formatInspectPretty,
+  formatInspectPrettyBytes,
+  formatInspectJson,
+  goJsonString,
+  goJsonBytes,
+} from './inspect-format'
 export { humanizeBytes } from './humanize-bytes'
 export { messageTypeName, MessageType, FIRST_ENTERPRISE_TYPE } from './message-types'
-export { decodeMsgpackValue, decodeGoBinaryTime, MsgpackBytes, MsgpackExt, type MsgpackValue, type MsgpackMap } from './msgpack-decode'
+export {
+  decodeMsgpackValue,
+  decodeGoBinaryTime,
+  MsgpackBytes,
+  MsgpackExt,
+  type MsgpackValue,
+  type MsgpackMap,
+} from './msgpack-decode'
 export { StateScanner, type RecordVisitor, type StateScannerOptions } from './state-scanner'
-export { readSnapshot, type StateConsumer, type SnapshotReadResult, type ReadOptions } from './archive-reader'
+export {
+  readSnapshot,
+  readSnapshotStream,
+  type StateConsumer,
+  type SnapshotReadResult,
+  type ReadOptions,
+  type StreamReadOptions,
+} from './archive-reader'
 export { parseSnapshotMeta } from './snapshot-meta'
 export { kvKeyText, toByteString, byteStringOf, textFromByteString } from './go-string'

@@ -1,5 +1,18 @@
-import { readSnapshot } from './archive-reader'
-import type { InspectOptions, ScannedRecord, SnapshotInspection, TypeStat, VerifyOptions } from './inspect-types'
+import type { Readable } from 'node:stream'
+import {
+  readSnapshot,
+  readSnapshotStream,
+  type SnapshotReadResult,
+  type StateConsumer,
+  type StreamReadOptions,
+} from './archive-reader'
+import type {
+  InspectOptions,
+  ScannedRecord,
+  SnapshotInspection,
+  TypeStat,
+  VerifyOptions,
+} from './inspect-types'
 import { isUtf8ByteString, kvKeyText, textFromByteString } from './go-string'
 import { FIRST_ENTERPRISE_TYPE, messageTypeName, MessageType } from './message-types'
 import { snapshotErrors } from './snapshot-errors'
@@ -11,7 +24,23 @@ import { StateScanner } from './state-scanner'
  * `verifySnapshot` is the same pass, which also proves every record parses: what Consul's restore
  * needs before a file may be sent to a cluster.
  */
-export async function inspectSnapshot(path: string, options: InspectOptions = {}): Promise<SnapshotInspection> {
+export async function inspectSnapshot(
+  path: string,
+  options: InspectOptions = {},
+): Promise<SnapshotInspection> {
+  return inspectWith(
+    (scanner) => readSnapshot(path, scanner, { signal: options.signal, onProgress: options.onProgress }),
+    options,
+  )
+}
+
+/** Reads an archive into the given scanner; files and streams differ only in this step. */
+type ArchiveRead = (consumer: StateConsumer) => Promise<SnapshotReadResult>
+
+async function inspectWith(
+  read: ArchiveRead,
+  options: Pick<InspectOptions, 'kvDetails' | 'kvDepth' | 'kvFilter' | 'onRecord'>,
+): Promise<SnapshotInspection> {
   const kvDetails = options.kvDetails === true
   const kvDepth = options.kvDepth ?? 2
   const kvFilter = options.kvFilter ?? ''
@@ -31,7 +60,12 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
     onRecord: (type, offset, size, keyBuffer, keyStart, keyEnd) => {
       counts[type] = (counts[type] as number) + 1
       sums[type] = (sums[type] as number) + size
-      if (kvDetails && type === MessageType.KVS && keyBuffer !== null && hasPrefix(keyBuffer, keyStart, keyEnd, filter)) {
+      if (
+        kvDetails &&
+        type === MessageType.KVS &&
+        keyBuffer !== null &&
+        hasPrefix(keyBuffer, keyStart, keyEnd, filter)
+      ) {
         const group = keyBuffer.toString('latin1', keyStart, prefixEnd(keyBuffer, keyStart, keyEnd, kvDepth))
         const stat = kvGroups.get(group)
         if (stat) {
@@ -48,7 +82,7 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
     },
   })
 
-  const result = await readSnapshot(path, scanner, { signal: options.signal, onProgress: options.onProgress })
+  const result = await read(scanner)
 
   const stats: TypeStat[] = []
   const enterpriseTypes: number[] = []
@@ -62,7 +96,9 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
   let kvStats: TypeStat[] | null = null
   if (kvDetails && kvGroups.size > 0) {
     const groups = [...kvGroups].map(([bytes, stat]) => ({ bytes, count: stat.count, sum: stat.sum }))
-    groups.sort((a, b) => (a.sum !== b.sum ? b.sum - a.sum : a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0))
+    groups.sort((a, b) =>
+      a.sum !== b.sum ? b.sum - a.sum : a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0,
+    )
     kvStats = groups.map(({ bytes, count, sum }): TypeStat => {
       if (isUtf8ByteString(bytes)) return { name: Buffer.from(bytes, 'latin1').toString('utf8'), count, sum }
       return { name: textFromByteString(bytes), count, sum, nameBytes: Buffer.from(bytes, 'latin1') }
@@ -82,15 +118,39 @@ export async function inspectSnapshot(path: string, options: InspectOptions = {}
 }
 
 export async function verifySnapshot(path: string, options: VerifyOptions = {}): Promise<SnapshotInspection> {
-  const inspection = await inspectSnapshot(path, { signal: options.signal, onProgress: options.onProgress })
+  return checkRestorable(
+    await inspectSnapshot(path, { signal: options.signal, onProgress: options.onProgress }),
+  )
+}
+
+/**
+ * `verifySnapshot` over compressed archive bytes as they arrive, e.g. while a download is written
+ * to disk: one pass instead of a second read of the finished file. The source is consumed with
+ * backpressure; if it ends early the verdict is SNAPSHOT_TRUNCATED. `archiveBytes` is what the
+ * source delivered.
+ */
+export async function verifySnapshotStream(
+  source: Readable | AsyncIterable<Uint8Array>,
+  options: StreamReadOptions = {},
+): Promise<SnapshotInspection> {
+  return checkRestorable(await inspectWith((scanner) => readSnapshotStream(source, scanner, options), {}))
+}
+
+function checkRestorable(inspection: SnapshotInspection): SnapshotInspection {
   // raft restores only snapshot format versions 0 and 1 (spec section 2); inspect just reports it.
   const { version } = inspection.meta
-  if (version !== 0 && version !== 1) throw snapshotErrors.metaInvalid(`it declares raft snapshot version ${version}, and Consul restores only versions 0 and 1`)
+  if (version !== 0 && version !== 1)
+    throw snapshotErrors.metaInvalid(
+      `it declares raft snapshot version ${version}, and Consul restores only versions 0 and 1`,
+    )
   return inspection
 }
 
 function hasPrefix(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  return prefix.length === 0 || (end - start >= prefix.length && prefix.compare(buffer, start, start + prefix.length) === 0)
+  return (
+    prefix.length === 0 ||
+    (end - start >= prefix.length && prefix.compare(buffer, start, start + prefix.length) === 0)
+  )
 }
 
 /**

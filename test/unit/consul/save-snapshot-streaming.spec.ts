@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppError } from '../../../src/shared/app-error'
+import type { SaveProgress } from '../../../src/shared/consul-types'
+import type { ConsulConnection } from '../../../src/main/services/consul/consul-connection'
+import { saveSnapshot, type SaveDependencies } from '../../../src/main/services/consul/save-snapshot'
+import type { VerifySnapshot, VerifySnapshotStream } from '../../../src/main/services/consul/snapshot-engine'
+import { verifyStreamWithEngine } from '../../../src/main/services/consul/verify-with-engine'
+import { buildSnapshot } from '../../support/snapshot-builder'
+import { json, startLocalServer, type LocalServer } from './local-http-server'
+
+// Save with `verifyStream` checks the archive while it downloads; the file-based check must then
+// not run at all, so it fails loudly if called.
+const ARCHIVE = buildSnapshot()
+const notFromFile: VerifySnapshot = () =>
+  Promise.reject(new Error('the finished file was verified a second time'))
+const deps: SaveDependencies = {
+  verify: notFromFile,
+  verifyStream: verifyStreamWithEngine,
+  clock: () => new Date('2026-11-26T01:02:03Z'),
+}
+
+let server: LocalServer | undefined
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ss-save-stream-'))
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+/** A 200 whose body is `body`, written in 64 KiB pieces and ended cleanly (chunked encoding). */
+async function startAgent(body: Buffer): Promise<ConsulConnection> {
+  server = await startLocalServer((req, res) => {
+    if (req.url?.startsWith('/v1/agent/self'))
+      return json(res, 200, {
+        Config: { Version: '1.14.8', Datacenter: 'dc1', NodeName: 'n1', Server: true },
+        Stats: {},
+      })
+    res.writeHead(200, {
+      'x-consul-index': '13',
+      'x-consul-knownleader': 'true',
+      'x-consul-lastcontact': '0',
+      'content-type': 'application/x-gzip',
+    })
+    for (let offset = 0; offset < body.length; offset += 64 * 1024)
+      res.write(body.subarray(offset, offset + 64 * 1024))
+    res.end()
+  })
+  return {
+    name: 'prod',
+    settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+  }
+}
+
+describe('saveSnapshot verifying while it downloads', () => {
+  it('saves a valid archive with the result and progress of a file-verified save', async () => {
+    const connection = await startAgent(ARCHIVE)
+    const progress: SaveProgress[] = []
+
+    const result = await saveSnapshot(
+      { connection, destinationDir: dir, onProgress: (p) => progress.push(p) },
+      deps,
+    )
+
+    expect(result).toMatchObject({
+      size: ARCHIVE.length,
+      index: 13,
+      term: 2,
+      consulVersion: '1.14.8',
+      datacenter: 'dc1',
+    })
+    expect(result.sha256).toBe(createHash('sha256').update(ARCHIVE).digest('hex'))
+    expect((await readFile(result.path)).equals(ARCHIVE)).toBe(true)
+    const phases = progress.map((p) => p.phase).filter((phase, i, all) => phase !== all[i - 1])
+    expect(phases).toEqual(['requesting', 'downloading', 'verifying', 'finishing'])
+    expect(progress.filter((p) => p.phase === 'verifying').at(-1)?.bytes).toBe(ARCHIVE.length)
+  })
+
+  it('reports a body that ends early behind a 200 as a truncated snapshot and leaves nothing behind', async () => {
+    const connection = await startAgent(ARCHIVE.subarray(0, Math.floor(ARCHIVE.length / 2)))
+    const error = await saveSnapshot({ connection, destinationDir: dir }, deps).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SNAPSHOT_TRUNCATED' })
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('reports a corrupt archive with the engine’s error and leaves nothing behind', async () => {
+    const connection = await startAgent(
+      buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${'0'.repeat(64)}  state.bin\n` }),
+    )
+    const error = await saveSnapshot({ connection, destinationDir: dir }, deps).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH' })
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('stops the download when the verifier fails, passes its error on and removes the .part file', async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024, 1)
+    const connection = await startAgent(big)
+    let taken = 0
+    const failsEarly: VerifySnapshotStream = async (source) => {
+      for await (const chunk of source) {
+        taken += chunk.length
+        if (taken >= 1024 * 1024)
+          throw new AppError('SNAPSHOT_GZIP_CORRUPT', 'The snapshot is not valid gzip.')
+      }
+      throw new Error('the verifier saw the whole body')
+    }
+    const progress: SaveProgress[] = []
+
+    const error = await saveSnapshot(
+      { connection, destinationDir: dir, onProgress: (p) => progress.push(p) },
+      { ...deps, verifyStream: failsEarly },
+    ).catch((e: unknown) => e)
+
+    expect(error).toMatchObject({ code: 'SNAPSHOT_GZIP_CORRUPT' })
+    expect(await readdir(dir)).toEqual([])
+    const downloaded = progress.filter((p) => p.phase === 'downloading').at(-1)?.bytes ?? 0
+    expect(downloaded).toBeLessThan(big.length)
+  })
+})
