@@ -11,7 +11,11 @@ afterEach(async () => {
 
 async function clientFor(handler: Parameters<typeof startLocalServer>[0]): Promise<ConsulClient> {
   server = await startLocalServer(handler)
-  return ConsulClient.open({ name: 't', settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } }, token: 't' })
+  return ConsulClient.open({
+    name: 't',
+    settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+    token: 't',
+  })
 }
 
 // A fake clock: each sleep advances time, so the deadline logic runs without real waiting.
@@ -24,13 +28,20 @@ describe('waitForHealthyCluster', () => {
   it('waits until a leader is elected and a consistent read answers', async () => {
     let leaderCalls = 0
     const client = await clientFor((req, res) => {
-      if (req.url?.startsWith('/v1/status/leader')) return json(res, 200, ++leaderCalls < 3 ? '' : '10.0.0.1:8300')
+      if (req.url?.startsWith('/v1/status/leader'))
+        return json(res, 200, ++leaderCalls < 3 ? '' : '10.0.0.1:8300')
       if (req.url?.startsWith('/v1/operator/autopilot/health')) return json(res, 200, { Healthy: true })
       return json(res, 404, null, { 'x-consul-index': '77' })
     })
     const result = await waitForHealthyCluster(client, { ...fakeTime(), pollMs: 500, timeoutMs: 10_000 })
     await client.close()
-    expect(result).toMatchObject({ healthy: true, leader: '10.0.0.1:8300', autopilotHealthy: true, readIndex: 77, waitedMs: 1000 })
+    expect(result).toMatchObject({
+      healthy: true,
+      leader: '10.0.0.1:8300',
+      autopilotHealthy: true,
+      readIndex: 77,
+      waitedMs: 1000,
+    })
     expect(result.summary).toMatch(/has a leader/)
   })
 

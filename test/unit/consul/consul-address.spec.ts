@@ -1,23 +1,44 @@
 import { describe, expect, it } from 'vitest'
-import { describeEndpoint, parseConsulAddress, stripServerNamePort } from '../../../src/main/services/consul/consul-address'
+import {
+  describeEndpoint,
+  parseConsulAddress,
+  stripServerNamePort,
+} from '../../../src/main/services/consul/consul-address'
 
 describe('parseConsulAddress (the Consul CLI address rules)', () => {
   it('reads host:port as http unless TLS is requested', () => {
-    expect(parseConsulAddress('127.0.0.1:8500', false)).toEqual({ kind: 'tcp', scheme: 'http', host: '127.0.0.1', port: 8500, pathPrefix: '' })
+    expect(parseConsulAddress('127.0.0.1:8500', false)).toEqual({
+      kind: 'tcp',
+      scheme: 'http',
+      host: '127.0.0.1',
+      port: 8500,
+      pathPrefix: '',
+    })
     expect(parseConsulAddress('127.0.0.1:8501', true)).toMatchObject({ scheme: 'https', port: 8501 })
   })
 
   it('lets https:// force TLS and never reverts http:// to plain when TLS was requested', () => {
-    expect(parseConsulAddress('https://consul.example:8501', false)).toMatchObject({ scheme: 'https', host: 'consul.example' })
+    expect(parseConsulAddress('https://consul.example:8501', false)).toMatchObject({
+      scheme: 'https',
+      host: 'consul.example',
+    })
     expect(parseConsulAddress('http://consul.example:8501', true)).toMatchObject({ scheme: 'https' })
   })
 
   it('keeps a path after the host as a reverse-proxy prefix', () => {
-    expect(parseConsulAddress('https://proxy.example/consul/', false)).toMatchObject({ host: 'proxy.example', port: 443, pathPrefix: '/consul' })
+    expect(parseConsulAddress('https://proxy.example/consul/', false)).toMatchObject({
+      host: 'proxy.example',
+      port: 443,
+      pathPrefix: '/consul',
+    })
   })
 
   it('reads unix:// as a socket path', () => {
-    expect(parseConsulAddress('unix:///var/run/consul.sock', false)).toEqual({ kind: 'unix', socketPath: '/var/run/consul.sock', pathPrefix: '' })
+    expect(parseConsulAddress('unix:///var/run/consul.sock', false)).toEqual({
+      kind: 'unix',
+      socketPath: '/var/run/consul.sock',
+      pathPrefix: '',
+    })
   })
 
   it('accepts bracketed IPv6 addresses', () => {

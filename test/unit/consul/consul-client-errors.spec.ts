@@ -18,8 +18,15 @@ afterEach(async () => {
   server = undefined
 })
 
-async function failureOf(connection: ConsulConnection, operation: 'read' | 'snapshot-save' = 'read', headersTimeoutMs?: number): Promise<AppError> {
-  const client = await ConsulClient.open(connection, createDispatcherFactory({ connectMs: 2000, idleMs: 1000 }))
+async function failureOf(
+  connection: ConsulConnection,
+  operation: 'read' | 'snapshot-save' = 'read',
+  headersTimeoutMs?: number,
+): Promise<AppError> {
+  const client = await ConsulClient.open(
+    connection,
+    createDispatcherFactory({ connectMs: 2000, idleMs: 1000 }),
+  )
   try {
     await client.getJson('/v1/snapshot', { operation, headersTimeoutMs })
   } catch (error) {
@@ -84,7 +91,9 @@ describe('ConsulClient error mapping', () => {
     await client.getJson('/v1/status/leader')
     await client.close()
     expect(server.requests[0]?.headers['x-consul-token']).toBe('secret-token')
-    expect(server.requests[0]?.headers.authorization).toBe('Basic ' + Buffer.from('ops:pw').toString('base64'))
+    expect(server.requests[0]?.headers.authorization).toBe(
+      'Basic ' + Buffer.from('ops:pw').toString('base64'),
+    )
   })
 
   it('sends ?stale as a bare key and the connection datacenter as dc, under a proxy prefix', async () => {
@@ -112,7 +121,6 @@ describe('ConsulClient error mapping', () => {
     expect(server.requests[0]?.headers['x-consul-token']).toBe('from-file')
   })
 })
-
 
 describe('ConsulClient over a unix socket', () => {
   it('dials unix:///path as the Consul CLI does', async () => {

@@ -13,7 +13,11 @@ describe('goParseBool', () => {
 describe('readConsulEnvironment', () => {
   it('defaults to 127.0.0.1:8500 over http when nothing is set', () => {
     const read = readConsulEnvironment({})
-    expect(read.settings).toEqual({ address: '127.0.0.1:8500', useTls: false, tls: { insecureSkipVerify: false } })
+    expect(read.settings).toEqual({
+      address: '127.0.0.1:8500',
+      useTls: false,
+      tls: { insecureSkipVerify: false },
+    })
     expect(read.usedVariables).toEqual([])
   })
 
@@ -36,7 +40,14 @@ describe('readConsulEnvironment', () => {
       useTls: true,
       tokenFile: '/etc/consul/token',
       basicAuthUser: 'ops',
-      tls: { caFile: '/ca.pem', caPath: '/cas', clientCertFile: '/c.pem', clientKeyFile: '/k.pem', serverName: 'server.dc1.consul:8501', insecureSkipVerify: false },
+      tls: {
+        caFile: '/ca.pem',
+        caPath: '/cas',
+        clientCertFile: '/c.pem',
+        clientKeyFile: '/k.pem',
+        serverName: 'server.dc1.consul:8501',
+        insecureSkipVerify: false,
+      },
     })
     expect(read.token).toBe('tok')
     // split at the first ':' only
@@ -61,7 +72,9 @@ describe('readConsulEnvironment', () => {
   })
 
   it('refuses an unparsable CONSUL_HTTP_SSL_VERIFY instead of silently skipping verification', () => {
-    expect(() => readConsulEnvironment({ CONSUL_HTTP_SSL_VERIFY: 'no' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => readConsulEnvironment({ CONSUL_HTTP_SSL_VERIFY: 'no' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
   })
 
   it('takes a user without password from CONSUL_HTTP_AUTH', () => {

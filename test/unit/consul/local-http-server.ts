@@ -6,19 +6,34 @@ import type { AddressInfo, Socket } from 'node:net'
 
 export interface LocalServer {
   address: string
-  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer; complete: boolean }[]
+  requests: {
+    method: string
+    url: string
+    headers: IncomingMessage['headers']
+    body: Buffer
+    complete: boolean
+  }[]
   close(): Promise<void>
 }
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void
 
 /** `handler` runs after the whole request body arrived (or the client went away). */
-export async function startLocalServer(handler: Handler, options: { streamBody?: boolean } = {}): Promise<LocalServer> {
+export async function startLocalServer(
+  handler: Handler,
+  options: { streamBody?: boolean } = {},
+): Promise<LocalServer> {
   const sockets = new Set<Socket>()
   const requests: LocalServer['requests'] = []
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
-    const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.alloc(0), complete: false }
+    const record = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      complete: false,
+    }
     requests.push(record)
     if (options.streamBody) {
       handler(req, res, Buffer.alloc(0))
@@ -51,7 +66,12 @@ export async function startLocalServer(handler: Handler, options: { streamBody?:
   }
 }
 
-export function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify(value))
 }

@@ -46,8 +46,13 @@ async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection>
     (req, res) => {
       const url = req.url ?? ''
       if (url.startsWith('/v1/status/leader')) return json(res, 200, options.leader ?? '127.0.0.1:8300')
-      if (url.startsWith('/v1/agent/self')) return json(res, 200, { Config: { Version: '1.14.8', Datacenter: 'dc1', NodeName: 'n1', Server: true }, Stats: { raft: { last_log_index: '250' } } })
-      if (url.startsWith('/v1/operator/autopilot/health')) return json(res, 200, { Healthy: true, Servers: [] })
+      if (url.startsWith('/v1/agent/self'))
+        return json(res, 200, {
+          Config: { Version: '1.14.8', Datacenter: 'dc1', NodeName: 'n1', Server: true },
+          Stats: { raft: { last_log_index: '250' } },
+        })
+      if (url.startsWith('/v1/operator/autopilot/health'))
+        return json(res, 200, { Healthy: true, Servers: [] })
       if (url.startsWith('/v1/kv/')) return json(res, 404, null, { 'x-consul-index': '251' })
       if (req.method === 'PUT' && url.startsWith('/v1/snapshot')) {
         let received = 0
@@ -55,14 +60,23 @@ async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection>
           received += chunk.length
           options.onUploadChunk?.(received)
         })
-        req.on('end', () => text(res, options.restoreStatus ?? 200, options.restoreStatus === 500 ? 'failed to read snapshot file: hash check failed' : ''))
+        req.on('end', () =>
+          text(
+            res,
+            options.restoreStatus ?? 200,
+            options.restoreStatus === 500 ? 'failed to read snapshot file: hash check failed' : '',
+          ),
+        )
         return
       }
       text(res, 404, 'not found')
     },
     { streamBody: true },
   )
-  return { name: 'prod', settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } } }
+  return {
+    name: 'prod',
+    settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+  }
 }
 
 const deps = { verify: verifyOk, health: { pollMs: 10, timeoutMs: 2000 } }
@@ -71,8 +85,18 @@ describe('preflightRestore', () => {
   it('describes the file and the target, with the version read from the file name', async () => {
     const connection = await startAgent()
     const preflight = await preflightRestore({ connection, path: file }, deps)
-    expect(preflight.file).toMatchObject({ index: 100, consulVersion: '1.14.8', consulVersionSource: 'file-name', stats: [{ name: 'KVS', count: 3, size: 30 }] })
-    expect(preflight.target).toMatchObject({ leader: '127.0.0.1:8300', consulVersion: '1.14.8', datacenter: 'dc1', currentIndex: 250 })
+    expect(preflight.file).toMatchObject({
+      index: 100,
+      consulVersion: '1.14.8',
+      consulVersionSource: 'file-name',
+      stats: [{ name: 'KVS', count: 3, size: 30 }],
+    })
+    expect(preflight.target).toMatchObject({
+      leader: '127.0.0.1:8300',
+      consulVersion: '1.14.8',
+      datacenter: 'dc1',
+      currentIndex: 250,
+    })
     expect(preflight.blockers).toEqual([])
     expect(preflight.warnings.map((w) => w.code)).toEqual(['TARGET_INDEX_AHEAD'])
   })
@@ -82,7 +106,12 @@ describe('preflightRestore', () => {
     const broken: VerifySnapshot = async () => {
       throw new AppError('SNAPSHOT_CHECKSUM_MISMATCH', 'state.bin does not match SHA256SUMS')
     }
-    await expect(restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, { ...deps, verify: broken })).rejects.toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH' })
+    await expect(
+      restoreSnapshot(
+        { connection, path: file, safetySnapshot: { enabled: false } },
+        { ...deps, verify: broken },
+      ),
+    ).rejects.toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH' })
     expect(server?.requests.filter((r) => r.method === 'PUT')).toEqual([])
   })
 })
@@ -103,19 +132,38 @@ describe('assessRestore', () => {
     datacenter: 'dc1',
     ...over,
   })
-  const target = (over: Partial<RestoreTarget> = {}): RestoreTarget => ({ endpoint: 'http://x', leader: 'l:8300', consulVersion: '1.14.8', datacenter: 'dc1', nodeName: 'n', currentIndex: 50, ...over })
-  const codes = (r: ReturnType<typeof assessRestore>) => ({ warnings: r.warnings.map((w) => w.code), blockers: r.blockers.map((b) => b.code) })
+  const target = (over: Partial<RestoreTarget> = {}): RestoreTarget => ({
+    endpoint: 'http://x',
+    leader: 'l:8300',
+    consulVersion: '1.14.8',
+    datacenter: 'dc1',
+    nodeName: 'n',
+    currentIndex: 50,
+    ...over,
+  })
+  const codes = (r: ReturnType<typeof assessRestore>) => ({
+    warnings: r.warnings.map((w) => w.code),
+    blockers: r.blockers.map((b) => b.code),
+  })
 
   it('has nothing to say about a same-version, same-datacenter restore', () => {
-    expect(codes(assessRestore(fileSummary(), target(), { enterprise: false }))).toEqual({ warnings: [], blockers: [] })
+    expect(codes(assessRestore(fileSummary(), target(), { enterprise: false }))).toEqual({
+      warnings: [],
+      blockers: [],
+    })
   })
 
   it('warns when the file comes from a newer Consul than the target', () => {
-    expect(codes(assessRestore(fileSummary({ consulVersion: '1.16.0' }), target(), { enterprise: false })).warnings).toEqual(['VERSION_NEWER_THAN_TARGET'])
+    expect(
+      codes(assessRestore(fileSummary({ consulVersion: '1.16.0' }), target(), { enterprise: false }))
+        .warnings,
+    ).toEqual(['VERSION_NEWER_THAN_TARGET'])
   })
 
   it('warns when the datacenters differ', () => {
-    expect(codes(assessRestore(fileSummary({ datacenter: 'dc2' }), target(), { enterprise: false })).warnings).toEqual(['DATACENTER_DIFFERS'])
+    expect(
+      codes(assessRestore(fileSummary({ datacenter: 'dc2' }), target(), { enterprise: false })).warnings,
+    ).toEqual(['DATACENTER_DIFFERS'])
   })
 
   it('refuses Enterprise record types for a Community Edition target, and when the edition is unknown', () => {
@@ -128,11 +176,15 @@ describe('assessRestore', () => {
   })
 
   it('refuses a target without a leader', () => {
-    expect(codes(assessRestore(fileSummary(), target({ leader: null }), { enterprise: false })).blockers).toEqual(['NO_LEADER'])
+    expect(
+      codes(assessRestore(fileSummary(), target({ leader: null }), { enterprise: false })).blockers,
+    ).toEqual(['NO_LEADER'])
   })
 
   it('warns when the file\u2019s version is unknown', () => {
-    expect(codes(assessRestore(fileSummary({ consulVersion: null }), target(), { enterprise: false })).warnings).toEqual(['VERSION_UNKNOWN'])
+    expect(
+      codes(assessRestore(fileSummary({ consulVersion: null }), target(), { enterprise: false })).warnings,
+    ).toEqual(['VERSION_UNKNOWN'])
   })
 })
 
@@ -140,18 +192,28 @@ describe('restoreSnapshot', () => {
   it('streams the file as application/octet-stream with its Content-Length, then waits for a healthy cluster', async () => {
     const connection = await startAgent()
     const progress: RestoreProgress[] = []
-    const result = await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false }, onProgress: (p) => progress.push(p) }, deps)
+    const result = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false }, onProgress: (p) => progress.push(p) },
+      deps,
+    )
 
     const put = server?.requests.find((r) => r.method === 'PUT')
     expect(put?.headers['content-type']).toBe('application/octet-stream')
     expect(put?.headers['content-length']).toBe(String(FILE_BYTES.length))
-    expect(result.health).toMatchObject({ healthy: true, leader: '127.0.0.1:8300', autopilotHealthy: true, readIndex: 251 })
+    expect(result.health).toMatchObject({
+      healthy: true,
+      leader: '127.0.0.1:8300',
+      autopilotHealthy: true,
+      readIndex: 251,
+    })
     expect(progress.filter((p) => p.phase === 'uploading').at(-1)?.bytes).toBe(FILE_BYTES.length)
   })
 
   it('refuses blockers before uploading anything', async () => {
     const connection = await startAgent({ leader: '' })
-    await expect(restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, deps)).rejects.toMatchObject({ code: 'RESTORE_REFUSED' })
+    await expect(
+      restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, deps),
+    ).rejects.toMatchObject({ code: 'RESTORE_REFUSED' })
     expect(server?.requests.filter((r) => r.method === 'PUT')).toEqual([])
   })
 
@@ -164,7 +226,10 @@ describe('restoreSnapshot', () => {
         if (bytes > 1024 * 1024) controller.abort()
       },
     })
-    const error = await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false }, signal: controller.signal }, deps).catch((e: unknown) => e)
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false }, signal: controller.signal },
+      deps,
+    ).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'CANCELLED' })
     expect((error as AppError).message).toMatch(/cluster was not changed/)
     expect(serverSaw).toBeLessThan(FILE_BYTES.length)
@@ -172,14 +237,19 @@ describe('restoreSnapshot', () => {
 
   it('reports Consul\u2019s refusal text', async () => {
     const connection = await startAgent({ restoreStatus: 500 })
-    const error = await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, deps).catch((e: unknown) => e)
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      deps,
+    ).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'CONSUL_HTTP' })
     expect((error as AppError).message).toMatch(/refused the snapshot: .*hash check failed/)
   })
 
   it('needs a folder when the safety snapshot is on', async () => {
     const connection = await startAgent()
-    await expect(restoreSnapshot({ connection, path: file }, deps)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(restoreSnapshot({ connection, path: file }, deps)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
   })
 
   it('verifies once for a preview and the restore that follows, and again when the file changed in between', async () => {

@@ -7,7 +7,12 @@ import { saveMany } from '../../../src/main/services/consul/save-many'
 import type { VerifySnapshot } from '../../../src/main/services/consul/snapshot-engine'
 import { json, startLocalServer, text, type LocalServer } from './local-http-server'
 
-const verify: VerifySnapshot = async () => ({ meta: { id: 'x', index: 9, term: 1, version: 1, size: 1 }, stats: [], totalSize: 1, enterpriseTypes: [] })
+const verify: VerifySnapshot = async () => ({
+  meta: { id: 'x', index: 9, term: 1, version: 1, size: 1 },
+  stats: [],
+  totalSize: 1,
+  enterpriseTypes: [],
+})
 
 let servers: LocalServer[] = []
 afterEach(async () => {
@@ -19,7 +24,8 @@ let inFlight = 0
 let maxInFlight = 0
 async function agent(status: number, dc: string): Promise<string> {
   const server = await startLocalServer((req, res) => {
-    if (req.url?.startsWith('/v1/agent/self')) return json(res, 200, { Config: { Version: '1.14.8', Datacenter: dc } })
+    if (req.url?.startsWith('/v1/agent/self'))
+      return json(res, 200, { Config: { Version: '1.14.8', Datacenter: dc } })
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
     setTimeout(() => {
@@ -39,13 +45,25 @@ describe('saveMany', () => {
     const addresses = await Promise.all([agent(200, 'a'), agent(403, 'b'), agent(200, 'c'), agent(200, 'd')])
     const targets = addresses.map((address, i) => ({
       profileId: `p${i}`,
-      connection: { name: `cluster-${i}`, settings: { address, useTls: false, tls: { insecureSkipVerify: false } }, token: 't' },
+      connection: {
+        name: `cluster-${i}`,
+        settings: { address, useTls: false, tls: { insecureSkipVerify: false } },
+        token: 't',
+      },
     }))
     const order: string[] = []
-    const entries: SaveManyEntry[] = await saveMany({ targets, destinationDir: dir, concurrency: 2, onResult: (e) => order.push(e.profileId) }, { verify })
+    const entries: SaveManyEntry[] = await saveMany(
+      { targets, destinationDir: dir, concurrency: 2, onResult: (e) => order.push(e.profileId) },
+      { verify },
+    )
 
     expect(entries.map((e) => e.ok)).toEqual([true, false, true, true])
-    expect(entries[1]).toMatchObject({ profileId: 'p1', profileName: 'cluster-1', ok: false, error: { code: 'CONSUL_ACL_DENIED' } })
+    expect(entries[1]).toMatchObject({
+      profileId: 'p1',
+      profileName: 'cluster-1',
+      ok: false,
+      error: { code: 'CONSUL_ACL_DENIED' },
+    })
     expect(entries[3]?.ok === true && entries[3].result.path).toMatch(/cluster-3-d-1\.14\.8-9-/)
     expect(order.sort()).toEqual(['p0', 'p1', 'p2', 'p3'])
     expect(maxInFlight).toBeLessThanOrEqual(2)
@@ -57,7 +75,19 @@ describe('saveMany', () => {
     const controller = new AbortController()
     controller.abort()
     const entries = await saveMany(
-      { targets: [{ profileId: 'p', connection: { name: 'x', settings: { address, useTls: false, tls: { insecureSkipVerify: false } } } }], destinationDir: dir, signal: controller.signal },
+      {
+        targets: [
+          {
+            profileId: 'p',
+            connection: {
+              name: 'x',
+              settings: { address, useTls: false, tls: { insecureSkipVerify: false } },
+            },
+          },
+        ],
+        destinationDir: dir,
+        signal: controller.signal,
+      },
       { verify },
     )
     expect(entries[0]).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })

@@ -1,25 +1,45 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_FILE_NAME_TEMPLATE, renderFileName, validateFileNameTemplate, versionFromFileName } from '../../../src/main/services/consul/snapshot-file-name'
+import {
+  DEFAULT_FILE_NAME_TEMPLATE,
+  renderFileName,
+  validateFileNameTemplate,
+  versionFromFileName,
+} from '../../../src/main/services/consul/snapshot-file-name'
 
-const values = { profile: 'prod eu', dc: 'dc1', version: '1.14.8', index: 1234, term: 2, time: new Date('2026-11-26T01:02:03.456Z') }
+const values = {
+  profile: 'prod eu',
+  dc: 'dc1',
+  version: '1.14.8',
+  index: 1234,
+  term: 2,
+  time: new Date('2026-11-26T01:02:03.456Z'),
+}
 
 describe('renderFileName', () => {
   it('fills the default template with safe characters and UTC time', () => {
-    expect(renderFileName(DEFAULT_FILE_NAME_TEMPLATE, values)).toBe('prod_eu-dc1-1.14.8-1234-20261126T010203Z.snap')
+    expect(renderFileName(DEFAULT_FILE_NAME_TEMPLATE, values)).toBe(
+      'prod_eu-dc1-1.14.8-1234-20261126T010203Z.snap',
+    )
   })
 
   it('writes "unknown" for values the agent did not tell', () => {
-    expect(renderFileName('{dc}-{version}-{date}.snap', { ...values, dc: null, version: null })).toBe('unknown-unknown-2026-11-26.snap')
+    expect(renderFileName('{dc}-{version}-{date}.snap', { ...values, dc: null, version: null })).toBe(
+      'unknown-unknown-2026-11-26.snap',
+    )
   })
 
   it('keeps path separators and dot-names out of the result', () => {
-    expect(renderFileName('{profile}.snap', { ...values, profile: '../../etc/passwd' })).toBe('_.._etc_passwd.snap')
+    expect(renderFileName('{profile}.snap', { ...values, profile: '../../etc/passwd' })).toBe(
+      '_.._etc_passwd.snap',
+    )
     expect(() => validateFileNameTemplate('backups/{profile}.snap')).toThrow(/path separator/)
     expect(() => renderFileName('.{profile}', values)).toThrow(/hidden/)
   })
 
   it('refuses unknown placeholders before anything is downloaded', () => {
-    expect(() => validateFileNameTemplate('{cluster}.snap')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => validateFileNameTemplate('{cluster}.snap')).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
   })
 })
 

@@ -11,12 +11,20 @@ import { gzipSync } from 'node:zlib'
 const dir = mkdtempSync(join(tmpdir(), 'archive-fuzz-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-type Mutation = { kind: 'flip'; at: number; mask: number } | { kind: 'truncate'; at: number } | { kind: 'insert'; at: number; bytes: number[] } | { kind: 'delete'; at: number; length: number }
+type Mutation =
+  | { kind: 'flip'; at: number; mask: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'insert'; at: number; bytes: number[] }
+  | { kind: 'delete'; at: number; length: number }
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
 )
 
@@ -26,8 +34,10 @@ function mutate(input: Buffer, mutations: Mutation[]): Buffer {
     const at = bytes.length === 0 ? 0 : m.at % bytes.length
     if (m.kind === 'flip' && bytes.length > 0) bytes[at]! ^= m.mask
     else if (m.kind === 'truncate') bytes = bytes.subarray(0, at)
-    else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(m.bytes), bytes.subarray(at)])
-    else if (m.kind === 'delete') bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + m.length)])
+    else if (m.kind === 'insert')
+      bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(m.bytes), bytes.subarray(at)])
+    else if (m.kind === 'delete')
+      bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + m.length)])
   }
   return bytes
 }

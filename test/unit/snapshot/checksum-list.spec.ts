@@ -4,7 +4,8 @@ import { verifyChecksumList } from '../../../src/main/services/snapshot/checksum
 
 const META = 'a'.repeat(64)
 const STATE = 'b'.repeat(64)
-const verify = (text: string) => verifyChecksumList(Buffer.from(text), { 'meta.json': META, 'state.bin': STATE })
+const verify = (text: string) =>
+  verifyChecksumList(Buffer.from(text), { 'meta.json': META, 'state.bin': STATE })
 function code(text: string): string {
   try {
     verify(text)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { byteStringOf, kvKeyText, runeCount, textFromByteString, toByteString } from '../../../src/main/services/snapshot/go-string'
+import {
+  byteStringOf,
+  kvKeyText,
+  runeCount,
+  textFromByteString,
+  toByteString,
+} from '../../../src/main/services/snapshot/go-string'
 
 const bytes = (hex: string) => Buffer.from(hex, 'hex')
 

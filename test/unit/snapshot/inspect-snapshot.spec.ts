@@ -4,8 +4,20 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AppError, type AppErrorCode } from '../../../src/shared/app-error'
-import { formatInspectJson, inspectSnapshot, verifySnapshot, type ScannedRecord } from '../../../src/main/services/snapshot'
-import { buildSnapshot, metaJson, sha256Hex, snapshotTar, tarArchive, WORKED_EXAMPLE_STATE_BIN } from '../../support/snapshot-builder'
+import {
+  formatInspectJson,
+  inspectSnapshot,
+  verifySnapshot,
+  type ScannedRecord,
+} from '../../../src/main/services/snapshot'
+import {
+  buildSnapshot,
+  metaJson,
+  sha256Hex,
+  snapshotTar,
+  tarArchive,
+  WORKED_EXAMPLE_STATE_BIN,
+} from '../../support/snapshot-builder'
 import { header, mp, stateBin } from '../../support/msgpack-forms'
 import { rmSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
@@ -63,8 +75,17 @@ describe('inspectSnapshot', () => {
       expect(inspection.lastIndex).toBe(13n)
       expect(inspection.archiveBytes).toBe(bytes.length)
       expect(inspection.enterpriseTypes).toEqual([])
-      expect(inspection.meta).toMatchObject({ id: '2-13-1602222343947', size: 114n, index: 13n, term: 2n, version: 1, configurationIndex: 1n })
-      expect(inspection.meta.servers).toEqual([{ suffrage: 0, id: 'a577b288-b354-770e-e909-da0972eb20e8', address: '127.0.0.1:8300' }])
+      expect(inspection.meta).toMatchObject({
+        id: '2-13-1602222343947',
+        size: 114n,
+        index: 13n,
+        term: 2n,
+        version: 1,
+        configurationIndex: 1n,
+      })
+      expect(inspection.meta.servers).toEqual([
+        { suffrage: 0, id: 'a577b288-b354-770e-e909-da0972eb20e8', address: '127.0.0.1:8300' },
+      ])
     })
 
     it('reports the SHA-256 of meta.json and state.bin as verified', async () => {
@@ -74,7 +95,11 @@ describe('inspectSnapshot', () => {
       expect(integrity.verified).toBe(true)
       expect(integrity.files).toEqual([
         { name: 'meta.json', expected: sha256Hex(meta), actual: sha256Hex(meta) },
-        { name: 'state.bin', expected: sha256Hex(WORKED_EXAMPLE_STATE_BIN), actual: sha256Hex(WORKED_EXAMPLE_STATE_BIN) },
+        {
+          name: 'state.bin',
+          expected: sha256Hex(WORKED_EXAMPLE_STATE_BIN),
+          actual: sha256Hex(WORKED_EXAMPLE_STATE_BIN),
+        },
       ])
     })
 
@@ -121,7 +146,8 @@ describe('inspectSnapshot', () => {
     })
 
     it('keeps KV keys that are not valid UTF-8 apart and orders them by their bytes, as Go does', async () => {
-      const rawKv = (key: Buffer) => mp.fixmap([mp.fixstr('Key'), mp.fixstr(key)], [mp.fixstr('Value'), mp.fixstr('v')])
+      const rawKv = (key: Buffer) =>
+        mp.fixmap([mp.fixstr('Key'), mp.fixstr(key)], [mp.fixstr('Value'), mp.fixstr('v')])
       const state = stateBin(header(9), [
         [16, mp.fixmap([mp.fixstr('Key'), mp.fixstr('kvs')])], // takes the header bytes
         [2, rawKv(Buffer.from('bin/\xff\xfe/a', 'latin1'))],
@@ -129,14 +155,19 @@ describe('inspectSnapshot', () => {
         [2, rawKv(Buffer.from('bin/\u00e9/a', 'utf8'))],
         [29, chunking],
       ])
-      const { kvStats } = await inspectSnapshot(file(buildSnapshot({ stateBin: state })), { kvDetails: true, kvDepth: 2 })
+      const { kvStats } = await inspectSnapshot(file(buildSnapshot({ stateBin: state })), {
+        kvDetails: true,
+        kvDepth: 2,
+      })
 
       expect(kvStats?.map((s) => [s.name, s.nameBytes && Buffer.from(s.nameBytes).toString('hex')])).toEqual([
         ['bin/é', undefined],
         ['bin/\ufffd\ufffd', Buffer.from('bin/\xfe\xff', 'latin1').toString('hex')],
         ['bin/\ufffd\ufffd', Buffer.from('bin/\xff\xfe', 'latin1').toString('hex')],
       ])
-      const json = formatInspectJson({ ...(await inspectSnapshot(file(buildSnapshot({ stateBin: state })), { kvDetails: true })) })
+      const json = formatInspectJson({
+        ...(await inspectSnapshot(file(buildSnapshot({ stateBin: state })), { kvDetails: true })),
+      })
       expect(json).toContain('"Name": "bin/\\ufffd\\ufffd"')
     })
 
@@ -169,7 +200,9 @@ describe('inspectSnapshot', () => {
     })
 
     it('decodes meta.json like Go: any letter case, unknown fields ignored, 64-bit numbers exact', async () => {
-      const meta = Buffer.from(`{"id":"x","INDEX":18446744073709551615,"term":3,"version":1,"size":114,"Extra":{"a":[1,2]},"Peers":null}\n`)
+      const meta = Buffer.from(
+        `{"id":"x","INDEX":18446744073709551615,"term":3,"version":1,"size":114,"Extra":{"a":[1,2]},"Peers":null}\n`,
+      )
       const inspection = await inspectSnapshot(file(buildSnapshot({ meta })))
       expect(inspection.meta).toMatchObject({ id: 'x', index: 18446744073709551615n, term: 3n, size: 114n })
     })
@@ -257,7 +290,12 @@ describe('inspectSnapshot', () => {
     })
 
     it.each([10, 30, 100, 0.5, 0.9, -8, -1])('a file truncated at %s', async (cut) => {
-      const bytes = buildSnapshot({ stateBin: stateBin(header(2), [[2, kv('k', 'v'.repeat(5000))], [29, chunking]]) })
+      const bytes = buildSnapshot({
+        stateBin: stateBin(header(2), [
+          [2, kv('k', 'v'.repeat(5000))],
+          [29, chunking],
+        ]),
+      })
       const end = cut < 0 ? bytes.length + cut : cut < 1 ? Math.floor(bytes.length * cut) : cut
       await expectCode(bytes.subarray(0, end), 'SNAPSHOT_TRUNCATED')
     })
@@ -276,7 +314,11 @@ describe('inspectSnapshot', () => {
       const tampered = Buffer.from(WORKED_EXAMPLE_STATE_BIN)
       tampered[tampered.indexOf('bar')] = 0x63 // "car"
       const meta = metaJson(tampered)
-      const bytes = buildSnapshot({ stateBin: tampered, meta, sums: `${sha256Hex(meta)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` })
+      const bytes = buildSnapshot({
+        stateBin: tampered,
+        meta,
+        sums: `${sha256Hex(meta)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n`,
+      })
       const error = await expectCode(bytes, 'SNAPSHOT_CHECKSUM_MISMATCH')
       expect(error.details).toEqual({ file: 'state.bin' })
     })
@@ -285,11 +327,23 @@ describe('inspectSnapshot', () => {
       const corrupted = Buffer.from(WORKED_EXAMPLE_STATE_BIN)
       corrupted[20] = 0xc1
       const meta = metaJson(corrupted)
-      await expectCode(buildSnapshot({ stateBin: corrupted, meta, sums: `${sha256Hex(meta)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` }), 'SNAPSHOT_CHECKSUM_MISMATCH')
+      await expectCode(
+        buildSnapshot({
+          stateBin: corrupted,
+          meta,
+          sums: `${sha256Hex(meta)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n`,
+        }),
+        'SNAPSHOT_CHECKSUM_MISMATCH',
+      )
     })
 
     it('a wrong digest for meta.json', async () => {
-      const error = await expectCode(buildSnapshot({ sums: `${'0'.repeat(64)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` }), 'SNAPSHOT_CHECKSUM_MISMATCH')
+      const error = await expectCode(
+        buildSnapshot({
+          sums: `${'0'.repeat(64)}  meta.json\n${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n`,
+        }),
+        'SNAPSHOT_CHECKSUM_MISMATCH',
+      )
       expect(error.details).toEqual({ file: 'meta.json' })
     })
 
@@ -308,11 +362,19 @@ describe('inspectSnapshot', () => {
       ['an empty line', '\n'],
     ])('a checksum list with %s', async (_what, extra) => {
       const meta = metaJson(WORKED_EXAMPLE_STATE_BIN)
-      await expectCode(buildSnapshot({ sums: `${sha256Hex(meta)}  meta.json\n${extra}${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` }), 'SNAPSHOT_CHECKSUM_LIST_INVALID')
+      await expectCode(
+        buildSnapshot({
+          sums: `${sha256Hex(meta)}  meta.json\n${extra}${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n`,
+        }),
+        'SNAPSHOT_CHECKSUM_LIST_INVALID',
+      )
     })
 
     it('a checksum list that leaves a file out', async () => {
-      await expectCode(buildSnapshot({ sums: `${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` }), 'SNAPSHOT_CHECKSUM_LIST_INVALID')
+      await expectCode(
+        buildSnapshot({ sums: `${sha256Hex(WORKED_EXAMPLE_STATE_BIN)}  state.bin\n` }),
+        'SNAPSHOT_CHECKSUM_LIST_INVALID',
+      )
     })
 
     it.each([
@@ -321,21 +383,33 @@ describe('inspectSnapshot', () => {
       ['a directory entry', { name: 'dir/', data: Buffer.alloc(0), typeflag: '5' }],
       ['a macOS resource fork', { name: '._meta.json', data: Buffer.from('x') }],
     ])('an archive with %s', async (_what, extra) => {
-      const error = await expectCode(buildSnapshot({ entries: (d) => [d.meta, extra, d.state, d.sums!] }), 'SNAPSHOT_UNEXPECTED_ENTRY')
+      const error = await expectCode(
+        buildSnapshot({ entries: (d) => [d.meta, extra, d.state, d.sums!] }),
+        'SNAPSHOT_UNEXPECTED_ENTRY',
+      )
       expect(error.details).toEqual({ entry: extra.name })
     })
 
     it('a snapshot inside a tar, suggesting to extract it', async () => {
-      const error = await expectCode(gzipSync(tarArchive([{ name: 'backup.snap', data: buildSnapshot() }])), 'SNAPSHOT_UNEXPECTED_ENTRY')
+      const error = await expectCode(
+        gzipSync(tarArchive([{ name: 'backup.snap', data: buildSnapshot() }])),
+        'SNAPSHOT_UNEXPECTED_ENTRY',
+      )
       expect(error.hint).toContain('extract')
     })
 
     it('an entry that appears twice', async () => {
-      await expectCode(buildSnapshot({ entries: (d) => [d.meta, d.state, d.state, d.sums!] }), 'SNAPSHOT_UNEXPECTED_ENTRY')
+      await expectCode(
+        buildSnapshot({ entries: (d) => [d.meta, d.state, d.state, d.sums!] }),
+        'SNAPSHOT_UNEXPECTED_ENTRY',
+      )
     })
 
     it('names assembled from the USTAR prefix field', async () => {
-      const error = await expectCode(buildSnapshot({ entries: (d) => [{ ...d.meta, prefix: 'backup' }, d.state, d.sums!] }), 'SNAPSHOT_UNEXPECTED_ENTRY')
+      const error = await expectCode(
+        buildSnapshot({ entries: (d) => [{ ...d.meta, prefix: 'backup' }, d.state, d.sums!] }),
+        'SNAPSHOT_UNEXPECTED_ENTRY',
+      )
       expect(error.details).toEqual({ entry: 'backup/meta.json' })
     })
 
@@ -352,11 +426,17 @@ describe('inspectSnapshot', () => {
 
     it('zero bytes or other data after the gzip stream', async () => {
       await expectCode(Buffer.concat([buildSnapshot(), Buffer.alloc(16)]), 'SNAPSHOT_TRAILING_BYTES')
-      await expectCode(Buffer.concat([buildSnapshot(), Buffer.from('appended text')]), 'SNAPSHOT_TRAILING_BYTES')
+      await expectCode(
+        Buffer.concat([buildSnapshot(), Buffer.from('appended text')]),
+        'SNAPSHOT_TRAILING_BYTES',
+      )
     })
 
     it('a Size in meta.json that differs from state.bin', async () => {
-      const error = await expectCode(buildSnapshot({ meta: metaJson(WORKED_EXAMPLE_STATE_BIN, { Size: 115 }) }), 'SNAPSHOT_SIZE_MISMATCH')
+      const error = await expectCode(
+        buildSnapshot({ meta: metaJson(WORKED_EXAMPLE_STATE_BIN, { Size: 115 }) }),
+        'SNAPSHOT_SIZE_MISMATCH',
+      )
       expect(error.message).toContain('115')
     })
 
@@ -378,19 +458,31 @@ describe('inspectSnapshot', () => {
     })
 
     it('a state.bin that ends inside a record', async () => {
-      await expectCode(buildSnapshot({ stateBin: WORKED_EXAMPLE_STATE_BIN.subarray(0, 100) }), 'SNAPSHOT_STATE_INVALID')
+      await expectCode(
+        buildSnapshot({ stateBin: WORKED_EXAMPLE_STATE_BIN.subarray(0, 100) }),
+        'SNAPSHOT_STATE_INVALID',
+      )
     })
 
     it('a read that is cancelled', async () => {
       const controller = new AbortController()
       controller.abort()
-      expect((await failure(inspectSnapshot(file(buildSnapshot()), { signal: controller.signal }))).code).toBe('CANCELLED')
+      expect(
+        (await failure(inspectSnapshot(file(buildSnapshot()), { signal: controller.signal }))).code,
+      ).toBe('CANCELLED')
     })
 
     it('a read cancelled while it streams', async () => {
       const controller = new AbortController()
-      const big = buildSnapshot({ stateBin: stateBin(header(1), Array.from({ length: 2000 }, (_, i): [number, Buffer] => [2, kv(`k/${i}`, 'v'.repeat(500))])) })
-      const error = await failure(inspectSnapshot(file(big), { signal: controller.signal, onProgress: () => controller.abort() }))
+      const big = buildSnapshot({
+        stateBin: stateBin(
+          header(1),
+          Array.from({ length: 2000 }, (_, i): [number, Buffer] => [2, kv(`k/${i}`, 'v'.repeat(500))]),
+        ),
+      })
+      const error = await failure(
+        inspectSnapshot(file(big), { signal: controller.signal, onProgress: () => controller.abort() }),
+      )
       expect(error.code).toBe('CANCELLED')
     })
   })

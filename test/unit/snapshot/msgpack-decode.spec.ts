@@ -1,20 +1,42 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
-import { decodeGoBinaryTime, decodeMsgpackValue, MsgpackBytes, MsgpackExt } from '../../../src/main/services/snapshot'
+import {
+  decodeGoBinaryTime,
+  decodeMsgpackValue,
+  MsgpackBytes,
+  MsgpackExt,
+} from '../../../src/main/services/snapshot'
 import { mp } from '../../support/msgpack-forms'
 
 const decode = (bytes: Uint8Array) => decodeMsgpackValue(bytes).value
 
 describe('decodeMsgpackValue', () => {
   it('decodes integers of every width, keeping those beyond 2^53 as bigint', () => {
-    expect([mp.fixint(5), mp.fixint(-3), mp.u8(200), mp.u16(60000), mp.u32(4e9), mp.i8(-100), mp.i16(-30000), mp.i32(-2e9)].map(decode)).toEqual([5, -3, 200, 60000, 4e9, -100, -30000, -2e9])
+    expect(
+      [
+        mp.fixint(5),
+        mp.fixint(-3),
+        mp.u8(200),
+        mp.u16(60000),
+        mp.u32(4e9),
+        mp.i8(-100),
+        mp.i16(-30000),
+        mp.i32(-2e9),
+      ].map(decode),
+    ).toEqual([5, -3, 200, 60000, 4e9, -100, -30000, -2e9])
     expect(decode(mp.u64(18208480688038965425n))).toBe(18208480688038965425n)
     expect(decode(mp.u64(42n))).toBe(42)
     expect(decode(mp.i64(-(2n ** 60n)))).toBe(-(2n ** 60n))
   })
 
   it('decodes nil, booleans and floats', () => {
-    expect([mp.nil(), mp.bool(true), mp.bool(false), mp.f32(1.5), mp.f64(0.00001)].map(decode)).toEqual([null, true, false, 1.5, 0.00001])
+    expect([mp.nil(), mp.bool(true), mp.bool(false), mp.f32(1.5), mp.f64(0.00001)].map(decode)).toEqual([
+      null,
+      true,
+      false,
+      1.5,
+      0.00001,
+    ])
   })
 
   it('keeps strings as bytes with a text view, and marks bin as binary', () => {
@@ -29,7 +51,9 @@ describe('decodeMsgpackValue', () => {
   })
 
   it('turns string-keyed maps into objects and other maps into Map', () => {
-    expect(decode(mp.fixmap([mp.fixstr('a'), mp.fixint(1)], [mp.fixstr('__proto__'), mp.fixint(2)]))).toEqual(Object.defineProperty({ a: 1 }, '__proto__', { value: 2, enumerable: true }))
+    expect(decode(mp.fixmap([mp.fixstr('a'), mp.fixint(1)], [mp.fixstr('__proto__'), mp.fixint(2)]))).toEqual(
+      Object.defineProperty({ a: 1 }, '__proto__', { value: 2, enumerable: true }),
+    )
     const chunkMap = decode(mp.fixmap([mp.u64(2n ** 60n), mp.fixarray()]))
     expect(chunkMap).toBeInstanceOf(Map)
     expect([...(chunkMap as Map<unknown, unknown>).entries()]).toEqual([[2n ** 60n, []]])

@@ -34,11 +34,18 @@ describe('parseSnapshotMeta', () => {
   })
 
   it('matches names case-insensitively, lets the last duplicate win and ignores null', () => {
-    expect(parse('{"index":1,"INDEX":2,"Term":null,"size":3}')).toMatchObject({ index: 2n, term: 0n, size: 3n })
+    expect(parse('{"index":1,"INDEX":2,"Term":null,"size":3}')).toMatchObject({
+      index: 2n,
+      term: 0n,
+      size: 3n,
+    })
   })
 
   it('keeps uint64 values exact', () => {
-    expect(parse('{"Index":18446744073709551615,"Term":9007199254740993}')).toMatchObject({ index: 18446744073709551615n, term: 9007199254740993n })
+    expect(parse('{"Index":18446744073709551615,"Term":9007199254740993}')).toMatchObject({
+      index: 18446744073709551615n,
+      term: 9007199254740993n,
+    })
   })
 
   it.each([

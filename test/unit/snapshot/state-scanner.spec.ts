@@ -12,11 +12,16 @@ interface Seen {
   key: string | null
 }
 
-function scan(bytes: Uint8Array, cuts: number[] = [], captureKeys = true): { records: Seen[]; lastIndex: bigint } {
+function scan(
+  bytes: Uint8Array,
+  cuts: number[] = [],
+  captureKeys = true,
+): { records: Seen[]; lastIndex: bigint } {
   const records: Seen[] = []
   const scanner = new StateScanner({
     captureKeys,
-    onRecord: (type, offset, size, key, start, end) => records.push({ type, offset, size, key: key === null ? null : key.toString('latin1', start, end) }),
+    onRecord: (type, offset, size, key, start, end) =>
+      records.push({ type, offset, size, key: key === null ? null : key.toString('latin1', start, end) }),
   })
   let from = 0
   for (const cut of [...cuts].sort((a, b) => a - b)) {
@@ -76,7 +81,9 @@ const FORMS: Record<string, Buffer> = {
   array16: mp.array16(...Array.from({ length: 20 }, (_, i) => mp.fixint(i))),
   array32: mp.array32(mp.u8(1), mp.bool(false)),
   fixmap: mp.fixmap([mp.fixstr('k'), mp.fixmap([mp.fixstr('n'), mp.nil()])]),
-  map16: mp.map16(...Array.from({ length: 17 }, (_, i): [Buffer, Buffer] => [mp.fixstr(`k${i}`), mp.fixint(i)])),
+  map16: mp.map16(
+    ...Array.from({ length: 17 }, (_, i): [Buffer, Buffer] => [mp.fixstr(`k${i}`), mp.fixint(i)]),
+  ),
   map32: mp.map32([mp.fixstr('a'), mp.str16('b'.repeat(40))]),
   'map with bin and nil keys': mp.fixmap([mp.bin8(Buffer.from('k')), mp.fixint(1)], [mp.nil(), mp.fixint(2)]),
 }
@@ -96,9 +103,12 @@ describe('StateScanner', () => {
   it('gives the same records however the bytes are split into chunks', () => {
     const expected = scan(WORKED_EXAMPLE_STATE_BIN)
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: WORKED_EXAMPLE_STATE_BIN.length }), { maxLength: 12 }), (cuts) => {
-        expect(scan(WORKED_EXAMPLE_STATE_BIN, cuts)).toEqual(expected)
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: WORKED_EXAMPLE_STATE_BIN.length }), { maxLength: 12 }),
+        (cuts) => {
+          expect(scan(WORKED_EXAMPLE_STATE_BIN, cuts)).toEqual(expected)
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -113,7 +123,8 @@ describe('StateScanner', () => {
       [7, mp.fixmap([mp.fixstr('Value'), form], [mp.fixstr('After'), mp.fixint(1)])],
       [29, chunking],
     ])
-    const valueSize = header(9).length + 1 + 1 + mp.fixstr('Value').length + form.length + mp.fixstr('After').length + 1
+    const valueSize =
+      header(9).length + 1 + 1 + mp.fixstr('Value').length + form.length + mp.fixstr('After').length + 1
 
     it('finding the record boundary right after it', () => {
       expect(scan(bytes).records.map((r) => r.size)).toEqual([valueSize, 1 + chunking.length])
@@ -143,7 +154,17 @@ describe('StateScanner', () => {
 
   describe('KV keys', () => {
     const kv = (keyValue: Buffer, extra: Array<[Buffer, Buffer]> = []) =>
-      stateBin(header(3), [[2, mp.fixmap([mp.fixstr('CreateIndex'), mp.fixint(1)], ...extra, [mp.fixstr('Key'), keyValue], [mp.fixstr('Value'), mp.str16('v'.repeat(40))])]])
+      stateBin(header(3), [
+        [
+          2,
+          mp.fixmap(
+            [mp.fixstr('CreateIndex'), mp.fixint(1)],
+            ...extra,
+            [mp.fixstr('Key'), keyValue],
+            [mp.fixstr('Value'), mp.str16('v'.repeat(40))],
+          ),
+        ],
+      ])
 
     it.each([
       ['fixstr', mp.fixstr('a/b')],
@@ -160,17 +181,30 @@ describe('StateScanner', () => {
 
     it('keeps the key intact when it straddles chunks', () => {
       const bytes = kv(mp.str16('split/' + 'k'.repeat(100)))
-      for (let cut = 1; cut < bytes.length; cut++) expect(scan(bytes, [cut]).records[0]?.key).toBe('split/' + 'k'.repeat(100))
+      for (let cut = 1; cut < bytes.length; cut++)
+        expect(scan(bytes, [cut]).records[0]?.key).toBe('split/' + 'k'.repeat(100))
     })
 
     it('ignores a "Key" inside a nested map', () => {
-      const bytes = stateBin(header(3), [[2, mp.fixmap([mp.fixstr('Nested'), mp.fixmap([mp.fixstr('Key'), mp.fixstr('inner')])], [mp.fixstr('Key'), mp.fixstr('outer')])]])
+      const bytes = stateBin(header(3), [
+        [
+          2,
+          mp.fixmap(
+            [mp.fixstr('Nested'), mp.fixmap([mp.fixstr('Key'), mp.fixstr('inner')])],
+            [mp.fixstr('Key'), mp.fixstr('outer')],
+          ),
+        ],
+      ])
       expect(scan(bytes).records[0]?.key).toBe('outer')
     })
 
     it('reads the Key of Tombstone records too', () => {
-      const bytes = stateBin(header(3), [[5, mp.fixmap([mp.fixstr('Key'), mp.fixstr('gone')], [mp.fixstr('ModifyIndex'), mp.fixint(3)])]])
-      expect(scan(bytes).records).toEqual([{ type: 5, offset: header(3).length, size: bytes.length, key: 'gone' }])
+      const bytes = stateBin(header(3), [
+        [5, mp.fixmap([mp.fixstr('Key'), mp.fixstr('gone')], [mp.fixstr('ModifyIndex'), mp.fixint(3)])],
+      ])
+      expect(scan(bytes).records).toEqual([
+        { type: 5, offset: header(3).length, size: bytes.length, key: 'gone' },
+      ])
     })
 
     it('reports no key when the Key is not a string, and skips it correctly', () => {
@@ -190,11 +224,22 @@ describe('StateScanner', () => {
 
     it('handles a KVS record that is not a map', () => {
       const bytes = stateBin(header(3), [[2, mp.fixarray(mp.fixstr('Key'))]])
-      expect(scan(bytes).records).toEqual([{ type: 2, offset: header(3).length, size: bytes.length, key: null }])
+      expect(scan(bytes).records).toEqual([
+        { type: 2, offset: header(3).length, size: bytes.length, key: null },
+      ])
     })
 
     it('handles field names of every length, including ones longer than any Consul field', () => {
-      const bytes = stateBin(header(3), [[2, mp.fixmap([mp.str16('N'.repeat(100)), mp.fixint(1)], [mp.nil(), mp.nil()], [mp.fixstr('Key'), mp.fixstr('ok')])]])
+      const bytes = stateBin(header(3), [
+        [
+          2,
+          mp.fixmap(
+            [mp.str16('N'.repeat(100)), mp.fixint(1)],
+            [mp.nil(), mp.nil()],
+            [mp.fixstr('Key'), mp.fixstr('ok')],
+          ),
+        ],
+      ])
       for (let cut = 0; cut <= bytes.length; cut++) expect(scan(bytes, [cut]).records[0]?.key).toBe('ok')
     })
   })
@@ -206,10 +251,15 @@ describe('StateScanner', () => {
     })
 
     it('counts the header bytes into the first record', () => {
-      const h = mp.fixmap([mp.fixstr('Other'), mp.str16('x'.repeat(40))], [mp.fixstr('LastIndex'), mp.u32(70000)])
+      const h = mp.fixmap(
+        [mp.fixstr('Other'), mp.str16('x'.repeat(40))],
+        [mp.fixstr('LastIndex'), mp.u32(70000)],
+      )
       const { records, lastIndex } = scan(stateBin(h, [[29, chunking]]))
       expect(lastIndex).toBe(70000n)
-      expect(records).toEqual([{ type: 29, offset: h.length, size: h.length + 1 + chunking.length, key: null }])
+      expect(records).toEqual([
+        { type: 29, offset: h.length, size: h.length + 1 + chunking.length, key: null },
+      ])
     })
 
     it.each([
@@ -239,11 +289,16 @@ describe('StateScanner', () => {
   })
 
   describe('map keys', () => {
-    const chunkMap = mp.fixmap([mp.fixstr('ChunkMap'), mp.fixmap([mp.u64(2n ** 60n), mp.fixarray(mp.fixmap([mp.fixstr('Data'), mp.str16('d'.repeat(50))]))])])
+    const chunkMap = mp.fixmap([
+      mp.fixstr('ChunkMap'),
+      mp.fixmap([mp.u64(2n ** 60n), mp.fixarray(mp.fixmap([mp.fixstr('Data'), mp.str16('d'.repeat(50))]))]),
+    ])
 
     it('accepts the uint64 keys of a ChunkingState ChunkMap, which restore decodes into its own type', () => {
       const bytes = stateBin(header(1), [[29, chunkMap]])
-      expect(scan(bytes).records).toEqual([{ type: 29, offset: header(1).length, size: bytes.length, key: null }])
+      expect(scan(bytes).records).toEqual([
+        { type: 29, offset: header(1).length, size: bytes.length, key: null },
+      ])
     })
 
     it.each([
@@ -254,16 +309,31 @@ describe('StateScanner', () => {
       ['a float', mp.f64(1)],
       ['an ext', mp.fixext(1, Buffer.from([1]))],
     ])('rejects %s as a map key elsewhere, as Consul fails to decode it', (_what, key) => {
-      for (const record of [mp.fixmap([key, mp.nil()]), mp.fixarray(mp.fixmap([mp.fixstr('a'), mp.fixmap([key, mp.nil()])]))]) {
+      for (const record of [
+        mp.fixmap([key, mp.nil()]),
+        mp.fixarray(mp.fixmap([mp.fixstr('a'), mp.fixmap([key, mp.nil()])])),
+      ]) {
         expect(scanError(stateBin(header(1), [[7, record]])).code).toBe('SNAPSHOT_STATE_INVALID')
         expect(scanError(stateBin(header(1), [[2, record]])).code).toBe('SNAPSHOT_STATE_INVALID')
       }
     })
 
     it('checks keys in every position of a map and only keys', () => {
-      const ok = mp.fixmap([mp.fixstr('a'), mp.u64(1n)], [mp.fixstr('b'), mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixstr('d'), mp.fixint(1)]))])])
+      const ok = mp.fixmap(
+        [mp.fixstr('a'), mp.u64(1n)],
+        [
+          mp.fixstr('b'),
+          mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixstr('d'), mp.fixint(1)]))]),
+        ],
+      )
       expect(scan(stateBin(header(1), [[7, ok]])).records).toHaveLength(1)
-      const bad = mp.fixmap([mp.fixstr('a'), mp.u64(1n)], [mp.fixstr('b'), mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixint(1), mp.fixint(1)]))])])
+      const bad = mp.fixmap(
+        [mp.fixstr('a'), mp.u64(1n)],
+        [
+          mp.fixstr('b'),
+          mp.fixmap([mp.fixstr('c'), mp.fixarray(mp.u8(1), mp.fixmap([mp.fixint(1), mp.fixint(1)]))]),
+        ],
+      )
       expect(scanError(stateBin(header(1), [[7, bad]])).code).toBe('SNAPSHOT_STATE_INVALID')
     })
   })
@@ -300,14 +370,21 @@ describe('StateScanner', () => {
 describe('StateScanner on arbitrary bytes', () => {
   it('either finishes or throws SNAPSHOT_STATE_INVALID, never anything else', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat({ max: 300 }), { maxLength: 5 }), (bytes, cuts) => {
-        try {
-          scan(bytes, cuts.filter((c) => c <= bytes.length))
-        } catch (error) {
-          expect(error).toBeInstanceOf(AppError)
-          expect((error as AppError).code).toBe('SNAPSHOT_STATE_INVALID')
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.nat({ max: 300 }), { maxLength: 5 }),
+        (bytes, cuts) => {
+          try {
+            scan(
+              bytes,
+              cuts.filter((c) => c <= bytes.length),
+            )
+          } catch (error) {
+            expect(error).toBeInstanceOf(AppError)
+            expect((error as AppError).code).toBe('SNAPSHOT_STATE_INVALID')
+          }
+        },
+      ),
       { numRuns: 500 },
     )
   })

@@ -3,7 +3,10 @@ import { AppError } from '../../../src/shared/app-error'
 import { TarReader } from '../../../src/main/services/snapshot/tar-reader'
 import { tarArchive, ustarHeader } from '../../support/snapshot-builder'
 
-function read(bytes: Uint8Array, chunk = 100): { entries: Array<{ name: string; data: string }>; trailing: number } {
+function read(
+  bytes: Uint8Array,
+  chunk = 100,
+): { entries: Array<{ name: string; data: string }>; trailing: number } {
   const entries: Array<{ name: string; data: string }> = []
   const reader = new TarReader((header) => {
     const entry = { name: header.name, data: '' }
@@ -55,12 +58,18 @@ describe('TarReader', () => {
   })
 
   it('counts every byte after the two end blocks', () => {
-    expect(read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { trailing: Buffer.alloc(8704) })).trailing).toBe(8704)
+    expect(
+      read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { trailing: Buffer.alloc(8704) })).trailing,
+    ).toBe(8704)
   })
 
   it('ends cleanly at a header boundary without end blocks, as Go does', () => {
-    expect(read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 0 })).entries).toHaveLength(1)
-    expect(read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 1 })).entries).toHaveLength(1)
+    expect(read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 0 })).entries).toHaveLength(
+      1,
+    )
+    expect(read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 1 })).entries).toHaveLength(
+      1,
+    )
   })
 
   it('applies PAX path and size records to the next entry', () => {
@@ -93,17 +102,25 @@ describe('TarReader', () => {
   })
 
   it('rejects a damaged header checksum', () => {
-    const tar = tarArchive([{ name: 'a', data: Buffer.from('x') }, { name: 'b', data: Buffer.from('y') }])
+    const tar = tarArchive([
+      { name: 'a', data: Buffer.from('x') },
+      { name: 'b', data: Buffer.from('y') },
+    ])
     tar[1024 + 10]! ^= 1
     expect(readError(tar).code).toBe('SNAPSHOT_NOT_TAR')
   })
 
   it('rejects a header after a single zero block', () => {
-    const tar = Buffer.concat([tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 1 }), ustarHeader({ name: 'b', size: 0 })])
+    const tar = Buffer.concat([
+      tarArchive([{ name: 'a', data: Buffer.from('x') }], { endBlocks: 1 }),
+      ustarHeader({ name: 'b', size: 0 }),
+    ])
     expect(readError(tar).code).toBe('SNAPSHOT_NOT_TAR')
   })
 
   it('reports data cut inside an entry as truncated', () => {
-    expect(readError(tarArchive([{ name: 'a', data: Buffer.alloc(600) }]).subarray(0, 700)).code).toBe('SNAPSHOT_TRUNCATED')
+    expect(readError(tarArchive([{ name: 'a', data: Buffer.alloc(600) }]).subarray(0, 700)).code).toBe(
+      'SNAPSHOT_TRUNCATED',
+    )
   })
 })

@@ -13,9 +13,14 @@ export async function readAgentSelf(client: ConsulClient, signal?: AbortSignal):
   const { value } = await client.getJson('/v1/agent/self', { signal })
   const self = assertObject(value, '/v1/agent/self', client.where)
   const config = assertObject(self.Config, '/v1/agent/self Config', client.where)
-  const stats = typeof self.Stats === 'object' && self.Stats !== null ? (self.Stats as Record<string, unknown>) : {}
-  const raft = typeof stats.raft === 'object' && stats.raft !== null ? (stats.raft as Record<string, unknown>) : {}
-  const lastIndex = typeof raft.last_log_index === 'string' && /^\d+$/.test(raft.last_log_index) ? Number(raft.last_log_index) : null
+  const stats =
+    typeof self.Stats === 'object' && self.Stats !== null ? (self.Stats as Record<string, unknown>) : {}
+  const raft =
+    typeof stats.raft === 'object' && stats.raft !== null ? (stats.raft as Record<string, unknown>) : {}
+  const lastIndex =
+    typeof raft.last_log_index === 'string' && /^\d+$/.test(raft.last_log_index)
+      ? Number(raft.last_log_index)
+      : null
   const metadata = typeof config.VersionMetadata === 'string' ? config.VersionMetadata : ''
   return {
     version: String(config.Version ?? ''),

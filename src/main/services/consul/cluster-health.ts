@@ -20,7 +20,10 @@ const PROBE_KEY = '/v1/kv/snapshot-studio/health-probe'
  * operator:read), and a consistent read through the leader answers. The restored ACLs may no
  * longer know our token, so a 403 on the read still proves the leader serves requests.
  */
-export async function waitForHealthyCluster(client: ConsulClient, options: WaitForHealthOptions = {}): Promise<ClusterHealthAfterRestore> {
+export async function waitForHealthyCluster(
+  client: ConsulClient,
+  options: WaitForHealthOptions = {},
+): Promise<ClusterHealthAfterRestore> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }))
   const timeoutMs = options.timeoutMs ?? 120_000
@@ -36,16 +39,29 @@ export async function waitForHealthyCluster(client: ConsulClient, options: WaitF
       if (!leader) lastProblem = 'the cluster has no leader yet'
       else {
         autopilotHealthy = await readAutopilotHealth(client, options.signal)
-        const read = await client.getJson(PROBE_KEY, { query: { consistent: true }, useDatacenter: true, accept: [403, 404], signal: options.signal })
+        const read = await client.getJson(PROBE_KEY, {
+          query: { consistent: true },
+          useDatacenter: true,
+          accept: [403, 404],
+          signal: options.signal,
+        })
         readIndex = read.index
         if (autopilotHealthy === false) lastProblem = 'autopilot reports unhealthy servers'
         else {
-          return { leader, autopilotHealthy, readIndex, waitedMs: now() - started, healthy: true, summary: healthySummary(leader, autopilotHealthy) }
+          return {
+            leader,
+            autopilotHealthy,
+            readIndex,
+            waitedMs: now() - started,
+            healthy: true,
+            summary: healthySummary(leader, autopilotHealthy),
+          }
         }
       }
     } catch (error) {
       if (error instanceof AppError && error.code === 'CANCELLED') throw error
-      if (options.signal?.aborted) throw new AppError('CANCELLED', 'Stopped waiting for the cluster.', { cause: error })
+      if (options.signal?.aborted)
+        throw new AppError('CANCELLED', 'Stopped waiting for the cluster.', { cause: error })
       lastProblem = error instanceof Error ? error.message : String(error)
     }
     const waited = now() - started
@@ -69,7 +85,11 @@ export async function waitForHealthyCluster(client: ConsulClient, options: WaitF
 
 async function readAutopilotHealth(client: ConsulClient, signal?: AbortSignal): Promise<boolean | null> {
   try {
-    const response = await client.getJson('/v1/operator/autopilot/health', { useDatacenter: true, accept: [429], signal })
+    const response = await client.getJson('/v1/operator/autopilot/health', {
+      useDatacenter: true,
+      accept: [429],
+      signal,
+    })
     if (response.status === 429) return false
     const value = response.value as { Healthy?: unknown } | null
     return typeof value?.Healthy === 'boolean' ? value.Healthy : null
@@ -81,6 +101,9 @@ async function readAutopilotHealth(client: ConsulClient, signal?: AbortSignal): 
 }
 
 function healthySummary(leader: string, autopilot: boolean | null): string {
-  const extra = autopilot === true ? ' and autopilot reports every server healthy' : ' (autopilot health could not be read with this token)'
+  const extra =
+    autopilot === true
+      ? ' and autopilot reports every server healthy'
+      : ' (autopilot health could not be read with this token)'
   return `The cluster has a leader (${leader}), answers consistent reads${extra}.`
 }

@@ -27,7 +27,8 @@ export function parseConsulAddress(address: string, useTls: boolean): ConsulEndp
       return { kind: 'unix', socketPath: rest, pathPrefix: '' }
     }
     if (given === 'https') scheme = 'https'
-    else if (given !== 'http') throw invalid(address, `unknown protocol scheme "${given}" (use http, https or unix)`)
+    else if (given !== 'http')
+      throw invalid(address, `unknown protocol scheme "${given}" (use http, https or unix)`)
   }
   let pathPrefix = ''
   const slash = rest.indexOf('/')
@@ -40,7 +41,11 @@ export function parseConsulAddress(address: string, useTls: boolean): ConsulEndp
   return { kind: 'tcp', scheme, host, port, pathPrefix }
 }
 
-function splitHostPort(hostPort: string, scheme: 'http' | 'https', address: string): { host: string; port: number } {
+function splitHostPort(
+  hostPort: string,
+  scheme: 'http' | 'https',
+  address: string,
+): { host: string; port: number } {
   if (hostPort === '') throw invalid(address, 'the host is missing')
   let host = hostPort
   let portText: string | undefined
@@ -54,7 +59,8 @@ function splitHostPort(hostPort: string, scheme: 'http' | 'https', address: stri
   } else {
     const colon = hostPort.lastIndexOf(':')
     if (colon >= 0) {
-      if (hostPort.indexOf(':') !== colon) throw invalid(address, 'write IPv6 addresses in brackets, e.g. [::1]:8500')
+      if (hostPort.indexOf(':') !== colon)
+        throw invalid(address, 'write IPv6 addresses in brackets, e.g. [::1]:8500')
       host = hostPort.slice(0, colon)
       portText = hostPort.slice(colon + 1)
     }

@@ -44,7 +44,10 @@ export class ConsulClient {
     private readonly dispatcher: Dispatcher,
   ) {}
 
-  static async open(connection: ConsulConnection, dispatcherFactory: DispatcherFactory = defaultFactory): Promise<ConsulClient> {
+  static async open(
+    connection: ConsulConnection,
+    dispatcherFactory: DispatcherFactory = defaultFactory,
+  ): Promise<ConsulClient> {
     const resolved = await resolveConnection(connection)
     return new ConsulClient(resolved, await dispatcherFactory(resolved))
   }
@@ -79,7 +82,10 @@ export class ConsulClient {
   }
 
   /** A small JSON read; returns the parsed body and X-Consul-Index. */
-  async getJson(path: string, options: Omit<ConsulRequest, 'method' | 'path'> = {}): Promise<{ status: number; value: unknown; index: number | null }> {
+  async getJson(
+    path: string,
+    options: Omit<ConsulRequest, 'method' | 'path'> = {},
+  ): Promise<{ status: number; value: unknown; index: number | null }> {
     const response = await this.send({ ...options, method: 'GET', path })
     let text: string
     try {
@@ -101,9 +107,16 @@ export class ConsulClient {
   /** A TLS connection closed before any answer may hide an alert: look once more to name it. */
   private async explainTransportError(error: unknown): Promise<AppError> {
     const mapped = mapTransportError(error, this.where)
-    if (mapped.code !== 'CONSUL_UNREACHABLE' || this.connection.endpoint.kind !== 'tcp' || this.connection.endpoint.scheme !== 'https') return mapped
+    if (
+      mapped.code !== 'CONSUL_UNREACHABLE' ||
+      this.connection.endpoint.kind !== 'tcp' ||
+      this.connection.endpoint.scheme !== 'https'
+    )
+      return mapped
     const code = await probeTlsClose(this.connection.endpoint, this.connection.tls).catch(() => null)
-    return code ? mapTransportError(Object.assign(new Error(`TLS alert ${code}`), { code, cause: error }), this.where) : mapped
+    return code
+      ? mapTransportError(Object.assign(new Error(`TLS alert ${code}`), { code, cause: error }), this.where)
+      : mapped
   }
 
   async close(): Promise<void> {
@@ -160,7 +173,11 @@ async function readLimited(body: ConsulResponse['body'], limit: number): Promise
 }
 
 /** Runs `work` with a client that is always closed afterwards. */
-export async function withClient<T>(connection: ConsulConnection, factory: DispatcherFactory | undefined, work: (client: ConsulClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  connection: ConsulConnection,
+  factory: DispatcherFactory | undefined,
+  work: (client: ConsulClient) => Promise<T>,
+): Promise<T> {
   const client = await ConsulClient.open(connection, factory)
   try {
     return await work(client)
@@ -170,7 +187,8 @@ export async function withClient<T>(connection: ConsulConnection, factory: Dispa
 }
 
 export function assertObject(value: unknown, what: string, where: string): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>
   throw new AppError('CONSUL_HTTP', `${where} answered ${what} with something that is not a JSON object.`, {
     hint: 'Is this address really a Consul agent (and not a proxy or another service)?',
   })

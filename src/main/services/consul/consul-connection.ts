@@ -56,14 +56,20 @@ async function readTokenFile(path: string): Promise<string> {
     text = await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `The token file ${path} could not be read (${code ?? 'error'}).`, {
-      hint: 'Check the -token-file / CONSUL_HTTP_TOKEN_FILE path and its permissions.',
-      cause: error,
-    })
+    throw new AppError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+      `The token file ${path} could not be read (${code ?? 'error'}).`,
+      {
+        hint: 'Check the -token-file / CONSUL_HTTP_TOKEN_FILE path and its permissions.',
+        cause: error,
+      },
+    )
   }
   const token = text.trim()
   if (token === '') {
-    throw new AppError('INVALID_ARGUMENT', `The token file ${path} is empty.`, { hint: 'Write the ACL token (SecretID) into the file.' })
+    throw new AppError('INVALID_ARGUMENT', `The token file ${path} is empty.`, {
+      hint: 'Write the ACL token (SecretID) into the file.',
+    })
   }
   return token
 }

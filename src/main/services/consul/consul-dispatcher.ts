@@ -17,9 +17,12 @@ export type DispatcherFactory = (connection: ResolvedConnection) => Promise<Disp
 /** One dispatcher per connection, carrying its TLS material and its socket (unix) if any. */
 export function createDispatcherFactory(timeouts: DispatcherTimeouts = DEFAULT_TIMEOUTS): DispatcherFactory {
   return async (connection) => {
-    const connect: ConnectionOptions & { timeout: number; socketPath?: string } = { timeout: timeouts.connectMs }
+    const connect: ConnectionOptions & { timeout: number; socketPath?: string } = {
+      timeout: timeouts.connectMs,
+    }
     if (connection.endpoint.kind === 'unix') connect.socketPath = connection.endpoint.socketPath
-    else if (connection.endpoint.scheme === 'https') Object.assign(connect, await loadTlsOptions(connection.tls))
+    else if (connection.endpoint.scheme === 'https')
+      Object.assign(connect, await loadTlsOptions(connection.tls))
     return new Agent({
       connect,
       connectTimeout: timeouts.connectMs,

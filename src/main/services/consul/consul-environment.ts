@@ -42,7 +42,11 @@ export function readConsulEnvironment(env: Record<string, string | undefined>): 
     used.push(name)
     return value
   }
-  const settings: ConnectionSettings = { address: get('CONSUL_HTTP_ADDR') ?? DEFAULT_CONSUL_ADDRESS, useTls: false, tls: { insecureSkipVerify: false } }
+  const settings: ConnectionSettings = {
+    address: get('CONSUL_HTTP_ADDR') ?? DEFAULT_CONSUL_ADDRESS,
+    useTls: false,
+    tls: { insecureSkipVerify: false },
+  }
   const result: EnvironmentConnection = { settings, usedVariables: used, warnings }
 
   const tokenFile = get('CONSUL_HTTP_TOKEN_FILE')
@@ -60,7 +64,10 @@ export function readConsulEnvironment(env: Record<string, string | undefined>): 
   const ssl = get('CONSUL_HTTP_SSL')
   if (ssl !== undefined) {
     const enabled = goParseBool(ssl)
-    if (enabled === undefined) warnings.push(`CONSUL_HTTP_SSL="${ssl}" is not a boolean (use true or false); it was ignored, as the Consul CLI does.`)
+    if (enabled === undefined)
+      warnings.push(
+        `CONSUL_HTTP_SSL="${ssl}" is not a boolean (use true or false); it was ignored, as the Consul CLI does.`,
+      )
     settings.useTls = enabled === true
   }
 
@@ -84,7 +91,10 @@ export function readConsulEnvironment(env: Record<string, string | undefined>): 
       })
     }
     settings.tls.insecureSkipVerify = !doVerify
-    if (!doVerify) warnings.push('CONSUL_HTTP_SSL_VERIFY=false switches off TLS certificate verification: anyone on the network path could read snapshots and the token.')
+    if (!doVerify)
+      warnings.push(
+        'CONSUL_HTTP_SSL_VERIFY=false switches off TLS certificate verification: anyone on the network path could read snapshots and the token.',
+      )
   }
   return result
 }

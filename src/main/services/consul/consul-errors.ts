@@ -3,7 +3,8 @@ import { AppError } from '../../../shared/app-error'
 /** What the failing request was doing, so hints can name the permission it needs. */
 export type ConsulOperation = 'read' | 'snapshot-save' | 'snapshot-restore'
 
-export type TlsFailureReason = 'unknown-ca' | 'hostname-mismatch' | 'expired' | 'client-cert-required' | 'not-tls' | 'other'
+export type TlsFailureReason =
+  'unknown-ca' | 'hostname-mismatch' | 'expired' | 'client-cert-required' | 'not-tls' | 'other'
 
 const UNKNOWN_CA = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -56,7 +57,8 @@ export function mapTransportError(error: unknown, where: string): AppError {
   if (error instanceof AppError) return error
   const errors = chain(error)
   const codes = errors.map((e) => e.code).filter((c): c is string => typeof c === 'string')
-  const has = (set: Set<string> | string[]) => codes.some((c) => (Array.isArray(set) ? set.includes(c) : set.has(c)))
+  const has = (set: Set<string> | string[]) =>
+    codes.some((c) => (Array.isArray(set) ? set.includes(c) : set.has(c)))
   const first = errors[0]
   const detail = errors.map((e) => e.message).find((m) => typeof m === 'string' && m !== '') ?? String(error)
 
@@ -70,7 +72,8 @@ export function mapTransportError(error: unknown, where: string): AppError {
     return tlsError('client-cert-required', where, detail, error)
   }
   if (has(NOT_TLS) || /wrong version number/i.test(detail)) return tlsError('not-tls', where, detail, error)
-  if (codes.some((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_'))) return tlsError('other', where, detail, error)
+  if (codes.some((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_')))
+    return tlsError('other', where, detail, error)
   if (has(['ECONNREFUSED'])) {
     return new AppError('CONSUL_REFUSED', `Nothing accepts connections at ${where}.`, {
       hint: 'Check the address and port (the HTTP API is 8500, HTTPS usually 8501) and that the Consul agent is running.',
@@ -100,13 +103,27 @@ export function mapTransportError(error: unknown, where: string): AppError {
     })
   }
   if (has(['ENOENT', 'EACCES']) && where.startsWith('unix://')) {
-    return new AppError('CONSUL_UNREACHABLE', `The socket ${where} cannot be opened (${codes.find((c) => c === 'ENOENT' || c === 'EACCES')}).`, {
-      hint: 'Check that the agent listens on this unix socket and that this user may open it.',
-      details: { endpoint: where },
-      cause: error,
-    })
+    return new AppError(
+      'CONSUL_UNREACHABLE',
+      `The socket ${where} cannot be opened (${codes.find((c) => c === 'ENOENT' || c === 'EACCES')}).`,
+      {
+        hint: 'Check that the agent listens on this unix socket and that this user may open it.',
+        details: { endpoint: where },
+        cause: error,
+      },
+    )
   }
-  if (has(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN'])) {
+  if (
+    has([
+      'ECONNRESET',
+      'EPIPE',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CLOSED',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'EHOSTDOWN',
+    ])
+  ) {
     return new AppError('CONSUL_UNREACHABLE', `The connection to ${where} broke (${detail}).`, {
       hint: 'The agent closed the connection or became unreachable (stopped, restarted, or a network/proxy problem). Nothing was kept; retry when it is back.',
       details: { endpoint: where },
@@ -130,20 +147,34 @@ function tlsError(reason: TlsFailureReason, where: string, detail: string, cause
       `The TLS certificate of ${where} is not valid for this host name.`,
       'Set the TLS server name (-tls-server-name / CONSUL_TLS_SERVER_NAME) to a name in the certificate, e.g. server.<datacenter>.consul for certificates from `consul tls cert create -server`.',
     ],
-    expired: [`The TLS certificate of ${where} has expired or is not valid yet.`, 'Renew the agent\u2019s certificate, or check this computer\u2019s clock.'],
+    expired: [
+      `The TLS certificate of ${where} has expired or is not valid yet.`,
+      'Renew the agent\u2019s certificate, or check this computer\u2019s clock.',
+    ],
     'client-cert-required': [
       `${where} requires a client certificate that it accepts.`,
       'The agent verifies incoming connections (verify_incoming): set a client certificate and key signed by the cluster\u2019s CA.',
     ],
-    'not-tls': [`${where} does not speak TLS on this port.`, 'Use http:// for this port, or the agent\u2019s HTTPS port (usually 8501) for https://.'],
-    other: [`The TLS handshake with ${where} failed: ${detail}.`, 'Check the TLS settings of the connection (CA, client certificate, server name).'],
+    'not-tls': [
+      `${where} does not speak TLS on this port.`,
+      'Use http:// for this port, or the agent\u2019s HTTPS port (usually 8501) for https://.',
+    ],
+    other: [
+      `The TLS handshake with ${where} failed: ${detail}.`,
+      'Check the TLS settings of the connection (CA, client certificate, server name).',
+    ],
   }
   const [message, hint] = text[reason]
   return new AppError('CONSUL_TLS', message, { hint, details: { endpoint: where, reason, detail }, cause })
 }
 
 /** Maps a non-2xx answer of the Consul HTTP API (spec 10.1, 10.2) to an AppError. */
-export function mapHttpError(status: number, body: string, where: string, operation: ConsulOperation): AppError {
+export function mapHttpError(
+  status: number,
+  body: string,
+  where: string,
+  operation: ConsulOperation,
+): AppError {
   const text = body.trim().slice(0, 500)
   const details = { endpoint: where, status, body: text }
   if (status === 403 || status === 401) {
@@ -163,7 +194,11 @@ export function mapHttpError(status: number, body: string, where: string, operat
       operation === 'read'
         ? 'The token lacks a permission this read needs; use a token with the right policy.'
         : 'Snapshots need a token whose policy grants acl = "write" (a management token has it).'
-    return new AppError('CONSUL_ACL_DENIED', `Consul at ${where} denied the request: ${text || 'Permission denied'}.`, { hint, details })
+    return new AppError(
+      'CONSUL_ACL_DENIED',
+      `Consul at ${where} denied the request: ${text || 'Permission denied'}.`,
+      { hint, details },
+    )
   }
   if (status === 429) {
     return new AppError('CONSUL_RATE_LIMITED', `Consul at ${where} is rate limiting requests (HTTP 429).`, {
@@ -187,11 +222,26 @@ export function mapHttpError(status: number, body: string, where: string, operat
     })
   }
   if (status === 400 && /HTTP request to an HTTPS server/i.test(text)) {
-    return new AppError('CONSUL_TLS', `${where} expects HTTPS.`, { hint: 'Use https:// in the address (or CONSUL_HTTP_SSL=true) and set the CA.', details: { ...details, reason: 'not-tls' } })
+    return new AppError('CONSUL_TLS', `${where} expects HTTPS.`, {
+      hint: 'Use https:// in the address (or CONSUL_HTTP_SSL=true) and set the CA.',
+      details: { ...details, reason: 'not-tls' },
+    })
   }
-  const what = operation === 'snapshot-restore' ? 'refused the snapshot' : operation === 'snapshot-save' ? 'could not produce a snapshot' : 'answered with an error'
-  return new AppError('CONSUL_HTTP', `Consul at ${where} ${what}: Unexpected response code: ${status} (${text}).`, {
-    hint: operation === 'snapshot-restore' ? 'Nothing was restored. Read Consul\u2019s message above; the servers\u2019 logs hold the details.' : 'Read Consul\u2019s message above; the agent\u2019s logs hold the details.',
-    details,
-  })
+  const what =
+    operation === 'snapshot-restore'
+      ? 'refused the snapshot'
+      : operation === 'snapshot-save'
+        ? 'could not produce a snapshot'
+        : 'answered with an error'
+  return new AppError(
+    'CONSUL_HTTP',
+    `Consul at ${where} ${what}: Unexpected response code: ${status} (${text}).`,
+    {
+      hint:
+        operation === 'snapshot-restore'
+          ? 'Nothing was restored. Read Consul\u2019s message above; the servers\u2019 logs hold the details.'
+          : 'Read Consul\u2019s message above; the agent\u2019s logs hold the details.',
+      details,
+    },
+  )
 }

@@ -17,7 +17,14 @@ export async function publishFile(from: string, to: string, overwrite: boolean):
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EEXIST') throw fileExists(to, error)
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error
+      if (
+        code !== 'EPERM' &&
+        code !== 'ENOTSUP' &&
+        code !== 'EOPNOTSUPP' &&
+        code !== 'EXDEV' &&
+        code !== 'ENOSYS'
+      )
+        throw error
       try {
         await copyFile(from, to, constants.COPYFILE_EXCL)
       } catch (copyError) {

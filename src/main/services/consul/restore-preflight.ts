@@ -1,6 +1,12 @@
 import { stat } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
-import type { RestoreIssue, RestorePreflight, RestoreProgress, RestoreTarget, SnapshotFileSummary } from '../../../shared/consul-types'
+import type {
+  RestoreIssue,
+  RestorePreflight,
+  RestoreProgress,
+  RestoreTarget,
+  SnapshotFileSummary,
+} from '../../../shared/consul-types'
 import { readAgentSelf, readLeader, type AgentSelf } from './agent-info'
 import type { ConsulClient } from './consul-client'
 import { compareConsulVersions } from './consul-version'
@@ -28,7 +34,12 @@ export async function runPreflight(
   client: ConsulClient,
   path: string,
   verify: VerifySnapshot,
-  options: { signal?: AbortSignal; onProgress?: (progress: RestoreProgress) => void; now?: () => number; verified?: VerifiedFiles },
+  options: {
+    signal?: AbortSignal
+    onProgress?: (progress: RestoreProgress) => void
+    now?: () => number
+    verified?: VerifiedFiles
+  },
 ): Promise<PreflightOutcome> {
   const now = options.now ?? Date.now
   const identity = await fileIdentity(path)
@@ -37,7 +48,14 @@ export async function runPreflight(
   if (!archive) {
     archive = await verify(path, {
       signal: options.signal,
-      onProgress: (p) => options.onProgress?.({ phase: 'verifying', bytes: p.bytes, totalBytes: p.totalBytes ?? identity.size, bytesPerSecond: 0, elapsedMs: now() - started }),
+      onProgress: (p) =>
+        options.onProgress?.({
+          phase: 'verifying',
+          bytes: p.bytes,
+          totalBytes: p.totalBytes ?? identity.size,
+          bytesPerSecond: 0,
+          elapsedMs: now() - started,
+        }),
     })
     // Only a file that is still the one we read counts as verified.
     if (sameIdentity(identity, await fileIdentity(path))) options.verified?.set(path, identity, archive)
@@ -77,11 +95,19 @@ export async function runPreflight(
 }
 
 /** The rules, kept pure so each is a one-line specification in the tests. */
-export function assessRestore(file: SnapshotFileSummary, target: RestoreTarget, agent: Pick<AgentSelf, 'enterprise'> | null): { warnings: RestoreIssue[]; blockers: RestoreIssue[] } {
+export function assessRestore(
+  file: SnapshotFileSummary,
+  target: RestoreTarget,
+  agent: Pick<AgentSelf, 'enterprise'> | null,
+): { warnings: RestoreIssue[]; blockers: RestoreIssue[] } {
   const warnings: RestoreIssue[] = []
   const blockers: RestoreIssue[] = []
   if (!target.leader) {
-    blockers.push({ code: 'NO_LEADER', message: 'The target cluster has no leader; a restore is forwarded to the leader and would fail. Wait for an election first.' })
+    blockers.push({
+      code: 'NO_LEADER',
+      message:
+        'The target cluster has no leader; a restore is forwarded to the leader and would fail. Wait for an election first.',
+    })
   }
   if (file.enterpriseTypes.length > 0 && !agent?.enterprise) {
     const types = file.enterpriseTypes.join(', ')
@@ -114,7 +140,10 @@ export function assessRestore(file: SnapshotFileSummary, target: RestoreTarget, 
     })
   }
   if (file.datacenter && target.datacenter && file.datacenter !== target.datacenter) {
-    warnings.push({ code: 'DATACENTER_DIFFERS', message: `The file was saved from datacenter "${file.datacenter}", the target is "${target.datacenter}".` })
+    warnings.push({
+      code: 'DATACENTER_DIFFERS',
+      message: `The file was saved from datacenter "${file.datacenter}", the target is "${target.datacenter}".`,
+    })
   }
   if (target.currentIndex !== null && target.currentIndex > file.index) {
     warnings.push({
@@ -128,23 +157,33 @@ export function assessRestore(file: SnapshotFileSummary, target: RestoreTarget, 
 export async function fileIdentity(path: string): Promise<FileIdentity> {
   try {
     const info = await stat(path)
-    if (!info.isFile()) throw new AppError('FILE_UNREADABLE', `${path} is not a file.`, { hint: 'Choose a .snap file.' })
+    if (!info.isFile())
+      throw new AppError('FILE_UNREADABLE', `${path} is not a file.`, { hint: 'Choose a .snap file.' })
     return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }
   } catch (error) {
     if (error instanceof AppError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `The snapshot file ${path} cannot be read (${code ?? 'error'}).`, {
-      hint: 'Check the path and its permissions.',
-      cause: error,
-    })
+    throw new AppError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+      `The snapshot file ${path} cannot be read (${code ?? 'error'}).`,
+      {
+        hint: 'Check the path and its permissions.',
+        cause: error,
+      },
+    )
   }
 }
 
 async function readLeaderLastIndex(client: ConsulClient, signal?: AbortSignal): Promise<number | null> {
   try {
-    const { status, value } = await client.getJson('/v1/operator/autopilot/health', { useDatacenter: true, accept: [429], signal })
+    const { status, value } = await client.getJson('/v1/operator/autopilot/health', {
+      useDatacenter: true,
+      accept: [429],
+      signal,
+    })
     if (status !== 200 && status !== 429) return null
-    const servers = (value as { Servers?: Array<{ Leader?: unknown; LastIndex?: unknown }> } | null)?.Servers ?? []
+    const servers =
+      (value as { Servers?: Array<{ Leader?: unknown; LastIndex?: unknown }> } | null)?.Servers ?? []
     const leader = servers.find((server) => server.Leader === true)
     return typeof leader?.LastIndex === 'number' ? leader.LastIndex : null
   } catch (error) {

@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
-import type { RestorePreflight, RestoreProgress, RestoreResult, SaveResult } from '../../../shared/consul-types'
+import type {
+  RestorePreflight,
+  RestoreProgress,
+  RestoreResult,
+  SaveResult,
+} from '../../../shared/consul-types'
 import { waitForHealthyCluster, type WaitForHealthOptions } from './cluster-health'
 import { withClient, type ConsulClient } from './consul-client'
 import type { ConsulConnection } from './consul-connection'
@@ -32,9 +37,17 @@ export interface PreflightRestoreOptions {
 }
 
 /** Verifies the file and describes it and the target, with warnings and blockers. Changes nothing. */
-export async function preflightRestore(options: PreflightRestoreOptions, deps: RestoreDependencies): Promise<RestorePreflight> {
+export async function preflightRestore(
+  options: PreflightRestoreOptions,
+  deps: RestoreDependencies,
+): Promise<RestorePreflight> {
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
-    const outcome = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now: deps.now, verified: deps.verified })
+    const outcome = await runPreflight(client, options.path, deps.verify, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      now: deps.now,
+      verified: deps.verified,
+    })
     return outcome.preflight
   })
 }
@@ -52,7 +65,10 @@ const SAFETY_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}-before-restore.
  * Cancelling before the last byte leaves the cluster untouched: the server only restores a
  * complete, verified upload, and we abort the request before its last chunk goes out.
  */
-export async function restoreSnapshot(options: RestoreSnapshotOptions, deps: RestoreDependencies): Promise<RestoreResult> {
+export async function restoreSnapshot(
+  options: RestoreSnapshotOptions,
+  deps: RestoreDependencies,
+): Promise<RestoreResult> {
   const now = deps.now ?? Date.now
   const safety = options.safetySnapshot ?? { enabled: true as const, destinationDir: '' }
   if (safety.enabled && safety.destinationDir === '') {
@@ -62,12 +78,21 @@ export async function restoreSnapshot(options: RestoreSnapshotOptions, deps: Res
   }
   const started = now()
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
-    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, { signal: options.signal, onProgress: options.onProgress, now, verified: deps.verified })
+    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, {
+      signal: options.signal,
+      onProgress: options.onProgress,
+      now,
+      verified: deps.verified,
+    })
     if (preflight.blockers.length > 0) {
-      throw new AppError('RESTORE_REFUSED', `The restore was refused: ${preflight.blockers.map((b) => b.message).join(' ')}`, {
-        hint: 'Nothing was sent to the cluster.',
-        details: { blockers: preflight.blockers.map((b) => b.code).join(',') },
-      })
+      throw new AppError(
+        'RESTORE_REFUSED',
+        `The restore was refused: ${preflight.blockers.map((b) => b.message).join(' ')}`,
+        {
+          hint: 'Nothing was sent to the cluster.',
+          details: { blockers: preflight.blockers.map((b) => b.code).join(',') },
+        },
+      )
     }
     let safetySnapshot: SaveResult | null = null
     if (safety.enabled) {
@@ -83,23 +108,42 @@ export async function restoreSnapshot(options: RestoreSnapshotOptions, deps: Res
       ).catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'CANCELLED') throw error
         const payload = error instanceof AppError ? error : mapTransportError(error, client.where)
-        throw new AppError(payload.code, `The safety snapshot of the target failed, so nothing was restored: ${payload.message}`, { hint: payload.hint, details: payload.details, cause: error })
+        throw new AppError(
+          payload.code,
+          `The safety snapshot of the target failed, so nothing was restored: ${payload.message}`,
+          { hint: payload.hint, details: payload.details, cause: error },
+        )
       })
     }
     await upload(client, options, identity, now)
-    options.onProgress?.({ phase: 'waiting-for-cluster', bytes: identity.size, totalBytes: identity.size, bytesPerSecond: 0, elapsedMs: now() - started })
+    options.onProgress?.({
+      phase: 'waiting-for-cluster',
+      bytes: identity.size,
+      totalBytes: identity.size,
+      bytesPerSecond: 0,
+      elapsedMs: now() - started,
+    })
     // Past the upload, cancelling cannot undo anything; the wait still honours it.
     const health = await waitForHealthyCluster(client, { ...deps.health, now, signal: options.signal })
     return { path: options.path, bytes: identity.size, durationMs: now() - started, safetySnapshot, health }
   })
 }
 
-async function upload(client: ConsulClient, options: RestoreSnapshotOptions, identity: FileIdentity, now: () => number): Promise<void> {
+async function upload(
+  client: ConsulClient,
+  options: RestoreSnapshotOptions,
+  identity: FileIdentity,
+  now: () => number,
+): Promise<void> {
   const started = now()
   assertUnchanged(options.path, identity)
   const requestAbort = new AbortController()
   let committed = false
-  const cancelled = () => new AppError('CANCELLED', 'The restore was cancelled before the upload completed; the cluster was not changed.')
+  const cancelled = () =>
+    new AppError(
+      'CANCELLED',
+      'The restore was cancelled before the upload completed; the cluster was not changed.',
+    )
   const onAbort = () => {
     if (!committed) requestAbort.abort(cancelled())
   }
@@ -130,7 +174,11 @@ async function upload(client: ConsulClient, options: RestoreSnapshotOptions, ide
         operation: 'snapshot-restore',
       })
     } catch (error) {
-      if (!committed && (options.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED'))) throw cancelled()
+      if (
+        !committed &&
+        (options.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED'))
+      )
+        throw cancelled()
       throw error
     }
     await response.body.dump()
@@ -145,7 +193,10 @@ function assertUnchanged(path: string, identity: FileIdentity): void {
     const info = statSync(path)
     now = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino }
   } catch (error) {
-    throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} disappeared during the restore.`, { hint: 'Nothing was restored; keep the file in place and retry.', cause: error })
+    throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} disappeared during the restore.`, {
+      hint: 'Nothing was restored; keep the file in place and retry.',
+      cause: error,
+    })
   }
   if (!sameIdentity(now, identity)) {
     throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} changed after it was verified.`, {
@@ -161,14 +212,24 @@ const UPLOAD_CHUNK_BYTES = 1024 * 1024
  * pace). `beforeLast` runs before the chunk that completes the file is handed over; throwing
  * there aborts the request while the server still lacks bytes, so it restores nothing.
  */
-async function* fileChunks(path: string, size: number, meter: TransferMeter, beforeLast: () => void): AsyncGenerator<Uint8Array> {
+async function* fileChunks(
+  path: string,
+  size: number,
+  meter: TransferMeter,
+  beforeLast: () => void,
+): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r')
   try {
     let offset = 0
     while (offset < size) {
       const buffer = Buffer.allocUnsafe(Math.min(UPLOAD_CHUNK_BYTES, size - offset))
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset)
-      if (bytesRead === 0) throw new AppError('FILE_UNREADABLE', `The snapshot file ${path} became shorter during the restore.`, { hint: 'Nothing was restored; keep the file unchanged and retry.' })
+      if (bytesRead === 0)
+        throw new AppError(
+          'FILE_UNREADABLE',
+          `The snapshot file ${path} became shorter during the restore.`,
+          { hint: 'Nothing was restored; keep the file unchanged and retry.' },
+        )
       const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
       if (offset + bytesRead >= size) beforeLast()
       meter.observe(chunk)

@@ -8,7 +8,10 @@ export interface SaveManyTarget {
   connection: ConsulConnection
 }
 
-export interface SaveManyOptions extends Omit<SaveSnapshotOptions, 'connection' | 'fileName' | 'onProgress' | 'datacenter'> {
+export interface SaveManyOptions extends Omit<
+  SaveSnapshotOptions,
+  'connection' | 'fileName' | 'onProgress' | 'datacenter'
+> {
   targets: SaveManyTarget[]
   /** How many clusters download at once. */
   concurrency?: number
@@ -34,7 +37,8 @@ export async function saveMany(options: SaveManyOptions, deps: SaveDependencies)
       const base = { profileId: target.profileId, profileName: target.connection.name }
       let entry: SaveManyEntry
       try {
-        if (options.signal?.aborted) throw new AppError('CANCELLED', 'The save was cancelled before it started.')
+        if (options.signal?.aborted)
+          throw new AppError('CANCELLED', 'The save was cancelled before it started.')
         const result = await saveSnapshot(
           {
             ...options,

@@ -18,9 +18,11 @@ type Placeholder = (typeof PLACEHOLDERS)[number]
 /** Rejects templates with unknown placeholders or path separators before any download starts. */
 export function validateFileNameTemplate(template: string): void {
   if (template.trim() === '') throw invalid(template, 'it is empty')
-  if (/[/\\]/.test(template)) throw invalid(template, 'it contains a path separator; choose the folder separately')
+  if (/[/\\]/.test(template))
+    throw invalid(template, 'it contains a path separator; choose the folder separately')
   for (const match of template.matchAll(/\{([^}]*)\}/g)) {
-    if (!PLACEHOLDERS.includes(match[1] as Placeholder)) throw invalid(template, `{${match[1]}} is not a placeholder`)
+    if (!PLACEHOLDERS.includes(match[1] as Placeholder))
+      throw invalid(template, `{${match[1]}} is not a placeholder`)
   }
 }
 
@@ -42,7 +44,8 @@ export function renderFileName(template: string, values: FileNameValues): string
     date: iso.slice(0, 10),
   }
   const name = template.replace(/\{([^}]*)\}/g, (_whole, key: string) => safe(text[key as Placeholder]))
-  if (name === '.' || name === '..' || name.startsWith('.')) throw invalid(template, 'the name would be hidden or a folder reference')
+  if (name === '.' || name === '..' || name.startsWith('.'))
+    throw invalid(template, 'the name would be hidden or a folder reference')
   return name
 }
 
@@ -57,7 +60,9 @@ function safe(value: string): string {
  * `-X.Y.Z[-pre][+meta]` group.
  */
 export function versionFromFileName(fileName: string): string | null {
-  const matches = [...fileName.matchAll(/(?:^|[-_])v?(\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?(?:\+[A-Za-z0-9.]+)?)(?=[-_.]|$)/g)]
+  const matches = [
+    ...fileName.matchAll(/(?:^|[-_])v?(\d+\.\d+\.\d+(?:-[A-Za-z0-9.]+)?(?:\+[A-Za-z0-9.]+)?)(?=[-_.]|$)/g),
+  ]
   const last = matches.at(-1)
   if (!last?.[1]) return null
   // "1.19.1-dc1" would swallow the datacenter as a pre-release; Consul pre-releases are rc/beta/dev.

@@ -32,8 +32,16 @@ export function sidecarPathFor(snapshotPath: string): string {
   return `${snapshotPath}.json`
 }
 
-export async function writeSidecar(snapshotPath: string, record: Omit<SaveRecord, 'kind' | 'version' | 'file'>): Promise<string> {
-  const full: SaveRecord = { kind: 'snapshot-studio/save-record', version: 1, file: basename(snapshotPath), ...record }
+export async function writeSidecar(
+  snapshotPath: string,
+  record: Omit<SaveRecord, 'kind' | 'version' | 'file'>,
+): Promise<string> {
+  const full: SaveRecord = {
+    kind: 'snapshot-studio/save-record',
+    version: 1,
+    file: basename(snapshotPath),
+    ...record,
+  }
   const path = sidecarPathFor(snapshotPath)
   await writeFileAtomic(path, JSON.stringify(full, null, 2) + '\n', 0o644)
   return path
@@ -46,7 +54,10 @@ export interface SnapshotOrigin {
 }
 
 /** The origin of a snapshot file: its sidecar if it matches, else the version in its name. */
-export async function readSnapshotOrigin(snapshotPath: string, facts: { size: number; index: number }): Promise<SnapshotOrigin> {
+export async function readSnapshotOrigin(
+  snapshotPath: string,
+  facts: { size: number; index: number },
+): Promise<SnapshotOrigin> {
   try {
     const record = sidecarSchema.parse(JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')))
     if (record.size === facts.size && record.index === facts.index) {
@@ -56,5 +67,7 @@ export async function readSnapshotOrigin(snapshotPath: string, facts: { size: nu
     // No sidecar, or one that does not describe this file: fall back to the name.
   }
   const fromName = versionFromFileName(basename(snapshotPath))
-  return fromName ? { consulVersion: fromName, datacenter: null, source: 'file-name' } : { consulVersion: null, datacenter: null, source: 'unknown' }
+  return fromName
+    ? { consulVersion: fromName, datacenter: null, source: 'file-name' }
+    : { consulVersion: null, datacenter: null, source: 'unknown' }
 }

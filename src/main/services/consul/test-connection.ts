@@ -17,7 +17,10 @@ export interface TestConnectionOptions {
  * The leader read comes first and needs no ACL: if it fails, the error (unreachable, TLS, ...)
  * is the answer. The other reads degrade to "unknown" rather than failing the whole test.
  */
-export async function testConnection(connection: ConsulConnection, options: TestConnectionOptions = {}): Promise<ConnectionTestResult> {
+export async function testConnection(
+  connection: ConsulConnection,
+  options: TestConnectionOptions = {},
+): Promise<ConnectionTestResult> {
   const now = options.now ?? Date.now
   return withClient(connection, options.dispatcherFactory, async (client) => {
     const started = now()
@@ -30,12 +33,20 @@ export async function testConnection(connection: ConsulConnection, options: Test
       raftPeers,
       agent: null,
       snapshotPermission: { answer: 'unknown', reason: '' },
-      insecureTls: client.connection.endpoint.kind === 'tcp' && client.connection.endpoint.scheme === 'https' && client.connection.tls.insecureSkipVerify,
+      insecureTls:
+        client.connection.endpoint.kind === 'tcp' &&
+        client.connection.endpoint.scheme === 'https' &&
+        client.connection.tls.insecureSkipVerify,
       latencyMs,
     }
     try {
       const self = await readAgentSelf(client, options.signal)
-      result.agent = { version: self.version, datacenter: self.datacenter, nodeName: self.nodeName, server: self.server }
+      result.agent = {
+        version: self.version,
+        datacenter: self.datacenter,
+        nodeName: self.nodeName,
+        server: self.server,
+      }
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
       result.agentError = error.toPayload()
@@ -44,7 +55,10 @@ export async function testConnection(connection: ConsulConnection, options: Test
       result.snapshotPermission = await checkSnapshotPermission(client, options.signal)
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
-      result.snapshotPermission = { answer: 'unknown', reason: `The token could not be checked: ${error.message}` }
+      result.snapshotPermission = {
+        answer: 'unknown',
+        reason: `The token could not be checked: ${error.message}`,
+      }
     }
     return result
   })

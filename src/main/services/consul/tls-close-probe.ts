@@ -9,7 +9,11 @@ import type { TlsSettings } from '../../../shared/profile-types'
  * dies that way before any answer, we open one bare TLS socket with the same settings and
  * send a request, to read the alert's code and tell the operator the real reason.
  */
-export async function probeTlsClose(endpoint: ConsulEndpoint, tls: TlsSettings, timeoutMs = 3000): Promise<string | null> {
+export async function probeTlsClose(
+  endpoint: ConsulEndpoint,
+  tls: TlsSettings,
+  timeoutMs = 3000,
+): Promise<string | null> {
   if (endpoint.kind !== 'tcp' || endpoint.scheme !== 'https') return null
   const options = await loadTlsOptions(tls)
   return new Promise((resolve) => {
@@ -21,9 +25,16 @@ export async function probeTlsClose(endpoint: ConsulEndpoint, tls: TlsSettings, 
       socket.destroy()
       resolve(code)
     }
-    const socket = connect({ ...options, host: endpoint.host, port: endpoint.port, servername: options.servername ?? (isIp(endpoint.host) ? undefined : endpoint.host) })
+    const socket = connect({
+      ...options,
+      host: endpoint.host,
+      port: endpoint.port,
+      servername: options.servername ?? (isIp(endpoint.host) ? undefined : endpoint.host),
+    })
     const timer = setTimeout(() => finish(null), timeoutMs)
-    socket.on('secureConnect', () => socket.write(`GET /v1/status/leader HTTP/1.1\r\nHost: ${endpoint.host}\r\nConnection: close\r\n\r\n`))
+    socket.on('secureConnect', () =>
+      socket.write(`GET /v1/status/leader HTTP/1.1\r\nHost: ${endpoint.host}\r\nConnection: close\r\n\r\n`),
+    )
     socket.on('data', () => finish(null))
     socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code ?? null))
     socket.on('close', () => finish(null))

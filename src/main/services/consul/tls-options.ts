@@ -16,9 +16,13 @@ export async function loadTlsOptions(tls: TlsSettings): Promise<ConnectionOption
   const hasCert = Boolean(tls.clientCertFile)
   const hasKey = Boolean(tls.clientKeyFile)
   if (hasCert !== hasKey) {
-    throw new AppError('INVALID_ARGUMENT', 'A client certificate needs its key, and a key needs its certificate.', {
-      hint: 'Set both -client-cert and -client-key (CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY), or neither.',
-    })
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      'A client certificate needs its key, and a key needs its certificate.',
+      {
+        hint: 'Set both -client-cert and -client-key (CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY), or neither.',
+      },
+    )
   }
   if (tls.clientCertFile && tls.clientKeyFile) {
     options.cert = await readPem(tls.clientCertFile, 'client certificate')
@@ -36,10 +40,14 @@ async function readPem(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `The ${what} ${path} could not be read (${code ?? 'error'}).`, {
-      hint: 'Check the path in the connection settings and that this user may read it.',
-      cause: error,
-    })
+    throw new AppError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+      `The ${what} ${path} could not be read (${code ?? 'error'}).`,
+      {
+        hint: 'Check the path in the connection settings and that this user may read it.',
+        cause: error,
+      },
+    )
   }
 }
 
@@ -49,10 +57,14 @@ async function readCaDirectory(dir: string): Promise<string[]> {
     names = (await readdir(dir)).sort()
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `The CA directory ${dir} could not be read (${code ?? 'error'}).`, {
-      hint: 'Check the -ca-path / CONSUL_CAPATH setting.',
-      cause: error,
-    })
+    throw new AppError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+      `The CA directory ${dir} could not be read (${code ?? 'error'}).`,
+      {
+        hint: 'Check the -ca-path / CONSUL_CAPATH setting.',
+        cause: error,
+      },
+    )
   }
   const certificates: string[] = []
   for (const name of names) {

@@ -83,4 +83,3 @@ export class TransferMeter extends Transform {
     return this.hasher.digest('hex')
   }
 }
-

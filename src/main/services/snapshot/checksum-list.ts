@@ -15,7 +15,10 @@ export interface ChecksumResult {
   actual: string
 }
 
-export function verifyChecksumList(list: Uint8Array, actual: Record<ChecksummedFile, string>): ChecksumResult[] {
+export function verifyChecksumList(
+  list: Uint8Array,
+  actual: Record<ChecksummedFile, string>,
+): ChecksumResult[] {
   const text = Buffer.from(list.buffer, list.byteOffset, list.byteLength).toString('latin1')
   // bufio.Scanner lines: split on \n, drop one trailing \r, no empty last line after a final \n.
   const lines = text.split('\n')
@@ -27,8 +30,10 @@ export function verifyChecksumList(list: Uint8Array, actual: Record<ChecksummedF
     const match = /^[ \t\r\v\f]*([0-9a-fA-F]*)[ \t\r\v\f]*(\S*)/.exec(line)
     const hex = match?.[1] ?? ''
     const name = match?.[2] ?? ''
-    if (hex === '' || hex.length % 2 !== 0 || name === '') throw snapshotErrors.checksumListInvalid(`line ${i + 1} is not "<sha256>  <file name>"`)
-    if (name !== 'meta.json' && name !== 'state.bin') throw snapshotErrors.checksumListInvalid(`it lists a file "${name}" that a snapshot does not have`)
+    if (hex === '' || hex.length % 2 !== 0 || name === '')
+      throw snapshotErrors.checksumListInvalid(`line ${i + 1} is not "<sha256>  <file name>"`)
+    if (name !== 'meta.json' && name !== 'state.bin')
+      throw snapshotErrors.checksumListInvalid(`it lists a file "${name}" that a snapshot does not have`)
     const digest = hex.toLowerCase()
     if (digest !== actual[name]) throw snapshotErrors.checksumMismatch(name)
     if (!expected.has(name)) results.push({ name, expected: digest, actual: actual[name] })

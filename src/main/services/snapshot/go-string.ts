@@ -74,7 +74,9 @@ export function textFromByteString(bytes: string): string {
  * is, every byte that does not start a valid sequence becomes U+FFFD (one per byte).
  */
 export function kvKeyText(bytes: Uint8Array): string {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (isUtf8(buffer)) return buffer.toString('utf8')
   return textFromByteString(buffer.toString('latin1'))
 }

@@ -16,7 +16,10 @@ export function formatInspectPretty(inspection: SnapshotInspection, opts: { kvDe
  * The pretty output as bytes: what the CLI writes. It differs from `formatInspectPretty` only for
  * KV keys that are not valid UTF-8, which Consul prints raw.
  */
-export function formatInspectPrettyBytes(inspection: SnapshotInspection, opts: { kvDetails: boolean }): Buffer {
+export function formatInspectPrettyBytes(
+  inspection: SnapshotInspection,
+  opts: { kvDetails: boolean },
+): Buffer {
   const { meta } = inspection
   let text = ` ID\t${toByteString(meta.id)}`
   text += `\n Size\t${meta.size}`
@@ -54,7 +57,10 @@ export function formatInspectJson(inspection: SnapshotInspection): string {
   const stats = (rows: TypeStat[] | null): string => {
     if (rows === null) return 'null'
     if (rows.length === 0) return '[]'
-    const items = rows.map((row) => `{${i3}"Name": ${row.nameBytes ? goJsonBytes(byteStringOf(row.nameBytes)) : goJsonString(row.name)},${i3}"Sum": ${row.sum},${i3}"Count": ${row.count}${i2}}`)
+    const items = rows.map(
+      (row) =>
+        `{${i3}"Name": ${row.nameBytes ? goJsonBytes(byteStringOf(row.nameBytes)) : goJsonString(row.name)},${i3}"Sum": ${row.sum},${i3}"Count": ${row.count}${i2}}`,
+    )
     return `[${i2}${items.join(`,${i2}`)}${i1}]`
   }
   return (
@@ -86,7 +92,18 @@ export function goJsonString(value: string): string {
     if (c === 0x22) escape = '\\"'
     else if (c === 0x5c) escape = '\\\\'
     else if (c < 0x20) {
-      escape = c === 0x0a ? '\\n' : c === 0x0d ? '\\r' : c === 0x09 ? '\\t' : c === 0x08 ? '\\b' : c === 0x0c ? '\\f' : `\\u00${c.toString(16).padStart(2, '0')}`
+      escape =
+        c === 0x0a
+          ? '\\n'
+          : c === 0x0d
+            ? '\\r'
+            : c === 0x09
+              ? '\\t'
+              : c === 0x08
+                ? '\\b'
+                : c === 0x0c
+                  ? '\\f'
+                  : `\\u00${c.toString(16).padStart(2, '0')}`
     } else if (c === 0x3c || c === 0x3e || c === 0x26) escape = `\\u00${c.toString(16)}`
     else if (c === 0x2028 || c === 0x2029) escape = `\\u${c.toString(16)}`
     else if (c >= 0xd800 && c <= 0xdfff) {

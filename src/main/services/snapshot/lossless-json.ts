@@ -50,7 +50,16 @@ export function parseLosslessJson(text: string): JsonNode {
       if (c === 0x5c) {
         out += text.slice(start, p)
         const e = text[p + 1]
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        }
         if (e !== undefined && simple[e] !== undefined) {
           out += simple[e]
           p += 2

@@ -67,5 +67,8 @@ const UNKNOWN_NAMES: string[] = []
 for (let n = 0; n < 256; n++) UNKNOWN_NAMES.push(NAMES[n] ?? `Unknown(${n})`)
 
 export function messageTypeName(type: number): string {
-  return (Number.isInteger(type) && type >= 0 && type < 256 ? UNKNOWN_NAMES[type] : undefined) ?? `Unknown(${type})`
+  return (
+    (Number.isInteger(type) && type >= 0 && type < 256 ? UNKNOWN_NAMES[type] : undefined) ??
+    `Unknown(${type})`
+  )
 }

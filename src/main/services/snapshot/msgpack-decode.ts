@@ -97,7 +97,13 @@ export function decodeMsgpackValue(buf: Uint8Array, offset = 0): { value: Msgpac
     }
     if (!allStrings) return new Map(entries)
     const object: MsgpackMap = {}
-    for (const [key, v] of entries) Object.defineProperty(object, (key as MsgpackBytes).text, { value: v, enumerable: true, writable: true, configurable: true })
+    for (const [key, v] of entries)
+      Object.defineProperty(object, (key as MsgpackBytes).text, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     return object
   }
   const array = (n: number, depth: number): MsgpackValue[] => {
@@ -209,7 +215,9 @@ export function decodeMsgpackValue(buf: Uint8Array, offset = 0): { value: Msgpac
  * Go's binary time.Time (MarshalBinary version 1 or 2, 15 or 16 bytes) as a Date, or null when
  * the bytes are not one. Consul stores times this way inside raw strings (spec 3.1).
  */
-export function decodeGoBinaryTime(bytes: Uint8Array): { date: Date; nanos: number; offsetMinutes: number | null } | null {
+export function decodeGoBinaryTime(
+  bytes: Uint8Array,
+): { date: Date; nanos: number; offsetMinutes: number | null } | null {
   if ((bytes.length !== 15 || bytes[0] !== 1) && (bytes.length !== 16 || bytes[0] !== 2)) return null
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const seconds = view.getBigInt64(1) - 62135596800n

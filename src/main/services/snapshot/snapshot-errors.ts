@@ -22,7 +22,8 @@ export const snapshotErrors = {
     }
     const hints: Record<typeof looksLike, string> = {
       tar: 'Compress it with gzip (without padding the tar), or use the original .snap file.',
-      'state.bin': 'Name the file state.bin and put its meta.json beside it to inspect it, or use the .snap archive.',
+      'state.bin':
+        'Name the file state.bin and put its meta.json beside it to inspect it, or use the .snap archive.',
       json: 'Check that you picked the snapshot and not, for example, a KV export.',
       other: 'Check that you picked the right file; snapshots are what `consul snapshot save` writes.',
     }
@@ -36,15 +37,23 @@ export const snapshotErrors = {
     }),
 
   truncated: (where: string, cause?: unknown) =>
-    new AppError('SNAPSHOT_TRUNCATED', `The snapshot is truncated: ${where}. The download or copy probably did not complete.`, {
-      hint: TAKE_NEW,
-      cause,
-    }),
+    new AppError(
+      'SNAPSHOT_TRUNCATED',
+      `The snapshot is truncated: ${where}. The download or copy probably did not complete.`,
+      {
+        hint: TAKE_NEW,
+        cause,
+      },
+    ),
 
   notTar: (detail: string) =>
-    new AppError('SNAPSHOT_NOT_TAR', `The file is gzip-compressed but does not hold a tar archive: ${detail}.`, {
-      hint: 'Check that you picked a Consul snapshot (.snap) file.',
-    }),
+    new AppError(
+      'SNAPSHOT_NOT_TAR',
+      `The file is gzip-compressed but does not hold a tar archive: ${detail}.`,
+      {
+        hint: 'Check that you picked a Consul snapshot (.snap) file.',
+      },
+    ),
 
   doubleGzip: () =>
     new AppError('SNAPSHOT_NOT_TAR', 'This file is gzip-compressed twice.', {
@@ -52,12 +61,16 @@ export const snapshotErrors = {
     }),
 
   unexpectedEntry: (name: string) =>
-    new AppError('SNAPSHOT_UNEXPECTED_ENTRY', `The archive contains an unexpected file "${name}"; a Consul snapshot holds only meta.json, state.bin and SHA256SUMS.`, {
-      hint: /\.(snap|tgz|gz|tar)$/i.test(name)
-        ? 'It looks like a snapshot packed inside another archive: extract it and open the inner file.'
-        : 'Consul refuses such archives too. Use the file exactly as `consul snapshot save` wrote it.',
-      details: { entry: name },
-    }),
+    new AppError(
+      'SNAPSHOT_UNEXPECTED_ENTRY',
+      `The archive contains an unexpected file "${name}"; a Consul snapshot holds only meta.json, state.bin and SHA256SUMS.`,
+      {
+        hint: /\.(snap|tgz|gz|tar)$/i.test(name)
+          ? 'It looks like a snapshot packed inside another archive: extract it and open the inner file.'
+          : 'Consul refuses such archives too. Use the file exactly as `consul snapshot save` wrote it.',
+        details: { entry: name },
+      },
+    ),
 
   duplicateEntry: (name: string) =>
     new AppError('SNAPSHOT_UNEXPECTED_ENTRY', `The archive contains "${name}" more than once.`, {
@@ -81,16 +94,24 @@ export const snapshotErrors = {
     ),
 
   trailingGarbage: (cause?: unknown) =>
-    new AppError('SNAPSHOT_TRAILING_BYTES', 'Data that is not part of the gzip stream follows the end of the compressed snapshot.', {
-      hint: 'Consul rejects this too: something appended data to the file. ' + TAKE_NEW,
-      cause,
-    }),
+    new AppError(
+      'SNAPSHOT_TRAILING_BYTES',
+      'Data that is not part of the gzip stream follows the end of the compressed snapshot.',
+      {
+        hint: 'Consul rejects this too: something appended data to the file. ' + TAKE_NEW,
+        cause,
+      },
+    ),
 
   checksumMismatch: (file: string) =>
-    new AppError('SNAPSHOT_CHECKSUM_MISMATCH', `The checksum of ${file} does not match SHA256SUMS: the snapshot content is corrupted or was modified.`, {
-      hint: TAKE_NEW,
-      details: { file },
-    }),
+    new AppError(
+      'SNAPSHOT_CHECKSUM_MISMATCH',
+      `The checksum of ${file} does not match SHA256SUMS: the snapshot content is corrupted or was modified.`,
+      {
+        hint: TAKE_NEW,
+        details: { file },
+      },
+    ),
 
   checksumListInvalid: (detail: string) =>
     new AppError('SNAPSHOT_CHECKSUM_LIST_INVALID', `The checksum list SHA256SUMS is invalid: ${detail}.`, {
@@ -98,10 +119,14 @@ export const snapshotErrors = {
     }),
 
   missingEntry: (name: string) =>
-    new AppError('SNAPSHOT_MISSING_ENTRY', `The archive has no ${name}; a Consul snapshot always holds meta.json, state.bin and SHA256SUMS.`, {
-      hint: TAKE_NEW,
-      details: { entry: name },
-    }),
+    new AppError(
+      'SNAPSHOT_MISSING_ENTRY',
+      `The archive has no ${name}; a Consul snapshot always holds meta.json, state.bin and SHA256SUMS.`,
+      {
+        hint: TAKE_NEW,
+        details: { entry: name },
+      },
+    ),
 
   metaInvalid: (detail: string) =>
     new AppError('SNAPSHOT_META_INVALID', `The snapshot's meta.json is invalid: ${detail}.`, {
@@ -109,16 +134,24 @@ export const snapshotErrors = {
     }),
 
   sizeMismatch: (declared: bigint, actual: number) =>
-    new AppError('SNAPSHOT_SIZE_MISMATCH', `meta.json says state.bin holds ${declared} bytes but it holds ${actual}.`, {
-      hint: 'Consul would refuse to restore it (size didn\'t match). ' + TAKE_NEW,
-      details: { declared: declared.toString(), actual },
-    }),
+    new AppError(
+      'SNAPSHOT_SIZE_MISMATCH',
+      `meta.json says state.bin holds ${declared} bytes but it holds ${actual}.`,
+      {
+        hint: "Consul would refuse to restore it (size didn't match). " + TAKE_NEW,
+        details: { declared: declared.toString(), actual },
+      },
+    ),
 
   stateInvalid: (detail: string, offset: number) =>
-    new AppError('SNAPSHOT_STATE_INVALID', `state.bin is not valid Consul snapshot data: ${detail} at byte ${offset}.`, {
-      hint: 'Restoring it would crash the Consul leader. ' + TAKE_NEW,
-      details: { offset },
-    }),
+    new AppError(
+      'SNAPSHOT_STATE_INVALID',
+      `state.bin is not valid Consul snapshot data: ${detail} at byte ${offset}.`,
+      {
+        hint: 'Restoring it would crash the Consul leader. ' + TAKE_NEW,
+        details: { offset },
+      },
+    ),
 
   fileNotFound: (path: string) =>
     new AppError('FILE_NOT_FOUND', `No such file: ${path}`, { hint: 'Check the path and try again.' }),
@@ -137,7 +170,8 @@ export function fileError(path: string, error: unknown): AppError {
   const code = (error as { code?: unknown } | null)?.code
   if (code === 'ENOENT' || code === 'ENOTDIR') return snapshotErrors.fileNotFound(path)
   if (code === 'EISDIR') return snapshotErrors.fileUnreadable(path, 'it is a directory', error)
-  if (code === 'EACCES' || code === 'EPERM') return snapshotErrors.fileUnreadable(path, 'permission denied', error)
+  if (code === 'EACCES' || code === 'EPERM')
+    return snapshotErrors.fileUnreadable(path, 'permission denied', error)
   const message = error instanceof Error ? error.message : String(error)
   return snapshotErrors.fileUnreadable(path, message, error)
 }

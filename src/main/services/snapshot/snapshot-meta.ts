@@ -36,11 +36,21 @@ export function parseSnapshotMeta(bytes: Uint8Array): SnapshotMeta {
   try {
     root = parseLosslessJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw snapshotErrors.metaInvalid(`it is not valid JSON (${error.message})`)
+    if (error instanceof JsonSyntaxError)
+      throw snapshotErrors.metaInvalid(`it is not valid JSON (${error.message})`)
     throw error
   }
   if (root.kind !== 'object') throw snapshotErrors.metaInvalid('it is not a JSON object')
-  const meta: SnapshotMeta = { id: '', size: 0n, index: 0n, term: 0n, version: 0, configurationIndex: 0n, servers: [], peers: null }
+  const meta: SnapshotMeta = {
+    id: '',
+    size: 0n,
+    index: 0n,
+    term: 0n,
+    version: 0,
+    configurationIndex: 0n,
+    servers: [],
+    peers: null,
+  }
   const fields: Record<string, Assign> = {
     Version: (n, m) => (m.version = Number(integer(n, 'Version', INT64_MIN, INT64_MAX) ?? BigInt(m.version))),
     ID: (n, m) => (m.id = string(n, 'ID') ?? m.id),
@@ -48,15 +58,19 @@ export function parseSnapshotMeta(bytes: Uint8Array): SnapshotMeta {
     Term: (n, m) => (m.term = integer(n, 'Term', 0n, UINT64_MAX) ?? m.term),
     Peers: (n, m) => {
       const text = string(n, 'Peers')
-      if (text !== null && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw snapshotErrors.metaInvalid('Peers is not base64')
+      if (text !== null && !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+        throw snapshotErrors.metaInvalid('Peers is not base64')
       if (n.kind !== 'null') m.peers = text
     },
     Configuration: (n, m) => (m.servers = configuration(n) ?? m.servers),
-    ConfigurationIndex: (n, m) => (m.configurationIndex = integer(n, 'ConfigurationIndex', 0n, UINT64_MAX) ?? m.configurationIndex),
+    ConfigurationIndex: (n, m) =>
+      (m.configurationIndex = integer(n, 'ConfigurationIndex', 0n, UINT64_MAX) ?? m.configurationIndex),
     Size: (n, m) => (m.size = integer(n, 'Size', INT64_MIN, INT64_MAX) ?? m.size),
   }
   for (const [name, node] of root.members) {
-    const assign = fields[name] ?? fields[Object.keys(fields).find((field) => field.toLowerCase() === name.toLowerCase()) ?? '']
+    const assign =
+      fields[name] ??
+      fields[Object.keys(fields).find((field) => field.toLowerCase() === name.toLowerCase()) ?? '']
     assign?.(node, meta)
   }
   return meta
@@ -65,7 +79,8 @@ export function parseSnapshotMeta(bytes: Uint8Array): SnapshotMeta {
 function integer(node: JsonNode, field: string, min: bigint, max: bigint): bigint | null {
   if (node.kind === 'null') return null
   if (node.kind !== 'number') throw snapshotErrors.metaInvalid(`${field} is a ${node.kind}, not a number`)
-  if (!/^-?\d+$/.test(node.text)) throw snapshotErrors.metaInvalid(`${field} is not a whole number (${node.text})`)
+  if (!/^-?\d+$/.test(node.text))
+    throw snapshotErrors.metaInvalid(`${field} is not a whole number (${node.text})`)
   const value = BigInt(node.text)
   if (value < min || value > max) throw snapshotErrors.metaInvalid(`${field} is out of range (${node.text})`)
   return value

@@ -23,7 +23,14 @@ import { messageTypeName, MessageType } from './message-types'
  * Called once per record. The KVS/Tombstone key is `key[keyStart..keyEnd)`, valid only during the
  * call (it lies in a chunk or a reused buffer); passing the bounds avoids a view per record.
  */
-export type RecordVisitor = (type: number, offset: number, size: number, key: Buffer | null, keyStart: number, keyEnd: number) => void
+export type RecordVisitor = (
+  type: number,
+  offset: number,
+  size: number,
+  key: Buffer | null,
+  keyStart: number,
+  keyEnd: number,
+) => void
 
 // Token header lengths by first byte; 0 marks the invalid byte 0xc1.
 const HEADER_LENGTH = new Uint8Array(256)
@@ -43,15 +50,38 @@ for (let b = 0; b < 256; b++) {
   else if (b >= 0xa0 && b <= 0xbf) kind = STRING
   else if (b >= 0xc0 && b <= 0xdf) {
     const table: Record<number, readonly [number, number]> = {
-      0xc0: [1, SCALAR], 0xc1: [0, SCALAR], 0xc2: [1, SCALAR], 0xc3: [1, SCALAR],
-      0xc4: [2, BINARY], 0xc5: [3, BINARY], 0xc6: [5, BINARY],
-      0xc7: [3, EXT], 0xc8: [4, EXT], 0xc9: [6, EXT],
-      0xca: [5, SCALAR], 0xcb: [9, SCALAR],
-      0xcc: [2, SCALAR], 0xcd: [3, SCALAR], 0xce: [5, SCALAR], 0xcf: [9, SCALAR],
-      0xd0: [2, SCALAR], 0xd1: [3, SCALAR], 0xd2: [5, SCALAR], 0xd3: [9, SCALAR],
-      0xd4: [2, EXT], 0xd5: [2, EXT], 0xd6: [2, EXT], 0xd7: [2, EXT], 0xd8: [2, EXT],
-      0xd9: [2, STRING], 0xda: [3, STRING], 0xdb: [5, STRING],
-      0xdc: [3, ARRAY], 0xdd: [5, ARRAY], 0xde: [3, MAP], 0xdf: [5, MAP],
+      0xc0: [1, SCALAR],
+      0xc1: [0, SCALAR],
+      0xc2: [1, SCALAR],
+      0xc3: [1, SCALAR],
+      0xc4: [2, BINARY],
+      0xc5: [3, BINARY],
+      0xc6: [5, BINARY],
+      0xc7: [3, EXT],
+      0xc8: [4, EXT],
+      0xc9: [6, EXT],
+      0xca: [5, SCALAR],
+      0xcb: [9, SCALAR],
+      0xcc: [2, SCALAR],
+      0xcd: [3, SCALAR],
+      0xce: [5, SCALAR],
+      0xcf: [9, SCALAR],
+      0xd0: [2, SCALAR],
+      0xd1: [3, SCALAR],
+      0xd2: [5, SCALAR],
+      0xd3: [9, SCALAR],
+      0xd4: [2, EXT],
+      0xd5: [2, EXT],
+      0xd6: [2, EXT],
+      0xd7: [2, EXT],
+      0xd8: [2, EXT],
+      0xd9: [2, STRING],
+      0xda: [3, STRING],
+      0xdb: [5, STRING],
+      0xdc: [3, ARRAY],
+      0xdd: [5, ARRAY],
+      0xde: [3, MAP],
+      0xdf: [5, MAP],
     }
     const entry = table[b]
     if (entry) [length, kind] = entry
@@ -139,7 +169,9 @@ export class StateScanner {
 
   /** Feeds the next bytes of state.bin. Throws SNAPSHOT_STATE_INVALID on a malformed value. */
   push(input: Uint8Array): void {
-    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+    const chunk = Buffer.isBuffer(input)
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
     const base = this.bytesScanned
     const end = chunk.length
     let p = 0
@@ -200,7 +232,10 @@ export class StateScanner {
     if (this.state === AT_TYPE_BYTE && this.skip === 0 && this.partialLength === 0) return
     const offset = this.bytesScanned
     if (this.bytesScanned === 0) this.fail('it is empty (no header)', 0)
-    const what = this.recordType === HEADER_TYPE ? 'the header' : `a ${messageTypeName(this.recordType)} record (started at byte ${this.recordOffset})`
+    const what =
+      this.recordType === HEADER_TYPE
+        ? 'the header'
+        : `a ${messageTypeName(this.recordType)} record (started at byte ${this.recordOffset})`
     this.fail(`the data ends in the middle of ${what}`, offset)
   }
 
@@ -213,7 +248,10 @@ export class StateScanner {
     const kind = TOKEN_KIND[b] as number
     switch (this.state) {
       case AT_ROOT: {
-        const wantsFields = this.recordType === HEADER_TYPE || (this.captureKeys && (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
+        const wantsFields =
+          this.recordType === HEADER_TYPE ||
+          (this.captureKeys &&
+            (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
         this.key = null
         this.keyInChunk = false
         if (wantsFields && kind === MAP) {
@@ -224,7 +262,8 @@ export class StateScanner {
           else this.state = AT_FIELD_NAME
           return 0
         }
-        if (this.recordType === HEADER_TYPE && kind !== ARRAY && b !== 0xc0) return this.fail('the header is not a map', offset)
+        if (this.recordType === HEADER_TYPE && kind !== ARRAY && b !== 0xc0)
+          return this.fail('the header is not a map', offset)
         this.walkingFields = false
         this.startValue(buf, p, b, kind, offset)
         return 0
@@ -234,7 +273,8 @@ export class StateScanner {
         return 0
       case AT_FIELD_NAME:
         this.field = FIELD_NONE
-        if (kind !== STRING && kind !== BINARY && b !== 0xc0) return this.fail('a map key is not a string', offset)
+        if (kind !== STRING && kind !== BINARY && b !== 0xc0)
+          return this.fail('a map key is not a string', offset)
         if (kind === STRING) {
           const length = payloadLength(buf, p, b)
           const start = p + (HEADER_LENGTH[b] as number)
@@ -276,7 +316,8 @@ export class StateScanner {
           // Consul decodes the header into a struct with a uint64 LastIndex; anything else fails
           // there (inspect, and restore), so it fails here.
           const value = b === 0xc0 ? 0n : integerValue(buf, p, b)
-          if (value === null || value < 0n) return this.fail("the header's LastIndex is not an unsigned integer", offset)
+          if (value === null || value < 0n)
+            return this.fail("the header's LastIndex is not an unsigned integer", offset)
           this.lastIndex = value
         }
         this.startValue(buf, p, b, kind, offset)
@@ -300,7 +341,14 @@ export class StateScanner {
       // Consul decodes maps generically as map[string]interface{}: a key that is not a string
       // (or bin, or nil) fails there. ChunkingState's ChunkMap is the exception: uint64 keys,
       // decoded by restore into its own type (consul inspect itself fails on a non-empty one).
-      if (this.stackIsMap[top] === 1 && left % 2 === 0 && kind !== STRING && kind !== BINARY && b !== 0xc0 && this.recordType !== MessageType.ChunkingState) {
+      if (
+        this.stackIsMap[top] === 1 &&
+        left % 2 === 0 &&
+        kind !== STRING &&
+        kind !== BINARY &&
+        b !== 0xc0 &&
+        this.recordType !== MessageType.ChunkingState
+      ) {
         this.fail('a map key is not a string', offset)
       }
       this.stackLeft[top] = left - 1
@@ -382,7 +430,8 @@ export class StateScanner {
   private beginCapture(what: number, length: number): void {
     this.capturing = what
     this.captureLength = 0
-    if (this.capture.length < length) this.capture = Buffer.allocUnsafe(Math.max(length, this.capture.length * 2))
+    if (this.capture.length < length)
+      this.capture = Buffer.allocUnsafe(Math.max(length, this.capture.length * 2))
     this.skip = length
     this.state = IN_VALUE
     this.depth = 0
@@ -403,7 +452,8 @@ export class StateScanner {
   /** Copies the key into the scanner's own buffer: the chunk it lies in is not ours to keep. */
   private keepKey(source: Buffer, start: number, end: number): void {
     const length = end - start
-    if (this.keyCopy.length < length) this.keyCopy = Buffer.allocUnsafe(Math.max(length, this.keyCopy.length * 2))
+    if (this.keyCopy.length < length)
+      this.keyCopy = Buffer.allocUnsafe(Math.max(length, this.keyCopy.length * 2))
     source.copy(this.keyCopy, 0, start, end)
     this.key = this.keyCopy
     this.keyStart = 0
@@ -417,7 +467,14 @@ export class StateScanner {
     this.walkingFields = false
     this.field = FIELD_NONE
     if (this.recordType !== HEADER_TYPE) {
-      this.onRecord(this.recordType, this.recordOffset, endOffset - this.previousEnd, this.key, this.keyStart, this.keyEnd)
+      this.onRecord(
+        this.recordType,
+        this.recordOffset,
+        endOffset - this.previousEnd,
+        this.key,
+        this.keyStart,
+        this.keyEnd,
+      )
       this.previousEnd = endOffset
     }
     this.key = null
@@ -466,7 +523,10 @@ function payloadLength(buf: Uint8Array, p: number, b: number): number {
 }
 
 function readU32(buf: Uint8Array, p: number): number {
-  return (buf[p] as number) * 0x1000000 + (((buf[p + 1] as number) << 16) | ((buf[p + 2] as number) << 8) | (buf[p + 3] as number))
+  return (
+    (buf[p] as number) * 0x1000000 +
+    (((buf[p + 1] as number) << 16) | ((buf[p + 2] as number) << 8) | (buf[p + 3] as number))
+  )
 }
 
 /** The value of an integer token (any width, signed or not), or null for any other token. */

@@ -111,8 +111,12 @@ export class TarReader {
       this.ended = true
       return
     }
-    if (this.headersRead === 0 && this.zeroBlocks === 0) throw snapshotErrors.notTar(`it is too short to be a tar archive (${this.offset} bytes)`)
-    const where = this.state === READ_HEADER ? 'inside a tar header' : `inside the tar entry for ${this.currentName ?? 'a file'}`
+    if (this.headersRead === 0 && this.zeroBlocks === 0)
+      throw snapshotErrors.notTar(`it is too short to be a tar archive (${this.offset} bytes)`)
+    const where =
+      this.state === READ_HEADER
+        ? 'inside a tar header'
+        : `inside the tar entry for ${this.currentName ?? 'a file'}`
     throw snapshotErrors.truncated(`the archive ends ${where}`)
   }
 
@@ -128,7 +132,8 @@ export class TarReader {
       }
       return
     }
-    if (this.zeroBlocks === 1) throw snapshotErrors.notTar(`a damaged tar header follows a zero block at byte ${this.offset - BLOCK}`)
+    if (this.zeroBlocks === 1)
+      throw snapshotErrors.notTar(`a damaged tar header follows a zero block at byte ${this.offset - BLOCK}`)
     if (!checksumValid(h)) {
       if (this.headersRead === 0) {
         if (h[0] === 0x1f && h[1] === 0x8b) throw snapshotErrors.doubleGzip()
@@ -139,10 +144,12 @@ export class TarReader {
     this.headersRead++
     const typeflag = String.fromCharCode(h[156] as number)
     let size = parseNumeric(h.subarray(124, 136))
-    if (size === null || size < 0) throw snapshotErrors.notTar(`the tar header at byte ${this.offset - BLOCK} has an invalid size`)
+    if (size === null || size < 0)
+      throw snapshotErrors.notTar(`the tar header at byte ${this.offset - BLOCK} has an invalid size`)
 
     if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K') {
-      if (size > MAX_METADATA_ENTRY) throw snapshotErrors.notTar(`a tar extended header is implausibly large (${size} bytes)`)
+      if (size > MAX_METADATA_ENTRY)
+        throw snapshotErrors.notTar(`a tar extended header is implausibly large (${size} bytes)`)
       this.metadata = { chunks: [], length: 0 }
       this.beginData(size, typeflag)
       return
@@ -196,7 +203,8 @@ export class TarReader {
       const space = body.indexOf(0x20, p)
       if (space < 0) throw snapshotErrors.notTar('a tar PAX header is malformed')
       const length = Number(body.subarray(p, space).toString('latin1'))
-      if (!Number.isInteger(length) || length <= space - p || p + length > body.length) throw snapshotErrors.notTar('a tar PAX header is malformed')
+      if (!Number.isInteger(length) || length <= space - p || p + length > body.length)
+        throw snapshotErrors.notTar('a tar PAX header is malformed')
       const record = body.subarray(space + 1, p + length - 1).toString('utf8')
       const eq = record.indexOf('=')
       if (eq > 0) {
@@ -205,7 +213,8 @@ export class TarReader {
         if (key === 'path') this.paxPath = value
         else if (key === 'size') {
           const parsed = /^\d+$/.test(value) ? Number(value) : NaN
-          if (!Number.isSafeInteger(parsed)) throw snapshotErrors.notTar('a tar PAX header has an invalid size')
+          if (!Number.isSafeInteger(parsed))
+            throw snapshotErrors.notTar('a tar PAX header has an invalid size')
           this.paxSize = parsed
         }
       }
