@@ -42,6 +42,7 @@ if (wanted('build')) run('build', 'npx', ['electron-vite', 'build'])
 if (wanted('static')) {
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
   run('lint', 'npx', ['eslint', '.'])
+  run('format', 'npx', ['prettier', '--check', '.'])
 }
 
 function vitest(project) {

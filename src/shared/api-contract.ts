@@ -308,6 +308,11 @@ export const apiMethods = {
       folder: hostPathSchema.optional(),
       fileNameTemplate: z.string().min(1).max(400).optional(),
       stale: z.boolean().default(false),
+      /** Overrides every selected profile's datacenter; Consul forwards the request there. */
+      datacenter: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'A datacenter name has letters, digits, "-", "_" or "." only')
+        .optional(),
     }),
     errors: [...consulErrors, 'FILE_EXISTS', 'FILE_UNREADABLE', 'CANCELLED'],
     operation: true,

@@ -69,10 +69,10 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'snapshot.browse.search': async ({ catalogueId, query, limit }) =>
       catalogue().search(catalogueId, query, limit),
 
-    'save.start': async ({ profileIds, folder, fileNameTemplate, stale }, context) => {
+    'save.start': async ({ profileIds, folder, fileNameTemplate, stale, datacenter }, context) => {
       const save = services.save ?? missing('Saving snapshots')
       const entries = await save.saveMany(
-        { profileIds, folder, fileNameTemplate, stale },
+        { profileIds, folder, fileNameTemplate, stale, datacenter },
         {
           signal: context.signal,
           onProgress: ({ profileId, progress }) => context.progress({ kind: 'save', profileId, progress }),

@@ -125,6 +125,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
           destinationDir: request.folder ?? environment.defaultSaveFolder,
           template: request.fileNameTemplate,
           stale: request.stale,
+          datacenter: request.datacenter,
           signal: work.signal,
           onProgress: (profileId, progress) => work.onProgress({ profileId, progress }),
         }),

@@ -79,6 +79,7 @@ export interface SaveRequest {
   folder?: string
   fileNameTemplate?: string
   stale: boolean
+  datacenter?: string
 }
 
 export interface SavePort {

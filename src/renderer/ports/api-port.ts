@@ -89,6 +89,7 @@ export function createApiPort(client: ApiClient): StudioPort {
           folder: request.folder,
           fileNameTemplate: request.fileNameTemplate,
           stale: request.stale,
+          datacenter: request.datacenter === '' ? undefined : request.datacenter,
         })
         const stop = handle.onProgress((p) => {
           if (p.kind === 'save') onProgress(p.profileId, p.progress)

@@ -73,6 +73,8 @@ export interface InspectOptions {
 export interface SaveRequest {
   profileIds: string[]
   stale: boolean
+  /** Empty: each profile's own datacenter. */
+  datacenter: string
   folder: string
   fileNameTemplate: string
 }

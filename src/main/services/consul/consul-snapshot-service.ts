@@ -65,6 +65,8 @@ export class ConsulSnapshotService {
     template?: string
     overwrite?: boolean
     stale?: boolean
+    /** Another datacenter than each profile's own (the agents forward the request). */
+    datacenter?: string
     concurrency?: number
     signal?: AbortSignal
     onProgress?: (profileId: string, progress: SaveProgress) => void

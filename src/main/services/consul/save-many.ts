@@ -8,10 +8,7 @@ export interface SaveManyTarget {
   connection: ConsulConnection
 }
 
-export interface SaveManyOptions extends Omit<
-  SaveSnapshotOptions,
-  'connection' | 'fileName' | 'onProgress' | 'datacenter'
-> {
+export interface SaveManyOptions extends Omit<SaveSnapshotOptions, 'connection' | 'fileName' | 'onProgress'> {
   targets: SaveManyTarget[]
   /** How many clusters download at once. */
   concurrency?: number

@@ -10,11 +10,13 @@ export const TEMPLATE_PLACEHOLDERS = ['profile', 'dc', 'version', 'index', 'term
 export interface SaveOptions {
   selected: string[]
   stale: boolean
+  /** Empty: each profile's own datacenter. */
+  datacenter: string
   folder: string
   template: string
 }
 
-export type SaveErrors = Partial<Record<'selected' | 'folder' | 'template', string>>
+export type SaveErrors = Partial<Record<'selected' | 'datacenter' | 'folder' | 'template', string>>
 
 /** What the wizard refuses before it starts; the service checks again. */
 export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[]): SaveErrors {
@@ -22,6 +24,9 @@ export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[
   const known = new Set(profiles.map((p) => p.id))
   if (options.selected.filter((id) => known.has(id)).length === 0)
     errors.selected = 'Pick at least one cluster to back up.'
+  const datacenter = options.datacenter.trim()
+  if (datacenter !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(datacenter))
+    errors.datacenter = 'A datacenter name has letters, digits, “-”, “_” or “.” only.'
   if (options.folder.trim() === '') errors.folder = 'Choose the folder the snapshots go to.'
   const template = options.template.trim()
   if (template === '') errors.template = `Give a file-name template, e.g. ${DEFAULT_TEMPLATE}.`
@@ -61,7 +66,7 @@ export const useSaveStore = create<SaveState>((set, get) => ({
   step: 'choose',
   profiles: [],
   profilesStatus: 'idle',
-  options: { selected: [], stale: false, folder: '', template: DEFAULT_TEMPLATE },
+  options: { selected: [], stale: false, datacenter: '', folder: '', template: DEFAULT_TEMPLATE },
   errors: {},
   progress: {},
   outcomes: [],
@@ -121,6 +126,7 @@ export const useSaveStore = create<SaveState>((set, get) => ({
         {
           profileIds,
           stale: options.stale,
+          datacenter: options.datacenter.trim(),
           folder: options.folder.trim(),
           fileNameTemplate: options.template.trim(),
         },

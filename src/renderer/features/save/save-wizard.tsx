@@ -111,8 +111,24 @@ function ChooseStep() {
       <fieldset>
         <legend>Options</legend>
         <div className="form-grid">
-          <span className="muted">Datacenter</span>
-          <span>Each profile's own datacenter setting is used.</span>
+          <label htmlFor="save-datacenter">Datacenter</label>
+          <div>
+            <input
+              id="save-datacenter"
+              value={options.datacenter}
+              onChange={(e) => setOptions({ datacenter: e.target.value })}
+              placeholder="each profile's own"
+              spellCheck={false}
+              aria-invalid={errors.datacenter !== undefined}
+              aria-describedby={errors.datacenter ? 'save-datacenter-error' : undefined}
+              data-testid="save-datacenter"
+            />
+            {errors.datacenter && (
+              <p id="save-datacenter-error" className="field-error">
+                {errors.datacenter}
+              </p>
+            )}
+          </div>
           <span />
           <label className="inline-check">
             <input

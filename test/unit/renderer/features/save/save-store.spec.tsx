@@ -10,7 +10,13 @@ import { fakeStudioPort, profileView } from '../../fake-studio-port'
 
 const east = profileView('east')
 const west = profileView('west')
-const valid = { selected: [east.id], stale: false, folder: '/backups', template: DEFAULT_TEMPLATE }
+const valid = {
+  selected: [east.id],
+  stale: false,
+  datacenter: '',
+  folder: '/backups',
+  template: DEFAULT_TEMPLATE,
+}
 
 describe('save wizard validation', () => {
   it('accepts one selected profile, a folder and a template', () => {
@@ -26,6 +32,13 @@ describe('save wizard validation', () => {
     const errors = validateSaveOptions({ ...valid, folder: ' ', template: 'sub/dir.snap' }, [east])
     expect(errors.folder).toMatch(/folder/)
     expect(errors.template).toMatch(/not a folder/)
+  })
+
+  it('takes an optional datacenter override and refuses a name Consul could not have', () => {
+    expect(validateSaveOptions({ ...valid, datacenter: 'dc2' }, [east])).toEqual({})
+    expect(validateSaveOptions({ ...valid, datacenter: 'dc 2/../x' }, [east]).datacenter).toMatch(
+      /letters, digits/,
+    )
   })
 
   it('accepts only the placeholders the service fills in', () => {
@@ -109,6 +122,7 @@ describe('save wizard store', () => {
     expect(run.mock.calls[0]?.[0]).toEqual({
       profileIds: [east.id],
       stale: false,
+      datacenter: '',
       folder: '/home/op/snapshots',
       fileNameTemplate: DEFAULT_TEMPLATE,
     })
