@@ -92,4 +92,36 @@ describe('saveMany', () => {
     )
     expect(entries[0]).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
   })
+
+  it('asks every target for the datacenter the operator chose, and names the files after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ss-many-'))
+    const asked: string[] = []
+    const server = await startLocalServer((req, res) => {
+      if (req.url?.startsWith('/v1/agent/self'))
+        return json(res, 200, { Config: { Version: '1.14.8', Datacenter: 'dc1' } })
+      asked.push(req.url ?? '')
+      res.writeHead(200, { 'x-consul-index': '9' })
+      res.end(Buffer.alloc(100, 1))
+    })
+    servers.push(server)
+    const entries = await saveMany(
+      {
+        targets: [
+          {
+            profileId: 'p',
+            connection: {
+              name: 'east',
+              settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+            },
+          },
+        ],
+        destinationDir: dir,
+        datacenter: 'dc2',
+      },
+      { verify },
+    )
+
+    expect(asked).toEqual(['/v1/snapshot?dc=dc2'])
+    expect(entries[0]?.ok === true && entries[0].result.path).toMatch(/east-dc2-1\.14\.8-9-/)
+  })
 })
