@@ -47,16 +47,8 @@ describe('save and restore with a real Consul', () => {
       startConsulAgent({ datacenter: 'dc1' }),
       startConsulAgent({ datacenter: 'dc1' }),
     ])
+    // Returns once every kind of record, batched coordinates included, has reached raft.
     manifest = await populateEveryRecordKind(source)
-    // Coordinate updates are batched by the servers before they reach raft; wait for them so the
-    // snapshot holds CoordinateBatchUpdate records too.
-    const node = manifest.catalogNodes[0]?.node
-    const deadline = Date.now() + 60_000
-    while (Date.now() < deadline) {
-      const coordinates = await get<{ Node: string }[]>(source, '/v1/coordinate/nodes')
-      if (coordinates.body?.some((c) => c.Node === node)) break
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
     dir = await mkdtemp(join(tmpdir(), 'ss-it-save-'))
   })
   afterAll(async () => {

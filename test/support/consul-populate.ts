@@ -380,12 +380,23 @@ async function waitForCatalog(api: ConsulApi, names: string[]): Promise<void> {
   }
 }
 
+/**
+ * Servers batch coordinate updates before they reach raft, so a snapshot taken right after the
+ * PUT may lack CoordinateBatchUpdate records; wait until the catalog reports the coordinate.
+ */
 async function updateCoordinates(api: ConsulApi, node: string): Promise<void> {
   await api.request('PUT', '/v1/coordinate/update', {
     Node: node,
     Segment: '',
     Coord: { Vec: [0.1, -0.2, 0.3, 0, 0, 0, 0, 0.05], Error: 0.25, Adjustment: 0.001, Height: 0.0001 },
   })
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const coordinates = (await api.request('GET', '/v1/coordinate/nodes')) as { Node?: string }[] | null
+    if (coordinates?.some((c) => c.Node === node)) return
+    if (Date.now() > deadline) throw new Error(`the coordinate of ${node} never reached raft`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
 }
 
 // --- prepared queries ---------------------------------------------------------------------------
