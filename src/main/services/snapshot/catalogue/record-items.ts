@@ -13,24 +13,10 @@ import {
   type MsgMap,
   type MsgValue,
 } from './msgpack-walk'
+import { recordKinds } from '../../../../shared/browse-wire-types'
 
-export const catalogueKinds = [
-  'nodes',
-  'services',
-  'checks',
-  'sessions',
-  'prepared-queries',
-  'acl-tokens',
-  'acl-policies',
-  'acl-roles',
-  'acl-auth-methods',
-  'acl-binding-rules',
-  'config-entries',
-  'intentions',
-  'system-metadata',
-  'connect-ca',
-  'other',
-] as const
+// The kinds the renderer can ask for (one list, in src/shared), plus records we keep but do not browse.
+export const catalogueKinds = [...recordKinds, 'other'] as const
 export type CatalogueKind = (typeof catalogueKinds)[number]
 
 export interface RecordItem {
