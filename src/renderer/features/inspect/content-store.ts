@@ -61,6 +61,38 @@ interface ContentState {
 }
 
 const emptyKv = (): KvListing => ({ prefix: '', total: 0, pages: {}, version: 0 })
+
+/** What the browser shows with no file open: the first state, and the one reset() returns to. */
+function idleContent(): Pick<
+  ContentState,
+  | 'status'
+  | 'source'
+  | 'progress'
+  | 'catalogue'
+  | 'tab'
+  | 'kv'
+  | 'selectedKey'
+  | 'value'
+  | 'valueStatus'
+  | 'records'
+  | 'query'
+  | 'hits'
+> {
+  return {
+    status: 'idle',
+    source: null,
+    progress: null,
+    catalogue: null,
+    tab: 'kv',
+    kv: emptyKv(),
+    selectedKey: null,
+    value: null,
+    valueStatus: 'idle',
+    records: {},
+    query: '',
+    hits: null,
+  }
+}
 const inflight = new Set<string>()
 let opening: AbortController | null = null
 
@@ -114,18 +146,7 @@ export const useContentStore = create<ContentState>((set, get) => {
   }
 
   return {
-    status: 'idle',
-    source: null,
-    progress: null,
-    catalogue: null,
-    tab: 'kv',
-    kv: emptyKv(),
-    selectedKey: null,
-    value: null,
-    valueStatus: 'idle',
-    records: {},
-    query: '',
-    hits: null,
+    ...idleContent(),
     searching: false,
     async open(source) {
       const current = get()
@@ -166,20 +187,7 @@ export const useContentStore = create<ContentState>((set, get) => {
     reset() {
       opening?.abort()
       opening = null
-      set({
-        status: 'idle',
-        source: null,
-        progress: null,
-        catalogue: null,
-        tab: 'kv',
-        kv: emptyKv(),
-        selectedKey: null,
-        value: null,
-        valueStatus: 'idle',
-        records: {},
-        query: '',
-        hits: null,
-      })
+      set(idleContent())
     },
     cancel() {
       opening?.abort()
