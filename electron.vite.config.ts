@@ -12,8 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
           // Snapshot scans and browsing run in worker threads; the desktop app and the web host load these.
-          'inspect-worker': resolve(__dirname, 'src/main/api/inspect-worker.ts'),
-          'catalogue-worker': resolve(__dirname, 'src/main/api/catalogue-worker.ts'),
+          'inspect-worker': resolve(__dirname, 'src/main/host/workers/inspect-worker.ts'),
+          'catalogue-worker': resolve(__dirname, 'src/main/host/workers/catalogue-worker.ts'),
         },
       },
     },

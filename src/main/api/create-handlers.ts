@@ -5,7 +5,7 @@
 import { AppError } from '../../shared/app-error'
 import { checkExternalUrl } from '../../shared/external-links'
 import type { ApiHandlers } from './dispatcher'
-import type { HostServices } from './host-services'
+import type { HostServices } from '../host/host-services'
 
 function missing(what: string): never {
   throw new AppError('UNSUPPORTED', `${what} is not available in this build of Snapshot Studio.`)

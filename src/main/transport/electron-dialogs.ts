@@ -1,6 +1,6 @@
 /** The native pickers behind dialogs.openSnapshot and dialogs.chooseFolder. */
 import { dialog, type BrowserWindow } from 'electron'
-import type { DialogsPort } from '../api/host-services'
+import type { DialogsPort } from '../host/host-services'
 
 export function createElectronDialogs(currentWindow: () => BrowserWindow | null): DialogsPort {
   return {

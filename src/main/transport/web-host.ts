@@ -18,7 +18,7 @@ import { failure, ok } from '../../shared/api-result'
 import { AppError } from '../../shared/app-error'
 import { tokenCookieName, webPaths, type HostFrame } from '../../shared/web-protocol'
 import type { Dispatcher } from '../api/dispatcher'
-import type { UploadStore } from '../api/upload-store'
+import type { UploadStore } from '../host/upload-store'
 import { browserContentSecurityPolicy } from './content-security-policy'
 
 export interface WebHostOptions {

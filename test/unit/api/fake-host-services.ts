@@ -1,6 +1,6 @@
 /** Plain fakes for the host's ports: enough behaviour to exercise dispatch, transports and the client. */
 import { AppError } from '../../../src/shared/app-error'
-import type { HostServices, InspectRunner, Work } from '../../../src/main/api/host-services'
+import type { HostServices, InspectRunner, Work } from '../../../src/main/host/host-services'
 import type { InspectProgress, SnapshotInspectionWire } from '../../../src/shared/snapshot-wire-types'
 
 export const sampleInspection: SnapshotInspectionWire = {

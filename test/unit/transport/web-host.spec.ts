@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createDispatcher } from '../../../src/main/api/dispatcher'
 import { createHandlers } from '../../../src/main/api/create-handlers'
-import { createSourceResolver } from '../../../src/main/api/source-resolver'
-import { createUploadStore } from '../../../src/main/api/upload-store'
+import { createSourceResolver } from '../../../src/main/host/source-resolver'
+import { createUploadStore } from '../../../src/main/host/upload-store'
 import { startWebHost, type WebHost } from '../../../src/main/transport/web-host'
 import { webPaths, type HostFrame } from '../../../src/shared/web-protocol'
 import { createControllableInspect, createFakeHostServices } from '../api/fake-host-services'
-import type { InspectRunner } from '../../../src/main/api/host-services'
+import type { InspectRunner } from '../../../src/main/host/host-services'
 
 interface Reply {
   status: number

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createDispatcher, type Dispatcher } from '../../../src/main/api/dispatcher'
 import { createHandlers } from '../../../src/main/api/create-handlers'
-import { createSourceResolver } from '../../../src/main/api/source-resolver'
-import { createUploadStore } from '../../../src/main/api/upload-store'
+import { createSourceResolver } from '../../../src/main/host/source-resolver'
+import { createUploadStore } from '../../../src/main/host/upload-store'
 import { startWebHost, type WebHost } from '../../../src/main/transport/web-host'
 import { createWebTransport, type SocketLike } from '../../../src/renderer/api/web-transport'
 import { createApiClient } from '../../../src/shared/api-client'
@@ -16,7 +16,7 @@ import {
   createFakeHostServices,
   sampleInspection,
 } from '../api/fake-host-services'
-import type { InspectRunner } from '../../../src/main/api/host-services'
+import type { InspectRunner } from '../../../src/main/host/host-services'
 
 describe('the typed client over the browser transport and the web host', () => {
   let folder: string

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createDispatcher } from '../../api/dispatcher'
 import { createHandlers } from '../../api/create-handlers'
-import { createHostServices } from '../../api/create-host-services'
+import { createHostServices } from '../../host/create-host-services'
 import {
   appVersion,
   builtRendererDir,
   createCatalogue,
   createInspectRunner,
   sampleSnapshotPath,
-} from '../../api/host-runtime'
-import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../api/upload-store'
+} from '../../host/host-runtime'
+import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../host/upload-store'
 import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
 import { appDataDir } from '../app-data-dir'

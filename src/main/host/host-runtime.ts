@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { createInProcessInspectRunner } from './in-process-inspect-runner'
-import { createWorkerInspectRunner } from './worker-inspect-runner'
-import { createCataloguePort } from './catalogue-port'
+import { createInProcessInspectRunner } from './workers/in-process-inspect-runner'
+import { createWorkerInspectRunner } from './workers/worker-inspect-runner'
+import { createCataloguePort } from './workers/catalogue-port'
 import type { CataloguePort, InspectRunner } from './host-services'
-import { createWorkerCataloguePort } from './worker-catalogue-port'
+import { createWorkerCataloguePort } from './workers/worker-catalogue-port'
 
 /**
  * The folder of the running bundle (out/main when built). Code split into a lazily loaded

@@ -4,10 +4,10 @@
  * while gigabytes stream through the scanner.
  */
 import { parentPort } from 'node:worker_threads'
-import { toErrorPayload } from '../../shared/app-error'
+import { toErrorPayload } from '../../../shared/app-error'
 import { createInProcessInspectRunner } from './in-process-inspect-runner'
 import type { FromWorker, ToWorker } from './inspect-worker-protocol'
-import type { InspectProgress } from '../../shared/snapshot-wire-types'
+import type { InspectProgress } from '../../../shared/snapshot-wire-types'
 
 const port = parentPort
 if (port === null) throw new Error('inspect-worker must run in a worker thread')

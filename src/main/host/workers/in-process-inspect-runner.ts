@@ -2,8 +2,8 @@
  * Runs snapshot scans on the calling thread. Right for the CLI and tests; the desktop app and
  * the web host use the worker runner so a multi-gigabyte scan never stalls their event loop.
  */
-import { inspectSnapshot, verifySnapshot } from '../services/snapshot'
-import type { InspectRunner } from './host-services'
+import { inspectSnapshot, verifySnapshot } from '../../services/snapshot'
+import type { InspectRunner } from '../host-services'
 import { toInspectionWire } from './snapshot-wire'
 
 export function createInProcessInspectRunner(): InspectRunner {

@@ -1,7 +1,7 @@
 /** Messages between the host and the inspect worker thread (structured clone, no bigint inside). */
-import type { AppErrorPayload } from '../../shared/app-error'
-import type { InspectProgress, SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
-import type { InspectOptions } from './host-services'
+import type { AppErrorPayload } from '../../../shared/app-error'
+import type { InspectProgress, SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
+import type { InspectOptions } from '../host-services'
 
 export type WorkerJob =
   { kind: 'inspect'; path: string; options: InspectOptions } | { kind: 'verify'; path: string }

@@ -4,7 +4,7 @@
  * paging and searching it never run on the Electron main process or the web host's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { toErrorPayload } from '../../shared/app-error'
+import { toErrorPayload } from '../../../shared/app-error'
 import { createCataloguePort } from './catalogue-port'
 import type { FromCatalogueWorker, ToCatalogueWorker } from './catalogue-worker-protocol'
 

@@ -3,11 +3,11 @@
  * simple: abort asks the worker to stop, and a worker that does not stop is terminated).
  */
 import { Worker } from 'node:worker_threads'
-import { AppError } from '../../shared/app-error'
-import type { SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
-import type { InspectRunner, Work } from './host-services'
+import { AppError } from '../../../shared/app-error'
+import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
+import type { InspectRunner, Work } from '../host-services'
 import type { FromWorker, WorkerJob } from './inspect-worker-protocol'
-import type { InspectProgress } from '../../shared/snapshot-wire-types'
+import type { InspectProgress } from '../../../shared/snapshot-wire-types'
 
 export function createWorkerInspectRunner(workerFile: string): InspectRunner {
   function run(job: WorkerJob, work: Work<InspectProgress>): Promise<SnapshotInspectionWire> {

@@ -1,6 +1,6 @@
 /** Messages between the host and the catalogue worker thread (structured clone, no bigint). */
-import type { AppErrorPayload } from '../../shared/app-error'
-import type { CataloguePort } from './host-services'
+import type { AppErrorPayload } from '../../../shared/app-error'
+import type { CataloguePort } from '../host-services'
 
 export type CatalogueMethod = keyof CataloguePort | 'closeAll'
 

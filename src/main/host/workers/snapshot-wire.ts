@@ -3,8 +3,8 @@
  * decimal strings, and the text `consul snapshot inspect` would print rides along so the window
  * can show and copy exactly that.
  */
-import { formatInspectJson, formatInspectPretty, type SnapshotInspection } from '../services/snapshot'
-import type { SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
+import { formatInspectJson, formatInspectPretty, type SnapshotInspection } from '../../services/snapshot'
+import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
 
 export function toInspectionWire(inspection: SnapshotInspection, kvDetails: boolean): SnapshotInspectionWire {
   const { meta } = inspection

@@ -3,16 +3,16 @@
  * (each holds a compact index and a spill file); opening another closes the least recently used.
  */
 import { randomBytes } from 'node:crypto'
-import { AppError } from '../../shared/app-error'
+import { AppError } from '../../../shared/app-error'
 import type {
   CatalogueSummary,
   KvRowWire,
   RecordItemWire,
   SearchHitWire,
-} from '../../shared/browse-wire-types'
-import { openSnapshotCatalogue, type SnapshotCatalogue } from '../services/snapshot/catalogue'
-import type { JsonView } from '../services/snapshot/catalogue'
-import type { CataloguePort } from './host-services'
+} from '../../../shared/browse-wire-types'
+import { openSnapshotCatalogue, type SnapshotCatalogue } from '../../services/snapshot/catalogue'
+import type { JsonView } from '../../services/snapshot/catalogue'
+import type { CataloguePort } from '../host-services'
 
 export interface CataloguePortOptions {
   /** Where decompressed working copies go (default: the OS temp folder). */

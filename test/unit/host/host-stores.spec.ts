@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createRecentFilesStore } from '../../../src/main/api/recent-files-store'
-import { createSourceResolver } from '../../../src/main/api/source-resolver'
+import { createRecentFilesStore } from '../../../src/main/host/recent-files-store'
+import { createSourceResolver } from '../../../src/main/host/source-resolver'
 import {
   createUploadFolder,
   createUploadStore,
   sweepStaleUploadFolders,
-} from '../../../src/main/api/upload-store'
+} from '../../../src/main/host/upload-store'
 
 let folder: string
 

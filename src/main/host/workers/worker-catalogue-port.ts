@@ -4,8 +4,8 @@
  * next call starts a fresh worker; snapshots then need opening again.
  */
 import { Worker } from 'node:worker_threads'
-import { AppError } from '../../shared/app-error'
-import type { CataloguePort } from './host-services'
+import { AppError } from '../../../shared/app-error'
+import type { CataloguePort } from '../host-services'
 import type { CatalogueMethod, FromCatalogueWorker, ToCatalogueWorker } from './catalogue-worker-protocol'
 
 interface Pending {

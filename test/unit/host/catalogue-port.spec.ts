@@ -2,9 +2,9 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
-import { createCataloguePort } from '../../../src/main/api/catalogue-port'
-import type { CataloguePort } from '../../../src/main/api/host-services'
-import { createWorkerCataloguePort } from '../../../src/main/api/worker-catalogue-port'
+import { createCataloguePort } from '../../../src/main/host/workers/catalogue-port'
+import type { CataloguePort } from '../../../src/main/host/host-services'
+import { createWorkerCataloguePort } from '../../../src/main/host/workers/worker-catalogue-port'
 
 const root = repositoryRoot
 const workerFile = join(root, 'out', 'main', 'catalogue-worker.js')
