@@ -2,12 +2,16 @@
  * Snapshot files uploaded by the browser-mode page. Bodies stream straight to disk (snapshots
  * reach gigabytes) under a private folder; an upload id is random and is the only way to name
  * one later, so a page cannot make the host read a path through this door.
+ *
+ * Each upload keeps its original file name, in a folder of its own named by the id: the name
+ * carries facts the services read from it (the Consul version of `consul snapshot save
+ * -append-filename version` and of our own template), and errors name the file the user chose.
  */
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../shared/app-error'
@@ -34,6 +38,17 @@ function displayName(name: string): string {
   return cleaned === '' ? 'uploaded.snap' : cleaned
 }
 
+/**
+ * The name the upload is stored under inside its own folder: the shown name, minus what no file
+ * system takes in a name (Windows' reserved characters too, as the host may run there), never
+ * `.` or `..`, and at most 255 bytes of UTF-8.
+ */
+function storedFileName(shown: string): string {
+  let name = shown.replace(/[<>:"|?*]/g, '_')
+  while (Buffer.byteLength(name, 'utf8') > 255) name = Array.from(name).slice(0, -1).join('')
+  return name === '.' || name === '..' || name === '' ? 'uploaded.snap' : name
+}
+
 export function createUploadStore(directory: string): UploadStore {
   const uploads = new Map<string, { path: string; name: string; size: number }>()
 
@@ -41,22 +56,24 @@ export function createUploadStore(directory: string): UploadStore {
     async receive(body, name, signal) {
       await mkdir(directory, { recursive: true, mode: 0o700 })
       const uploadId = randomBytes(16).toString('hex')
-      const path = join(directory, `${uploadId}.snap`)
+      const shown = displayName(name)
+      const path = join(directory, uploadId, storedFileName(shown))
       try {
+        await mkdir(dirname(path), { mode: 0o700 })
         await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }), { signal })
       } catch (error) {
-        await rm(path, { force: true })
+        await rm(dirname(path), { recursive: true, force: true })
         if (signal?.aborted)
-          throw new AppError('CANCELLED', `The upload of ${displayName(name)} was cancelled.`, {
+          throw new AppError('CANCELLED', `The upload of ${shown} was cancelled.`, {
             cause: error,
           })
-        throw new AppError('FILE_UNREADABLE', `The upload of ${displayName(name)} did not complete.`, {
+        throw new AppError('FILE_UNREADABLE', `The upload of ${shown} did not complete.`, {
           hint: 'Try again; if the file is on a network drive, copy it locally first.',
           cause: error,
         })
       }
       const { size } = await stat(path)
-      const entry = { path, name: displayName(name), size }
+      const entry = { path, name: shown, size }
       uploads.set(uploadId, entry)
       return { uploadId, name: entry.name, size }
     },

@@ -63,8 +63,31 @@ describe('the upload store', () => {
     expect(uploaded.uploadId).toMatch(/^[a-f0-9]{32}$/)
     expect(uploaded.size).toBe(6)
     expect(uploaded.name).not.toContain('/')
-    expect(path).toBe(join(folder, 'uploads', `${uploaded.uploadId}.snap`))
+    expect(path).toBe(join(folder, 'uploads', uploaded.uploadId, uploaded.name))
     expect(await readFile(path as string, 'utf8')).toBe('abcdef')
+  })
+
+  it('keeps the original file name, so facts in it (the Consul version) survive the upload', async () => {
+    const uploads = createUploadStore(join(folder, 'uploads'))
+    const name = 'prod-dc1-20260101-120000-idx42-v1.14.8.snap'
+
+    const uploaded = await uploads.receive(Readable.from([Buffer.from('x')]), name)
+
+    expect(uploaded.name).toBe(name)
+    expect(basename(uploads.pathOf(uploaded.uploadId) as string)).toBe(name)
+  })
+
+  it('stores names that are not file names inside the upload folder', async () => {
+    const uploads = createUploadStore(join(folder, 'uploads'))
+
+    for (const name of ['..', '.', 'a:b?.snap', 'é'.repeat(200)]) {
+      const uploaded = await uploads.receive(Readable.from([Buffer.from('x')]), name)
+      const path = uploads.pathOf(uploaded.uploadId) as string
+
+      expect(join(path, '..')).toBe(join(folder, 'uploads', uploaded.uploadId))
+      expect(Buffer.byteLength(basename(path))).toBeLessThanOrEqual(255)
+      expect(await readFile(path, 'utf8')).toBe('x')
+    }
   })
 
   it('leaves no partial file when the upload breaks off', async () => {
