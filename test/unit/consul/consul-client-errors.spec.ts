@@ -77,6 +77,38 @@ describe('ConsulClient error mapping', () => {
     expect(error.message).toMatch(/Unexpected response code: 500 \(failed to open snapshot\)/)
   })
 
+  it('says a web page is not a Consul answer, whatever its status, and leaves the page out', async () => {
+    const page = '<!DOCTYPE html><html><body><h1>Team dashboard</h1></body></html>'
+    for (const [status, contentType] of [
+      [404, 'text/html; charset=utf-8'],
+      [200, 'text/html'],
+      [502, 'text/plain'],
+    ] as const) {
+      server = await startLocalServer((_req, res) => {
+        res.writeHead(status, { 'content-type': contentType })
+        res.end(page)
+      })
+      const error = await failureOf(connectionTo(server.address))
+      await server.close()
+
+      expect(error.code).toBe('CONSUL_HTTP')
+      expect(error.message).toContain(
+        `does not look like a Consul HTTP API: it answered /v1/snapshot with HTTP ${status}`,
+      )
+      expect(error.hint).toMatch(/8500.*8501/)
+      expect(error.details).toMatchObject({ reason: 'not-consul', status })
+      expect(JSON.stringify(error.toPayload())).not.toContain('dashboard')
+    }
+    server = undefined
+  })
+
+  it('takes a 404 for an endpoint every agent has as a sign of another server, even in plain text', async () => {
+    server = await startLocalServer((_req, res) => text(res, 404, '404 page not found'))
+    const error = await failureOf(connectionTo(server.address))
+    expect(error.message).toContain('does not look like a Consul HTTP API')
+    expect(error.message).not.toContain('page not found')
+  })
+
   it('says CONSUL_TIMEOUT when the agent accepts but never answers', async () => {
     server = await startLocalServer(() => undefined)
     const error = await failureOf(connectionTo(server.address), 'read', 200)

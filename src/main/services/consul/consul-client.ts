@@ -5,7 +5,13 @@ import { AppError } from '../../../shared/app-error'
 import { endpointOrigin } from './consul-address'
 import { resolveConnection, type ConsulConnection, type ResolvedConnection } from './consul-connection'
 import { createDispatcherFactory, type DispatcherFactory } from './consul-dispatcher'
-import { mapHttpError, mapTransportError, type ConsulOperation } from './consul-errors'
+import {
+  looksLikeWebPage,
+  mapHttpError,
+  mapTransportError,
+  notConsulError,
+  type ConsulOperation,
+} from './consul-errors'
 import { probeTlsClose } from './tls-close-probe'
 
 export interface ConsulRequest {
@@ -73,12 +79,22 @@ export class ConsulClient {
     } catch (error) {
       throw await this.explainTransportError(error)
     }
+    const contentType = headerValue(response.headers, 'content-type')
+    // A web page is never an answer of Consul's API, whatever its status: a 200 page would
+    // otherwise be read as JSON or saved as a snapshot.
+    if (looksLikeWebPage('', contentType)) {
+      await response.body.dump().catch(() => undefined)
+      throw notConsulError(this.where, response.statusCode, req.path)
+    }
     const ok = response.statusCode >= 200 && response.statusCode < 300
     if (ok || req.accept?.includes(response.statusCode)) {
       return { status: response.statusCode, headers: response.headers, body: response.body }
     }
     const text = await readLimited(response.body, ERROR_BODY_LIMIT)
-    throw mapHttpError(response.statusCode, text, this.where, req.operation ?? 'read')
+    throw mapHttpError(response.statusCode, text, this.where, req.operation ?? 'read', {
+      contentType,
+      path: req.path,
+    })
   }
 
   /** A small JSON read; returns the parsed body and X-Consul-Index. */

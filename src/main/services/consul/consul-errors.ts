@@ -168,13 +168,40 @@ function tlsError(reason: TlsFailureReason, where: string, detail: string, cause
   return new AppError('CONSUL_TLS', message, { hint, details: { endpoint: where, reason, detail }, cause })
 }
 
+/**
+ * Consul's HTTP API answers errors in plain text and never serves a web page under /v1/ (its UI
+ * lives under /ui/). A page, or a 404 for an endpoint every agent has, means the address points
+ * at some other web server (a dashboard, a proxy's default site, the wrong port).
+ */
+export function looksLikeWebPage(body: string, contentType: string | undefined): boolean {
+  if (contentType !== undefined && /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType))
+    return true
+  return /^\s*(<!doctype html|<html|<head|<body|<\?xml)/i.test(body)
+}
+
+/** The answer came from a web server that is not a Consul agent: say so, and never echo its page. */
+export function notConsulError(where: string, status: number, path: string): AppError {
+  return new AppError(
+    'CONSUL_HTTP',
+    `${where} does not look like a Consul HTTP API: it answered ${path} with HTTP ${status} and a web page, not a Consul reply.`,
+    {
+      hint: 'Check the address and port: a Consul agent serves its HTTP API on port 8500 (HTTPS usually on 8501) unless its `ports` setting says otherwise, e.g. http://127.0.0.1:8500.',
+      details: { endpoint: where, status, path, reason: 'not-consul' },
+    },
+  )
+}
+
 /** Maps a non-2xx answer of the Consul HTTP API (spec 10.1, 10.2) to an AppError. */
 export function mapHttpError(
   status: number,
   body: string,
   where: string,
   operation: ConsulOperation,
+  answer: { contentType?: string; path?: string } = {},
 ): AppError {
+  const path = answer.path ?? 'the request'
+  // Every endpoint this app calls exists on any agent, so a 404 is never Consul's own answer.
+  if (looksLikeWebPage(body, answer.contentType) || status === 404) return notConsulError(where, status, path)
   const text = body.trim().slice(0, 500)
   const details = { endpoint: where, status, body: text }
   if (status === 403 || status === 401) {
