@@ -1,0 +1,111 @@
+import { Readable } from 'node:stream'
+import { z } from 'zod'
+import type { ConsulClient } from '../consul/consul-client'
+import type { CycleReport } from './snapshot-cycle'
+
+/**
+ * The last success and the last failure, kept in Consul KV next to the lock key so that any
+ * instance, `snapshot-studio agent status` and the app can read them without this machine's
+ * journal.
+ */
+const cycleSummary = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: z.number(),
+  size: z.number().nullable(),
+  index: z.number().nullable(),
+  error: z.string().nullable(),
+  serviceId: z.string().nullable(),
+})
+
+export const agentStatusSchema = z.object({
+  kind: z.literal('snapshot-studio/agent-status'),
+  version: z.literal(1),
+  lastSuccess: cycleSummary.nullable(),
+  lastFailure: cycleSummary.nullable(),
+  /** The expected gap between runs (interval or cron), so readers can judge staleness. */
+  expectedGapMs: z.number().nullable(),
+  updatedAt: z.string(),
+})
+
+export type AgentStatus = z.infer<typeof agentStatusSchema>
+export type CycleSummary = z.infer<typeof cycleSummary>
+
+export function statusKeyFor(lockKey: string): string {
+  return `${lockKey.replace(/\/+$/, '')}-status`
+}
+
+export function summarise(report: CycleReport, serviceId: string | null): CycleSummary {
+  return {
+    id: report.id,
+    name: report.name,
+    startedAt: report.startedAt,
+    endedAt: report.endedAt,
+    durationMs: report.durationMs,
+    size: report.size,
+    index: report.index,
+    error: report.error ? report.error.message : null,
+    serviceId,
+  }
+}
+
+export interface StatusStore {
+  read(signal?: AbortSignal): Promise<AgentStatus | null>
+  write(status: AgentStatus, signal?: AbortSignal): Promise<void>
+}
+
+export class ConsulKvStatusStore implements StatusStore {
+  constructor(
+    private readonly client: ConsulClient,
+    readonly key: string,
+  ) {}
+
+  async read(signal?: AbortSignal): Promise<AgentStatus | null> {
+    const { status, value } = await this.client.getJson(`/v1/kv/${encodeKey(this.key)}`, {
+      query: { raw: true },
+      signal,
+      accept: [404],
+    })
+    if (status === 404 || value === null) return null
+    const parsed = agentStatusSchema.safeParse(value)
+    return parsed.success ? parsed.data : null
+  }
+
+  async write(status: AgentStatus, signal?: AbortSignal): Promise<void> {
+    const response = await this.client.send({
+      method: 'PUT',
+      path: `/v1/kv/${encodeKey(this.key)}`,
+      body: Readable.from([Buffer.from(JSON.stringify(status))]),
+      signal,
+    })
+    await response.body.dump()
+  }
+}
+
+/** Each path segment encoded, slashes kept. */
+export function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/')
+}
+
+export function nextStatus(
+  previous: AgentStatus | null,
+  report: CycleReport,
+  serviceId: string | null,
+  expectedGapMs: number | null,
+  now: Date,
+): AgentStatus {
+  const summary = summarise(report, serviceId)
+  return {
+    kind: 'snapshot-studio/agent-status',
+    version: 1,
+    lastSuccess: report.ok ? summary : (previous?.lastSuccess ?? null),
+    lastFailure: report.ok ? (previous?.lastFailure ?? null) : summary,
+    expectedGapMs,
+    updatedAt: now.toISOString(),
+  }
+}
