@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          // `npm start`'s decision between the window and browser mode (bin/start.js loads it).
+          launcher: resolve(__dirname, 'src/main/launcher/index.ts'),
           // Snapshot scans and browsing run in worker threads; the desktop app and the web host load these.
           'inspect-worker': resolve(__dirname, 'src/main/host/workers/inspect-worker.ts'),
           'catalogue-worker': resolve(__dirname, 'src/main/host/workers/catalogue-worker.ts'),
