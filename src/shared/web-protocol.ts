@@ -10,8 +10,21 @@ export const webPaths = {
   upload: '/api/upload',
 } as const
 
-/** Cookie set when the page is opened with the right token; the socket and uploads present it. */
-export const tokenCookieName = 'snapshot_studio_token'
+/**
+ * How the page proves it holds the host's token, without a cookie (a cookie for 127.0.0.1 goes
+ * to every port on it, so any local server the browser visits would receive it; see
+ * docs/threat-model.md). The printed URL carries the token in its fragment, which browsers never
+ * send; the page keeps it in session storage and presents it as a WebSocket subprotocol (the
+ * only header a browser lets a page set on a socket) and as a bearer header on uploads.
+ */
+export const tokenFragmentKey = 'token'
+export const socketProtocol = 'snapshot-studio.v1'
+export const tokenProtocolPrefix = 'snapshot-studio.token.'
+
+/** The subprotocols a client offers: the host answers with `socketProtocol`, never the token. */
+export function socketProtocols(token: string): string[] {
+  return [socketProtocol, `${tokenProtocolPrefix}${token}`]
+}
 
 export type ClientFrame = { type: 'call'; id: number; method: MethodName; input: unknown }
 

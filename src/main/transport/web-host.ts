@@ -1,11 +1,13 @@
 /**
  * Browser mode: serves the built renderer and the API (one WebSocket, plus streamed uploads) on
  * 127.0.0.1 only. Other programs on the machine and web pages in the user's browser can reach a
- * loopback port, so every request must show the random token (query once, then an HttpOnly
- * same-site cookie), a Host header naming this loopback port (defeats DNS rebinding) and, when a
- * browser sends one, an Origin that is this host (defeats cross-site requests).
+ * loopback port; what each check stops is in docs/threat-model.md ("Browser mode") and
+ * web-access.ts. The app's own files are served to any request naming this host (they hold no
+ * secret, and the page must load before it can read the token from its URL fragment); the API
+ * needs the token. Every parse of a request is guarded: a request that does not parse gets 400,
+ * never an exception that would stop the host.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -16,10 +18,13 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { isMethodName } from '../../shared/api-contract'
 import { failure, ok } from '../../shared/api-result'
 import { AppError } from '../../shared/app-error'
-import { tokenCookieName, webPaths, type HostFrame } from '../../shared/web-protocol'
+import { socketProtocol, tokenFragmentKey, webPaths, type HostFrame } from '../../shared/web-protocol'
 import type { Dispatcher } from '../api/dispatcher'
 import type { UploadStore } from '../host/upload-store'
 import { browserContentSecurityPolicy } from './content-security-policy'
+import { checkApiAccess, checkOrigin, loopbackAddress, parseTarget, type Verdict } from './web-access'
+
+export { loopbackAddress, tokenMatches } from './web-access'
 
 export interface WebHostOptions {
   dispatcher: Dispatcher
@@ -33,7 +38,7 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
-  /** The URL to open, token included. */
+  /** The URL to open, token in its fragment (browsers never send a fragment to any server). */
   url: string
   /** The address the server is bound to: always the loopback address. */
   address: string
@@ -41,8 +46,6 @@ export interface WebHost {
   token: string
   close(): Promise<void>
 }
-
-export const loopbackAddress = '127.0.0.1'
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,55 +62,15 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest()
-}
-
-/** Compares in constant time: hashing first gives equal lengths whatever was presented. */
-export function tokenMatches(presented: string | null, expected: string): boolean {
-  if (presented === null) return false
-  return timingSafeEqual(digest(presented), digest(expected))
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  if (header === undefined) return null
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=')
-    if (index > 0 && part.slice(0, index).trim() === name)
-      return decodeURIComponent(part.slice(index + 1).trim())
-  }
-  return null
-}
-
-type Verdict = { allowed: true; viaQuery: boolean } | { allowed: false; status: 401 | 403; reason: string }
-
 export function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url')
   let port = 0
-  const cookieName = () => `${tokenCookieName}_${port}`
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
-
-  function check(request: IncomingMessage, url: URL): Verdict {
-    const host = (request.headers.host ?? '').toLowerCase()
-    if (host !== `${loopbackAddress}:${port}` && host !== `localhost:${port}`) {
-      return { allowed: false, status: 403, reason: 'unexpected Host header' }
-    }
-    const origin = request.headers.origin
-    if (
-      origin !== undefined &&
-      origin !== `http://${loopbackAddress}:${port}` &&
-      origin !== `http://localhost:${port}`
-    ) {
-      return { allowed: false, status: 403, reason: 'foreign Origin' }
-    }
-    const fromQuery = url.searchParams.get('token')
-    const authorization = request.headers.authorization
-    const fromHeader = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : null
-    const presented = fromQuery ?? fromHeader ?? readCookie(request.headers.cookie, cookieName())
-    if (presented === null) return { allowed: false, status: 401, reason: 'token required' }
-    if (!tokenMatches(presented, token)) return { allowed: false, status: 403, reason: 'wrong token' }
-    return { allowed: true, viaQuery: fromQuery !== null }
-  }
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: 16 * 1024 * 1024,
+    // Answer with the protocol name only: the token a client offered beside it is never echoed.
+    handleProtocols: (offered) => (offered.has(socketProtocol) ? socketProtocol : false),
+  })
 
   function securityHeaders(response: ServerResponse): void {
     response.setHeader('Content-Security-Policy', browserContentSecurityPolicy(port))
@@ -195,46 +158,42 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', `http://${loopbackAddress}`)
+  function refuse(response: ServerResponse, verdict: Extract<Verdict, { allowed: false }>): void {
+    response.statusCode = verdict.status
+    response.setHeader('Content-Type', 'text/plain; charset=utf-8')
+    response.end(
+      verdict.status === 401
+        ? 'Open the URL printed by `snapshot-studio web` (it carries the access token).\n'
+        : `${verdict.status === 400 ? 'Bad request' : 'Forbidden'}: ${verdict.reason}.\n`,
+    )
+  }
+
+  function handleRequest(request: IncomingMessage, response: ServerResponse): void {
     securityHeaders(response)
-    const verdict = check(request, url)
-    if (!verdict.allowed) {
-      response.statusCode = verdict.status
-      response.setHeader('Content-Type', 'text/plain; charset=utf-8')
-      response.end(
-        verdict.status === 401
-          ? 'Open the URL printed by `snapshot-studio web` (it carries the access token).\n'
-          : `Forbidden: ${verdict.reason}.\n`,
-      )
+    const url = parseTarget(request.url)
+    const verdict: Verdict =
+      url === null
+        ? { allowed: false, status: 400, reason: 'the request target does not parse' }
+        : url.pathname.startsWith('/api/')
+          ? checkApiAccess(request.headers, port, token)
+          : checkOrigin(request.headers, port)
+    if (url === null || !verdict.allowed) {
+      refuse(response, verdict.allowed ? { allowed: false, status: 400, reason: 'bad request' } : verdict)
       request.resume()
       return
-    }
-    if (verdict.viaQuery) {
-      // Trade the token in the address bar for a cookie, and drop it from the URL people see.
-      response.setHeader(
-        'Set-Cookie',
-        `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-      )
-      if (request.method === 'GET' && url.pathname !== webPaths.upload) {
-        url.searchParams.delete('token')
-        response.statusCode = 303
-        response.setHeader('Location', `${url.pathname}${url.search}`)
-        response.end()
-        return
-      }
     }
     if (url.pathname === webPaths.upload) {
       if (request.method !== 'POST') {
         response.statusCode = 405
         response.end()
+        request.resume()
         return
       }
       void receiveUpload(request, response, url)
       return
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.statusCode = 405
+    if (url.pathname.startsWith('/api/') || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      response.statusCode = url.pathname.startsWith('/api/') ? 404 : 405
       response.end()
       request.resume()
       return
@@ -243,21 +202,52 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!response.headersSent) response.statusCode = 500
       response.end()
     })
+  }
+
+  const server: Server = createServer((request, response) => {
+    try {
+      handleRequest(request, response)
+    } catch {
+      // A parse we did not foresee: this request fails, the host stays up.
+      if (!response.headersSent) response.statusCode = 400
+      response.end()
+      request.resume()
+    }
   })
 
+  function refuseUpgrade(socket: Duplex, status: string): void {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  }
+
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', `http://${loopbackAddress}`)
-    const verdict = check(request, url)
-    if (!verdict.allowed || url.pathname !== webPaths.socket) {
-      const status = verdict.allowed
-        ? '404 Not Found'
-        : verdict.status === 401
-          ? '401 Unauthorized'
-          : '403 Forbidden'
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
-      return
+    // A client that resets mid-handshake must not raise an unhandled 'error'.
+    socket.on('error', () => socket.destroy())
+    try {
+      const url = parseTarget(request.url)
+      if (url === null) return refuseUpgrade(socket, '400 Bad Request')
+      const verdict = checkApiAccess(request.headers, port, token)
+      if (!verdict.allowed) {
+        return refuseUpgrade(
+          socket,
+          verdict.status === 401
+            ? '401 Unauthorized'
+            : verdict.status === 400
+              ? '400 Bad Request'
+              : '403 Forbidden',
+        )
+      }
+      if (url.pathname !== webPaths.socket) return refuseUpgrade(socket, '404 Not Found')
+      sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws))
+    } catch {
+      refuseUpgrade(socket, '400 Bad Request')
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws))
+  })
+
+  server.on('clientError', (_error, socket) => {
+    // Node's own parser refused the bytes (bad request line, header overflow): answer and hang up.
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    else socket.destroy()
   })
 
   function serveSocket(ws: WebSocket): void {
@@ -270,6 +260,8 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       send: (event, payload) => send({ type: 'event', event, payload }),
     })
     ws.on('close', disconnect)
+    // Malformed frames (bad UTF-8, oversized payloads) surface as 'error': drop that client only.
+    ws.on('error', () => ws.terminate())
     ws.on('message', (data, isBinary) => {
       if (isBinary) return
       let frame: unknown
@@ -284,7 +276,9 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const reply = isMethodName(call.method)
         ? options.dispatcher.dispatch(clientId, call.method, call.input)
         : Promise.resolve(failure(new AppError('INVALID_ARGUMENT', 'Unknown method.')))
-      void reply.then((result) => send({ type: 'reply', id, result }))
+      void reply
+        .catch((error: unknown) => failure(error))
+        .then((result) => send({ type: 'reply', id, result }))
     })
   }
 
@@ -295,7 +289,7 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const bound = server.address() as AddressInfo
       port = bound.port
       resolvePromise({
-        url: `http://${loopbackAddress}:${port}/?token=${token}`,
+        url: `http://${loopbackAddress}:${port}/#${tokenFragmentKey}=${token}`,
         address: bound.address,
         port,
         token,

@@ -1,13 +1,21 @@
 /**
  * Browser mode's transport: the same bridge the preload exposes, over a WebSocket to the
  * loopback host (calls, replies, events) plus streamed uploads. The page was opened with the
- * host's token, which the host turned into a same-site cookie; the socket and uploads carry it.
+ * host's token in the URL fragment (never sent to any server); it moves to this tab's session
+ * storage (scoped to this origin, port included) and leaves the address bar, and the socket and
+ * uploads present it themselves. No cookie: see docs/threat-model.md ("Browser mode").
  */
 import type { EventName, MethodName } from '../../shared/api-contract'
 import type { BrowserPlatform } from '../../shared/api-client'
 import type { SnapshotStudioBridge } from '../../shared/api-bridge'
 import { AppError } from '../../shared/app-error'
-import { isHostFrame, webPaths, type ClientFrame } from '../../shared/web-protocol'
+import {
+  isHostFrame,
+  socketProtocols,
+  tokenFragmentKey,
+  webPaths,
+  type ClientFrame,
+} from '../../shared/web-protocol'
 import type { UploadedFile } from '../../shared/snapshot-wire-types'
 
 /** The little a socket must offer; tests pass a fake. */
@@ -26,7 +34,48 @@ export interface WebTransportOptions {
   socketUrl?: string
   /** Base for uploads, e.g. http://127.0.0.1:4711; defaults to the page's origin. */
   httpBase?: string
-  openSocket?: (url: string) => SocketLike
+  /** Opens the socket offering these subprotocols (the token rides in one of them). */
+  openSocket?: (url: string, protocols: string[]) => SocketLike
+  /** The host's token; by default taken from the page (`takePageToken`). */
+  token?: string | null
+}
+
+/** Where the token waits between reloads of this tab; session storage is per origin and tab. */
+export const tokenStorageKey = 'snapshot-studio.token'
+
+/** What `takePageToken` needs of a page; tests pass a fake. */
+export interface PageLike {
+  location: { hash: string; pathname: string; search: string }
+  history: { replaceState(data: unknown, unused: string, url: string): void }
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void }
+}
+
+/**
+ * Moves `#token=…` from the address into session storage and drops it from the address bar and
+ * history, then returns the token this tab holds (null when the page was opened without one).
+ */
+export function takePageToken(page: PageLike | null = currentPage()): string | null {
+  if (page === null) return null
+  const fragment = new URLSearchParams(page.location.hash.replace(/^#/, ''))
+  const fromUrl = fragment.get(tokenFragmentKey)
+  if (fromUrl !== null) {
+    fragment.delete(tokenFragmentKey)
+    const rest = fragment.toString()
+    page.history.replaceState(
+      null,
+      '',
+      `${page.location.pathname}${page.location.search}${rest === '' ? '' : `#${rest}`}`,
+    )
+    if (fromUrl !== '') page.sessionStorage.setItem(tokenStorageKey, fromUrl)
+  }
+  return page.sessionStorage.getItem(tokenStorageKey)
+}
+
+function currentPage(): PageLike | null {
+  const scope = globalThis as Partial<PageLike>
+  if (scope.location === undefined || scope.history === undefined || scope.sessionStorage === undefined)
+    return null
+  return scope as PageLike
 }
 
 const OPEN = 1
@@ -35,6 +84,13 @@ interface Pending {
   resolve(value: unknown): void
   reject(error: unknown): void
 }
+
+const noToken = () =>
+  new AppError(
+    'INTERNAL',
+    'This page was opened without the access token of the Snapshot Studio host: open the whole URL that `snapshot-studio web` printed (it ends with #token=…).',
+    { hint: 'Open the whole URL that `snapshot-studio web` printed, in this browser.' },
+  )
 
 function hostUnreachable(reason: string): AppError {
   return new AppError('INTERNAL', `Lost the connection to the Snapshot Studio host: ${reason}.`, {
@@ -48,7 +104,11 @@ export function createWebTransport(options: WebTransportOptions = {}): SnapshotS
     options.socketUrl ??
     `${globalThis.location.protocol === 'https:' ? 'wss' : 'ws'}://${globalThis.location.host}${webPaths.socket}`
   const httpBase = () => options.httpBase ?? globalThis.location.origin
-  const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
+  const openSocket =
+    options.openSocket ??
+    ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike)
+  // Taken once, when the transport is made: the address bar loses it before any screen renders.
+  const token = options.token === undefined ? takePageToken() : options.token
 
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const pending = new Map<number, Pending>()
@@ -57,8 +117,9 @@ export function createWebTransport(options: WebTransportOptions = {}): SnapshotS
 
   function connect(): Promise<SocketLike> {
     if (connecting !== null) return connecting
+    if (token === null) return Promise.reject(noToken())
     connecting = new Promise<SocketLike>((resolve, reject) => {
-      const socket = openSocket(socketUrl())
+      const socket = openSocket(socketUrl(), socketProtocols(token))
       let opened = false
       socket.addEventListener('open', () => {
         opened = true
@@ -116,7 +177,10 @@ export function createWebTransport(options: WebTransportOptions = {}): SnapshotS
     kind: 'browser',
     nativeDialogs: false,
     fileUpload: true,
-    upload: (file, uploadOptions = {}) => uploadFile(`${httpBase()}${webPaths.upload}`, file, uploadOptions),
+    upload: (file, uploadOptions = {}) =>
+      token === null
+        ? Promise.reject(noToken())
+        : uploadFile(`${httpBase()}${webPaths.upload}`, token, file, uploadOptions),
     chooseLocalFile,
   }
 
@@ -126,13 +190,14 @@ export function createWebTransport(options: WebTransportOptions = {}): SnapshotS
 /** Streams a file to the host; XMLHttpRequest because fetch reports no upload progress. */
 function uploadFile(
   url: string,
+  token: string,
   file: File,
   options: { signal?: AbortSignal; onProgress?: (bytesSent: number, total: number) => void },
 ): Promise<UploadedFile> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest()
     request.open('POST', `${url}?name=${encodeURIComponent(file.name)}`)
-    request.withCredentials = true
+    request.setRequestHeader('Authorization', `Bearer ${token}`)
     request.setRequestHeader('Content-Type', 'application/octet-stream')
     request.upload.onprogress = (event) =>
       options.onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size)

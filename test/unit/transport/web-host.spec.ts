@@ -9,7 +9,7 @@ import { createHandlers } from '../../../src/main/api/create-handlers'
 import { createSourceResolver } from '../../../src/main/host/source-resolver'
 import { createUploadStore } from '../../../src/main/host/upload-store'
 import { startWebHost, type WebHost } from '../../../src/main/transport/web-host'
-import { webPaths, type HostFrame } from '../../../src/shared/web-protocol'
+import { socketProtocol, socketProtocols, webPaths, type HostFrame } from '../../../src/shared/web-protocol'
 import { createControllableInspect, createFakeHostServices } from '../api/fake-host-services'
 import type { InspectRunner } from '../../../src/main/host/host-services'
 
@@ -54,14 +54,16 @@ function send(
 function openSocket(
   port: number,
   headers: Record<string, string>,
+  protocols: string[] = [],
 ): Promise<{
+  protocol: string
   call(method: string, input: unknown): Promise<unknown>
   frames: HostFrame[]
   close(): void
   waitFor(predicate: (frame: HostFrame) => boolean): Promise<HostFrame>
 }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${webPaths.socket}`, { headers })
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${webPaths.socket}`, protocols, { headers })
     const frames: HostFrame[] = []
     const waiters: Array<{ predicate: (frame: HostFrame) => boolean; resolve: (frame: HostFrame) => void }> =
       []
@@ -86,6 +88,7 @@ function openSocket(
     ws.on('error', reject)
     ws.on('open', () =>
       resolve({
+        protocol: ws.protocol,
         frames,
         waitFor,
         close: () => ws.close(),
@@ -131,11 +134,12 @@ describe('the browser-mode web host', () => {
     await rm(folder, { recursive: true, force: true })
   })
 
-  it('listens on 127.0.0.1 only and prints a URL with the token', async () => {
+  it('listens on 127.0.0.1 only and prints a URL with the token in its fragment', async () => {
     host = await start()
 
     expect(host.address).toBe('127.0.0.1')
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=secret-token-for-tests`)
+    // A fragment never leaves the browser: no server (this one or another) receives it.
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=secret-token-for-tests`)
     expect(host.token).toBe('secret-token-for-tests')
   })
 
@@ -150,37 +154,52 @@ describe('the browser-mode web host', () => {
     expect(host.token.length).toBeGreaterThanOrEqual(40)
   })
 
-  it('answers 401 to a request without a token', async () => {
+  it('serves the page itself without a token (the page holds no secret and reads the token from its URL)', async () => {
     host = await start()
 
-    const reply = await send(host.port, '/')
+    const page = await send(host.port, '/')
 
-    expect(reply.status).toBe(401)
-    expect(reply.body).not.toContain('Snapshot Studio</title>')
-  })
-
-  it('answers 403 to a wrong token', async () => {
-    host = await start()
-
-    const reply = await send(host.port, '/?token=guess')
-
-    expect(reply.status).toBe(403)
-  })
-
-  it('trades the token in the URL for an HttpOnly same-site cookie and drops it from the address', async () => {
-    host = await start()
-
-    const first = await send(host.port, '/?token=secret-token-for-tests')
-    const cookie = String(first.headers['set-cookie']).split(';')[0] as string
-    const page = await send(host.port, '/', { headers: { cookie } })
-
-    expect(first.status).toBe(303)
-    expect(first.headers.location).toBe('/')
-    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
     expect(page.status).toBe(200)
     expect(page.body).toContain('Snapshot Studio</title>')
+    expect(page.headers['set-cookie']).toBeUndefined()
     expect(page.headers['content-security-policy']).toContain("script-src 'self'")
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+  })
+
+  it('answers 401 to an API request without a token and 403 to a wrong one', async () => {
+    host = await start()
+
+    const missing = await send(host.port, webPaths.upload, { method: 'POST', body: Buffer.from('x') })
+    const wrong = await send(host.port, webPaths.upload, {
+      method: 'POST',
+      headers: { authorization: 'Bearer guess' },
+      body: Buffer.from('x'),
+    })
+
+    expect(missing.status).toBe(401)
+    expect(wrong.status).toBe(403)
+  })
+
+  it('takes the token neither from a cookie nor from the query (other local servers would see those)', async () => {
+    host = await start()
+
+    const byCookie = await send(host.port, webPaths.upload, {
+      method: 'POST',
+      headers: { cookie: `snapshot_studio_token_${host.port}=secret-token-for-tests` },
+      body: Buffer.from('x'),
+    })
+    const byQuery = await send(host.port, `${webPaths.upload}?token=secret-token-for-tests`, {
+      method: 'POST',
+      body: Buffer.from('x'),
+    })
+    const pageWithQuery = await send(host.port, '/?token=secret-token-for-tests')
+
+    expect(byCookie.status).toBe(401)
+    expect(byQuery.status).toBe(401)
+    expect(pageWithQuery.headers['set-cookie']).toBeUndefined()
+    await expect(
+      openSocket(host.port, { cookie: `snapshot_studio_token_${host.port}=secret-token-for-tests` }),
+    ).rejects.toThrow('HTTP 401')
   })
 
   it('accepts the localhost spelling of its own address', async () => {
@@ -241,17 +260,28 @@ describe('the browser-mode web host', () => {
     ).rejects.toThrow('HTTP 403')
   })
 
-  it('round-trips a method call over the socket', async () => {
+  it('round-trips a method call over a socket that shows the token as a subprotocol, as a page does', async () => {
     host = await start()
-    const socket = await openSocket(host.port, {
-      cookie: `snapshot_studio_token_${host.port}=secret-token-for-tests`,
-      origin: `http://127.0.0.1:${host.port}`,
-    })
+    const socket = await openSocket(
+      host.port,
+      { origin: `http://127.0.0.1:${host.port}` },
+      socketProtocols('secret-token-for-tests'),
+    )
 
     const result = await socket.call('app.info', {})
     socket.close()
 
     expect(result).toMatchObject({ ok: true, value: { capabilities: { kind: 'browser' } } })
+    // The handshake's answer names the protocol, never echoes the token.
+    expect(socket.protocol).toBe(socketProtocol)
+  })
+
+  it('refuses a socket whose subprotocol carries a wrong token', async () => {
+    host = await start()
+
+    await expect(
+      openSocket(host.port, { origin: `http://127.0.0.1:${host.port}` }, socketProtocols('guess')),
+    ).rejects.toThrow('HTTP 403')
   })
 
   it('answers a validation error for a bad payload', async () => {

@@ -8,7 +8,13 @@ import { createHandlers } from '../../../src/main/api/create-handlers'
 import { createSourceResolver } from '../../../src/main/host/source-resolver'
 import { createUploadStore } from '../../../src/main/host/upload-store'
 import { startWebHost, type WebHost } from '../../../src/main/transport/web-host'
-import { createWebTransport, type SocketLike } from '../../../src/renderer/api/web-transport'
+import {
+  createWebTransport,
+  takePageToken,
+  tokenStorageKey,
+  type PageLike,
+  type SocketLike,
+} from '../../../src/renderer/api/web-transport'
 import { createApiClient } from '../../../src/shared/api-client'
 import { AppError } from '../../../src/shared/app-error'
 import {
@@ -39,9 +45,8 @@ describe('the typed client over the browser transport and the web host', () => {
     const transport = createWebTransport({
       socketUrl: `ws://127.0.0.1:${host.port}/api/socket`,
       httpBase: `http://127.0.0.1:${host.port}`,
-      // A browser sends the cookie; Node's client shows the token as a header instead.
-      openSocket: (url) =>
-        new WebSocket(url, { headers: { authorization: `Bearer ${host.token}` } }) as unknown as SocketLike,
+      token: host.token,
+      openSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
     })
     return createApiClient(transport)
   }
@@ -121,5 +126,70 @@ describe('the typed client over the browser transport and the web host', () => {
     const error = await outcome
     expect(error).toBeInstanceOf(AppError)
     expect(String((error as AppError).hint)).toContain('snapshot-studio web')
+  })
+
+  it('without the token, says to open the whole printed URL instead of trying the host', async () => {
+    let opened = 0
+    const client = createApiClient(
+      createWebTransport({
+        token: null,
+        openSocket: () => {
+          opened += 1
+          throw new Error('must not open')
+        },
+      }),
+    )
+
+    const error = await client.app.info({}).catch((caught: unknown) => caught)
+
+    expect(opened).toBe(0)
+    expect(error).toBeInstanceOf(AppError)
+    expect((error as AppError).message).toContain('#token=')
+  })
+})
+
+describe('the token a page is opened with', () => {
+  function fakePage(
+    href: { hash: string; pathname?: string; search?: string },
+    stored: string | null = null,
+  ) {
+    const storage = new Map<string, string>()
+    if (stored !== null) storage.set(tokenStorageKey, stored)
+    const replaced: string[] = []
+    const page: PageLike = {
+      location: { hash: href.hash, pathname: href.pathname ?? '/', search: href.search ?? '' },
+      history: { replaceState: (_data, _unused, url) => replaced.push(url) },
+      sessionStorage: {
+        getItem: (key) => storage.get(key) ?? null,
+        setItem: (key, value) => void storage.set(key, value),
+      },
+    }
+    return { page, storage, replaced }
+  }
+
+  it('moves from the URL fragment into session storage and leaves the address bar', () => {
+    const { page, storage, replaced } = fakePage({
+      hash: '#token=abc_DEF-123',
+      pathname: '/inspect',
+      search: '?x=1',
+    })
+
+    const token = takePageToken(page)
+
+    expect(token).toBe('abc_DEF-123')
+    expect(storage.get(tokenStorageKey)).toBe('abc_DEF-123')
+    expect(replaced).toEqual(['/inspect?x=1'])
+  })
+
+  it('survives a reload of the tab (the fragment is gone by then)', () => {
+    const { page, replaced } = fakePage({ hash: '' }, 'kept-token')
+
+    expect(takePageToken(page)).toBe('kept-token')
+    expect(replaced).toEqual([])
+  })
+
+  it('is null when the page was opened without one', () => {
+    expect(takePageToken(fakePage({ hash: '#section' }).page)).toBeNull()
+    expect(takePageToken(null)).toBeNull()
   })
 })
