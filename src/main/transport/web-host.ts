@@ -35,6 +35,8 @@ export interface WebHostOptions {
   port?: number
   /** Tests pass a fixed token; otherwise 32 random bytes. */
   token?: string
+  /** Called when a page has shown the token and opened its socket. */
+  onClientConnected?: () => void
 }
 
 export interface WebHost {
@@ -251,6 +253,7 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
 
   function serveSocket(ws: WebSocket): void {
+    options.onClientConnected?.()
     const clientId = randomUUID()
     const send = (frame: HostFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))

@@ -1,5 +1,4 @@
 import { parseCommandLine } from '../command-line'
-import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createDispatcher } from '../../api/dispatcher'
@@ -16,6 +15,7 @@ import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '
 import { FileSecretStore } from '../../services/profiles'
 import { startWebHost } from '../../transport/web-host'
 import { appDataDir } from '../app-data-dir'
+import { openInBrowser, type BrowserLaunch } from '../open-in-browser'
 import type { CliCommand, CliIo } from '../cli-io'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
@@ -51,26 +51,15 @@ const FLAGS: FlagSpec[] = [
 export const WEB_HELP = `Usage: snapshot-studio web [options]
 
   Serves Snapshot Studio to a web browser on this machine: the same screens
-  as the desktop app, at http://127.0.0.1:PORT/?token=... (the token keeps
-  other local programs and web pages out; keep the URL private).
+  as the desktop app, at http://127.0.0.1:PORT/#token=... (the token keeps
+  other local programs and web pages out; keep the URL private). The token
+  sits in the URL's fragment, which a browser never sends to any server.
   Runs until Ctrl-C.
 
 Command Options:
 
 ${formatFlagHelp(FLAGS)}
 `
-
-function openInBrowser(url: string): void {
-  const command =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer.exe' : 'xdg-open'
-  try {
-    const child = spawn(command, [url], { stdio: 'ignore', detached: true })
-    child.on('error', () => undefined)
-    child.unref()
-  } catch {
-    // No browser launcher: the printed URL is enough.
-  }
-}
 
 function untilStopped(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
@@ -129,12 +118,25 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           `Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`,
         ),
     })
-    const web = await startWebHost({ dispatcher, rendererDir, uploads, port })
+    // The browser gets a private redirect file, not the URL on its command line (visible in ps);
+    // the file goes as soon as a page connects, after two minutes at most, or on exit.
+    let launch: BrowserLaunch | null = null
+    const web = await startWebHost({
+      dispatcher,
+      rendererDir,
+      uploads,
+      port,
+      onClientConnected: () => void launch?.remove(),
+    })
     io.stdout.write(
       `Snapshot Studio is running in browser mode. Open:\n\n  ${web.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`,
     )
-    if (boolFlag(parsed, 'no-open') !== true) openInBrowser(web.url)
+    if (boolFlag(parsed, 'no-open') !== true) {
+      launch = await openInBrowser(web.url)
+      setTimeout(() => void launch?.remove(), 120_000).unref()
+    }
     await untilStopped(io.signal)
+    await launch?.remove()
     await web.close()
     await host.dispose()
     return 0
