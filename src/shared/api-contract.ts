@@ -348,7 +348,6 @@ export const apiMethods = {
   }),
 
   'recentFiles.list': method<{ files: RecentFile[] }>()({ request: noInput }),
-  'recentFiles.add': method<{ files: RecentFile[] }>()({ request: z.strictObject({ path: hostPathSchema }) }),
 
   'dialogs.openSnapshot': method<{ path: string | null }>()({
     request: noInput,

@@ -34,11 +34,15 @@ export function createHandlers(services: HostServices): ApiHandlers {
 
     'snapshot.inspect': async ({ source, kvDetails, kvDepth, kvFilter }, context) => {
       const path = await services.sources.resolve(source)
-      return services.inspect.inspect(
+      const inspection = await services.inspect.inspect(
         path,
         { kvDetails, kvDepth, kvFilter },
         { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'inspect', progress }) },
       )
+      // Opening a file the host can name is what makes it recent; an upload is a temporary copy.
+      // A list that cannot be written is not worth failing the open the operator asked for.
+      if (source.kind === 'path') await services.recentFiles?.add(source.path).catch(() => undefined)
+      return inspection
     },
     'snapshot.kvDetails': async ({ source, kvDepth, kvFilter }, context) => {
       const path = await services.sources.resolve(source)
@@ -91,7 +95,10 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'restore.preflight': async ({ source, profileId }, context) => {
       const restore = services.restore ?? missing('Restoring snapshots')
       const path = await services.sources.resolve(source)
-      return restore.preflight(path, profileId, context.signal)
+      return restore.preflight(path, profileId, {
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'restore', progress }),
+      })
     },
     'restore.start': async (
       { source, profileId, confirmation, safetySnapshot, safetySnapshotFolder },
@@ -106,7 +113,6 @@ export function createHandlers(services: HostServices): ApiHandlers {
     },
 
     'recentFiles.list': async () => ({ files: await recent().list() }),
-    'recentFiles.add': async ({ path }) => ({ files: await recent().add(path) }),
 
     'dialogs.openSnapshot': async () => ({ path: await dialogs().openSnapshot() }),
     'dialogs.chooseFolder': async ({ title }) => ({ path: await dialogs().chooseFolder(title) }),

@@ -132,7 +132,8 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     },
 
     restore: {
-      preflight: (path, profileId, signal) => consul.preflightRestore({ profileId, path, signal }),
+      preflight: (path, profileId, work) =>
+        consul.preflightRestore({ profileId, path, signal: work.signal, onProgress: work.onProgress }),
       restore: (request, work) =>
         consul.restoreSnapshot({
           profileId: request.profileId,

@@ -98,7 +98,8 @@ export interface RestoreRequest {
 }
 
 export interface RestorePort {
-  preflight(path: string, profileId: string, signal: AbortSignal): Promise<RestorePreflight>
+  /** Reads the whole file again (progress in the 'verifying' phase) before it asks the target. */
+  preflight(path: string, profileId: string, work: Work<RestoreProgress>): Promise<RestorePreflight>
   restore(request: RestoreRequest, work: Work<RestoreProgress>): Promise<RestoreResult>
 }
 

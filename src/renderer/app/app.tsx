@@ -5,8 +5,9 @@ import { ProfilesScreen } from '../features/profiles/profiles-screen'
 import { useProfilesStore } from '../features/profiles/profiles-store'
 import { RestoreWizard } from '../features/restore/restore-wizard'
 import { SaveWizard } from '../features/save/save-wizard'
-import { studioPort, type MenuCommand } from '../ports/studio-port'
+import type { MenuCommand } from '../../shared/api-contract'
 import { selectScreen, useNavigationStore } from '../store/navigation-store'
+import { useStudio } from '../store/studio-context'
 import { ErrorCenter } from './error-center'
 import { isMac, useKeyboardShortcuts } from './keyboard-shortcuts'
 import { SidebarNav } from './sidebar-nav'
@@ -17,6 +18,7 @@ export function App() {
   const screen = useNavigationStore(selectScreen)
   const loadProfiles = useProfilesStore((s) => s.load)
   const openFile = useInspectStore((s) => s.openFile)
+  const { client } = useStudio()
 
   const runCommand = useCallback((command: MenuCommand) => {
     const nav = useNavigationStore.getState()
@@ -27,14 +29,15 @@ export function App() {
   useKeyboardShortcuts(runCommand)
 
   useEffect(() => {
-    const port = studioPort()
-    const stopMenu = port.onMenuCommand(runCommand)
-    const stopOpen = port.onOpenFile((path) => useNavigationStore.getState().openInInspect(path))
+    const stopMenu = client.on('menu.command', ({ command }) => runCommand(command))
+    const stopOpen = client.on('app.openFile', ({ path }) =>
+      useNavigationStore.getState().openInInspect(path),
+    )
     return () => {
       stopMenu()
       stopOpen()
     }
-  }, [runCommand])
+  }, [client, runCommand])
 
   // The first paint has profiles: e2e tests (and people) can act as soon as `data-ready` is set.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { ByteProgress } from '../ports/studio-port'
+import type { ByteProgress } from '../../shared/progress'
 import { formatBytes, formatRate } from './format-bytes'
 
 /** A native <progress>: accessible by default, indeterminate while the total is unknown. */
@@ -8,10 +8,15 @@ export function ProgressBar({
   onCancel,
 }: {
   label: string
-  progress: ByteProgress | null
+  /** A transfer's pace is shown when it is known. */
+  progress: (ByteProgress & { bytesPerSecond?: number }) | null
   onCancel?: () => void
 }) {
-  const total = progress?.total ?? undefined
+  const total = progress?.totalBytes ?? undefined
+  const rate =
+    progress?.bytesPerSecond !== undefined && progress.bytesPerSecond > 0
+      ? progress.bytesPerSecond
+      : undefined
   const done = progress?.bytes ?? 0
   const percent =
     total !== undefined && total > 0 ? Math.min(100, Math.round((done / total) * 100)) : undefined
@@ -23,7 +28,7 @@ export function ProgressBar({
           {formatBytes(done)}
           {total !== undefined ? ` of ${formatBytes(total)}` : ''}
           {percent !== undefined ? ` (${percent}%)` : ''}
-          {progress?.rate !== undefined ? ` · ${formatRate(progress.rate)}` : ''}
+          {rate !== undefined ? ` · ${formatRate(rate)}` : ''}
         </span>
         {onCancel && (
           <button type="button" className="button-quiet" onClick={onCancel}>

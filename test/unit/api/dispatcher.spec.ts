@@ -79,7 +79,10 @@ describe('the dispatcher', () => {
         list: async () => {
           throw new TypeError('cannot read properties of undefined')
         },
-        add: async () => {
+        add: async () => [],
+      },
+      sample: {
+        open: async () => {
           throw new AppError('FILE_NOT_FOUND', 'gone', { hint: 'pick another' })
         },
       },
@@ -91,7 +94,7 @@ describe('the dispatcher', () => {
       onUnexpectedError: (method) => unexpected.push(method),
     })
 
-    const known = await dispatcher.dispatch('c1', 'recentFiles.add', { path: '/a.snap' })
+    const known = await dispatcher.dispatch('c1', 'sample.open', {})
     const bug = await dispatcher.dispatch('c1', 'recentFiles.list', {})
 
     expect(known).toEqual({

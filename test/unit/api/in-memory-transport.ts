@@ -21,6 +21,8 @@ export function createInMemoryTransport<P extends Platform>(
   return {
     platform,
     async invoke(method: MethodName, input: unknown) {
+      // A real call crosses a process or a socket: the host never starts work in the caller's tick.
+      await Promise.resolve()
       const reply = await dispatcher.dispatch(clientId, method, JSON.parse(JSON.stringify(input ?? {})))
       return JSON.parse(JSON.stringify(reply))
     },

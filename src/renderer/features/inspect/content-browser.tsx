@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type KeyboardEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../../components/progress-bar'
 import { formatCount } from '../../components/format-bytes'
-import type { RecordKind, SearchHitWire } from '../../ports/studio-port'
+import type { RecordKind, SearchHitWire } from '../../../shared/browse-wire-types'
 import {
   kvRowAt,
   selectCatalogue,

@@ -1,16 +1,19 @@
-import { create } from 'zustand'
-import {
-  studioPort,
-  type ByteProgress,
-  type CatalogueSummary,
-  type KvRowWire,
-  type KvValueWire,
-  type RecordKind,
-  type RecordPageWire,
-  type SearchHitWire,
-  type SnapshotSourceRef,
-} from '../../ports/studio-port'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { ApiClient } from '../../../shared/api-client'
+import type {
+  CatalogueSummary,
+  KvRowWire,
+  KvValueWire,
+  RecordKind,
+  RecordPageWire,
+  SearchHitWire,
+} from '../../../shared/browse-wire-types'
+import type { ByteProgress } from '../../../shared/progress'
+import type { SnapshotSourceRef } from '../../../shared/snapshot-wire-types'
+import { followOperation } from '../../api/follow-operation'
 import { reportError, toPayload } from '../../store/error-store'
+import { useStudio } from '../../store/studio-context'
 
 export const KV_PAGE_SIZE = 200
 export const RECORD_PAGE_SIZE = 100
@@ -32,7 +35,7 @@ interface RecordListing {
   loading: boolean
 }
 
-interface ContentState {
+export interface ContentState {
   status: 'idle' | 'loading' | 'ready' | 'error'
   /** the file being catalogued; opening it again while loading or ready does nothing */
   source: SnapshotSourceRef | null
@@ -93,9 +96,6 @@ function idleContent(): Pick<
     hits: null,
   }
 }
-const inflight = new Set<string>()
-let opening: AbortController | null = null
-
 function isFileProblem(error: unknown): boolean {
   const code = toPayload(error).code
   return code.startsWith('SNAPSHOT_') || code.startsWith('FILE_')
@@ -113,185 +113,206 @@ export function parentPrefix(key: string): string {
   return slash < 0 ? '' : trimmed.slice(0, slash + 1)
 }
 
-export const useContentStore = create<ContentState>((set, get) => {
-  async function fetchPage(prefix: string, page: number): Promise<void> {
-    const catalogue = get().catalogue
-    const flightKey = `${catalogue?.catalogueId}\u0000${prefix}\u0000${page}`
-    if (catalogue === null || inflight.has(flightKey)) return
-    inflight.add(flightKey)
-    try {
-      const result = await studioPort().snapshots.kvChildren(
-        catalogue.catalogueId,
-        prefix,
-        page * KV_PAGE_SIZE,
-        KV_PAGE_SIZE,
-      )
-      set((s) =>
-        s.kv.prefix === prefix && s.catalogue === catalogue
-          ? {
-              kv: {
-                prefix,
-                total: result.total,
-                pages: { ...s.kv.pages, [page]: result.rows },
-                version: s.kv.version + 1,
-              },
-            }
-          : {},
-      )
-    } catch (error) {
-      reportError(`Listing keys under “${prefix || '/'}”`, error)
-    } finally {
-      inflight.delete(flightKey)
-    }
-  }
+export type ContentStore = StoreApi<ContentState>
 
-  return {
-    ...idleContent(),
-    searching: false,
-    async open(source) {
-      const current = get()
-      if (
-        current.source !== null &&
-        sameSource(current.source, source) &&
-        (current.status === 'loading' || current.status === 'ready')
-      )
-        return
-      const previous = current.catalogue
-      get().reset()
-      if (previous !== null)
-        void studioPort()
-          .snapshots.closeCatalogue(previous.catalogueId)
-          .catch(() => undefined)
-      opening = new AbortController()
-      const op = opening
-      set({ status: 'loading', source, progress: { bytes: 0, total: null } })
+export function createContentStore(client: ApiClient): ContentStore {
+  const inflight = new Set<string>()
+  let opening: AbortController | null = null
+
+  return createStore<ContentState>()((set, get) => {
+    async function fetchPage(prefix: string, page: number): Promise<void> {
+      const catalogue = get().catalogue
+      const flightKey = `${catalogue?.catalogueId}\u0000${prefix}\u0000${page}`
+      if (catalogue === null || inflight.has(flightKey)) return
+      inflight.add(flightKey)
       try {
-        const catalogue = await studioPort().snapshots.openCatalogue(source, {
-          signal: op.signal,
-          onProgress: (progress) => {
-            if (opening === op) set({ progress })
-          },
+        const result = await client.snapshot.browse.kvList({
+          catalogueId: catalogue.catalogueId,
+          prefix,
+          offset: page * KV_PAGE_SIZE,
+          limit: KV_PAGE_SIZE,
         })
-        if (opening !== op) return
-        set({ catalogue, status: 'ready', progress: null })
-        await get().browse('')
-      } catch (error) {
-        if (opening !== op) return
-        set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
-        // The summary reads the same file at the same time and reports what is wrong with it;
-        // saying it twice would only bury the message.
-        if (!op.signal.aborted && !isFileProblem(error))
-          reportError(`Reading the contents of ${source.name}`, error)
-      }
-    },
-    reset() {
-      opening?.abort()
-      opening = null
-      set(idleContent())
-    },
-    cancel() {
-      opening?.abort()
-      opening = null
-      set({ status: 'idle', progress: null })
-    },
-    setTab(tab) {
-      set({ tab })
-      if (tab !== 'kv' && get().records[tab] === undefined) void get().loadRecords(tab)
-    },
-    async browse(prefix) {
-      set({ tab: 'kv', kv: { prefix, total: 0, pages: {}, version: 0 } })
-      await fetchPage(prefix, 0)
-    },
-    ensureRows(start, end) {
-      const { kv } = get()
-      const first = Math.floor(Math.max(0, start) / KV_PAGE_SIZE)
-      const last = Math.floor(Math.max(0, Math.min(end, kv.total - 1)) / KV_PAGE_SIZE)
-      for (let page = first; page <= last; page++) {
-        if (kv.pages[page] === undefined) void fetchPage(kv.prefix, page)
-      }
-    },
-    async selectKey(key) {
-      const catalogue = get().catalogue
-      if (catalogue === null) return
-      set({ selectedKey: key, valueStatus: 'loading', value: null })
-      try {
-        const value = await studioPort().snapshots.kvValue(catalogue.catalogueId, key)
-        if (get().selectedKey === key) set({ value, valueStatus: 'ready' })
-      } catch (error) {
-        if (get().selectedKey === key) set({ valueStatus: 'idle' })
-        reportError(`Reading the value of ${key}`, error)
-      }
-    },
-    async loadRecords(kind, more = false) {
-      const catalogue = get().catalogue
-      if (catalogue === null) return
-      const existing = get().records[kind]
-      if (existing?.loading) return
-      const offset = more && existing ? existing.items.length : 0
-      set((s) => ({
-        records: {
-          ...s.records,
-          [kind]: {
-            total: existing?.total ?? 0,
-            items: more && existing ? existing.items : [],
-            loading: true,
-          },
-        },
-      }))
-      try {
-        const page = await studioPort().snapshots.records(
-          catalogue.catalogueId,
-          kind,
-          offset,
-          RECORD_PAGE_SIZE,
+        set((s) =>
+          s.kv.prefix === prefix && s.catalogue === catalogue
+            ? {
+                kv: {
+                  prefix,
+                  total: result.total,
+                  pages: { ...s.kv.pages, [page]: result.rows },
+                  version: s.kv.version + 1,
+                },
+              }
+            : {},
         )
-        set((s) => {
-          const before = s.records[kind]
-          const items = offset === 0 ? page.items : [...(before?.items ?? []), ...page.items]
-          return { records: { ...s.records, [kind]: { total: page.total, items, loading: false } } }
-        })
       } catch (error) {
+        reportError(`Listing keys under “${prefix || '/'}”`, error)
+      } finally {
+        inflight.delete(flightKey)
+      }
+    }
+
+    return {
+      ...idleContent(),
+      searching: false,
+      async open(source) {
+        const current = get()
+        if (
+          current.source !== null &&
+          sameSource(current.source, source) &&
+          (current.status === 'loading' || current.status === 'ready')
+        )
+          return
+        const previous = current.catalogue
+        get().reset()
+        if (previous !== null)
+          void client.snapshot.browse.close({ catalogueId: previous.catalogueId }).catch(() => undefined)
+        opening = new AbortController()
+        const op = opening
+        set({ status: 'loading', source, progress: { bytes: 0, totalBytes: null } })
+        try {
+          const catalogue = await followOperation(
+            client.snapshot.browse.open({ source }),
+            op.signal,
+            (event) => {
+              if (opening === op && event.kind === 'inspect')
+                set({ progress: { bytes: event.progress.bytesRead, totalBytes: event.progress.totalBytes } })
+            },
+          )
+          if (opening !== op) return
+          set({ catalogue, status: 'ready', progress: null })
+          await get().browse('')
+        } catch (error) {
+          if (opening !== op) return
+          set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
+          // The summary reads the same file at the same time and reports what is wrong with it;
+          // saying it twice would only bury the message.
+          if (!op.signal.aborted && !isFileProblem(error))
+            reportError(`Reading the contents of ${source.name}`, error)
+        }
+      },
+      reset() {
+        opening?.abort()
+        opening = null
+        set(idleContent())
+      },
+      cancel() {
+        opening?.abort()
+        opening = null
+        set({ status: 'idle', progress: null })
+      },
+      setTab(tab) {
+        set({ tab })
+        if (tab !== 'kv' && get().records[tab] === undefined) void get().loadRecords(tab)
+      },
+      async browse(prefix) {
+        set({ tab: 'kv', kv: { prefix, total: 0, pages: {}, version: 0 } })
+        await fetchPage(prefix, 0)
+      },
+      ensureRows(start, end) {
+        const { kv } = get()
+        const first = Math.floor(Math.max(0, start) / KV_PAGE_SIZE)
+        const last = Math.floor(Math.max(0, Math.min(end, kv.total - 1)) / KV_PAGE_SIZE)
+        for (let page = first; page <= last; page++) {
+          if (kv.pages[page] === undefined) void fetchPage(kv.prefix, page)
+        }
+      },
+      async selectKey(key) {
+        const catalogue = get().catalogue
+        if (catalogue === null) return
+        set({ selectedKey: key, valueStatus: 'loading', value: null })
+        try {
+          const value = await client.snapshot.browse.kvValue({ catalogueId: catalogue.catalogueId, key })
+          if (get().selectedKey === key) set({ value, valueStatus: 'ready' })
+        } catch (error) {
+          if (get().selectedKey === key) set({ valueStatus: 'idle' })
+          reportError(`Reading the value of ${key}`, error)
+        }
+      },
+      async loadRecords(kind, more = false) {
+        const catalogue = get().catalogue
+        if (catalogue === null) return
+        const existing = get().records[kind]
+        if (existing?.loading) return
+        const offset = more && existing ? existing.items.length : 0
         set((s) => ({
           records: {
             ...s.records,
-            [kind]: { total: existing?.total ?? 0, items: existing?.items ?? [], loading: false },
+            [kind]: {
+              total: existing?.total ?? 0,
+              items: more && existing ? existing.items : [],
+              loading: true,
+            },
           },
         }))
-        reportError(`Listing ${kind.replace('-', ' ')}`, error)
-      }
-    },
-    async revealSecret(kind, id, field) {
-      const catalogue = get().catalogue
-      if (catalogue === null) throw new Error('no snapshot is open')
-      return studioPort().snapshots.revealSecret(catalogue.catalogueId, kind, id, field)
-    },
-    async search(query) {
-      const catalogue = get().catalogue
-      set({ query })
-      if (catalogue === null) return
-      if (query.trim() === '') {
-        set({ hits: null, searching: false })
-        return
-      }
-      set({ searching: true })
-      try {
-        const hits = await studioPort().snapshots.search(catalogue.catalogueId, query.trim(), 200)
-        if (get().query === query) set({ hits, searching: false })
-      } catch (error) {
-        if (get().query === query) set({ searching: false })
-        reportError(`Searching for “${query}”`, error)
-      }
-    },
-    async openHit(hit) {
-      if (hit.kind === 'kv') {
-        await get().browse(parentPrefix(hit.id))
-        await get().selectKey(hit.id)
-        return
-      }
-      get().setTab(hit.kind)
-    },
-  }
-})
+        try {
+          const page = await client.snapshot.browse.records({
+            catalogueId: catalogue.catalogueId,
+            kind,
+            offset,
+            limit: RECORD_PAGE_SIZE,
+          })
+          set((s) => {
+            const before = s.records[kind]
+            const items = offset === 0 ? page.items : [...(before?.items ?? []), ...page.items]
+            return { records: { ...s.records, [kind]: { total: page.total, items, loading: false } } }
+          })
+        } catch (error) {
+          set((s) => ({
+            records: {
+              ...s.records,
+              [kind]: { total: existing?.total ?? 0, items: existing?.items ?? [], loading: false },
+            },
+          }))
+          reportError(`Listing ${kind.replace('-', ' ')}`, error)
+        }
+      },
+      async revealSecret(kind, id, field) {
+        const catalogue = get().catalogue
+        if (catalogue === null) throw new Error('no snapshot is open')
+        const { value } = await client.snapshot.browse.revealSecret({
+          catalogueId: catalogue.catalogueId,
+          kind,
+          id,
+          field,
+        })
+        return value
+      },
+      async search(query) {
+        const catalogue = get().catalogue
+        set({ query })
+        if (catalogue === null) return
+        if (query.trim() === '') {
+          set({ hits: null, searching: false })
+          return
+        }
+        set({ searching: true })
+        try {
+          const { hits } = await client.snapshot.browse.search({
+            catalogueId: catalogue.catalogueId,
+            query: query.trim(),
+            limit: 200,
+          })
+          if (get().query === query) set({ hits, searching: false })
+        } catch (error) {
+          if (get().query === query) set({ searching: false })
+          reportError(`Searching for “${query}”`, error)
+        }
+      },
+      async openHit(hit) {
+        if (hit.kind === 'kv') {
+          await get().browse(parentPrefix(hit.id))
+          await get().selectKey(hit.id)
+          return
+        }
+        get().setTab(hit.kind)
+      },
+    }
+  })
+}
+
+export function useContentStore<T>(selector: (s: ContentState) => T): T {
+  return useStore(useStudio().content, selector)
+}
 
 export const selectContentStatus = (s: ContentState): ContentState['status'] => s.status
 export const selectContentProgress = (s: ContentState): ByteProgress | null => s.progress

@@ -3,7 +3,6 @@ import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../../components/progress-bar'
 import { selectInspectRequest, useNavigationStore } from '../../store/navigation-store'
 import { ContentBrowser } from './content-browser'
-import { useContentStore } from './content-store'
 import {
   selectInspectProgress,
   selectInspectStatus,
@@ -38,8 +37,6 @@ export function InspectScreen() {
       close: s.close,
     })),
   )
-  const openContents = useContentStore((s) => s.open)
-  const resetContents = useContentStore((s) => s.reset)
   const request = useNavigationStore(selectInspectRequest)
 
   // Another screen (Save's "Open in Inspect") asked for a file.
@@ -50,14 +47,6 @@ export function InspectScreen() {
     else
       void open({ kind: 'path', path: request.path, name: request.path.split(/[\\/]/).pop() ?? request.path })
   }, [request, open, openSample])
-
-  // The catalogue is built alongside the summary (two reads of the file in parallel, on two
-  // threads of the host) rather than after it, so the KV tree arrives sooner; it is dropped when
-  // the file fails to read or is closed.
-  useEffect(() => {
-    if (source !== null && (status === 'reading' || status === 'ready')) void openContents(source)
-    else resetContents()
-  }, [status, source, openContents, resetContents])
 
   return (
     <section className="screen" aria-labelledby="inspect-title" data-screen="inspect" data-state={status}>

@@ -1,13 +1,18 @@
-import { create } from 'zustand'
-import {
-  studioPort,
-  type ByteProgress,
-  type IntegrityWire,
-  type RecentFile,
-  type SnapshotInspectionWire,
-  type SnapshotSourceRef,
-} from '../../ports/studio-port'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { OperationProgress } from '../../../shared/api-contract'
+import type { ApiClient } from '../../../shared/api-client'
+import type { ByteProgress } from '../../../shared/progress'
+import type {
+  IntegrityWire,
+  RecentFile,
+  SnapshotInspectionWire,
+  SnapshotSourceRef,
+} from '../../../shared/snapshot-wire-types'
+import { followOperation } from '../../api/follow-operation'
 import { reportError } from '../../store/error-store'
+import { useStudio } from '../../store/studio-context'
+import type { ContentStore } from './content-store'
 
 export type InspectStatus = 'empty' | 'reading' | 'ready' | 'error'
 
@@ -16,7 +21,7 @@ export interface KvDetailsOptions {
   filter: string
 }
 
-interface InspectState {
+export interface InspectState {
   status: InspectStatus
   source: SnapshotSourceRef | null
   progress: ByteProgress | null
@@ -38,143 +43,179 @@ interface InspectState {
   close(): void
 }
 
-// One read at a time: a new open cancels the previous one instead of racing it.
-let current: AbortController | null = null
+export type InspectStore = StoreApi<InspectState>
 
-function startOperation(): AbortController {
-  current?.abort()
-  current = new AbortController()
-  return current
+function readProgress(progress: OperationProgress): ByteProgress | null {
+  return progress.kind === 'inspect'
+    ? { bytes: progress.progress.bytesRead, totalBytes: progress.progress.totalBytes }
+    : null
 }
 
-export const useInspectStore = create<InspectState>((set, get) => ({
-  status: 'empty',
-  source: null,
-  progress: null,
-  phase: null,
-  inspection: null,
-  integrity: null,
-  kvOptions: { depth: 2, filter: '' },
-  kvStatus: 'idle',
-  recent: [],
-  async loadRecent() {
-    try {
-      set({ recent: await studioPort().files.recent() })
-    } catch (error) {
-      reportError('Listing recent files', error)
-    }
-  },
-  async open(source) {
-    const op = startOperation()
-    set({
-      status: 'reading',
-      source,
-      progress: { bytes: 0, total: null },
-      phase: 'read',
-      inspection: null,
-      integrity: null,
-    })
-    const port = studioPort()
-    const { kvOptions } = get()
-    try {
-      const onProgress = (progress: ByteProgress) => {
-        if (current === op) set({ progress })
+/**
+ * Opening a snapshot starts two reads on the host at once: the summary (`snapshot.inspect`, here)
+ * and the catalogue behind the content browser (the content store), so the KV tree arrives
+ * sooner. Both start from this store's actions, whatever screen is showing.
+ */
+export function createInspectStore(client: ApiClient, content: ContentStore): InspectStore {
+  // One read at a time: a new open cancels the previous one instead of racing it.
+  let current: AbortController | null = null
+
+  function startOperation(): AbortController {
+    current?.abort()
+    current = new AbortController()
+    return current
+  }
+
+  return createStore<InspectState>()((set, get) => ({
+    status: 'empty',
+    source: null,
+    progress: null,
+    phase: null,
+    inspection: null,
+    integrity: null,
+    kvOptions: { depth: 2, filter: '' },
+    kvStatus: 'idle',
+    recent: [],
+    async loadRecent() {
+      try {
+        set({ recent: (await client.recentFiles.list({})).files })
+      } catch (error) {
+        reportError('Listing recent files', error)
       }
-      const inspection = await port.snapshots.inspect(
-        source,
-        { kvDetails: true, kvDepth: kvOptions.depth, kvFilter: kvOptions.filter },
-        { onProgress, signal: op.signal },
-      )
-      if (current !== op) return
-      set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
-      void get().loadRecent()
-    } catch (error) {
-      if (current !== op) return
+    },
+    async open(source) {
+      const op = startOperation()
       set({
-        status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error',
+        status: 'reading',
+        source,
+        progress: { bytes: 0, totalBytes: null },
+        phase: 'read',
+        inspection: null,
+        integrity: null,
+      })
+      void content.getState().open(source)
+      const { kvOptions } = get()
+      try {
+        const inspection = await followOperation(
+          client.snapshot.inspect({
+            source,
+            kvDetails: true,
+            kvDepth: kvOptions.depth,
+            kvFilter: kvOptions.filter,
+          }),
+          op.signal,
+          (event) => {
+            const progress = readProgress(event)
+            if (current === op && progress !== null) set({ progress })
+          },
+        )
+        if (current !== op) return
+        set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
+        // The host recorded the file as opened; show the list it keeps.
+        void get().loadRecent()
+      } catch (error) {
+        if (current !== op) return
+        set({
+          status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error',
+          progress: null,
+          phase: null,
+        })
+        // A file that cannot be read has no contents to browse either.
+        content.getState().reset()
+        if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
+      }
+    },
+    async openFile(file) {
+      const op = startOperation()
+      content.getState().reset()
+      set({
+        status: 'reading',
+        source: null,
+        progress: { bytes: 0, totalBytes: file.size },
+        phase: 'upload',
+        inspection: null,
+        integrity: null,
+      })
+      try {
+        const source = await client.files.fromFile(file, {
+          signal: op.signal,
+          onUploadProgress: (bytes, totalBytes) => {
+            if (current === op) set({ progress: { bytes, totalBytes } })
+          },
+        })
+        if (current !== op) return
+        await get().open(source)
+      } catch (error) {
+        if (current !== op) return
+        set({ status: op.signal.aborted ? 'empty' : 'error', progress: null, phase: null })
+        if (!op.signal.aborted) reportError(`Opening ${file.name}`, error)
+      }
+    },
+    async openHostPath(path) {
+      const trimmed = path.trim()
+      if (trimmed === '') return
+      await get().open(client.files.fromPath(trimmed))
+    },
+    async openSample() {
+      try {
+        const sample = await client.sample.open({})
+        await get().open({ kind: 'path', path: sample.path, name: sample.name })
+      } catch (error) {
+        reportError('Opening the sample snapshot', error)
+      }
+    },
+    async chooseWithDialog() {
+      try {
+        const source = await client.files.pickSnapshot()
+        if (source !== null) await get().open(source)
+      } catch (error) {
+        reportError('Choosing a snapshot file', error)
+      }
+    },
+    cancel() {
+      current?.abort()
+      current = null
+      content.getState().cancel()
+      set((s) => ({
+        status: s.inspection ? 'ready' : 'empty',
         progress: null,
         phase: null,
-      })
-      if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
-    }
-  },
-  async openFile(file) {
-    const op = startOperation()
-    set({
-      status: 'reading',
-      source: null,
-      progress: { bytes: 0, total: file.size },
-      phase: 'upload',
-      inspection: null,
-      integrity: null,
-    })
-    try {
-      const source = await studioPort().files.fromFile(file, {
-        signal: op.signal,
-        onProgress: (progress) => {
-          if (current === op) set({ progress })
-        },
-      })
-      if (current !== op) return
-      await get().open(source)
-    } catch (error) {
-      if (current !== op) return
-      set({ status: op.signal.aborted ? 'empty' : 'error', progress: null, phase: null })
-      if (!op.signal.aborted) reportError(`Opening ${file.name}`, error)
-    }
-  },
-  async openHostPath(path) {
-    const trimmed = path.trim()
-    if (trimmed === '') return
-    await get().open(studioPort().files.fromHostPath(trimmed))
-  },
-  async openSample() {
-    try {
-      await get().open(await studioPort().files.sample())
-    } catch (error) {
-      reportError('Opening the sample snapshot', error)
-    }
-  },
-  async chooseWithDialog() {
-    try {
-      const source = await studioPort().files.chooseSnapshot()
-      if (source !== null) await get().open(source)
-    } catch (error) {
-      reportError('Choosing a snapshot file', error)
-    }
-  },
-  cancel() {
-    current?.abort()
-    current = null
-    set((s) => ({ status: s.inspection ? 'ready' : 'empty', progress: null, phase: null, kvStatus: 'idle' }))
-  },
-  async applyKvOptions(options) {
-    const source = get().source
-    const depth = Math.max(1, Math.min(64, Math.trunc(options.depth) || 1))
-    set({ kvOptions: { depth, filter: options.filter } })
-    if (source === null || get().status !== 'ready') return
-    set({ kvStatus: 'reading' })
-    const op = startOperation()
-    try {
-      const inspection = await studioPort().snapshots.inspect(
-        source,
-        { kvDetails: true, kvDepth: depth, kvFilter: options.filter },
-        { signal: op.signal },
-      )
-      if (current !== op) return
-      set({ inspection, kvStatus: 'idle' })
-    } catch (error) {
-      if (current !== op) return
-      set({ kvStatus: 'idle' })
-      if (!op.signal.aborted) reportError('Reading KV details', error)
-    }
-  },
-  close() {
-    current?.abort()
-    current = null
-    set({ status: 'empty', source: null, inspection: null, integrity: null, progress: null, phase: null })
-  },
-}))
+        kvStatus: 'idle',
+      }))
+    },
+    async applyKvOptions(options) {
+      const source = get().source
+      const depth = Math.max(1, Math.min(64, Math.trunc(options.depth) || 1))
+      set({ kvOptions: { depth, filter: options.filter } })
+      if (source === null || get().status !== 'ready') return
+      set({ kvStatus: 'reading' })
+      const op = startOperation()
+      try {
+        // Only the KV breakdown changes; the rest of the summary stays as first read.
+        const inspection = await followOperation(
+          client.snapshot.kvDetails({ source, kvDepth: depth, kvFilter: options.filter }),
+          op.signal,
+        )
+        if (current !== op) return
+        set({ inspection, kvStatus: 'idle' })
+      } catch (error) {
+        if (current !== op) return
+        set({ kvStatus: 'idle' })
+        if (!op.signal.aborted) reportError('Reading KV details', error)
+      }
+    },
+    close() {
+      current?.abort()
+      current = null
+      content.getState().reset()
+      set({ status: 'empty', source: null, inspection: null, integrity: null, progress: null, phase: null })
+    },
+  }))
+}
+
+export function useInspectStore<T>(selector: (s: InspectState) => T): T {
+  return useStore(useStudio().inspect, selector)
+}
 
 export const selectInspectStatus = (s: InspectState): InspectStatus => s.status
 export const selectInspection = (s: InspectState): SnapshotInspectionWire | null => s.inspection

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import type { SnapshotInspectionWire } from '../../ports/studio-port'
+import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
 import type { KvDetailsOptions } from './inspect-store'
 import { formatCount } from '../../components/format-bytes'
 import { StatsTable } from './record-type-table'

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
-import type { KvRowWire } from '../../ports/studio-port'
+import type { KvRowWire } from '../../../shared/browse-wire-types'
 import { formatBytes, formatCount } from '../../components/format-bytes'
 
 export const KV_ROW_HEIGHT = 28

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { studioPort } from '../../ports/studio-port'
+import { usePlatform } from '../../store/studio-context'
 import { selectOpenFileRequest, useNavigationStore } from '../../store/navigation-store'
 import { selectRecent, useInspectStore } from './inspect-store'
 
@@ -12,7 +12,7 @@ import { selectRecent, useInspectStore } from './inspect-store'
 let handledOpenRequest = 0
 
 export function OpenSnapshotControls({ compact = false }: { compact?: boolean }) {
-  const { capabilities } = studioPort()
+  const platform = usePlatform()
   const { openFile, chooseWithDialog, openHostPath, openSample } = useInspectStore(
     useShallow((s) => ({
       openFile: s.openFile,
@@ -26,7 +26,7 @@ export function OpenSnapshotControls({ compact = false }: { compact?: boolean })
   const openRequest = useNavigationStore(selectOpenFileRequest)
 
   const choose = () => {
-    if (capabilities.nativeDialogs) void chooseWithDialog()
+    if (platform.nativeDialogs) void chooseWithDialog()
     else fileInput.current?.click()
   }
   useEffect(() => {
@@ -68,7 +68,7 @@ export function OpenSnapshotControls({ compact = false }: { compact?: boolean })
           </button>
         )}
       </div>
-      {!capabilities.nativeDialogs && !compact && (
+      {!platform.nativeDialogs && !compact && (
         <form className="inline-form" onSubmit={onHostPath}>
           <label htmlFor="host-path">Or a file on the host</label>
           <input

@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { MaskedSecret } from '../../components/masked-secret'
-import type { RecordKind, RecordPageWire } from '../../ports/studio-port'
+import type { RecordKind, RecordPageWire } from '../../../shared/browse-wire-types'
 import { formatCount } from '../../components/format-bytes'
 
 export interface RecordListProps {

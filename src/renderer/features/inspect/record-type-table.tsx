@@ -1,6 +1,6 @@
 import { InlineBar } from '../../components/inline-bar'
 import { formatBytes, formatCount } from '../../components/format-bytes'
-import type { SnapshotInspectionWire } from '../../ports/studio-port'
+import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
 
 /** `consul snapshot inspect`'s type table, with each row's size drawn as a bar. */
 export function RecordTypeTable({ inspection }: { inspection: SnapshotInspectionWire }) {

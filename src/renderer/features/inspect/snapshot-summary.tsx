@@ -1,4 +1,8 @@
-import type { IntegrityWire, SnapshotInspectionWire, SnapshotSourceRef } from '../../ports/studio-port'
+import type {
+  IntegrityWire,
+  SnapshotInspectionWire,
+  SnapshotSourceRef,
+} from '../../../shared/snapshot-wire-types'
 import { formatBytes } from '../../components/format-bytes'
 
 export function SnapshotSummary({

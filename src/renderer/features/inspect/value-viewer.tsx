@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react'
-import type { KvValueWire } from '../../ports/studio-port'
+import type { KvValueWire } from '../../../shared/browse-wire-types'
 import { formatBytes } from '../../components/format-bytes'
 import { base64ToBytes, classifyValue, hexDump } from './value-format'
 

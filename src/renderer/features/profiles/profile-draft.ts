@@ -1,5 +1,5 @@
 import type { EnvironmentColour } from '../../../shared/profile-types'
-import type { ProfileInput, ProfileView } from '../../ports/studio-port'
+import type { ProfileInput, ProfileView } from '../../../shared/profile-types'
 
 /** The profile form's fields, flat and all strings/booleans, as the inputs hold them. */
 export interface ProfileDraft {

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
 import { selectNewProfileRequest, selectOpenSample, useNavigationStore } from '../../store/navigation-store'
-import type { ProfileView } from '../../ports/studio-port'
+import type { ProfileView } from '../../../shared/profile-types'
 import { ConnectionTestView } from './connection-test-view'
 import { ProfileFormView } from './profile-form-view'
 import {

@@ -1,15 +1,14 @@
-import { create } from 'zustand'
-import {
-  studioPort,
-  type ByteProgress,
-  type ProfileView,
-  type RestorePreflight,
-  type RestoreProgress,
-  type RestoreResult,
-  type SnapshotInspectionWire,
-  type SnapshotSourceRef,
-} from '../../ports/studio-port'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { ApiClient } from '../../../shared/api-client'
+import type { RestorePreflight, RestoreProgress, RestoreResult } from '../../../shared/consul-types'
+import type { ProfileView } from '../../../shared/profile-types'
+import type { ByteProgress } from '../../../shared/progress'
+import type { SnapshotInspectionWire, SnapshotSourceRef } from '../../../shared/snapshot-wire-types'
+import { followOperation } from '../../api/follow-operation'
 import { reportError } from '../../store/error-store'
+import { reportProfileNotice } from '../../store/profile-notice'
+import { useStudio } from '../../store/studio-context'
 
 export type RestoreStep = 'file' | 'review' | 'target' | 'confirm' | 'running' | 'done'
 
@@ -45,7 +44,7 @@ export function restoreBlockedBecause(input: RestoreGuardInput): string | null {
   return null
 }
 
-interface RestoreState {
+export interface RestoreState {
   step: RestoreStep
   source: SnapshotSourceRef | null
   reading: ByteProgress | null
@@ -55,6 +54,8 @@ interface RestoreState {
   target: ProfileView | null
   preflight: RestorePreflight | null
   preflightStatus: 'idle' | 'running' | 'done' | 'failed'
+  /** The preflight reads the whole file again before it asks the target anything. */
+  preflightProgress: RestoreProgress | null
   safetySnapshot: boolean
   confirmation: string
   progress: RestoreProgress | null
@@ -66,6 +67,7 @@ interface RestoreState {
   loadProfiles(): Promise<void>
   toTarget(): void
   chooseTarget(profileId: string): Promise<void>
+  cancelPreflight(): void
   toConfirm(): void
   setSafetySnapshot(on: boolean): void
   setConfirmation(text: string): void
@@ -74,8 +76,6 @@ interface RestoreState {
   back(): void
   reset(): void
 }
-
-let running: AbortController | null = null
 
 const initial = {
   step: 'file' as RestoreStep,
@@ -86,142 +86,174 @@ const initial = {
   target: null,
   preflight: null,
   preflightStatus: 'idle' as const,
+  preflightProgress: null,
   safetySnapshot: true,
   confirmation: '',
   progress: null,
   result: null,
 }
 
-export const useRestoreStore = create<RestoreState>((set, get) => ({
-  ...initial,
-  profiles: [],
-  async chooseFile(file) {
-    running?.abort()
-    const op = (running = new AbortController())
-    set({ ...initial, reading: { bytes: 0, total: file.size } })
-    try {
-      const source = await studioPort().files.fromFile(file, {
-        signal: op.signal,
-        onProgress: (p) => running === op && set({ reading: p }),
-      })
-      if (running === op) await get().useSource(source)
-    } catch (error) {
-      if (running !== op) return
-      set({ reading: null })
-      reportError(`Reading ${file.name}`, error)
-    }
-  },
-  async chooseWithDialog() {
-    try {
-      const source = await studioPort().files.chooseSnapshot()
-      if (source !== null) await get().useSource(source)
-    } catch (error) {
-      reportError('Choosing a snapshot file', error)
-    }
-  },
-  async chooseHostPath(path) {
-    if (path.trim() === '') return
-    await get().useSource(studioPort().files.fromHostPath(path.trim()))
-  },
-  async useSource(source) {
-    running?.abort()
-    const op = (running = new AbortController())
-    set({ ...initial, source, reading: { bytes: 0, total: null } })
-    try {
-      const inspection = await studioPort().snapshots.inspect(
-        source,
-        { kvDetails: false, kvDepth: 2, kvFilter: '' },
-        { signal: op.signal, onProgress: (p) => running === op && set({ reading: p }) },
-      )
-      if (running !== op) return
-      // The inspection reads the whole archive and checks SHA256SUMS; a file that fails never gets here.
-      set({ inspection, fileVerified: true, reading: null, step: 'review' })
-    } catch (error) {
-      if (running !== op) return
-      set({ reading: null, source: null })
-      reportError(`Verifying ${source.name}`, error)
-    }
-  },
-  async loadProfiles() {
-    try {
-      const profiles = await studioPort().profiles.list()
-      set({ profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)) })
-    } catch (error) {
-      reportError('Listing connection profiles', error)
-    }
-  },
-  toTarget() {
-    if (get().fileVerified) set({ step: 'target' })
-  },
-  async chooseTarget(profileId) {
-    const { source, profiles } = get()
-    const target = profiles.find((p) => p.id === profileId) ?? null
-    if (source === null || target === null) return
-    set({ target, preflight: null, preflightStatus: 'running', confirmation: '' })
-    try {
-      const preflight = await studioPort().restore.preflight(profileId, source)
-      if (get().target?.id === profileId) set({ preflight, preflightStatus: 'done' })
-    } catch (error) {
-      if (get().target?.id !== profileId) return
-      set({ preflightStatus: 'failed' })
-      reportError(`Checking ${target.name} before the restore`, error)
-    }
-  },
-  toConfirm() {
-    const { preflight, target } = get()
-    if (target !== null && preflight !== null && preflight.blockers.length === 0) set({ step: 'confirm' })
-  },
-  setSafetySnapshot(on) {
-    set({ safetySnapshot: on })
-  },
-  setConfirmation(text) {
-    set({ confirmation: text })
-  },
-  async start() {
-    const state = get()
-    if (state.step !== 'confirm' || restoreBlockedBecause(state) !== null) return false
-    const { source, target, safetySnapshot, confirmation } = state
-    if (source === null || target === null) return false
-    const op = (running = new AbortController())
-    set({ step: 'running', progress: null })
-    try {
-      const result = await studioPort().restore.run(
-        { profileId: target.id, source, safetySnapshot, confirmation },
-        (progress) => running === op && set({ progress }),
-        op.signal,
-      )
-      if (running !== op) return false
-      set({ step: 'done', result })
-      return true
-    } catch (error) {
-      if (running !== op) return false
-      set({ step: 'confirm', progress: null })
-      reportError(`Restoring into ${target.name}`, error)
-      return false
-    }
-  },
-  cancel() {
-    // A running restore stops only where the service can stop it safely (before the last byte
-    // is sent); the wizard leaves the progress step when the service says how it ended.
-    if (get().step === 'running') {
+export type RestoreStore = StoreApi<RestoreState>
+
+export function createRestoreStore(client: ApiClient): RestoreStore {
+  let running: AbortController | null = null
+  let checking: AbortController | null = null
+
+  return createStore<RestoreState>()((set, get) => ({
+    ...initial,
+    profiles: [],
+    async chooseFile(file) {
       running?.abort()
-      return
-    }
-    running?.abort()
-    running = null
-    set({ reading: null })
-  },
-  back() {
-    const order: RestoreStep[] = ['file', 'review', 'target', 'confirm']
-    const i = order.indexOf(get().step)
-    if (i > 0) set({ step: order[i - 1]!, confirmation: '' })
-  },
-  reset() {
-    running?.abort()
-    running = null
-    set({ ...initial })
-  },
-}))
+      const op = (running = new AbortController())
+      set({ ...initial, reading: { bytes: 0, totalBytes: file.size } })
+      try {
+        const source = await client.files.fromFile(file, {
+          signal: op.signal,
+          onUploadProgress: (bytes, totalBytes) => running === op && set({ reading: { bytes, totalBytes } }),
+        })
+        if (running === op) await get().useSource(source)
+      } catch (error) {
+        if (running !== op) return
+        set({ reading: null })
+        reportError(`Reading ${file.name}`, error)
+      }
+    },
+    async chooseWithDialog() {
+      try {
+        const source = await client.files.pickSnapshot()
+        if (source !== null) await get().useSource(source)
+      } catch (error) {
+        reportError('Choosing a snapshot file', error)
+      }
+    },
+    async chooseHostPath(path) {
+      if (path.trim() === '') return
+      await get().useSource(client.files.fromPath(path.trim()))
+    },
+    async useSource(source) {
+      running?.abort()
+      const op = (running = new AbortController())
+      checking?.abort()
+      set({ ...initial, source, reading: { bytes: 0, totalBytes: null } })
+      try {
+        const inspection = await followOperation(client.restore.verify({ source }), op.signal, (event) => {
+          if (running === op && event.kind === 'inspect')
+            set({ reading: { bytes: event.progress.bytesRead, totalBytes: event.progress.totalBytes } })
+        })
+        if (running !== op) return
+        // The inspection reads the whole archive and checks SHA256SUMS; a file that fails never gets here.
+        set({ inspection, fileVerified: true, reading: null, step: 'review' })
+      } catch (error) {
+        if (running !== op) return
+        set({ reading: null, source: null })
+        reportError(`Verifying ${source.name}`, error)
+      }
+    },
+    async loadProfiles() {
+      try {
+        const { profiles, notice } = await client.profiles.list({})
+        set({ profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)) })
+        reportProfileNotice(notice)
+      } catch (error) {
+        reportError('Listing connection profiles', error)
+      }
+    },
+    toTarget() {
+      if (get().fileVerified) set({ step: 'target' })
+    },
+    async chooseTarget(profileId) {
+      const { source, profiles } = get()
+      const target = profiles.find((p) => p.id === profileId) ?? null
+      if (source === null || target === null) return
+      // Another target replaces the check still running for the previous one.
+      checking?.abort()
+      const op = (checking = new AbortController())
+      set({ target, preflight: null, preflightStatus: 'running', preflightProgress: null, confirmation: '' })
+      try {
+        const preflight = await followOperation(
+          client.restore.preflight({ source, profileId }),
+          op.signal,
+          (event) => {
+            if (checking === op && event.kind === 'restore') set({ preflightProgress: event.progress })
+          },
+        )
+        if (checking === op) set({ preflight, preflightStatus: 'done', preflightProgress: null })
+      } catch (error) {
+        if (checking !== op) return
+        set({ preflightStatus: op.signal.aborted ? 'idle' : 'failed', preflightProgress: null })
+        if (!op.signal.aborted) reportError(`Checking ${target.name} before the restore`, error)
+      } finally {
+        if (checking === op) checking = null
+      }
+    },
+    cancelPreflight() {
+      checking?.abort()
+    },
+    toConfirm() {
+      const { preflight, target } = get()
+      if (target !== null && preflight !== null && preflight.blockers.length === 0) set({ step: 'confirm' })
+    },
+    setSafetySnapshot(on) {
+      set({ safetySnapshot: on })
+    },
+    setConfirmation(text) {
+      set({ confirmation: text })
+    },
+    async start() {
+      const state = get()
+      if (state.step !== 'confirm' || restoreBlockedBecause(state) !== null) return false
+      const { source, target, safetySnapshot, confirmation } = state
+      if (source === null || target === null) return false
+      const op = (running = new AbortController())
+      set({ step: 'running', progress: null })
+      try {
+        const result = await followOperation(
+          client.restore.start({ profileId: target.id, source, safetySnapshot, confirmation }),
+          op.signal,
+          (event) => {
+            if (running === op && event.kind === 'restore') set({ progress: event.progress })
+          },
+        )
+        if (running !== op) return false
+        set({ step: 'done', result })
+        return true
+      } catch (error) {
+        if (running !== op) return false
+        set({ step: 'confirm', progress: null })
+        reportError(`Restoring into ${target.name}`, error)
+        return false
+      }
+    },
+    cancel() {
+      // A running restore stops only where the service can stop it safely (before the last byte
+      // is sent); the wizard leaves the progress step when the service says how it ended.
+      if (get().step === 'running') {
+        running?.abort()
+        return
+      }
+      running?.abort()
+      running = null
+      set({ reading: null })
+    },
+    back() {
+      const order: RestoreStep[] = ['file', 'review', 'target', 'confirm']
+      const i = order.indexOf(get().step)
+      if (get().step === 'target') checking?.abort()
+      if (i > 0) set({ step: order[i - 1]!, confirmation: '' })
+    },
+    reset() {
+      running?.abort()
+      running = null
+      checking?.abort()
+      checking = null
+      set({ ...initial })
+    },
+  }))
+}
+
+export function useRestoreStore<T>(selector: (s: RestoreState) => T): T {
+  return useStore(useStudio().restore, selector)
+}
 
 export const selectRestoreStep = (s: RestoreState): RestoreStep => s.step
 export const selectRestoreSource = (s: RestoreState): SnapshotSourceRef | null => s.source
@@ -231,6 +263,7 @@ export const selectRestoreProfiles = (s: RestoreState): ProfileView[] => s.profi
 export const selectRestoreTarget = (s: RestoreState): ProfileView | null => s.target
 export const selectPreflight = (s: RestoreState): RestorePreflight | null => s.preflight
 export const selectPreflightStatus = (s: RestoreState): RestoreState['preflightStatus'] => s.preflightStatus
+export const selectPreflightProgress = (s: RestoreState): RestoreProgress | null => s.preflightProgress
 export const selectSafetySnapshot = (s: RestoreState): boolean => s.safetySnapshot
 export const selectConfirmation = (s: RestoreState): string => s.confirmation
 export const selectRestoreProgress = (s: RestoreState): RestoreProgress | null => s.progress

@@ -5,13 +5,14 @@ import { EnvironmentBadge } from '../../components/environment-badge'
 import { formatBytes, formatCount, formatRate } from '../../components/format-bytes'
 import { ProgressBar } from '../../components/progress-bar'
 import { WizardSteps } from '../../components/wizard-steps'
-import { studioPort } from '../../ports/studio-port'
+import { usePlatform } from '../../store/studio-context'
 import { selectGo, useNavigationStore } from '../../store/navigation-store'
 import {
   RESTORE_STEPS,
   selectBlockedBecause,
   selectConfirmation,
   selectPreflight,
+  selectPreflightProgress,
   selectPreflightStatus,
   selectRestoreInspection,
   selectRestoreProfiles,
@@ -62,7 +63,7 @@ function FileStep() {
       cancel: s.cancel,
     })),
   )
-  const { capabilities } = studioPort()
+  const platform = usePlatform()
   const input = useRef<HTMLInputElement>(null)
   const [hostPath, setHostPath] = useState('')
   if (reading !== null)
@@ -78,7 +79,7 @@ function FileStep() {
         <button
           type="button"
           className="button-primary"
-          onClick={() => (capabilities.nativeDialogs ? void chooseWithDialog() : input.current?.click())}
+          onClick={() => (platform.nativeDialogs ? void chooseWithDialog() : input.current?.click())}
         >
           Choose snapshot…
         </button>
@@ -97,7 +98,7 @@ function FileStep() {
           }}
         />
       </div>
-      {!capabilities.nativeDialogs && (
+      {!platform.nativeDialogs && (
         <form
           className="inline-form"
           onSubmit={(e) => {
@@ -166,8 +167,14 @@ function TargetStep() {
   const target = useRestoreStore(selectRestoreTarget)
   const preflight = useRestoreStore(selectPreflight)
   const status = useRestoreStore(selectPreflightStatus)
-  const { chooseTarget, toConfirm, back } = useRestoreStore(
-    useShallow((s) => ({ chooseTarget: s.chooseTarget, toConfirm: s.toConfirm, back: s.back })),
+  const checking = useRestoreStore(selectPreflightProgress)
+  const { chooseTarget, cancelPreflight, toConfirm, back } = useRestoreStore(
+    useShallow((s) => ({
+      chooseTarget: s.chooseTarget,
+      cancelPreflight: s.cancelPreflight,
+      toConfirm: s.toConfirm,
+      back: s.back,
+    })),
   )
   const go = useNavigationStore(selectGo)
   if (profiles.length === 0)
@@ -201,7 +208,17 @@ function TargetStep() {
           ))}
         </ul>
       </fieldset>
-      {status === 'running' && <p aria-busy="true">Checking the target cluster…</p>}
+      {status === 'running' && (
+        <ProgressBar
+          label={
+            checking === null || checking.phase === 'verifying'
+              ? 'Reading the file again, then checking the target cluster'
+              : 'Checking the target cluster'
+          }
+          progress={checking}
+          onCancel={cancelPreflight}
+        />
+      )}
       {status === 'done' && preflight !== null && (
         <section
           className="preflight"
@@ -348,15 +365,7 @@ function RunningStep() {
       </p>
       <ProgressBar
         label={progress ? (PHASES[progress.phase] ?? progress.phase) : 'Starting'}
-        progress={
-          progress
-            ? {
-                bytes: progress.bytes,
-                total: progress.totalBytes,
-                rate: progress.bytesPerSecond > 0 ? progress.bytesPerSecond : undefined,
-              }
-            : null
-        }
+        progress={progress}
       />
       {progress && progress.bytesPerSecond > 0 && (
         <p className="muted">{formatRate(progress.bytesPerSecond)}</p>

@@ -1,6 +1,12 @@
-import { create } from 'zustand'
-import { studioPort, type ProfileView, type SaveManyEntry, type SaveProgress } from '../../ports/studio-port'
+import { useStore } from 'zustand'
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { ApiClient } from '../../../shared/api-client'
+import type { SaveManyEntry, SaveProgress } from '../../../shared/consul-types'
+import type { ProfileView } from '../../../shared/profile-types'
+import { followOperation } from '../../api/follow-operation'
 import { reportError } from '../../store/error-store'
+import { reportProfileNotice } from '../../store/profile-notice'
+import { useStudio } from '../../store/studio-context'
 
 export type SaveStep = 'choose' | 'running' | 'done'
 
@@ -43,7 +49,7 @@ export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[
   return errors
 }
 
-interface SaveState {
+export interface SaveState {
   step: SaveStep
   profiles: ProfileView[]
   profilesStatus: 'idle' | 'loading' | 'ready' | 'error'
@@ -60,99 +66,113 @@ interface SaveState {
   reset(): void
 }
 
-let running: AbortController | null = null
+export type SaveStore = StoreApi<SaveState>
 
-export const useSaveStore = create<SaveState>((set, get) => ({
-  step: 'choose',
-  profiles: [],
-  profilesStatus: 'idle',
-  options: { selected: [], stale: false, datacenter: '', folder: '', template: DEFAULT_TEMPLATE },
-  errors: {},
-  progress: {},
-  outcomes: [],
-  async load() {
-    set({ profilesStatus: 'loading' })
-    try {
-      const port = studioPort()
-      const [profiles, folder] = await Promise.all([
-        port.profiles.list(),
-        get().options.folder === '' ? port.files.defaultSaveFolder() : Promise.resolve(get().options.folder),
-      ])
-      const ids = new Set(profiles.map((p) => p.id))
-      set((s) => ({
-        profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)),
-        profilesStatus: 'ready',
-        options: { ...s.options, folder, selected: s.options.selected.filter((id) => ids.has(id)) },
-      }))
-    } catch (error) {
-      set({ profilesStatus: 'error' })
-      reportError('Preparing the save wizard', error)
-    }
-  },
-  toggle(profileId) {
-    set((s) => {
-      const selected = s.options.selected.includes(profileId)
-        ? s.options.selected.filter((id) => id !== profileId)
-        : [...s.options.selected, profileId]
-      return { options: { ...s.options, selected }, errors: {} }
-    })
-  },
-  setOptions(patch) {
-    set((s) => ({ options: { ...s.options, ...patch }, errors: {} }))
-  },
-  async chooseFolder() {
-    try {
-      const folder = await studioPort().files.chooseFolder()
-      if (folder !== null) get().setOptions({ folder })
-    } catch (error) {
-      reportError('Choosing a folder', error)
-    }
-  },
-  async start() {
-    const { options, profiles, step } = get()
-    if (step === 'running') return
-    const errors = validateSaveOptions(options, profiles)
-    if (Object.keys(errors).length > 0) {
-      set({ errors })
-      return
-    }
-    running = new AbortController()
-    const op = running
-    // Keep the order the operator sees in the list.
-    const profileIds = profiles.filter((p) => options.selected.includes(p.id)).map((p) => p.id)
-    set({ step: 'running', progress: {}, outcomes: [], errors: {} })
-    try {
-      const outcomes = await studioPort().save.run(
-        {
-          profileIds,
-          stale: options.stale,
-          datacenter: options.datacenter.trim(),
-          folder: options.folder.trim(),
-          fileNameTemplate: options.template.trim(),
-        },
-        (profileId, progress) => {
-          if (running === op) set((s) => ({ progress: { ...s.progress, [profileId]: progress } }))
-        },
-        op.signal,
-      )
-      if (running !== op) return
-      set({ step: 'done', outcomes })
-      for (const o of outcomes) if (!o.ok) reportError(`Saving a snapshot of ${o.profileName}`, o.error)
-    } catch (error) {
-      if (running !== op) return
-      set({ step: 'choose' })
-      reportError('Saving snapshots', error)
-    } finally {
-      if (running === op) running = null
-    }
-  },
-  cancel() {
-    running?.abort()
-  },
-  reset() {
-    set({ step: 'choose', progress: {}, outcomes: [] })
-  },
-}))
+export function createSaveStore(client: ApiClient): SaveStore {
+  let running: AbortController | null = null
+  // The host's default folder does not change while the app runs.
+  let defaultFolder: Promise<string> | undefined
+
+  return createStore<SaveState>()((set, get) => ({
+    step: 'choose',
+    profiles: [],
+    profilesStatus: 'idle',
+    options: { selected: [], stale: false, datacenter: '', folder: '', template: DEFAULT_TEMPLATE },
+    errors: {},
+    progress: {},
+    outcomes: [],
+    async load() {
+      set({ profilesStatus: 'loading' })
+      try {
+        const [{ profiles, notice }, folder] = await Promise.all([
+          client.profiles.list({}),
+          get().options.folder === ''
+            ? (defaultFolder ??= client.app.info({}).then((info) => info.defaultSaveFolder))
+            : Promise.resolve(get().options.folder),
+        ])
+        reportProfileNotice(notice)
+        const ids = new Set(profiles.map((p) => p.id))
+        set((s) => ({
+          profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)),
+          profilesStatus: 'ready',
+          options: { ...s.options, folder, selected: s.options.selected.filter((id) => ids.has(id)) },
+        }))
+      } catch (error) {
+        set({ profilesStatus: 'error' })
+        reportError('Preparing the save wizard', error)
+      }
+    },
+    toggle(profileId) {
+      set((s) => {
+        const selected = s.options.selected.includes(profileId)
+          ? s.options.selected.filter((id) => id !== profileId)
+          : [...s.options.selected, profileId]
+        return { options: { ...s.options, selected }, errors: {} }
+      })
+    },
+    setOptions(patch) {
+      set((s) => ({ options: { ...s.options, ...patch }, errors: {} }))
+    },
+    async chooseFolder() {
+      try {
+        const { path: folder } = await client.dialogs.chooseFolder({ title: 'Folder for snapshots' })
+        if (folder !== null) get().setOptions({ folder })
+      } catch (error) {
+        reportError('Choosing a folder', error)
+      }
+    },
+    async start() {
+      const { options, profiles, step } = get()
+      if (step === 'running') return
+      const errors = validateSaveOptions(options, profiles)
+      if (Object.keys(errors).length > 0) {
+        set({ errors })
+        return
+      }
+      running = new AbortController()
+      const op = running
+      // Keep the order the operator sees in the list.
+      const profileIds = profiles.filter((p) => options.selected.includes(p.id)).map((p) => p.id)
+      set({ step: 'running', progress: {}, outcomes: [], errors: {} })
+      try {
+        const datacenter = options.datacenter.trim()
+        const { entries: outcomes } = await followOperation(
+          client.save.start({
+            profileIds,
+            stale: options.stale,
+            datacenter: datacenter === '' ? undefined : datacenter,
+            folder: options.folder.trim(),
+            fileNameTemplate: options.template.trim(),
+          }),
+          op.signal,
+          (event) => {
+            if (running === op && event.kind === 'save')
+              set((s) => ({ progress: { ...s.progress, [event.profileId]: event.progress } }))
+          },
+        )
+        if (running !== op) return
+        set({ step: 'done', outcomes })
+        for (const o of outcomes) if (!o.ok) reportError(`Saving a snapshot of ${o.profileName}`, o.error)
+      } catch (error) {
+        if (running !== op) return
+        set({ step: 'choose' })
+        reportError('Saving snapshots', error)
+      } finally {
+        if (running === op) running = null
+      }
+    },
+    cancel() {
+      running?.abort()
+    },
+    reset() {
+      set({ step: 'choose', progress: {}, outcomes: [] })
+    },
+  }))
+}
+
+export function useSaveStore<T>(selector: (s: SaveState) => T): T {
+  return useStore(useStudio().save, selector)
+}
 
 export const selectSaveStep = (s: SaveState): SaveStep => s.step
 export const selectSaveProfiles = (s: SaveState): ProfileView[] => s.profiles

@@ -4,7 +4,7 @@ import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
 import { formatBytes, formatRate } from '../../components/format-bytes'
 import { WizardSteps } from '../../components/wizard-steps'
-import { studioPort } from '../../ports/studio-port'
+import { usePlatform } from '../../store/studio-context'
 import { selectGo, selectOpenInInspect, useNavigationStore } from '../../store/navigation-store'
 import {
   selectSaveErrors,
@@ -64,7 +64,7 @@ function ChooseStep() {
     })),
   )
   const go = useNavigationStore(selectGo)
-  const nativeDialogs = studioPort().capabilities.nativeDialogs
+  const nativeDialogs = usePlatform().nativeDialogs
   if (status === 'ready' && profiles.length === 0)
     return (
       <EmptyState title="No clusters to back up yet">

@@ -3,15 +3,11 @@ import {
   KV_PAGE_SIZE,
   kvRowAt,
   parentPrefix,
-  useContentStore,
 } from '../../../../../src/renderer/features/inspect/content-store'
-import {
-  installStudioPort,
-  type CatalogueSummary,
-  type KvPageWire,
-} from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
-import { fakeStudioPort } from '../../fake-studio-port'
+import { AppError } from '../../../../../src/shared/app-error'
+import type { CatalogueSummary, KvPageWire } from '../../../../../src/shared/browse-wire-types'
+import { createTestStudio, fakeCatalogue } from '../../studio-harness'
 
 const source = { kind: 'path' as const, path: '/backups/big.snap', name: 'big.snap' }
 const catalogue: CatalogueSummary = {
@@ -34,56 +30,51 @@ function page(prefix: string, offset: number, limit: number, total = 1_000_000):
 
 describe('content store', () => {
   beforeEach(() => {
-    useContentStore.getState().reset()
     useErrorStore.getState().clear()
   })
 
   it('fetches only the pages of KV rows the visible window needs', async () => {
-    const kvChildren = vi.fn((_id: string, prefix: string, offset: number, limit: number) =>
-      Promise.resolve(page(prefix, offset, limit)),
+    const kvList = vi.fn(async (_id: string, prefix: string, offset: number, limit: number) =>
+      page(prefix, offset, limit),
     )
-    installStudioPort(
-      fakeStudioPort({ snapshots: { openCatalogue: () => Promise.resolve(catalogue), kvChildren } }),
-    )
-    await useContentStore.getState().open(source)
+    const { stores } = createTestStudio({ catalogue: fakeCatalogue({ open: async () => catalogue, kvList }) })
+    await stores.content.getState().open(source)
 
-    useContentStore.getState().ensureRows(500_000, 500_030)
-    await vi.waitFor(() => expect(kvChildren).toHaveBeenCalledTimes(2))
+    stores.content.getState().ensureRows(500_000, 500_030)
+    await vi.waitFor(() => expect(kvList).toHaveBeenCalledTimes(2))
 
-    const offsets = kvChildren.mock.calls.map((call) => call[2])
+    const offsets = kvList.mock.calls.map((call) => call[2])
     expect(offsets).toEqual([0, Math.floor(500_000 / KV_PAGE_SIZE) * KV_PAGE_SIZE])
-    await vi.waitFor(() => expect(kvRowAt(useContentStore.getState().kv, 500_010)?.name).toBe('k500010'))
+    await vi.waitFor(() => expect(kvRowAt(stores.content.getState().kv, 500_010)?.name).toBe('k500010'))
   })
 
   it('leaves problems with the file itself to the summary, so the operator reads one message', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          openCatalogue: () => Promise.reject({ code: 'SNAPSHOT_NOT_GZIP', message: 'not gzip' }),
+    const { stores } = createTestStudio({
+      catalogue: fakeCatalogue({
+        open: async () => {
+          throw new AppError('SNAPSHOT_NOT_GZIP', 'not gzip')
         },
       }),
-    )
+    })
 
-    await useContentStore.getState().open(source)
+    await stores.content.getState().open(source)
 
-    expect(useContentStore.getState().status).toBe('error')
+    expect(stores.content.getState().status).toBe('error')
     expect(useErrorStore.getState().errors).toEqual([])
   })
 
   it('does not catalogue the same file twice while it is loading or loaded', async () => {
-    const openCatalogue = vi.fn(() => Promise.resolve(catalogue))
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          openCatalogue,
-          kvChildren: (_id, prefix, offset, limit) => Promise.resolve(page(prefix, offset, limit, 3)),
-        },
+    const open = vi.fn(async () => catalogue)
+    const { stores } = createTestStudio({
+      catalogue: fakeCatalogue({
+        open,
+        kvList: async (_id, prefix, offset, limit) => page(prefix, offset, limit, 3),
       }),
-    )
+    })
 
-    await Promise.all([useContentStore.getState().open(source), useContentStore.getState().open(source)])
+    await Promise.all([stores.content.getState().open(source), stores.content.getState().open(source)])
 
-    expect(openCatalogue).toHaveBeenCalledTimes(1)
+    expect(open).toHaveBeenCalledTimes(1)
   })
 
   it('knows the folder a key sits in', () => {

@@ -1,14 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { useInspectStore } from '../../../../../src/renderer/features/inspect/inspect-store'
-import {
-  installStudioPort,
-  type InspectOptions,
-  type Operation,
-  type SnapshotInspectionWire,
-  type SnapshotSourceRef,
-} from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
-import { fakeStudioPort } from '../../fake-studio-port'
+import type { HostServices } from '../../../../../src/main/host/host-services'
+import { AppError } from '../../../../../src/shared/app-error'
+import type { SnapshotInspectionWire } from '../../../../../src/shared/snapshot-wire-types'
+import { createFakeHostServices } from '../../../api/fake-host-services'
+import { createTestStudio, fakeCatalogue, memoryRecentFiles } from '../../studio-harness'
 
 const source = { kind: 'path' as const, path: '/backups/big.snap', name: 'big.snap' }
 
@@ -34,78 +30,76 @@ const inspection: SnapshotInspectionWire = {
   text: { pretty: '', json: '' },
 }
 
+const verify = createFakeHostServices().inspect.verify
+
 describe('inspect store', () => {
   beforeEach(() => {
-    useInspectStore.getState().close()
-    useInspectStore.setState({ kvOptions: { depth: 2, filter: '' } })
     useErrorStore.getState().clear()
   })
 
   it('shows progress while the file is read, then the summary and its integrity verdict', async () => {
-    const seen: Array<number> = []
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          inspect: async (_source: SnapshotSourceRef, _options: InspectOptions, op?: Operation) => {
-            op?.onProgress?.({ bytes: 100, total: 200 })
-            seen.push(useInspectStore.getState().progress?.bytes ?? -1)
-            return inspection
-          },
+    const seen: Array<unknown> = []
+    const { stores } = createTestStudio({
+      inspect: {
+        verify,
+        async inspect(_path, _options, work) {
+          work.onProgress({ bytesRead: 100, totalBytes: 200 })
+          seen.push(stores.inspect.getState().progress)
+          return inspection
         },
-      }),
-    )
+      },
+    })
 
-    await useInspectStore.getState().open(source)
+    await stores.inspect.getState().open(source)
 
-    expect(seen).toEqual([100])
-    expect(useInspectStore.getState().status).toBe('ready')
-    expect(useInspectStore.getState().integrity?.verified).toBe(true)
-    expect(useInspectStore.getState().progress).toBeNull()
+    expect(seen).toEqual([{ bytes: 100, totalBytes: 200 }])
+    expect(stores.inspect.getState().status).toBe('ready')
+    expect(stores.inspect.getState().integrity?.verified).toBe(true)
+    expect(stores.inspect.getState().progress).toBeNull()
   })
 
-  it('cancels a read: the operation is aborted and the screen goes back, with no error shown', async () => {
-    let signal: AbortSignal | undefined
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          inspect: (_source: SnapshotSourceRef, _options: InspectOptions, op?: Operation) =>
-            new Promise<SnapshotInspectionWire>((_resolve, reject) => {
-              signal = op?.signal
-              op?.signal?.addEventListener('abort', () =>
-                reject({ code: 'CANCELLED', message: 'Cancelled.' }),
-              )
-            }),
-        },
-      }),
-    )
-    const reading = useInspectStore.getState().open(source)
-    expect(useInspectStore.getState().status).toBe('reading')
+  it('cancels a read: the host operation is aborted and the screen goes back, with no error shown', async () => {
+    let hostSignal: AbortSignal | undefined
+    let started: () => void = () => undefined
+    const running = new Promise<void>((resolve) => (started = resolve))
+    const { stores } = createTestStudio({
+      inspect: {
+        verify,
+        inspect: (_path, _options, work) =>
+          new Promise<SnapshotInspectionWire>((_resolve, reject) => {
+            hostSignal = work.signal
+            work.signal.addEventListener('abort', () => reject(new AppError('CANCELLED', 'Cancelled.')))
+            started()
+          }),
+      },
+    })
+    const reading = stores.inspect.getState().open(source)
+    await running
+    expect(stores.inspect.getState().status).toBe('reading')
 
-    useInspectStore.getState().cancel()
+    stores.inspect.getState().cancel()
     await reading
 
-    expect(signal?.aborted).toBe(true)
-    expect(useInspectStore.getState().status).toBe('empty')
+    expect(hostSignal?.aborted).toBe(true)
+    expect(stores.inspect.getState().status).toBe('empty')
     expect(useErrorStore.getState().errors).toEqual([])
   })
 
   it('reports a damaged file with the engine’s hint and keeps the screen usable', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          inspect: () =>
-            Promise.reject({
-              code: 'SNAPSHOT_TRUNCATED',
-              message: 'big.snap ends early.',
-              hint: 'The copy is incomplete; copy it again.',
-            }),
+    const { stores } = createTestStudio({
+      inspect: {
+        verify,
+        inspect: async () => {
+          throw new AppError('SNAPSHOT_TRUNCATED', 'big.snap ends early.', {
+            hint: 'The copy is incomplete; copy it again.',
+          })
         },
-      }),
-    )
+      },
+    })
 
-    await useInspectStore.getState().open(source)
+    await stores.inspect.getState().open(source)
 
-    expect(useInspectStore.getState().status).toBe('error')
+    expect(stores.inspect.getState().status).toBe('error')
     expect(useErrorStore.getState().errors[0]).toMatchObject({
       code: 'SNAPSHOT_TRUNCATED',
       hint: 'The copy is incomplete; copy it again.',
@@ -113,16 +107,64 @@ describe('inspect store', () => {
     })
   })
 
-  it('re-reads the KV breakdown with another depth and prefix, as -kvdepth and -kvfilter', async () => {
-    const inspect = vi.fn((_source: SnapshotSourceRef, _options: InspectOptions) =>
-      Promise.resolve(inspection),
-    )
-    installStudioPort(fakeStudioPort({ snapshots: { inspect } }))
-    await useInspectStore.getState().open(source)
+  it('opens a file with snapshot.inspect and re-reads the KV breakdown with snapshot.kvDetails, at any depth', async () => {
+    const inspect = vi.fn<HostServices['inspect']['inspect']>(async () => inspection)
+    const studio = createTestStudio({ inspect: { verify, inspect } })
+    await studio.stores.inspect.getState().open(source)
 
-    await useInspectStore.getState().applyKvOptions({ depth: 3, filter: 'vault/logical' })
+    // The default depth and no filter: the old adapter guessed the method from these values.
+    await studio.stores.inspect.getState().applyKvOptions({ depth: 2, filter: '' })
+    await studio.stores.inspect.getState().applyKvOptions({ depth: 3, filter: 'vault/logical' })
 
+    const reads = studio.calls.filter((c) => c.method.startsWith('snapshot.') && !c.method.includes('browse'))
+    expect(reads.map((c) => c.method)).toEqual([
+      'snapshot.inspect',
+      'snapshot.kvDetails',
+      'snapshot.kvDetails',
+    ])
+    expect(reads[2]?.input).toMatchObject({ source, kvDepth: 3, kvFilter: 'vault/logical' })
     expect(inspect.mock.calls.at(-1)?.[1]).toEqual({ kvDetails: true, kvDepth: 3, kvFilter: 'vault/logical' })
-    expect(useInspectStore.getState().kvOptions).toEqual({ depth: 3, filter: 'vault/logical' })
+    expect(studio.stores.inspect.getState().kvOptions).toEqual({ depth: 3, filter: 'vault/logical' })
+  })
+
+  it('starts cataloguing the contents from the open action itself, with no screen mounted', async () => {
+    const open = vi.fn(async () => ({
+      catalogueId: 'c1',
+      counts: { kv: 0 },
+      meta: { id: 'x', index: '9', term: '2' },
+      lastIndex: '9',
+      stateBytes: 300,
+      kvValueBytes: 0,
+      tombstones: 0,
+    }))
+    const { stores } = createTestStudio({ catalogue: fakeCatalogue({ open }) })
+
+    await stores.inspect.getState().open(source)
+    await vi.waitFor(() => expect(stores.content.getState().status).toBe('ready'))
+
+    expect(open).toHaveBeenCalledWith(source.path, expect.anything())
+    expect(stores.content.getState().catalogue?.catalogueId).toBe('c1')
+  })
+
+  it('drops the contents when the file is closed', async () => {
+    const { stores } = createTestStudio()
+    await stores.inspect.getState().open(source)
+    await vi.waitFor(() => expect(stores.content.getState().status).toBe('ready'))
+
+    stores.inspect.getState().close()
+
+    expect(stores.content.getState().status).toBe('idle')
+    expect(stores.content.getState().catalogue).toBeNull()
+  })
+
+  it('lists the file among the recent ones the host recorded when it opened it, without asking to add it', async () => {
+    const recentFiles = memoryRecentFiles()
+    const studio = createTestStudio({ recentFiles })
+
+    await studio.stores.inspect.getState().open(source)
+    await vi.waitFor(() => expect(studio.stores.inspect.getState().recent).toHaveLength(1))
+
+    expect(studio.stores.inspect.getState().recent[0]).toMatchObject({ path: source.path, name: 'big.snap' })
+    expect(studio.calls.map((c) => c.method)).not.toContain('recentFiles.add')
   })
 })

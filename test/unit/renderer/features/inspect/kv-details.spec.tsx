@@ -2,7 +2,7 @@
 import { cleanup, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { KV_GROUP_LIMIT, KvDetails } from '../../../../../src/renderer/features/inspect/kv-details'
-import type { SnapshotInspectionWire } from '../../../../../src/renderer/ports/studio-port'
+import type { SnapshotInspectionWire } from '../../../../../src/shared/snapshot-wire-types'
 
 /**
  * `groups` groups, largest first as the engine sorts them; past the first ten they are one shared

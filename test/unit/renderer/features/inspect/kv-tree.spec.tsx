@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { KV_ROW_HEIGHT, KvTree } from '../../../../../src/renderer/features/inspect/kv-tree'
-import type { KvRowWire } from '../../../../../src/renderer/ports/studio-port'
+import type { KvRowWire } from '../../../../../src/shared/browse-wire-types'
 
 const MILLION = 1_000_000
 

@@ -1,27 +1,28 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ProfilesPort } from '../../../../../src/main/host/host-services'
 import { ProfilesScreen } from '../../../../../src/renderer/features/profiles/profiles-screen'
-import { useProfilesStore } from '../../../../../src/renderer/features/profiles/profiles-store'
-import { installStudioPort } from '../../../../../src/renderer/ports/studio-port'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
-import { fakeStudioPort, profileView } from '../../fake-studio-port'
+import type { ProfileView } from '../../../../../src/shared/profile-types'
+import { createTestStudio, fakeProfiles, profileView } from '../../studio-harness'
 
-async function renderLoaded() {
-  render(<ProfilesScreen />)
-  await act(() => useProfilesStore.getState().load())
+const listing = (profiles: ProfileView[]) => async () => ({ profiles, notice: null })
+
+async function renderLoaded(methods: Partial<ProfilesPort> = {}) {
+  const studio = createTestStudio({ profiles: fakeProfiles(methods) })
+  studio.render(<ProfilesScreen />)
+  await act(() => studio.stores.profiles.getState().load())
+  return studio
 }
 
 describe('connections screen', () => {
   beforeEach(() => {
-    useProfilesStore.setState({ status: 'idle', profiles: [], form: null, tests: {} })
     useErrorStore.getState().clear()
   })
   afterEach(cleanup)
 
   it('explains what to do when there are no profiles yet', async () => {
-    installStudioPort(fakeStudioPort())
-
     await renderLoaded()
 
     expect(screen.getByRole('heading', { name: 'No profiles yet' })).toBeTruthy()
@@ -29,18 +30,9 @@ describe('connections screen', () => {
   })
 
   it('lists profiles with their environment and whether a token is set, never the token', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        profiles: {
-          list: () =>
-            Promise.resolve([
-              profileView('prod-east', { environment: { label: 'production', colour: 'red' } }),
-            ]),
-        },
-      }),
-    )
-
-    await renderLoaded()
+    await renderLoaded({
+      list: listing([profileView('prod-east', { environment: { label: 'production', colour: 'red' } })]),
+    })
 
     const card = screen.getByTestId('profile-card')
     expect(card.textContent).toContain('prod-east')
@@ -50,24 +42,19 @@ describe('connections screen', () => {
   })
 
   it('shows the test answer: leader, version, datacenter and whether the token may take snapshots', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        profiles: {
-          list: () => Promise.resolve([profileView('prod-east')]),
-          test: () =>
-            Promise.resolve({
-              endpoint: 'http://127.0.0.1:8500',
-              leader: '127.0.0.1:8300',
-              raftPeers: ['127.0.0.1:8300'],
-              agent: { version: '1.14.8', datacenter: 'dc1', nodeName: 'n1', server: true },
-              snapshotPermission: { answer: 'no', reason: 'The token lacks acl = "write".' },
-              insecureTls: false,
-              latencyMs: 3,
-            }),
-        },
-      }),
-    )
-    await renderLoaded()
+    await renderLoaded({
+      list: listing([profileView('prod-east')]),
+      test: () =>
+        Promise.resolve({
+          endpoint: 'http://127.0.0.1:8500',
+          leader: '127.0.0.1:8300',
+          raftPeers: ['127.0.0.1:8300'],
+          agent: { version: '1.14.8', datacenter: 'dc1', nodeName: 'n1', server: true },
+          snapshotPermission: { answer: 'no', reason: 'The token lacks acl = "write".' },
+          insecureTls: false,
+          latencyMs: 3,
+        }),
+    })
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Test connection' })))
 
@@ -79,8 +66,7 @@ describe('connections screen', () => {
 
   it('refuses to save a profile without a name and says why, without calling the service', async () => {
     const create = vi.fn()
-    installStudioPort(fakeStudioPort({ profiles: { create } }))
-    await renderLoaded()
+    await renderLoaded({ create })
     fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
@@ -91,11 +77,8 @@ describe('connections screen', () => {
 
   it('sends a new token as a secret change and keeps the stored one when the field is left empty', async () => {
     const existing = profileView('prod-east')
-    const update = vi.fn((_id: string, input: unknown) =>
-      Promise.resolve({ ...existing, ...(input as object) }),
-    )
-    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([existing]), update } }))
-    await renderLoaded()
+    const update = vi.fn(async (_id: string, input: object) => ({ ...existing, ...input }))
+    await renderLoaded({ list: listing([existing]), update })
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
@@ -106,13 +89,12 @@ describe('connections screen', () => {
 
 describe('testing settings before saving them', () => {
   beforeEach(() => {
-    useProfilesStore.setState({ status: 'idle', profiles: [], form: null, tests: {} })
     useErrorStore.getState().clear()
   })
   afterEach(cleanup)
 
   it('sends the settings as typed, token included, and shows the answer in the form', async () => {
-    const testDraft = vi.fn(() =>
+    const test = vi.fn<ProfilesPort['test']>(() =>
       Promise.resolve({
         endpoint: 'http://10.0.0.5:8500',
         leader: '10.0.0.5:8300',
@@ -123,8 +105,7 @@ describe('testing settings before saving them', () => {
         latencyMs: 2,
       }),
     )
-    installStudioPort(fakeStudioPort({ profiles: { testDraft } }))
-    await renderLoaded()
+    await renderLoaded({ test })
     fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
     fireEvent.change(screen.getByLabelText('Address', { exact: true }), {
       target: { value: 'http://10.0.0.5:8500' },
@@ -133,26 +114,23 @@ describe('testing settings before saving them', () => {
 
     await act(async () => fireEvent.click(screen.getByTestId('profile-form-test')))
 
-    expect(testDraft).toHaveBeenCalledWith(
-      expect.objectContaining({
+    expect(test.mock.calls[0]?.[0]).toEqual({
+      input: expect.objectContaining({
         connection: expect.objectContaining({ address: 'http://10.0.0.5:8500' }),
         token: { kind: 'set', value: 's3cret' },
       }),
-    )
+    })
     expect(screen.getByTestId('test-datacenter').textContent).toBe('dc2')
   })
 
   it('does not test an edited profile without its token, and says how to', async () => {
-    const testDraft = vi.fn()
-    installStudioPort(
-      fakeStudioPort({ profiles: { list: () => Promise.resolve([profileView('prod-east')]), testDraft } }),
-    )
-    await renderLoaded()
+    const test = vi.fn()
+    await renderLoaded({ list: listing([profileView('prod-east')]), test })
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
 
     await act(async () => fireEvent.click(screen.getByTestId('profile-form-test')))
 
-    expect(testDraft).not.toHaveBeenCalled()
+    expect(test).not.toHaveBeenCalled()
     expect(screen.getByTestId('connection-test').textContent).toContain('Type the token')
   })
 })

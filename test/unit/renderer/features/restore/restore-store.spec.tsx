@@ -1,16 +1,20 @@
 // @vitest-environment jsdom
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  restoreBlockedBecause,
-  useRestoreStore,
-} from '../../../../../src/renderer/features/restore/restore-store'
-import {
-  installStudioPort,
-  type RestorePreflight,
-  type SnapshotInspectionWire,
-} from '../../../../../src/renderer/ports/studio-port'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { HostServices, RestorePort } from '../../../../../src/main/host/host-services'
+import { restoreBlockedBecause } from '../../../../../src/renderer/features/restore/restore-store'
+import { RestoreWizard } from '../../../../../src/renderer/features/restore/restore-wizard'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
-import { fakeStudioPort, profileView } from '../../fake-studio-port'
+import { AppError } from '../../../../../src/shared/app-error'
+import type { RestorePreflight, RestoreResult } from '../../../../../src/shared/consul-types'
+import type { SnapshotInspectionWire } from '../../../../../src/shared/snapshot-wire-types'
+import {
+  createTestStudio,
+  fakeProfiles,
+  fakeRestore,
+  profileView,
+  type TestStudio,
+} from '../../studio-harness'
 
 const target = profileView('prod-east')
 const source = { kind: 'path' as const, path: '/backups/prod.snap', name: 'prod.snap' }
@@ -75,114 +79,191 @@ const health = {
   summary: 'The cluster has a leader and answers reads.',
 }
 
-async function walkToConfirm(run = vi.fn()) {
-  installStudioPort(
-    fakeStudioPort({
-      profiles: { list: () => Promise.resolve([target]) },
-      snapshots: { inspect: () => Promise.resolve(inspection) },
-      restore: { preflight: () => Promise.resolve(preflight()), run },
-    }),
-  )
-  const store = useRestoreStore.getState()
-  await store.loadProfiles()
-  await store.useSource(source)
-  useRestoreStore.getState().toTarget()
-  await useRestoreStore.getState().chooseTarget(target.id)
-  useRestoreStore.getState().toConfirm()
-  return run
+const verified: Pick<HostServices['inspect'], 'verify'> = { verify: async () => inspection }
+
+function restoreStudio(restore: Partial<RestorePort>, extra: Partial<HostServices> = {}): TestStudio {
+  return createTestStudio({
+    profiles: fakeProfiles({ list: async () => ({ profiles: [target], notice: null }) }),
+    inspect: { inspect: async () => inspection, ...verified },
+    restore: fakeRestore({ preflight: async () => preflight(), ...restore }),
+    ...extra,
+  })
+}
+
+async function walkToConfirm(restore: RestorePort['restore'] = vi.fn()) {
+  const studio = restoreStudio({ restore })
+  const store = studio.stores.restore
+  await store.getState().loadProfiles()
+  await store.getState().useSource(source)
+  store.getState().toTarget()
+  await store.getState().chooseTarget(target.id)
+  store.getState().toConfirm()
+  return studio
+}
+
+const restored: RestoreResult = {
+  path: source.path,
+  bytes: 5141,
+  durationMs: 20,
+  safetySnapshot: null,
+  health,
 }
 
 describe('restore wizard store', () => {
   beforeEach(() => {
-    useRestoreStore.getState().reset()
     useErrorStore.getState().clear()
   })
 
   it('walks file → review → target → confirm after the file verifies and the preflight passes', async () => {
-    await walkToConfirm()
-    expect(useRestoreStore.getState().step).toBe('confirm')
-    expect(useRestoreStore.getState().safetySnapshot).toBe(true)
+    const { stores } = await walkToConfirm()
+    expect(stores.restore.getState().step).toBe('confirm')
+    expect(stores.restore.getState().safetySnapshot).toBe(true)
+  })
+
+  it('verifies the file with restore.verify, the method that answers what the preflight checks', async () => {
+    const { calls } = await walkToConfirm()
+    expect(calls.map((c) => c.method)).toContain('restore.verify')
+    expect(calls.map((c) => c.method)).not.toContain('snapshot.inspect')
   })
 
   it('does not start the restore until the typed confirmation matches the target name exactly', async () => {
-    const run = await walkToConfirm(
-      vi.fn(() =>
-        Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health }),
-      ),
-    )
+    const run = vi.fn(async () => restored)
+    const { stores } = await walkToConfirm(run)
 
     for (const attempt of ['', 'prod', 'PROD-EAST', 'prod-east ']) {
-      useRestoreStore.getState().setConfirmation(attempt)
-      expect(await useRestoreStore.getState().start()).toBe(false)
+      stores.restore.getState().setConfirmation(attempt)
+      expect(await stores.restore.getState().start()).toBe(false)
     }
 
     expect(run).not.toHaveBeenCalled()
-    expect(useRestoreStore.getState().step).toBe('confirm')
+    expect(stores.restore.getState().step).toBe('confirm')
   })
 
   it('starts the restore with the safety snapshot once the confirmation matches', async () => {
-    const run = await walkToConfirm(
-      vi.fn(() =>
-        Promise.resolve({ path: source.path, bytes: 5141, durationMs: 20, safetySnapshot: null, health }),
-      ),
-    )
+    const run = vi.fn<RestorePort['restore']>(async () => restored)
+    const { stores } = await walkToConfirm(run)
 
-    useRestoreStore.getState().setConfirmation('prod-east')
-    const started = await useRestoreStore.getState().start()
+    stores.restore.getState().setConfirmation('prod-east')
+    const started = await stores.restore.getState().start()
 
     expect(started).toBe(true)
     expect(run).toHaveBeenCalledTimes(1)
     expect(run.mock.calls[0]?.[0]).toEqual({
+      path: source.path,
       profileId: target.id,
-      source,
       safetySnapshot: true,
       confirmation: 'prod-east',
     })
-    expect(useRestoreStore.getState().step).toBe('done')
+    expect(stores.restore.getState().step).toBe('done')
   })
 
   it('cannot reach the confirmation step while the preflight reports a blocker', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        profiles: { list: () => Promise.resolve([target]) },
-        snapshots: { inspect: () => Promise.resolve(inspection) },
-        restore: {
-          preflight: () =>
-            Promise.resolve(preflight([{ code: 'NO_LEADER', message: 'The target has no leader.' }])),
-        },
-      }),
-    )
-    await useRestoreStore.getState().loadProfiles()
-    await useRestoreStore.getState().useSource(source)
-    useRestoreStore.getState().toTarget()
-    await useRestoreStore.getState().chooseTarget(target.id)
+    const { stores } = restoreStudio({
+      preflight: async () => preflight([{ code: 'NO_LEADER', message: 'The target has no leader.' }]),
+    })
+    await stores.restore.getState().loadProfiles()
+    await stores.restore.getState().useSource(source)
+    stores.restore.getState().toTarget()
+    await stores.restore.getState().chooseTarget(target.id)
 
-    useRestoreStore.getState().toConfirm()
+    stores.restore.getState().toConfirm()
 
-    expect(useRestoreStore.getState().step).toBe('target')
+    expect(stores.restore.getState().step).toBe('target')
   })
 
   it('stays on the file step and reports the error when the file does not verify', async () => {
-    installStudioPort(
-      fakeStudioPort({
-        snapshots: {
-          inspect: () =>
-            Promise.reject({
-              code: 'SNAPSHOT_CHECKSUM_MISMATCH',
-              message: 'state.bin does not match SHA256SUMS.',
+    const { stores } = restoreStudio(
+      {},
+      {
+        inspect: {
+          inspect: async () => inspection,
+          verify: async () => {
+            throw new AppError('SNAPSHOT_CHECKSUM_MISMATCH', 'state.bin does not match SHA256SUMS.', {
               hint: 'The file is damaged; use another backup.',
-            }),
+            })
+          },
         },
-      }),
+      },
     )
 
-    await useRestoreStore.getState().useSource(source)
+    await stores.restore.getState().useSource(source)
 
-    expect(useRestoreStore.getState().step).toBe('file')
+    expect(stores.restore.getState().step).toBe('file')
     expect(useErrorStore.getState().errors[0]).toMatchObject({
       code: 'SNAPSHOT_CHECKSUM_MISMATCH',
       hint: 'The file is damaged; use another backup.',
     })
+  })
+})
+
+/** A preflight that reports it is reading the file and then waits until it is let go or cancelled. */
+function heldPreflight() {
+  let release: () => void = () => undefined
+  let reading: () => void = () => undefined
+  const started = new Promise<void>((resolve) => (reading = resolve))
+  let hostSignal: AbortSignal | undefined
+  const preflightPort: RestorePort['preflight'] = (_path, _profileId, work) =>
+    new Promise<RestorePreflight>((resolve, reject) => {
+      hostSignal = work.signal
+      work.onProgress({ phase: 'verifying', bytes: 2000, totalBytes: 5141, bytesPerSecond: 0, elapsedMs: 3 })
+      work.signal.addEventListener('abort', () => reject(new AppError('CANCELLED', 'Cancelled.')))
+      release = () => resolve(preflight())
+      reading()
+    })
+  return { preflightPort, started, release: () => release(), signal: () => hostSignal }
+}
+
+describe('the preflight of the target', () => {
+  beforeEach(() => {
+    useErrorStore.getState().clear()
+  })
+  afterEach(cleanup)
+
+  async function atTarget(preflightPort: RestorePort['preflight']) {
+    const studio = restoreStudio({ preflight: preflightPort })
+    await studio.stores.restore.getState().loadProfiles()
+    await studio.stores.restore.getState().useSource(source)
+    studio.stores.restore.getState().toTarget()
+    return studio
+  }
+
+  it('shows how far it has read the file while it checks the target', async () => {
+    const held = heldPreflight()
+    const studio = await atTarget(held.preflightPort)
+    studio.render(<RestoreWizard />)
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('restore-target'))
+      await held.started
+    })
+
+    expect(studio.stores.restore.getState().preflightProgress).toMatchObject({
+      phase: 'verifying',
+      bytes: 2000,
+    })
+    const bar = screen.getByRole('status')
+    expect(bar.textContent).toContain('of 5KB (39%)')
+    await act(async () => held.release())
+    expect(studio.stores.restore.getState().preflightStatus).toBe('done')
+  })
+
+  it('can be cancelled: the host stops reading and the wizard waits for another choice, without an error', async () => {
+    const held = heldPreflight()
+    const studio = await atTarget(held.preflightPort)
+    studio.render(<RestoreWizard />)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('restore-target'))
+      await held.started
+    })
+
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+      await vi.waitFor(() => expect(studio.stores.restore.getState().preflightStatus).toBe('idle'))
+    })
+
+    expect(held.signal()?.aborted).toBe(true)
+    expect(useErrorStore.getState().errors).toEqual([])
+    expect(screen.queryByRole('status')).toBeNull()
   })
 })
 
@@ -201,31 +282,33 @@ describe('restoreBlockedBecause', () => {
 
 describe('cancelling a running restore', () => {
   beforeEach(() => {
-    useRestoreStore.getState().reset()
     useErrorStore.getState().clear()
   })
 
-  it('asks the service to stop and returns to the confirmation once it has, without an error message', async () => {
-    let seenSignal: AbortSignal | undefined
-    const run = vi.fn(
-      (_request: unknown, _onProgress: unknown, signal?: AbortSignal) =>
+  it('asks the host to stop and returns to the confirmation once it has, without an error message', async () => {
+    let hostSignal: AbortSignal | undefined
+    let sending: () => void = () => undefined
+    const started = new Promise<void>((resolve) => (sending = resolve))
+    const { stores } = await walkToConfirm(
+      (_request, work) =>
         new Promise<never>((_resolve, reject) => {
-          seenSignal = signal
-          signal?.addEventListener('abort', () =>
-            reject({ code: 'CANCELLED', message: 'Cancelled before the last byte.' }),
+          hostSignal = work.signal
+          work.signal.addEventListener('abort', () =>
+            reject(new AppError('CANCELLED', 'Cancelled before the last byte.')),
           )
+          sending()
         }),
     )
-    await walkToConfirm(run)
-    useRestoreStore.getState().setConfirmation('prod-east')
-    const started = useRestoreStore.getState().start()
-    expect(useRestoreStore.getState().step).toBe('running')
+    stores.restore.getState().setConfirmation('prod-east')
+    const running = stores.restore.getState().start()
+    expect(stores.restore.getState().step).toBe('running')
+    await started
 
-    useRestoreStore.getState().cancel()
+    stores.restore.getState().cancel()
 
-    expect(seenSignal?.aborted).toBe(true)
-    expect(await started).toBe(false)
-    expect(useRestoreStore.getState().step).toBe('confirm')
+    expect(await running).toBe(false)
+    expect(hostSignal?.aborted).toBe(true)
+    expect(stores.restore.getState().step).toBe('confirm')
     expect(useErrorStore.getState().errors).toEqual([])
   })
 })

@@ -1,12 +1,7 @@
 // @vitest-environment jsdom
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  useSaveStore,
-  validateSaveOptions,
-  DEFAULT_TEMPLATE,
-} from '../../../../../src/renderer/features/save/save-store'
-import { installStudioPort } from '../../../../../src/renderer/ports/studio-port'
-import { fakeStudioPort, profileView } from '../../fake-studio-port'
+import { describe, expect, it, vi } from 'vitest'
+import { validateSaveOptions, DEFAULT_TEMPLATE } from '../../../../../src/renderer/features/save/save-store'
+import { createTestStudio, fakeProfiles, fakeSave, profileView } from '../../studio-harness'
 
 const east = profileView('east')
 const west = profileView('west')
@@ -58,23 +53,24 @@ describe('save wizard validation', () => {
 })
 
 describe('save wizard store', () => {
-  beforeEach(() => useSaveStore.getState().reset())
+  it('does not call the host while the options are invalid', async () => {
+    const saveMany = vi.fn()
+    const { stores } = createTestStudio({
+      profiles: fakeProfiles({ list: async () => ({ profiles: [east], notice: null }) }),
+      save: fakeSave({ saveMany }),
+    })
+    await stores.save.getState().load()
 
-  it('does not call the service while the options are invalid', async () => {
-    const run = vi.fn()
-    installStudioPort(fakeStudioPort({ profiles: { list: () => Promise.resolve([east]) }, save: { run } }))
-    await useSaveStore.getState().load()
+    await stores.save.getState().start()
 
-    await useSaveStore.getState().start()
-
-    expect(run).not.toHaveBeenCalled()
-    expect(useSaveStore.getState().errors.selected).toBeDefined()
-    expect(useSaveStore.getState().step).toBe('choose')
+    expect(saveMany).not.toHaveBeenCalled()
+    expect(stores.save.getState().errors.selected).toBeDefined()
+    expect(stores.save.getState().step).toBe('choose')
   })
 
   it('saves the selected clusters, records per-cluster progress and shows the results', async () => {
     const result = {
-      path: '/home/op/snapshots/east.snap',
+      path: '/tmp/snapshots/east.snap',
       sidecarPath: '',
       size: 5141,
       sha256: 'ab'.repeat(32),
@@ -86,47 +82,41 @@ describe('save wizard store', () => {
       lastContactMs: 0,
       durationMs: 5,
     }
-    const run = vi.fn(
-      async (
-        _request,
-        onProgress: (
-          id: string,
-          p: {
-            phase: 'downloading'
-            bytes: number
-            totalBytes: null
-            bytesPerSecond: number
-            elapsedMs: number
-          },
-        ) => void,
-      ) => {
-        onProgress(east.id, {
-          phase: 'downloading',
-          bytes: 2048,
-          totalBytes: null,
-          bytesPerSecond: 1024,
-          elapsedMs: 2,
-        })
-        expect(useSaveStore.getState().progress[east.id]?.bytes).toBe(2048)
-        return [{ profileId: east.id, profileName: east.name, ok: true as const, result }]
-      },
-    )
-    installStudioPort(
-      fakeStudioPort({ profiles: { list: () => Promise.resolve([east, west]) }, save: { run } }),
-    )
-    await useSaveStore.getState().load()
-    useSaveStore.getState().toggle(east.id)
+    const seen: unknown[] = []
+    const studio = createTestStudio({
+      profiles: fakeProfiles({ list: async () => ({ profiles: [east, west], notice: null }) }),
+      save: fakeSave({
+        saveMany: vi.fn(async (_request, work) => {
+          work.onProgress({
+            profileId: east.id,
+            progress: {
+              phase: 'downloading',
+              bytes: 2048,
+              totalBytes: null,
+              bytesPerSecond: 1024,
+              elapsedMs: 2,
+            },
+          })
+          seen.push(studio.stores.save.getState().progress[east.id]?.bytes)
+          return [{ profileId: east.id, profileName: east.name, ok: true as const, result }]
+        }),
+      }),
+    })
+    await studio.stores.save.getState().load()
+    studio.stores.save.getState().toggle(east.id)
 
-    await useSaveStore.getState().start()
+    await studio.stores.save.getState().start()
 
-    expect(run.mock.calls[0]?.[0]).toEqual({
+    expect(seen).toEqual([2048])
+    // The folder is the host's default save folder (app.info), the datacenter left to each profile.
+    expect(studio.calls.find((c) => c.method === 'save.start')?.input).toEqual({
+      operationId: expect.any(String),
       profileIds: [east.id],
       stale: false,
-      datacenter: '',
-      folder: '/home/op/snapshots',
+      folder: '/tmp/snapshots',
       fileNameTemplate: DEFAULT_TEMPLATE,
     })
-    expect(useSaveStore.getState().step).toBe('done')
-    expect(useSaveStore.getState().outcomes).toHaveLength(1)
+    expect(studio.stores.save.getState().step).toBe('done')
+    expect(studio.stores.save.getState().outcomes).toHaveLength(1)
   })
 })
