@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { withContentSecurityPolicyMeta } from './src/main/transport/content-security-policy'
 
 // The package has no "type": "module", so electron-vite emits CommonJS `.js` for main and
 // preload: a sandboxed preload cannot load an ES module, and the CLI runs under plain Node.
@@ -32,7 +33,15 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // The desktop page is a file:// URL (no headers), so its policy travels in the page.
+        name: 'content-security-policy',
+        apply: 'build',
+        transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicyMeta },
+      },
+    ],
     build: {
       rolldownOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') },

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -21,7 +21,7 @@ import { AppError } from '../../shared/app-error'
 import { socketProtocol, tokenFragmentKey, webPaths, type HostFrame } from '../../shared/web-protocol'
 import type { Dispatcher } from '../api/dispatcher'
 import type { UploadStore } from '../host/upload-store'
-import { browserContentSecurityPolicy } from './content-security-policy'
+import { browserContentSecurityPolicy, withoutContentSecurityPolicyMeta } from './content-security-policy'
 import { checkApiAccess, checkOrigin, loopbackAddress, parseTarget, type Verdict } from './web-access'
 
 export { loopbackAddress, tokenMatches } from './web-access'
@@ -134,6 +134,13 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     response.statusCode = 200
     response.setHeader('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream')
+    if (file === join(root, 'index.html')) {
+      // The page's own policy is the desktop's; here the header's (with this port's socket) applies.
+      const page = Buffer.from(withoutContentSecurityPolicyMeta(await readFile(file, 'utf8')))
+      response.setHeader('Content-Length', String(page.length))
+      response.end(request.method === 'HEAD' ? undefined : page)
+      return
+    }
     response.setHeader('Content-Length', String(info.size))
     if (request.method === 'HEAD') {
       response.end()

@@ -17,6 +17,7 @@ const outputs = [
   'out/main/inspect-worker.js',
   'out/main/catalogue-worker.js',
   'out/preload/index.js',
+  'out/renderer/index.html',
 ]
 
 function newest(folder: string): number {
@@ -33,6 +34,8 @@ function isFresh(): boolean {
     newest(join(repositoryRoot, 'src', 'main')),
     newest(join(repositoryRoot, 'src', 'shared')),
     newest(join(repositoryRoot, 'src', 'preload')),
+    newest(join(repositoryRoot, 'src', 'renderer')),
+    statSync(join(repositoryRoot, 'electron.vite.config.ts')).mtimeMs,
   )
   return outputs.every(
     (file) =>

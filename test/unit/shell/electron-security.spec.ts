@@ -157,7 +157,7 @@ describe('the hardened session', () => {
     const csp = headers['Content-Security-Policy']?.[0] ?? ''
     expect(headers['X-Other']).toEqual(['1'])
     for (const directive of [
-      "default-src 'self'",
+      "default-src 'none'",
       "script-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
