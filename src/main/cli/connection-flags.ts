@@ -4,7 +4,7 @@ import type { ConsulConnection } from '../services/consul/consul-connection'
 import { readConsulEnvironment } from '../services/consul/consul-environment'
 import { FileSecretStore } from '../services/profiles/file-secret-store'
 import { ProfileService } from '../services/profiles/profile-service'
-import { appDataDir } from './app-data-dir'
+import { appDataDir } from '../host/app-data-dir'
 import type { CliIo } from './cli-io'
 import { boolFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-flags'
 

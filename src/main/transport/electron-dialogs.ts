@@ -1,8 +1,11 @@
 /** The native pickers behind dialogs.openSnapshot and dialogs.chooseFolder. */
-import { dialog, type BrowserWindow } from 'electron'
+import type { BrowserWindow, Dialog } from 'electron'
 import type { DialogsPort } from '../host/host-services'
 
-export function createElectronDialogs(currentWindow: () => BrowserWindow | null): DialogsPort {
+export function createElectronDialogs(
+  dialog: Pick<Dialog, 'showOpenDialog'>,
+  currentWindow: () => BrowserWindow | null,
+): DialogsPort {
   return {
     async openSnapshot() {
       const window = currentWindow()

@@ -3,13 +3,15 @@
  * is answered only when it comes from the main frame of our own page (the sender's URL is checked
  * on every call, not once), and its payload then goes through the same dispatch as browser mode.
  */
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { failure } from '../../shared/api-result'
 import { AppError } from '../../shared/app-error'
 import { ipcChannels } from '../../shared/ipc-channels'
 import type { Dispatcher } from '../api/dispatcher'
 
 export interface IpcOptions {
+  /** Electron's ipcMain, passed in by the entry point (tests pass a fake). */
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>
   dispatcher: Dispatcher
   isAppUrl(url: string): boolean
 }
@@ -29,6 +31,7 @@ export function clientIdOf(contents: Pick<WebContents, 'id'>): string {
 }
 
 export function serveApiOverIpc(options: IpcOptions): () => void {
+  const { ipcMain } = options
   ipcMain.handle(ipcChannels.invoke, async (event, message: unknown) => {
     if (!isTrustedSender(event, options.isAppUrl)) {
       return failure(new AppError('FORBIDDEN', 'This page may not call Snapshot Studio.'))

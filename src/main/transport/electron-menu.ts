@@ -2,7 +2,7 @@
  * The application menu. Commands that belong to the page (open, new profile, save) are sent to
  * the renderer as `menu.command` events; the rest are Electron's standard roles.
  */
-import { Menu, type MenuItemConstructorOptions } from 'electron'
+import type { Menu as ElectronMenu, MenuItemConstructorOptions } from 'electron'
 import type { MenuCommand } from '../../shared/api-contract'
 
 export interface MenuActions {
@@ -45,6 +45,9 @@ export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemC
   return template
 }
 
-export function installAppMenu(actions: MenuActions, isMac: boolean): void {
+/** Electron's Menu class, passed in so the template can be built without Electron. */
+export type MenuFactory = Pick<typeof ElectronMenu, 'buildFromTemplate' | 'setApplicationMenu'>
+
+export function installAppMenu(Menu: MenuFactory, actions: MenuActions, isMac: boolean): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(actions, isMac)))
 }

@@ -4,7 +4,7 @@
  * window, attach a <webview> or be granted a permission; https links to allowlisted hosts go to
  * the system browser instead. See https://www.electronjs.org/docs/latest/tutorial/security.
  */
-import { app, type Session, type WebContents } from 'electron'
+import type { App, Session, WebContents } from 'electron'
 
 export interface GuardOptions {
   isAppUrl(url: string): boolean
@@ -30,7 +30,7 @@ export function guardWebContents(contents: WebContents, options: GuardOptions): 
   })
 }
 
-export function installWebContentsGuard(options: GuardOptions): void {
+export function installWebContentsGuard(app: Pick<App, 'on'>, options: GuardOptions): void {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, options))
 }
 

@@ -4,7 +4,10 @@
  * until its first paint so people never see a blank white frame
  * (https://www.electronjs.org/docs/latest/api/browser-window#showing-the-window-gracefully).
  */
-import { BrowserWindow } from 'electron'
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron'
+
+/** Electron's BrowserWindow class, passed in by the entry point (tests pass a fake). */
+export type WindowClass = new (options: BrowserWindowConstructorOptions) => BrowserWindow
 
 export interface AppLocation {
   /** Dev server URL (electron-vite dev) or null for the built files. */
@@ -20,7 +23,7 @@ export interface AppLocation {
  * options are written out literally here (not built elsewhere) so that reviewers and static
  * checkers such as electronegativity see every web preference where the window is made.
  */
-export function createMainWindow(location: AppLocation): BrowserWindow {
+export function createMainWindow(BrowserWindow: WindowClass, location: AppLocation): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,

@@ -1,28 +1,28 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-
-vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
-
-const { serveApiOverIpc, connectWebContents } = await import('../../../src/main/transport/electron-ipc')
-const { createAppUrlCheck } = await import('../../../src/main/transport/app-url')
-const { createDispatcher } = await import('../../../src/main/api/dispatcher')
-const { createHandlers } = await import('../../../src/main/api/create-handlers')
-const { ipcChannels } = await import('../../../src/shared/ipc-channels')
-const { FakeWebContents, ipcHandlers } = await import('./fake-electron')
-const { createFakeHostServices } = await import('../api/fake-host-services')
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createHandlers } from '../../../src/main/api/create-handlers'
+import { createDispatcher } from '../../../src/main/api/dispatcher'
+import { createAppUrlCheck } from '../../../src/main/transport/app-url'
+import { connectWebContents, serveApiOverIpc } from '../../../src/main/transport/electron-ipc'
+import { ipcChannels } from '../../../src/shared/ipc-channels'
+import { createFakeHostServices } from '../api/fake-host-services'
+import { FakeIpcMain, FakeWebContents } from './fake-electron'
 
 const appUrls = createAppUrlCheck('/app/out/renderer/index.html', null)
 const appFrame = { url: 'file:///app/out/renderer/index.html', parent: null }
 
+let ipcMain = new FakeIpcMain()
+
 function invoke(senderFrame: unknown, message: unknown): Promise<unknown> {
-  const handler = ipcHandlers.get(ipcChannels.invoke)
+  const handler = ipcMain.handlers.get(ipcChannels.invoke)
   if (handler === undefined) throw new Error('no invoke handler')
   return handler({ senderFrame, sender: new FakeWebContents() }, message) as Promise<unknown>
 }
 
 describe('the API over Electron IPC', () => {
   beforeEach(() => {
-    ipcHandlers.clear()
+    ipcMain = new FakeIpcMain()
     serveApiOverIpc({
+      ipcMain: ipcMain as never,
       dispatcher: createDispatcher({ host: 'electron', handlers: createHandlers(createFakeHostServices()) }),
       isAppUrl: appUrls.isAppUrl,
     })

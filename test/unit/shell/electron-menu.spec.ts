@@ -1,9 +1,6 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { MenuItemConstructorOptions } from 'electron'
-
-vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
-
-const { appMenuTemplate } = await import('../../../src/main/transport/electron-menu')
+import { appMenuTemplate } from '../../../src/main/transport/electron-menu'
 
 function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return template.flatMap((entry) => [entry, ...(Array.isArray(entry.submenu) ? items(entry.submenu) : [])])

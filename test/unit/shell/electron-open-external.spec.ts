@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createExternalOpener } from '../../../src/main/transport/electron-open-external'
+import { FakeShell } from './fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
-
-const { openExternalChecked } = await import('../../../src/main/transport/electron-open-external')
-const { openedExternally } = await import('./fake-electron')
+const shell = new FakeShell()
+const openExternalChecked = createExternalOpener(shell)
+const openedExternally = shell.opened
 
 describe('opening links outside the app', () => {
   beforeEach(() => {

@@ -1,12 +1,12 @@
-import { describe, expect, it, vi } from 'vitest'
-
-vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
-
-const { guardWebContents, hardenSession, installWebContentsGuard } =
-  await import('../../../src/main/transport/electron-security')
-const { createAppUrlCheck } = await import('../../../src/main/transport/app-url')
-const { desktopContentSecurityPolicy } = await import('../../../src/main/transport/content-security-policy')
-const { FakeSession, FakeWebContents, electronFake } = await import('./fake-electron')
+import { describe, expect, it } from 'vitest'
+import { createAppUrlCheck } from '../../../src/main/transport/app-url'
+import { desktopContentSecurityPolicy } from '../../../src/main/transport/content-security-policy'
+import {
+  guardWebContents,
+  hardenSession,
+  installWebContentsGuard,
+} from '../../../src/main/transport/electron-security'
+import { FakeApp, FakeSession, FakeWebContents } from './fake-electron'
 
 const appUrls = createAppUrlCheck('/app/out/renderer/index.html', null)
 
@@ -32,10 +32,11 @@ function guarded() {
 
 describe('the web-contents guard', () => {
   it('is installed for every web contents the app creates', () => {
-    installWebContentsGuard({ isAppUrl: appUrls.isAppUrl, openExternal: async () => undefined })
+    const app = new FakeApp()
+    installWebContentsGuard(app as never, { isAppUrl: appUrls.isAppUrl, openExternal: async () => undefined })
     const contents = new FakeWebContents()
 
-    electronFake.app.emit('web-contents-created', {}, contents)
+    app.emit('web-contents-created', {}, contents)
 
     expect(contents.windowOpenHandler).not.toBeNull()
   })

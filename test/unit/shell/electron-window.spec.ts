@@ -1,9 +1,14 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import {
+  createMainWindow as createWithClass,
+  loadApp,
+  type AppLocation,
+  type WindowClass,
+} from '../../../src/main/transport/electron-window'
+import { fakeWindowClass, type FakeBrowserWindow as FakeWindow } from './fake-electron'
 
-vi.mock('electron', async () => (await import('./fake-electron')).electronFake)
-
-const { createMainWindow, loadApp } = await import('../../../src/main/transport/electron-window')
-type FakeWindow = import('./fake-electron').FakeBrowserWindow
+const createMainWindow = (at: AppLocation) =>
+  createWithClass(fakeWindowClass().BrowserWindow as unknown as WindowClass, at)
 
 const location = {
   devServerUrl: null,

@@ -1,8 +1,10 @@
 /**
- * A stand-in for the `electron` module: records what the shell asks of it, so the security
- * settings can be checked in plain Node. Used through vi.mock('electron', ...).
+ * Stand-ins for the Electron modules the desktop app is given: they record what the shell asks
+ * of them, so its security settings and wiring can be checked in plain Node. Each call of
+ * createFakeElectron() gives a fresh set with nothing shared between specs.
  */
 import { EventEmitter } from 'node:events'
+import type { DesktopElectron } from '../../../src/main/host/desktop-app'
 
 type Listener = (...args: unknown[]) => unknown
 
@@ -24,18 +26,19 @@ export class FakeWebContents extends EventEmitter {
 }
 
 export class FakeBrowserWindow extends EventEmitter {
+  readonly webContents = new FakeWebContents()
+  shown = false
+  focused = false
+  loaded: string | null = null
+  constructor(readonly options: Record<string, unknown>) {
+    super()
+  }
   isMinimized(): boolean {
     return false
   }
   restore(): void {}
-  focus(): void {}
-  static created: FakeBrowserWindow[] = []
-  readonly webContents = new FakeWebContents()
-  shown = false
-  loaded: string | null = null
-  constructor(readonly options: Record<string, unknown>) {
-    super()
-    FakeBrowserWindow.created.push(this)
+  focus(): void {
+    this.focused = true
   }
   show(): void {
     this.shown = true
@@ -46,9 +49,21 @@ export class FakeBrowserWindow extends EventEmitter {
   async loadURL(url: string): Promise<void> {
     this.loaded = url
   }
-  static getAllWindows(): FakeBrowserWindow[] {
-    return FakeBrowserWindow.created
+}
+
+/** A BrowserWindow class whose instances are remembered, as Electron's getAllWindows() does. */
+export function fakeWindowClass() {
+  const created: FakeBrowserWindow[] = []
+  class RecordedWindow extends FakeBrowserWindow {
+    constructor(options: Record<string, unknown>) {
+      super(options)
+      created.push(this)
+    }
+    static getAllWindows(): FakeBrowserWindow[] {
+      return created
+    }
   }
+  return { BrowserWindow: RecordedWindow, created }
 }
 
 export class FakeSession {
@@ -68,20 +83,19 @@ export class FakeSession {
   }
 }
 
-export const ipcHandlers = new Map<string, Listener>()
-
-export const openedExternally: string[] = []
-
-/** Electron's `app`: an EventEmitter with the few methods the entry point calls. */
+/** Electron's `app`: an EventEmitter with the few methods the desktop app calls. */
 export class FakeApp extends EventEmitter {
   isPackaged = false
   quitCalled = false
+  exitCode: number | null = null
+  singleInstance = true
+  ready: Promise<void> = Promise.resolve()
   paths = new Map<string, string>()
   requestSingleInstanceLock(): boolean {
-    return true
+    return this.singleInstance
   }
   whenReady(): Promise<void> {
-    return Promise.resolve()
+    return this.ready
   }
   getVersion(): string {
     return '0.0.0-test'
@@ -92,33 +106,68 @@ export class FakeApp extends EventEmitter {
   quit(): void {
     this.quitCalled = true
   }
-  exit(): void {
-    this.quitCalled = true
+  exit(code = 0): void {
+    this.exitCode = code
   }
 }
 
-export const menus: unknown[] = []
+export class FakeIpcMain {
+  readonly handlers = new Map<string, Listener>()
+  handle(channel: string, listener: Listener): void {
+    this.handlers.set(channel, listener)
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
+}
 
-export const electronFake = {
-  app: new FakeApp(),
-  BrowserWindow: FakeBrowserWindow,
-  session: { defaultSession: new FakeSession() },
-  ipcMain: {
-    handle: (channel: string, listener: Listener) => ipcHandlers.set(channel, listener),
-    removeHandler: (channel: string) => ipcHandlers.delete(channel),
-  },
-  shell: {
-    openExternal: async (url: string) => {
-      openedExternally.push(url)
+export class FakeShell {
+  readonly opened: string[] = []
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url)
+  }
+}
+
+export class FakeMenu {
+  readonly installed: unknown[] = []
+  buildFromTemplate(template: unknown): { template: unknown } {
+    return { template }
+  }
+  setApplicationMenu(menu: unknown): void {
+    this.installed.push(menu)
+  }
+}
+
+export function createFakeElectron() {
+  const app = new FakeApp()
+  const session = new FakeSession()
+  const windows = fakeWindowClass()
+  const ipcMain = new FakeIpcMain()
+  const shell = new FakeShell()
+  const menu = new FakeMenu()
+  const modules = {
+    app,
+    session: { defaultSession: session },
+    BrowserWindow: windows.BrowserWindow,
+    ipcMain,
+    Menu: menu,
+    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
+    shell,
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptString: (plain: string) => Buffer.from(plain),
+      decryptString: (encrypted: Buffer) => encrypted.toString(),
     },
-  },
-  Menu: {
-    buildFromTemplate: (template: unknown) => ({ template }),
-    setApplicationMenu: (menu: unknown) => void menus.push(menu),
-  },
-  dialog: {},
-  safeStorage: {
-    isEncryptionAvailable: () => false,
-    getSelectedStorageBackend: () => 'basic_text',
-  },
+  }
+  return {
+    // The fakes implement only what the desktop app calls; Electron's types describe far more.
+    electron: modules as unknown as DesktopElectron,
+    app,
+    session,
+    windows: windows.created,
+    ipcMain,
+    shell,
+    menu,
+  }
 }

@@ -1,29 +1,16 @@
-import { parseCommandLine } from '../command-line'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createDispatcher } from '../../api/dispatcher'
-import { createHandlers } from '../../api/create-handlers'
-import { createHostServices } from '../../host/create-host-services'
-import {
-  appVersion,
-  builtRendererDir,
-  createCatalogue,
-  createInspectRunner,
-  sampleSnapshotPath,
-} from '../../host/host-runtime'
-import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from '../../host/upload-store'
-import { FileSecretStore } from '../../services/profiles'
-import { startWebHost } from '../../transport/web-host'
-import { appDataDir } from '../app-data-dir'
+import { appDataDir } from '../../host/app-data-dir'
+import { startBrowserHost } from '../../host/browser-host'
 import { openInBrowser, type BrowserLaunch } from '../open-in-browser'
 import type { CliCommand, CliIo } from '../cli-io'
+import { parseCommandLine } from '../command-line'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 
 /**
- * `snapshot-studio web`: the whole app in a browser, served on 127.0.0.1 behind a random token.
- * For machines without a display for Electron, for the end-to-end tests, and as the fallback of
- * `npm start`. Never imports electron.
+ * `snapshot-studio web`: reads its flags, starts browser mode's host (src/main/host/browser-host.ts),
+ * prints the URL, hands it to a browser and serves until Ctrl-C.
  */
 const FLAGS: FlagSpec[] = [
   {
@@ -87,58 +74,36 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const home = io.env.HOME ?? tmpdir()
   const saveDir = resolve(io.cwd, stringFlag(parsed, 'save-dir') ?? join(home, 'snapshots'))
 
-  const rendererDir = builtRendererDir()
-  if (rendererDir === null) {
-    io.stderr.write(
-      'Warning: the renderer is not built (out/renderer is missing); run `npm run build`. Serving the API only.\n',
-    )
-  }
-
   try {
-    await sweepStaleUploadFolders()
-    const uploads = createUploadStore(await createUploadFolder())
-    const host = await createHostServices({
-      kind: 'browser',
-      version: appVersion(),
-      platform: process.platform,
+    // The browser gets a private redirect file, not the URL on its command line (visible in ps);
+    // the file goes as soon as a page connects, after two minutes at most, or on exit.
+    let launch: BrowserLaunch | null = null
+    const host = await startBrowserHost({
       dataDir,
+      saveDir,
+      port,
       env: io.env,
-      defaultSaveFolder: saveDir,
-      secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
-      inspect: createInspectRunner(),
-      catalogue: createCatalogue(),
-      uploads,
-      sampleSnapshotPath: sampleSnapshotPath(),
-    })
-    const dispatcher = createDispatcher({
-      host: 'browser',
-      handlers: createHandlers(host.services),
+      onClientConnected: () => void launch?.remove(),
       onUnexpectedError: (method, error) =>
         io.stderr.write(
           `Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`,
         ),
     })
-    // The browser gets a private redirect file, not the URL on its command line (visible in ps);
-    // the file goes as soon as a page connects, after two minutes at most, or on exit.
-    let launch: BrowserLaunch | null = null
-    const web = await startWebHost({
-      dispatcher,
-      rendererDir,
-      uploads,
-      port,
-      onClientConnected: () => void launch?.remove(),
-    })
+    if (!host.servesRenderer) {
+      io.stderr.write(
+        'Warning: the renderer is not built (out/renderer is missing); run `npm run build`. Serving the API only.\n',
+      )
+    }
     io.stdout.write(
-      `Snapshot Studio is running in browser mode. Open:\n\n  ${web.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`,
+      `Snapshot Studio is running in browser mode. Open:\n\n  ${host.url}\n\nData folder: ${dataDir}\nPress Ctrl-C to stop.\n`,
     )
     if (boolFlag(parsed, 'no-open') !== true) {
-      launch = await openInBrowser(web.url)
+      launch = await openInBrowser(host.url)
       setTimeout(() => void launch?.remove(), 120_000).unref()
     }
     await untilStopped(io.signal)
     await launch?.remove()
-    await web.close()
-    await host.dispose()
+    await host.close()
     return 0
   } catch (error) {
     return reportError(io, error)
