@@ -11,6 +11,10 @@ function lazy(summary: string, load: () => Promise<CliCommand>): CliCommand {
 }
 
 export const commands: Record<string, CliCommand> = {
+  agent: lazy(
+    'Scheduled snapshots with retention, leader election and health checks (snapshot agent)',
+    async () => (await import('./agent')).agentCommand,
+  ),
   inspect: lazy(
     'Verify a snapshot file and show what it holds (like consul snapshot inspect)',
     async () => (await import('./inspect')).inspectCommand,
@@ -22,6 +26,10 @@ export const commands: Record<string, CliCommand> = {
   restore: lazy(
     'Verifies a snapshot file and restores it into a Consul cluster',
     async () => (await import('./restore')).restoreCommand,
+  ),
+  retention: lazy(
+    'Show what the agent retention policy would keep and delete, and why (deletes nothing)',
+    async () => (await import('./retention')).retentionCommand,
   ),
   save: lazy(
     'Saves a verified snapshot of a Consul cluster',

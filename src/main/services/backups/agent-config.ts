@@ -1,6 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { tmpdir } from 'node:os'
 import { z } from 'zod'
 import { AppError } from '../../../shared/app-error'
 import type { ConsulConnection } from '../consul/consul-connection'
@@ -45,7 +44,8 @@ export interface AgentConfig {
   deregisterAfterMs: number
   lockKey: string
   maxFailures: number
-  scratchPath: string
+  /** An explicit scratch folder; null: the first local destination (no copy), else the OS temp folder. */
+  scratchPath: string | null
   /** `null`: the Enterprise name `consul-<unix ns>.snap`. */
   nameTemplate: string | null
   retention: RetentionPolicy
@@ -555,7 +555,8 @@ function resolveConfig(file: AgentSection, ctx: ResolveContext): AgentConfig {
     )
 
   const destinations = localDestinations(file, flags, cwd)
-  const scratchPath = resolve(cwd, set(flags.localScratchPath) ?? set(snap.local_scratch_path) ?? tmpdir())
+  const scratch = set(flags.localScratchPath) ?? set(snap.local_scratch_path)
+  const scratchPath = scratch === undefined ? null : resolve(cwd, scratch)
   const journal = set(file.run_journal?.path)
 
   return {

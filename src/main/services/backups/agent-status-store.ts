@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream'
 import { z } from 'zod'
 import type { ConsulClient } from '../consul/consul-client'
+import { fixedLengthBody } from './fixed-length-body'
 import type { CycleReport } from './snapshot-cycle'
 
 /**
@@ -77,7 +77,7 @@ export class ConsulKvStatusStore implements StatusStore {
     const response = await this.client.send({
       method: 'PUT',
       path: `/v1/kv/${encodeKey(this.key)}`,
-      body: Readable.from([Buffer.from(JSON.stringify(status))]),
+      ...fixedLengthBody(JSON.stringify(status)),
       signal,
     })
     await response.body.dump()
