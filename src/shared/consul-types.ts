@@ -91,9 +91,12 @@ export interface SnapshotFileSummary {
   stats: SnapshotTypeStat[]
   totalSize: number
   enterpriseTypes: number[]
-  /** Consul version that wrote the file, and how we learnt it. */
+  /**
+   * Consul version that wrote the file, and how we learnt it: from the servers registered in the
+   * file itself, its sidecar, or its name.
+   */
   consulVersion: string | null
-  consulVersionSource: 'sidecar' | 'file-name' | 'unknown'
+  consulVersionSource: 'snapshot' | 'sidecar' | 'file-name' | 'unknown'
   datacenter: string | null
 }
 

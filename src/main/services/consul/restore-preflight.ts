@@ -60,7 +60,11 @@ export async function runPreflight(
     // Only a file that is still the one we read counts as verified.
     if (sameIdentity(identity, await fileIdentity(path))) options.verified?.set(path, identity, archive)
   }
-  const origin = await readSnapshotOrigin(path, { size: identity.size, index: archive.meta.index })
+  const origin = await readSnapshotOrigin(
+    path,
+    { size: identity.size, index: archive.meta.index },
+    { signal: options.signal },
+  )
   const file: SnapshotFileSummary = {
     path,
     size: identity.size,
@@ -135,7 +139,7 @@ export function assessRestore(
     warnings.push({
       code: 'VERSION_UNKNOWN',
       message: !file.consulVersion
-        ? 'The Consul version that wrote the file is unknown (no sidecar, no version in its name); make sure the target runs the same version.'
+        ? 'The Consul version that wrote the file is unknown (its servers carry none, and it has no sidecar and no version in its name); make sure the target runs the same version.'
         : 'The target\u2019s Consul version cannot be read with this token (agent:read); make sure it runs the version that wrote the file.',
     })
   }

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { z } from 'zod'
+import { AppError } from '../../../shared/app-error'
+import { readRegisteredServers, type RegisteredServer } from '../snapshot'
 import { writeFileAtomic } from '../profiles/atomic-write-file'
+import { compareConsulVersions } from './consul-version'
 import { versionFromFileName } from './snapshot-file-name'
 
 /**
@@ -50,24 +53,68 @@ export async function writeSidecar(
 export interface SnapshotOrigin {
   consulVersion: string | null
   datacenter: string | null
-  source: 'sidecar' | 'file-name' | 'unknown'
+  source: 'snapshot' | 'sidecar' | 'file-name' | 'unknown'
 }
 
-/** The origin of a snapshot file: its sidecar if it matches, else the version in its name. */
+/**
+ * Where a snapshot file comes from. The file's own catalog wins over its sidecar, and the sidecar
+ * over its name: the servers' registrations inside the file were written by the servers whose
+ * state it is, and are covered by its checksums, so they cannot be separated from it or describe
+ * another file; the sidecar records the version of the agent that answered the save, which can be
+ * a client agent on another release than its servers. The sidecar still serves files whose
+ * servers carry no version, and the name serves files with neither.
+ */
 export async function readSnapshotOrigin(
   snapshotPath: string,
   facts: { size: number; index: number },
+  options: { signal?: AbortSignal } = {},
 ): Promise<SnapshotOrigin> {
-  try {
-    const record = sidecarSchema.parse(JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')))
-    if (record.size === facts.size && record.index === facts.index) {
-      return { consulVersion: record.consulVersion, datacenter: record.datacenter, source: 'sidecar' }
-    }
-  } catch {
-    // No sidecar, or one that does not describe this file: fall back to the name.
-  }
+  const servers = await serversOf(snapshotPath, options.signal)
+  const sidecar = await matchingSidecar(snapshotPath, facts)
+  const fileVersion = newestVersion(servers.map((s) => s.consulVersion))
+  const datacenter = servers.find((s) => s.datacenter !== '')?.datacenter ?? sidecar?.datacenter ?? null
+  if (fileVersion !== null) return { consulVersion: fileVersion, datacenter, source: 'snapshot' }
+  if (sidecar?.consulVersion) return { consulVersion: sidecar.consulVersion, datacenter, source: 'sidecar' }
   const fromName = versionFromFileName(basename(snapshotPath))
   return fromName
-    ? { consulVersion: fromName, datacenter: null, source: 'file-name' }
-    : { consulVersion: null, datacenter: null, source: 'unknown' }
+    ? { consulVersion: fromName, datacenter, source: 'file-name' }
+    : { consulVersion: null, datacenter, source: 'unknown' }
+}
+
+async function matchingSidecar(
+  snapshotPath: string,
+  facts: { size: number; index: number },
+): Promise<SaveRecord | null> {
+  try {
+    const record = sidecarSchema.parse(JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')))
+    return record.size === facts.size && record.index === facts.index ? record : null
+  } catch {
+    // No sidecar, or one that does not describe this file.
+    return null
+  }
+}
+
+async function serversOf(snapshotPath: string, signal?: AbortSignal): Promise<RegisteredServer[]> {
+  try {
+    return await readRegisteredServers(snapshotPath, { signal })
+  } catch (error) {
+    // The file was verified before we got here; a catalog we cannot read only leaves the origin
+    // to the sidecar and the name. Cancelling still cancels.
+    if (error instanceof AppError && error.code === 'CANCELLED') throw error
+    return []
+  }
+}
+
+/**
+ * During a rolling upgrade servers run different releases, and any of them may have written the
+ * snapshot: the newest is the one to warn about, since restoring into an older Consul is the
+ * risky direction.
+ */
+function newestVersion(versions: ReadonlyArray<string | null>): string | null {
+  let newest: string | null = null
+  for (const version of versions) {
+    if (version === null) continue
+    if (newest === null || compareConsulVersions(version, newest) === 1) newest = version
+  }
+  return newest
 }

@@ -40,5 +40,6 @@ export {
   type ReadOptions,
   type StreamReadOptions,
 } from './archive-reader'
+export { readRegisteredServers, type RegisteredServer } from './registered-servers'
 export { parseSnapshotMeta } from './snapshot-meta'
 export { kvKeyText, toByteString, byteStringOf, textFromByteString } from './go-string'

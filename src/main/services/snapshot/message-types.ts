@@ -54,9 +54,12 @@ const NAMES: ReadonlyArray<string | undefined> = [
 ]
 
 export const MessageType = {
+  Register: 0,
   KVS: 2,
   Tombstone: 5,
   ChunkingState: 29,
+  ServiceVirtualIP: 32,
+  FreeVirtualIP: 33,
   Resource: 42,
 } as const
 
