@@ -1,6 +1,6 @@
 // Save and restore against real Consul agents: a cluster holding every kind of record is saved,
 // verified, restored into a fresh cluster, and the fresh cluster answers with the original data.
-import { copyFile, mkdtemp, open, readdir } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, open, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fetch } from 'undici'
@@ -105,15 +105,33 @@ describe('save and restore with a real Consul', () => {
       { verify: verifyWithEngine },
     )
     expect(preflight.blockers).toEqual([])
+    // The servers registered inside the file say which Consul wrote it; that wins over the sidecar.
     expect(preflight.file).toMatchObject({
       consulVersion: '1.14.8',
-      consulVersionSource: 'sidecar',
+      consulVersionSource: 'snapshot',
       datacenter: 'dc1',
     })
     expect(preflight.file.stats.find((s) => s.name === 'KVS')?.count).toBeGreaterThan(0)
     expect(preflight.target).toMatchObject({ consulVersion: '1.14.8', datacenter: 'dc1' })
     expect(preflight.target.leader).toMatch(/:\d+$/)
     expect(preflight.warnings.map((w) => w.code)).not.toContain('VERSION_NEWER_THAN_TARGET')
+  })
+
+  it('knows the Consul version of a copy without its sidecar or a version in its name, as browser mode uploads it', async () => {
+    const uploaded = join(await mkdtemp(join(dir, 'upload-')), 'backup.snap')
+    await copyFile(savedPath, uploaded)
+
+    const preflight = await preflightRestore(
+      { connection: connectionTo(target, 'target'), path: uploaded },
+      { verify: verifyWithEngine },
+    )
+
+    expect(preflight.file).toMatchObject({
+      consulVersion: '1.14.8',
+      consulVersionSource: 'snapshot',
+      datacenter: 'dc1',
+    })
+    expect(preflight.warnings.map((w) => w.code)).not.toContain('VERSION_UNKNOWN')
   })
 
   it('refuses a corrupt file before uploading anything, and the target keeps its data', async () => {
@@ -203,12 +221,31 @@ describe('save and restore with a real Consul', () => {
     })
     expect(declined).toBe(1)
     expect(err.join('')).toMatch(/not confirmed/)
-    const confirmed = await runCli(['restore', 'cli.snap', ...restoreFlags], {
+    expect(err.join('')).toContain("Type the target's datacenter name, dc1, exactly")
+
+    // Where the safety snapshot goes is said before the question, so before anything is sent.
+    out.length = 0
+    const safetyDir = join(dir, 'safety')
+    await mkdir(safetyDir)
+    const withSafety = ['-http-addr', target.httpAddr, '-token', source.token, '-safety-dir', 'safety']
+    const unconfirmed = await runCli(['restore', 'cli.snap', ...withSafety], {
+      ...io,
+      stdin: Readable.from(['nope\n']),
+    })
+    expect(unconfirmed).toBe(1)
+    expect(out.join('')).toContain(
+      `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`,
+    )
+    expect(await readdir(safetyDir)).toEqual([])
+
+    const confirmed = await runCli(['restore', 'cli.snap', ...withSafety], {
       ...io,
       stdin: Readable.from(['dc1\n']),
     })
     expect(confirmed, err.join('')).toBe(0)
     expect(out.join('')).toMatch(/Restored snapshot\n/)
+    const [safetyFile] = (await readdir(safetyDir)).filter((name) => name.endsWith('.snap'))
+    expect(out.join('')).toContain(`Safety snapshot: ${join(safetyDir, safetyFile ?? '?')}\n`)
   })
 })
 

@@ -28,7 +28,7 @@ const FLAGS: FlagSpec[] = [
     name: 'safety-dir',
     kind: 'string',
     valueName: 'folder',
-    usage: 'Folder for the safety snapshot. Default: the current folder.',
+    usage: 'Folder the safety snapshot is written to. Default: the current folder, where the command runs.',
   },
 ]
 
@@ -40,11 +40,16 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
 
   Before anything is sent, FILE is verified completely, its contents and the
   target (leader, version, datacenter, index) are shown with any warnings,
-  and you type the target's datacenter name to confirm. A safety snapshot
-  of the target is saved first (unless -safety-snapshot=false). Afterwards
-  the command waits until the cluster has a leader and answers reads.
+  and you type the target's datacenter name, exactly as printed, to confirm.
+
+  A safety snapshot of the target is saved first, into the current folder
+  unless -safety-dir names another (-safety-snapshot=false skips it). Its
+  folder is printed before you confirm, and its file name afterwards.
+  Afterwards the command waits until the cluster has a leader and answers
+  reads.
 
     $ snapshot-studio restore backup.snap
+    $ snapshot-studio restore -safety-dir /var/backups/consul backup.snap
 
 Command Options:
 
@@ -78,7 +83,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       { connection, path, signal: io.signal, onProgress },
       deps,
     ).finally(() => line.clear())
+    const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
+    const safetyDir = resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.')
     io.stdout.write(describePreflight(preflight))
+    io.stdout.write(
+      safetyOn
+        ? `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`
+        : 'Safety: no safety snapshot (-safety-snapshot=false); the target\u2019s current state cannot be recovered\n',
+    )
     if (preflight.blockers.length > 0) {
       throw new AppError(
         'RESTORE_REFUSED',
@@ -87,7 +99,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (!(boolFlag(parsed, 'yes') ?? false)) {
       const word = preflight.target.datacenter ?? 'restore'
-      const answer = await ask(io, `Type the target datacenter name "${word}" to replace its whole state: `)
+      const answer = await ask(
+        io,
+        preflight.target.datacenter !== null
+          ? `Type the target's datacenter name, ${word}, exactly, to replace its whole state: `
+          : `The target's datacenter cannot be read; type ${word} to replace its whole state: `,
+      )
       if (answer?.trim() !== word) {
         throw new AppError(
           'RESTORE_REFUSED',
@@ -101,16 +118,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         )
       }
     }
-    const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
     const result = await restoreSnapshot(
       {
         connection,
         path,
         signal: io.signal,
         onProgress,
-        safetySnapshot: safetyOn
-          ? { enabled: true, destinationDir: resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.') }
-          : { enabled: false },
+        safetySnapshot: safetyOn ? { enabled: true, destinationDir: safetyDir } : { enabled: false },
       },
       deps,
     ).finally(() => line.clear())
@@ -124,12 +138,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+const VERSION_SOURCE: Record<RestorePreflight['file']['consulVersionSource'], string> = {
+  snapshot: ' (from its servers)',
+  sidecar: ' (from its sidecar)',
+  'file-name': ' (from its name)',
+  unknown: '',
+}
+
 function describePreflight(p: RestorePreflight): string {
   const f = p.file
   const t = p.target
   const lines = [
     `File:   ${f.path}`,
-    `        ${humanizeBytes(f.size)}, index ${f.index}, term ${f.term}, Consul ${f.consulVersion ?? 'unknown'}${f.consulVersionSource === 'unknown' ? '' : ` (from ${f.consulVersionSource})`}, datacenter ${f.datacenter ?? 'unknown'}`,
+    `        ${humanizeBytes(f.size)}, index ${f.index}, term ${f.term}, Consul ${f.consulVersion ?? 'unknown'}${VERSION_SOURCE[f.consulVersionSource]}, datacenter ${f.datacenter ?? 'unknown'}`,
     `        ${f.stats.map((s) => `${s.name} ${s.count}`).join(', ') || 'no records'}`,
     `Target: ${t.endpoint}, leader ${t.leader ?? 'none'}, Consul ${t.consulVersion ?? 'unknown'}, datacenter ${t.datacenter ?? 'unknown'}, index ${t.currentIndex ?? 'unknown'}`,
     ...p.warnings.map((w) => `Warning: ${w.message}`),
