@@ -23,7 +23,10 @@ import type {
   SaveManyEntry,
   SaveProgress,
 } from './consul-types'
-import type { EnvProfileDraft, ProfileInput, ProfileStoreNotice, ProfileView } from './profile-types'
+import { datacenterSchema } from './consul-names'
+import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from './kv-details-options'
+import { profileInputSchema } from './profile-schema'
+import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
 import type { InspectProgress, RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
 
 // ---------------------------------------------------------------------------------------------
@@ -81,41 +84,9 @@ export const snapshotSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('upload'), uploadId: uploadIdSchema }),
 ])
 
-const environmentColourSchema = z.enum(['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'grey'])
-
-const secretChangeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('keep') }),
-  z.strictObject({ kind: z.literal('set'), value: z.string().min(1).max(16_384) }),
-  z.strictObject({ kind: z.literal('clear') }),
-])
-
-const optionalText = (max: number) => z.string().max(max).optional()
-
-export const profileInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  environment: z.strictObject({ label: z.string().max(60), colour: environmentColourSchema }),
-  connection: z.strictObject({
-    address: z.string().trim().min(1).max(2048),
-    useTls: z.boolean(),
-    datacenter: optionalText(200),
-    tokenFile: optionalText(4096),
-    basicAuthUser: optionalText(200),
-    tls: z.strictObject({
-      caFile: optionalText(4096),
-      caPath: optionalText(4096),
-      clientCertFile: optionalText(4096),
-      clientKeyFile: optionalText(4096),
-      serverName: optionalText(255),
-      insecureSkipVerify: z.boolean(),
-    }),
-  }),
-  token: secretChangeSchema.optional(),
-  basicAuthPassword: secretChangeSchema.optional(),
-}) satisfies z.ZodType<ProfileInput>
-
 const kvOptions = {
   kvDetails: z.boolean().default(false),
-  kvDepth: z.int().min(0).max(64).default(2),
+  kvDepth: z.int().min(0).max(MAX_KV_DEPTH).default(DEFAULT_KV_DEPTH),
   kvFilter: z.string().max(4096).default(''),
 }
 
@@ -309,10 +280,7 @@ export const apiMethods = {
       fileNameTemplate: z.string().min(1).max(400).optional(),
       stale: z.boolean().default(false),
       /** Overrides every selected profile's datacenter; Consul forwards the request there. */
-      datacenter: z
-        .string()
-        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'A datacenter name has letters, digits, "-", "_" or "." only')
-        .optional(),
+      datacenter: datacenterSchema.optional(),
     }),
     errors: [...consulErrors, 'FILE_EXISTS', 'FILE_UNREADABLE', 'CANCELLED'],
     operation: true,

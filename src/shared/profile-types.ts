@@ -3,7 +3,19 @@
  * never appear here once saved: the view only says whether one is set.
  */
 
-export type EnvironmentColour = 'red' | 'orange' | 'yellow' | 'green' | 'teal' | 'blue' | 'purple' | 'grey'
+/** The badge colours; styles/app.css has one `env-<colour>` class for each. */
+export const environmentColours = [
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'teal',
+  'blue',
+  'purple',
+  'grey',
+] as const
+
+export type EnvironmentColour = (typeof environmentColours)[number]
 
 export interface EnvironmentLabel {
   /** Free text such as "production" or "staging". */

@@ -4,6 +4,7 @@ import type { CliCommand, CliIo } from '../cli-io'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 import { resolve } from 'node:path'
+import { DEFAULT_KV_DEPTH } from '../../../shared/kv-details-options'
 
 /**
  * `snapshot-studio inspect`: `consul snapshot inspect` with byte-identical output (pretty and
@@ -59,7 +60,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof parsed === 'number') return parsed
   const format = stringFlag(parsed, 'format') ?? 'pretty'
   const kvDetails = boolFlag(parsed, 'kvdetails') ?? false
-  const kvDepth = intFlag(parsed, 'kvdepth') ?? 2
+  const kvDepth = intFlag(parsed, 'kvdepth') ?? DEFAULT_KV_DEPTH
   const kvFilter = stringFlag(parsed, 'kvfilter') ?? ''
   if (parsed.positionals.length === 0) return reportError(io, flagError('Missing FILE argument'))
   if (parsed.positionals.length > 1)

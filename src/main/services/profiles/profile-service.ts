@@ -12,7 +12,8 @@ import { parseConsulAddress } from '../consul/consul-address'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { readConsulEnvironment } from '../consul/consul-environment'
 import { loadProfileFile, saveProfileFile } from './profile-file'
-import { profileInputSchema, type ProfileFile, type StoredProfile } from './profile-schema'
+import { profileInputSchema } from '../../../shared/profile-schema'
+import type { ProfileFile, StoredProfile } from './profile-schema'
 import type { SecretStore } from './secret-store'
 
 export interface ProfileServiceDependencies {

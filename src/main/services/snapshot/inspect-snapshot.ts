@@ -13,6 +13,7 @@ import type {
   TypeStat,
   VerifyOptions,
 } from './inspect-types'
+import { DEFAULT_KV_DEPTH } from '../../../shared/kv-details-options'
 import { isUtf8ByteString, kvKeyText, textFromByteString } from './go-string'
 import { FIRST_ENTERPRISE_TYPE, messageTypeName, MessageType } from './message-types'
 import { snapshotErrors } from './snapshot-errors'
@@ -42,7 +43,7 @@ async function inspectWith(
   options: Pick<InspectOptions, 'kvDetails' | 'kvDepth' | 'kvFilter' | 'onRecord'>,
 ): Promise<SnapshotInspection> {
   const kvDetails = options.kvDetails === true
-  const kvDepth = options.kvDepth ?? 2
+  const kvDepth = options.kvDepth ?? DEFAULT_KV_DEPTH
   const kvFilter = options.kvFilter ?? ''
   const onRecord = options.onRecord
 

@@ -2,6 +2,7 @@ import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { OperationProgress } from '../../../shared/api-contract'
 import type { ApiClient } from '../../../shared/api-client'
+import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from '../../../shared/kv-details-options'
 import type { ByteProgress } from '../../../shared/progress'
 import type {
   IntegrityWire,
@@ -73,7 +74,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
     phase: null,
     inspection: null,
     integrity: null,
-    kvOptions: { depth: 2, filter: '' },
+    kvOptions: { depth: DEFAULT_KV_DEPTH, filter: '' },
     kvStatus: 'idle',
     recent: [],
     async loadRecent() {
@@ -185,7 +186,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
     },
     async applyKvOptions(options) {
       const source = get().source
-      const depth = Math.max(1, Math.min(64, Math.trunc(options.depth) || 1))
+      const depth = Math.max(1, Math.min(MAX_KV_DEPTH, Math.trunc(options.depth) || 1))
       set({ kvOptions: { depth, filter: options.filter } })
       if (source === null || get().status !== 'ready') return
       set({ kvStatus: 'reading' })

@@ -1,5 +1,11 @@
-import type { EnvironmentColour } from '../../../shared/profile-types'
-import type { ProfileInput, ProfileView } from '../../../shared/profile-types'
+import { DATACENTER_RULE, isDatacenterName } from '../../../shared/consul-names'
+import { profileLimits } from '../../../shared/profile-schema'
+import {
+  environmentColours,
+  type EnvironmentColour,
+  type ProfileInput,
+  type ProfileView,
+} from '../../../shared/profile-types'
 
 /** The profile form's fields, flat and all strings/booleans, as the inputs hold them. */
 export interface ProfileDraft {
@@ -16,18 +22,9 @@ export interface ProfileDraft {
   insecureSkipVerify: boolean
 }
 
-export type DraftErrors = Partial<Record<'name' | 'address' | 'environmentLabel', string>>
+export type DraftErrors = Partial<Record<'name' | 'address' | 'datacenter' | 'environmentLabel', string>>
 
-export const COLOURS: readonly EnvironmentColour[] = [
-  'red',
-  'orange',
-  'yellow',
-  'green',
-  'teal',
-  'blue',
-  'purple',
-  'grey',
-]
+export const COLOURS: readonly EnvironmentColour[] = environmentColours
 
 /** Suggested environments; the label stays free text. */
 export const ENVIRONMENT_PRESETS: ReadonlyArray<{ label: string; colour: EnvironmentColour }> = [
@@ -108,12 +105,19 @@ export function validateDraft(draft: ProfileDraft, others: ProfileView[], editin
   const errors: DraftErrors = {}
   const name = draft.name.trim()
   if (name === '') errors.name = 'Give the profile a name.'
+  else if (name.length > profileLimits.name)
+    errors.name = `Keep the name to ${profileLimits.name} characters; it is typed in full to confirm a restore.`
   else if (others.some((p) => p.id !== editingId && p.name.toLowerCase() === name.toLowerCase()))
     errors.name = `A profile named “${name}” already exists.`
   const address = draft.address.trim()
   if (address === '') errors.address = 'Enter the address of a Consul agent, e.g. http://127.0.0.1:8500.'
   else if (!/^(unix:\/\/\/\S+|(https?:\/\/)?[^\s/:]+(:\d{1,5})?(\/\S*)?)$/i.test(address))
     errors.address = 'Use host:port, http(s)://host:port or unix:///path, as in CONSUL_HTTP_ADDR.'
-  if (draft.environmentLabel.trim() === '') errors.environmentLabel = 'Name the environment, e.g. production.'
+  const datacenter = draft.datacenter.trim()
+  if (datacenter !== '' && !isDatacenterName(datacenter)) errors.datacenter = DATACENTER_RULE
+  const label = draft.environmentLabel.trim()
+  if (label === '') errors.environmentLabel = 'Name the environment, e.g. production.'
+  else if (label.length > profileLimits.environmentLabel)
+    errors.environmentLabel = `Keep the environment to ${profileLimits.environmentLabel} characters.`
   return errors
 }

@@ -80,13 +80,22 @@ export function ProfileFormView() {
           )}
         </div>
         <label htmlFor="profile-datacenter">Datacenter</label>
-        <input
-          id="profile-datacenter"
-          value={draft.datacenter}
-          onChange={(e) => updateDraft({ datacenter: e.target.value })}
-          placeholder="the agent's own"
-          autoComplete="off"
-        />
+        <div>
+          <input
+            id="profile-datacenter"
+            value={draft.datacenter}
+            onChange={(e) => updateDraft({ datacenter: e.target.value })}
+            aria-invalid={errors.datacenter !== undefined}
+            aria-describedby={errors.datacenter ? 'profile-datacenter-error' : undefined}
+            placeholder="the agent's own"
+            autoComplete="off"
+          />
+          {errors.datacenter && (
+            <p id="profile-datacenter-error" className="field-error">
+              {errors.datacenter}
+            </p>
+          )}
+        </div>
         <label htmlFor="profile-environment">Environment</label>
         <div className="inline-fields">
           <input

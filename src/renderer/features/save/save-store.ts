@@ -1,6 +1,7 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ApiClient } from '../../../shared/api-client'
+import { DATACENTER_RULE, isDatacenterName } from '../../../shared/consul-names'
 import type { SaveManyEntry, SaveProgress } from '../../../shared/consul-types'
 import type { ProfileView } from '../../../shared/profile-types'
 import { followOperation } from '../../api/follow-operation'
@@ -31,8 +32,7 @@ export function validateSaveOptions(options: SaveOptions, profiles: ProfileView[
   if (options.selected.filter((id) => known.has(id)).length === 0)
     errors.selected = 'Pick at least one cluster to back up.'
   const datacenter = options.datacenter.trim()
-  if (datacenter !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(datacenter))
-    errors.datacenter = 'A datacenter name has letters, digits, “-”, “_” or “.” only.'
+  if (datacenter !== '' && !isDatacenterName(datacenter)) errors.datacenter = DATACENTER_RULE
   if (options.folder.trim() === '') errors.folder = 'Choose the folder the snapshots go to.'
   const template = options.template.trim()
   if (template === '') errors.template = `Give a file-name template, e.g. ${DEFAULT_TEMPLATE}.`

@@ -75,6 +75,20 @@ describe('connections screen', () => {
     expect(create).not.toHaveBeenCalled()
   })
 
+  it('checks the name length and the datacenter with the contract’s own rules before calling the host', async () => {
+    const create = vi.fn()
+    await renderLoaded({ create })
+    fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'n'.repeat(81) } })
+    fireEvent.change(screen.getByLabelText('Datacenter'), { target: { value: 'dc 2' } })
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
+
+    expect(screen.getByText(/Keep the name to 80 characters/)).toBeTruthy()
+    expect(screen.getByText(/A datacenter name has 1 to 64 letters/)).toBeTruthy()
+    expect(create).not.toHaveBeenCalled()
+  })
+
   it('sends a new token as a secret change and keeps the stored one when the field is left empty', async () => {
     const existing = profileView('prod-east')
     const update = vi.fn(async (_id: string, input: object) => ({ ...existing, ...input }))
