@@ -69,3 +69,37 @@ describe('stripServerNamePort', () => {
     expect(stripServerNamePort('[::1]')).toBe('[::1]')
   })
 })
+
+describe('an address with credentials in it', () => {
+  const secret = 's3cr3t-Pa55'
+
+  it.each([
+    ['with a scheme', `http://admin:${secret}@consul.example:8500`],
+    ['without a scheme', `admin:${secret}@consul.example:8500`],
+    ['with a password holding an @', `https://admin:${secret}@x@consul.example`],
+    ['with an unknown scheme', `ftp://admin:${secret}@consul.example`],
+    ['with a bad port', `http://admin:${secret}@consul.example:http`],
+  ])('is refused %s, and the error never repeats the password', (_how, address) => {
+    let error: unknown
+    try {
+      parseConsulAddress(address, false)
+    } catch (caught) {
+      error = caught
+    }
+
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(
+      JSON.stringify({ message: (error as Error).message, hint: (error as { hint?: string }).hint }),
+    ).not.toContain(secret)
+  })
+
+  it('is refused with a hint to use the basic-auth setting', () => {
+    expect(() => parseConsulAddress(`http://admin:${secret}@consul.example:8500`, false)).toThrow(
+      expect.objectContaining({
+        message:
+          'The Consul address "http://[redacted]@consul.example:8500" carries credentials (user:password@), which an address cannot hold.',
+        hint: expect.stringContaining('basic-auth user and password'),
+      }),
+    )
+  })
+})

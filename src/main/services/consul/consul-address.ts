@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error'
+import { redactUrlCredentials } from '../../logging/redact'
 
 /** Where to send requests, after applying the Consul CLI's address rules. */
 export type ConsulEndpoint =
@@ -36,6 +37,9 @@ export function parseConsulAddress(address: string, useTls: boolean): ConsulEndp
     pathPrefix = '/' + rest.slice(slash + 1)
     rest = rest.slice(0, slash)
   }
+  // Consul's client has no place for `user:password@` in the address (it would dial it as part
+  // of the host name); basic auth is its own setting. Refused here, and never repeated back.
+  if (rest.includes('@')) throw credentialsInAddress(address)
   pathPrefix = pathPrefix.replace(/\/+$/, '')
   const { host, port } = splitHostPort(rest, scheme, address)
   return { kind: 'tcp', scheme, host, port, pathPrefix }
@@ -94,8 +98,23 @@ export function stripServerNamePort(serverName: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
 }
 
+/** An address as it may appear in a message: any `user:password@` masked. */
+function shown(address: string): string {
+  return redactUrlCredentials(address)
+}
+
+function credentialsInAddress(address: string): AppError {
+  return new AppError(
+    'INVALID_ARGUMENT',
+    `The Consul address "${shown(address)}" carries credentials (user:password@), which an address cannot hold.`,
+    {
+      hint: 'Remove them from the address and set the basic-auth user and password of the connection instead (CONSUL_HTTP_AUTH on the command line); Consul itself takes an ACL token.',
+    },
+  )
+}
+
 function invalid(address: string, why: string): AppError {
-  return new AppError('INVALID_ARGUMENT', `The Consul address "${address}" is not valid: ${why}.`, {
+  return new AppError('INVALID_ARGUMENT', `The Consul address "${shown(address)}" is not valid: ${why}.`, {
     hint: 'Write it as the Consul CLI accepts it: host:port, http://host:port, https://host:port or unix:///path/to/consul.sock.',
   })
 }
