@@ -38,6 +38,8 @@ export interface StartConsulAgentOptions {
   datacenter?: string
   nodeName?: string
   tls?: { material: TlsMaterial; /** require client certificates on HTTPS */ verifyIncoming?: boolean }
+  /** HCL appended to the agent's config, e.g. `session_ttl_min = "1s"` for short lock tests. */
+  extraConfig?: string
 }
 
 export interface ConsulRunResult {
@@ -184,7 +186,7 @@ async function startOnce(consulBin: string, opts: StartConsulAgentOptions): Prom
   }
 
   const configFile = path.join(workDir, 'agent.hcl')
-  writeFileSync(configFile, agentConfig(token, tls))
+  writeFileSync(configFile, agentConfig(token, tls) + (opts.extraConfig ?? ''))
   const logFile = path.join(workDir, 'agent.log')
   const logFd = openSync(logFile, 'a')
 
