@@ -1,7 +1,19 @@
 import { expect, type Locator, type Page } from '@playwright/test'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { e2eEnvironment } from '../support/e2e-environment'
 
-const screenshotDir = path.resolve(__dirname, '..', '..', '..', 'docs', 'screenshots')
+const repoRoot = path.resolve(__dirname, '..', '..', '..')
+
+/**
+ * Every run writes its screenshots to the ignored test-results/screenshots, so `npm test` leaves
+ * the tree as it found it; `npm run screenshots` points this at docs/screenshots to refresh the
+ * README's pictures on purpose.
+ */
+export function screenshotDir(): string {
+  const chosen = process.env.SNAPSHOT_STUDIO_SCREENSHOT_DIR
+  return chosen ? path.resolve(repoRoot, chosen) : path.join(repoRoot, 'test-results', 'screenshots')
+}
 
 export type Screen = 'profiles' | 'inspect' | 'save' | 'restore'
 
@@ -49,15 +61,66 @@ export class StudioApp {
         .click()
   }
 
-  /** A PNG for the README, in docs/screenshots. */
+  /**
+   * A PNG for the README. The run's scratch folder (a random temporary path) is shown as the
+   * home folder it stands for while the picture is taken, and a picture that would still show a
+   * temporary path fails the run instead of being written.
+   */
   async capture(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
     // Caret blink and hover states make screenshots noisy; park the mouse outside the content.
     await this.page.mouse.move(0, 899)
-    await this.page.screenshot({
-      path: path.join(screenshotDir, `${name}.png`),
-      fullPage: options.fullPage ?? false,
-      caret: 'hide',
-      animations: 'disabled',
-    })
+    const scratch = path.dirname(e2eEnvironment().saveDir)
+    const leftover = await this.page.evaluate(showAsHome, { scratch, temporary: tmpdir() })
+    try {
+      expect(leftover, `screenshot ${name} would show a temporary path`).toEqual([])
+      await this.page.screenshot({
+        path: path.join(screenshotDir(), `${name}.png`),
+        fullPage: options.fullPage ?? false,
+        caret: 'hide',
+        animations: 'disabled',
+      })
+    } finally {
+      await this.page.evaluate(restoreShownPaths)
+    }
   }
+}
+
+interface PathSwap {
+  restore: Array<() => void>
+}
+
+/**
+ * Runs in the page: writes `~` for the scratch folder in text and form fields (React keeps its
+ * own state, so nothing the app does next is affected) and returns the texts that still name
+ * the temporary folder.
+ */
+function showAsHome({ scratch, temporary }: { scratch: string; temporary: string }): string[] {
+  const swap: PathSwap = { restore: [] }
+  ;(window as unknown as { __pathSwap?: PathSwap }).__pathSwap = swap
+  const leftover: string[] = []
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+    const text = node.nodeValue ?? ''
+    if (text.includes(scratch)) {
+      const target = node
+      target.nodeValue = text.split(scratch).join('~')
+      swap.restore.push(() => (target.nodeValue = text))
+    }
+    if ((node.nodeValue ?? '').includes(temporary)) leftover.push(node.nodeValue ?? '')
+  }
+  for (const field of document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')) {
+    const value = field.value
+    if (value.includes(scratch)) {
+      field.value = value.split(scratch).join('~')
+      swap.restore.push(() => (field.value = value))
+    }
+    if (field.value.includes(temporary)) leftover.push(field.value)
+  }
+  return leftover
+}
+
+function restoreShownPaths(): void {
+  const holder = window as unknown as { __pathSwap?: PathSwap }
+  for (const undo of holder.__pathSwap?.restore ?? []) undo()
+  delete holder.__pathSwap
 }

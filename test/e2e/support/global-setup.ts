@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   buildIfStale()
   const scratch = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'))
   const dataDir = path.join(scratch, 'data')
-  const saveDir = path.join(scratch, 'saved')
+  // Screenshots show the scratch folder as `~`: `~/snapshots` is the web command's default too.
+  const saveDir = path.join(scratch, 'snapshots')
   mkdirSync(dataDir)
   mkdirSync(saveDir)
 
