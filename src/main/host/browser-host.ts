@@ -16,6 +16,7 @@ import {
   createInspectRunner,
   sampleSnapshotPath,
 } from './host-runtime'
+import { createInstanceFolder, sweepAbandonedInstanceFolders } from './instance-folder'
 import { createUploadFolder, createUploadStore, sweepStaleUploadFolders } from './upload-store'
 
 export interface BrowserHostOptions {
@@ -42,8 +43,15 @@ export interface BrowserHost {
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const rendererDir = builtRendererDir()
+  // Working copies and uploads hold KV values and ACL secrets: they live in this run's own
+  // folder, removed on every exit (the 'exit' hook covers a process that ends while close still
+  // waits on an unref'd worker); what a crashed run left is swept now (docs/threat-model.md).
+  sweepAbandonedInstanceFolders()
   await sweepStaleUploadFolders()
-  const uploads = createUploadStore(await createUploadFolder())
+  const instance = createInstanceFolder()
+  const removeOnExit = () => instance.removeSync()
+  process.once('exit', removeOnExit)
+  const uploads = createUploadStore(await createUploadFolder(instance.path))
   let host: HostServicesHandle | null = null
   try {
     host = await createHostServices({
@@ -55,7 +63,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       defaultSaveFolder: options.saveDir,
       secrets: new FileSecretStore(join(options.dataDir, 'secrets.json')),
       inspect: createInspectRunner(),
-      catalogue: createCatalogue(),
+      catalogue: createCatalogue({ spillDir: instance.spillDir }),
+      spillDir: instance.spillDir,
       uploads,
       sampleSnapshotPath: sampleSnapshotPath(),
     })
@@ -78,12 +87,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       async close() {
         await web.close()
         await services.dispose()
+        await instance.remove()
+        process.off('exit', removeOnExit)
       },
     }
   } catch (error) {
     // Nothing may stay behind when the host cannot start (a port in use, say): the upload
     // folder and any worker go with it.
     await (host === null ? uploads.dispose() : host.dispose())
+    await instance.remove()
+    process.off('exit', removeOnExit)
     throw error
   }
 }

@@ -24,6 +24,7 @@ import { LaunchFiles, snapshotPathsFromArgv } from '../transport/launch-files'
 import { appDataDir } from './app-data-dir'
 import { createHostServices, type HostServicesHandle } from './create-host-services'
 import { createCatalogue, createInspectRunner, sampleSnapshotPath } from './host-runtime'
+import { createInstanceFolder, sweepAbandonedInstanceFolders, type InstanceFolder } from './instance-folder'
 
 /** The parts of Electron the desktop app uses. */
 export interface DesktopElectron {
@@ -81,6 +82,7 @@ export class DesktopApp {
   private mainWindow: BrowserWindow | null = null
   private dispatcher: Dispatcher | null = null
   private host: HostServicesHandle | null = null
+  private instance: InstanceFolder | null = null
 
   constructor(options: DesktopAppOptions) {
     this.electron = options.electron
@@ -124,6 +126,9 @@ export class DesktopApp {
       this.dispatcher?.close()
       void this.host?.dispose()
     })
+    // Quitting does not wait for dispose(): the working copies' folder goes synchronously.
+    app.on('will-quit', () => this.instance?.removeSync())
+    process.once('exit', () => this.instance?.removeSync())
     try {
       await app.whenReady()
       await this.start()
@@ -148,6 +153,11 @@ export class DesktopApp {
     })
 
     const dataDir = appDataDir(this.process.env, platform)
+    // Catalogues' working copies (KV values, ACL secrets) go in this run's own temp folder, removed
+    // on quit; what a crashed run left is swept now (docs/threat-model.md).
+    sweepAbandonedInstanceFolders()
+    const instance = createInstanceFolder()
+    this.instance = instance
     this.host = await createHostServices({
       kind: 'electron',
       version: app.getVersion(),
@@ -160,7 +170,8 @@ export class DesktopApp {
         safeStorageCipher(this.electron.safeStorage, platform),
       ),
       inspect: createInspectRunner(),
-      catalogue: createCatalogue(),
+      catalogue: createCatalogue({ spillDir: instance.spillDir }),
+      spillDir: instance.spillDir,
       dialogs: createElectronDialogs(this.electron.dialog, () => this.mainWindow),
       openExternal: this.openExternal,
       launchFiles: {

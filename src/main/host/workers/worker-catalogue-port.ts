@@ -41,6 +41,7 @@ export function createWorkerCataloguePort(
         return
       }
       pending.delete(message.id)
+      if (pending.size === 0) started.unref()
       if (message.type === 'result') call.resolve(message.value)
       else call.reject(AppError.fromPayload(message.error))
     })
@@ -68,6 +69,8 @@ export function createWorkerCataloguePort(
         return
       }
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress: extra.onProgress })
+      // A call in flight keeps the process alive (closeAll at exit must finish); idle, it does not.
+      target.ref()
       extra.signal?.addEventListener(
         'abort',
         () => target.postMessage({ type: 'cancel', id } satisfies ToCatalogueWorker),
