@@ -67,12 +67,23 @@ export interface KvValueWire {
   lockIndex: Uint64String
 }
 
+/**
+ * A record's field as the catalogue decodes it: JSON-shaped, so the renderer lays it out as
+ * fields rather than printing a blob. Three object shapes are tags, not maps: `{ binary }` holds
+ * bytes that are not text (base64), `{ ext, binary }` a msgpack extension, and
+ * `{ masked: true, text }` a secret not yet revealed. Go binary times arrive as ISO text and
+ * integers beyond 2^53 as decimal strings.
+ */
+export type RecordValueWire =
+  null | boolean | number | string | RecordValueWire[] | { [key: string]: RecordValueWire }
+
 export interface RecordItemWire {
   id: string
   title: string
   subtitle?: string
-  /** Name → printable value. Secret fields show a mask until revealed one by one. */
-  fields: Array<[string, string]>
+  /** Top-level field name → value. */
+  fields: Array<[string, RecordValueWire]>
+  /** Dotted paths (`SecretID`, `Config.PrivateKey`) of fields masked until revealed one by one. */
   secretFields?: string[]
 }
 

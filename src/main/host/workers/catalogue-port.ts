@@ -11,7 +11,6 @@ import type {
   SearchHitWire,
 } from '../../../shared/browse-wire-types'
 import { openSnapshotCatalogue, type SnapshotCatalogue } from '../../services/snapshot/catalogue'
-import type { JsonView } from '../../services/snapshot/catalogue'
 import type { CataloguePort } from '../host-services'
 
 export interface CataloguePortOptions {
@@ -19,10 +18,6 @@ export interface CataloguePortOptions {
   spillDir?: string
   /** How many catalogues may stay open. */
   maxOpen?: number
-}
-
-function printable(value: JsonView): string {
-  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 export function createCataloguePort(
@@ -120,10 +115,10 @@ export function createCataloguePort(
       const page = await get(catalogueId).records(kind, { offset, limit })
       const items: RecordItemWire[] = page.items.map((item) => {
         const record = item.record
-        const fields: Array<[string, string]> =
+        const fields: RecordItemWire['fields'] =
           typeof record === 'object' && record !== null && !Array.isArray(record)
-            ? Object.entries(record).map(([name, value]) => [name, printable(value)])
-            : [['value', printable(record)]]
+            ? Object.entries(record)
+            : [['value', record]]
         const wire: RecordItemWire = { id: item.id, title: item.title, fields }
         if (item.subtitle !== '') wire.subtitle = item.subtitle
         if (item.maskedPaths.length > 0) wire.secretFields = item.maskedPaths.map((path) => path.join('.'))

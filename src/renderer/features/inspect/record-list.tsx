@@ -1,7 +1,7 @@
-import { useEffect } from 'react'
-import { MaskedSecret } from '../../components/masked-secret'
+import { useEffect, useMemo } from 'react'
 import type { RecordKind, RecordPageWire } from '../../../shared/browse-wire-types'
 import { formatCount } from '../../components/format-bytes'
+import { RecordField } from './record-value'
 
 export interface RecordListProps {
   kind: RecordKind
@@ -35,17 +35,7 @@ export function RecordList({ kind, label, listing, load, reveal }: RecordListPro
               {item.title}
               {item.subtitle && <span className="muted"> · {item.subtitle}</span>}
             </h4>
-            <dl className="facts">
-              {item.fields.map(([name, value]) => (
-                <Field
-                  key={name}
-                  name={name}
-                  value={value}
-                  secret={item.secretFields?.includes(name) ?? false}
-                  reveal={() => reveal(item.id, name)}
-                />
-              ))}
-            </dl>
+            <RecordFields item={item} reveal={(path) => reveal(item.id, path)} />
           </li>
         ))}
       </ul>
@@ -58,27 +48,26 @@ export function RecordList({ kind, label, listing, load, reveal }: RecordListPro
   )
 }
 
-function Field({
-  name,
-  value,
-  secret,
+function RecordFields({
+  item,
   reveal,
 }: {
-  name: string
-  value: string
-  secret: boolean
-  reveal: () => Promise<string>
+  item: RecordPageWire['items'][number]
+  reveal: (path: string) => Promise<string>
 }) {
+  const secretPaths = useMemo(() => new Set(item.secretFields ?? []), [item.secretFields])
   return (
-    <>
-      <dt>{name}</dt>
-      <dd>
-        {secret ? (
-          <MaskedSecret label={name} reveal={reveal} />
-        ) : (
-          <span className="field-value">{value}</span>
-        )}
-      </dd>
-    </>
+    <dl className="facts">
+      {item.fields.map(([name, value]) => (
+        <RecordField
+          key={name}
+          name={name}
+          value={value}
+          path={name}
+          secretPaths={secretPaths}
+          reveal={reveal}
+        />
+      ))}
+    </dl>
   )
 }

@@ -60,3 +60,33 @@ export function hexDump(bytes: Uint8Array): string {
   if (bytes.length > end) lines.push(`… ${bytes.length - end} more bytes`)
   return lines.join('\n')
 }
+
+/** Bytes as one run of lowercase hex digits, the way hashes and keys are usually compared. */
+export function bytesToHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** A record field's tagged shapes (see RecordValueWire): bytes, an extension, a masked secret. */
+export type TaggedField =
+  { kind: 'bytes'; base64: string; ext: number | null } | { kind: 'masked'; text: string }
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/**
+ * Reads a field's tag. The catalogue writes bytes as `{ binary }` and extensions as
+ * `{ ext, binary }`, so a map with exactly those keys and a base64 string is taken as bytes.
+ */
+export function taggedField(value: unknown): TaggedField | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record).sort().join(',')
+  const binary = record['binary']
+  if (typeof binary === 'string' && BASE64.test(binary) && binary.length % 4 === 0) {
+    if (keys === 'binary') return { kind: 'bytes', base64: binary, ext: null }
+    if (keys === 'binary,ext' && typeof record['ext'] === 'number')
+      return { kind: 'bytes', base64: binary, ext: record['ext'] }
+  }
+  if (keys === 'masked,text' && record['masked'] === true && typeof record['text'] === 'string')
+    return { kind: 'masked', text: record['text'] }
+  return null
+}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { classifyValue, hexDump } from '../../../../../src/renderer/features/inspect/value-format'
+import {
+  bytesToHex,
+  classifyValue,
+  hexDump,
+  taggedField,
+} from '../../../../../src/renderer/features/inspect/value-format'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
@@ -31,5 +36,24 @@ describe('KV value classification', () => {
   it('cuts hex dumps of large values and says how much is left', () => {
     const dump = hexDump(new Uint8Array(64 * 1024 + 10))
     expect(dump.split('\n').at(-1)).toBe('… 10 more bytes')
+  })
+})
+
+describe('record field tags', () => {
+  it('reads bytes, extensions and masked secrets as the catalogue tags them', () => {
+    expect(taggedField({ binary: 'AAE=' })).toEqual({ kind: 'bytes', base64: 'AAE=', ext: null })
+    expect(taggedField({ ext: 5, binary: 'AAE=' })).toEqual({ kind: 'bytes', base64: 'AAE=', ext: 5 })
+    expect(taggedField({ masked: true, text: '••' })).toEqual({ kind: 'masked', text: '••' })
+  })
+
+  it('leaves maps that only resemble a tag as maps', () => {
+    expect(taggedField({ binary: 'not base64!' })).toBeNull()
+    expect(taggedField({ binary: 'AAE=', owner: 'web' })).toBeNull()
+    expect(taggedField({ masked: 'yes', text: 'x' })).toBeNull()
+    expect(taggedField(['binary'])).toBeNull()
+  })
+
+  it('writes bytes as one run of hex digits', () => {
+    expect(bytesToHex(new Uint8Array([0x00, 0xab, 0x10]))).toBe('00ab10')
   })
 })
