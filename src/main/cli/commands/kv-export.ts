@@ -1,7 +1,7 @@
 import { parseCommandLine } from '../command-line'
 import { resolve } from 'node:path'
 import { Writable } from 'node:stream'
-import { openSnapshotCatalogue } from '../../services/snapshot/catalogue'
+import { exportSnapshotKv } from '../../services/snapshot/catalogue'
 import type { CliCommand, CliIo } from '../cli-io'
 import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
@@ -38,12 +38,12 @@ ${formatFlagHelp(FLAGS)}
 /** io.stdout as a stream that waits for it when it pushes back (a pipe to a slow reader). */
 function stdoutStream(io: CliIo): Writable {
   const target = io.stdout as {
-    write(chunk: string): unknown
+    write(chunk: string | Uint8Array): unknown
     once?: (event: 'drain', listener: () => void) => unknown
   }
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      const accepted = target.write(chunk.toString('utf8'))
+      const accepted = target.write(chunk)
       if (accepted === false && typeof target.once === 'function') target.once('drain', () => callback())
       else callback()
     },
@@ -60,16 +60,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const prefix = stringFlag(parsed, 'prefix') ?? ''
   const file = resolve(io.cwd, parsed.positionals[0] as string)
   try {
-    const catalogue = await openSnapshotCatalogue(file, { signal: io.signal })
-    try {
-      const out = stdoutStream(io)
-      await catalogue.exportKv({ prefix, out, signal: io.signal })
-      await new Promise<void>((done, fail) =>
-        out.end((error?: Error | null) => (error ? fail(error) : done())),
-      )
-    } finally {
-      await catalogue.close()
-    }
+    const out = stdoutStream(io)
+    await exportSnapshotKv(file, { prefix, out, signal: io.signal })
+    await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
     return 0
   } catch (error) {
     return reportError(io, error)

@@ -102,6 +102,8 @@ const AT_FIELD_VALUE = 4 // walking a top-level map: the next token is a value
 const FIELD_NONE = 0
 const FIELD_LAST_INDEX = 1
 const FIELD_KEY = 2
+const FIELD_FLAGS = 3
+const FIELD_VALUE = 4
 
 // What the payload being skipped is also copied for.
 const CAPTURE_NONE = 0
@@ -110,6 +112,8 @@ const CAPTURE_KEY = 2
 
 const NAME_LAST_INDEX = Buffer.from('LastIndex')
 const NAME_KEY = Buffer.from('Key')
+const NAME_FLAGS = Buffer.from('Flags')
+const NAME_VALUE = Buffer.from('Value')
 const MAX_FIELD_NAME = 16
 // A longer "Key" is skipped rather than copied, so a hostile length cannot allocate gigabytes.
 const MAX_KEY_BYTES = 1 << 20
@@ -119,6 +123,8 @@ const HEADER_TYPE = -1
 export interface StateScannerOptions {
   /** Extract the `Key` of KVS and Tombstone records (walks their top-level map). */
   captureKeys: boolean
+  /** Also pick out Flags and where the Value lies (kvFlags, kvValueOffset…); needs captureKeys. */
+  captureKvFields?: boolean
   onRecord: RecordVisitor
 }
 
@@ -128,7 +134,21 @@ export class StateScanner {
   /** Bytes consumed so far. */
   bytesScanned = 0
 
+  // The other DirEntry fields of the KVS/Tombstone record being reported, valid during onRecord
+  // (with captureKeys): what a KV export needs without the record's bytes being held. Positions
+  // are state.bin offsets, so a value of any size stays where it lies. A field that is absent or
+  // of another type reads as Go's zero value (Flags 0, empty Value), as a typed decode would.
+  /** Flags as an unsigned 64-bit number. */
+  kvFlags = 0n
+  /** Offset and length of the Value payload (length 0 when empty or not a byte string). */
+  kvValueOffset = 0
+  kvValueLength = 0
+  /** Offset and length of the Key payload; -1 when the record has no string Key. */
+  kvKeyOffset = -1
+  kvKeyLength = 0
+
   private readonly captureKeys: boolean
+  private readonly captureKvFields: boolean
   private readonly onRecord: RecordVisitor
 
   private state = AT_ROOT
@@ -164,7 +184,13 @@ export class StateScanner {
 
   constructor(options: StateScannerOptions) {
     this.captureKeys = options.captureKeys
+    this.captureKvFields = options.captureKvFields === true
     this.onRecord = options.onRecord
+  }
+
+  /** The message type of the record being read (-1 while in the header). */
+  get currentType(): number {
+    return this.recordType
   }
 
   /** Feeds the next bytes of state.bin. Throws SNAPSHOT_STATE_INVALID on a malformed value. */
@@ -254,6 +280,11 @@ export class StateScanner {
             (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
         this.key = null
         this.keyInChunk = false
+        this.kvFlags = 0n
+        this.kvValueOffset = 0
+        this.kvValueLength = 0
+        this.kvKeyOffset = -1
+        this.kvKeyLength = 0
         if (wantsFields && kind === MAP) {
           const entries = containerCount(buf, p, b)
           this.walkingFields = true
@@ -297,6 +328,8 @@ export class StateScanner {
         if (this.field === FIELD_KEY && (kind === STRING || kind === BINARY)) {
           const length = payloadLength(buf, p, b)
           const start = p + (HEADER_LENGTH[b] as number)
+          this.kvKeyOffset = offset + (HEADER_LENGTH[b] as number)
+          this.kvKeyLength = length
           if (buf !== this.partial && start + length <= buf.length) {
             // Kept as a view; copied at the end of the chunk if the record goes on past it.
             this.key = buf as Buffer
@@ -311,6 +344,20 @@ export class StateScanner {
             if (length === 0) this.payloadDone()
             return 0
           }
+        }
+        if (this.field === FIELD_FLAGS) {
+          const value = b === 0 ? 0n : integerValue(buf, p, b)
+          this.kvFlags = value === null ? 0n : BigInt.asUintN(64, value)
+        } else if (this.field === FIELD_VALUE) {
+          const isBytes = kind === STRING || kind === BINARY
+          this.kvValueOffset = offset + (HEADER_LENGTH[b] as number)
+          this.kvValueLength = isBytes ? payloadLength(buf, p, b) : 0
+        } else if (this.field === FIELD_KEY && kind !== STRING && kind !== BINARY) {
+          // A Key that is not a string: the record is no DirEntry (Consul's inspect skips it too).
+          this.key = null
+          this.keyInChunk = false
+          this.kvKeyOffset = -1
+          this.kvKeyLength = 0
         }
         if (this.field === FIELD_LAST_INDEX && this.recordType === HEADER_TYPE) {
           // Consul decodes the header into a struct with a uint64 LastIndex; anything else fails
@@ -443,10 +490,12 @@ export class StateScanner {
   }
 
   private matchFieldName(buf: Uint8Array, start: number, length: number): number {
-    const name = this.recordType === HEADER_TYPE ? NAME_LAST_INDEX : NAME_KEY
-    if (length !== name.length) return FIELD_NONE
-    for (let i = 0; i < length; i++) if (buf[start + i] !== name[i]) return FIELD_NONE
-    return this.recordType === HEADER_TYPE ? FIELD_LAST_INDEX : FIELD_KEY
+    if (this.recordType === HEADER_TYPE)
+      return sameBytes(buf, start, length, NAME_LAST_INDEX) ? FIELD_LAST_INDEX : FIELD_NONE
+    if (length === 3) return sameBytes(buf, start, length, NAME_KEY) ? FIELD_KEY : FIELD_NONE
+    if (length !== 5 || !this.captureKvFields) return FIELD_NONE
+    if (sameBytes(buf, start, length, NAME_VALUE)) return FIELD_VALUE
+    return sameBytes(buf, start, length, NAME_FLAGS) ? FIELD_FLAGS : FIELD_NONE
   }
 
   /** Copies the key into the scanner's own buffer: the chunk it lies in is not ours to keep. */
@@ -484,6 +533,12 @@ export class StateScanner {
   private fail(detail: string, offset: number): never {
     throw snapshotErrors.stateInvalid(detail, offset)
   }
+}
+
+function sameBytes(buf: Uint8Array, start: number, length: number, name: Buffer): boolean {
+  if (length !== name.length) return false
+  for (let i = 0; i < length; i++) if (buf[start + i] !== name[i]) return false
+  return true
 }
 
 function containerCount(buf: Uint8Array, p: number, b: number): number {

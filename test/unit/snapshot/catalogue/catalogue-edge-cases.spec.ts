@@ -97,9 +97,25 @@ describe('peered nodes', () => {
 })
 
 describe('damaged records', () => {
-  it('refuses a KVS record that is not a key/value map and leaves no working file', async () => {
+  it('accepts a KVS record that is not a key/value map, as inspect does, and lists no key for it', async () => {
+    const catalogue = await open([
+      { type: MessageType.KVS, value: ['not', 'a', 'map'] },
+      kvsRecord({ key: 'real', value: 'yes' }),
+    ])
+    try {
+      expect(catalogue.summary()).toMatchObject({ kvKeys: 1, recordTypes: { KVS: 2 } })
+      expect(catalogue.kvRange().entries.map((e) => e.key)).toEqual(['real'])
+    } finally {
+      await catalogue.close()
+    }
+  })
+
+  it('refuses a record cut short and leaves no working file', async () => {
     const before = filesIn(spillDir).length
-    await expect(open([{ type: MessageType.KVS, value: ['not', 'a', 'map'] }])).rejects.toMatchObject({
+    const whole = buildStateBin(1, [kvsRecord({ key: 'a', value: 'x' })])
+    await expect(
+      catalogueFromStateStream(chunked(whole.subarray(0, whole.length - 2), 5), { spillDir }),
+    ).rejects.toMatchObject({
       code: 'SNAPSHOT_STATE_INVALID',
     })
     expect(filesIn(spillDir).length).toBe(before)

@@ -3,18 +3,35 @@ import { describe, expect, it } from 'vitest'
 import { goJsonString } from '../../../../src/main/services/snapshot/catalogue/go-json-string'
 import {
   writeKvExport,
-  type KvExportEntry,
+  type KvExportRow,
+  type ReadSpill,
 } from '../../../../src/main/services/snapshot/catalogue/kv-export-writer'
 
-async function* from(entries: KvExportEntry[]): AsyncGenerator<KvExportEntry[]> {
-  for (let i = 0; i < entries.length; i += 1000) yield entries.slice(i, i + 1000)
+interface Entry {
+  key: Buffer
+  flags: bigint
+  value: Buffer
 }
 
-async function render(entries: KvExportEntry[]): Promise<string> {
+/** The entries' values laid end to end, as a spill file holds them, and the rows pointing there. */
+function from(entries: Entry[]): [KvExportRow[][], ReadSpill] {
+  const spill = Buffer.concat(entries.map((e) => e.value))
+  let at = 0
+  const rows = entries.map(({ key, flags, value }) => {
+    const row = { key, flags, valueOffset: at, valueSize: value.length }
+    at += value.length
+    return row
+  })
+  const batches = []
+  for (let i = 0; i < rows.length; i += 1000) batches.push(rows.slice(i, i + 1000))
+  return [batches, (offset, length) => spill.subarray(offset, offset + length)]
+}
+
+async function render(entries: Entry[]): Promise<string> {
   const out = new PassThrough()
   const chunks: Buffer[] = []
   out.on('data', (c: Buffer) => chunks.push(c))
-  await writeKvExport(from(entries), out)
+  await writeKvExport(...from(entries), out)
   return Buffer.concat(chunks).toString('utf8')
 }
 
@@ -57,6 +74,24 @@ describe('writeKvExport', () => {
     )
   })
 
+  it('encodes a value larger than its read slices in one piece, as Go does', async () => {
+    const value = Buffer.from(Array.from({ length: 7 << 20 }, (_, i) => (i * 7919) & 0xff))
+    const text = await render([{ key: Buffer.from('big'), flags: 0n, value }])
+    expect(text).toBe(
+      `[\n\t{\n\t\t"key": "big",\n\t\t"flags": 0,\n\t\t"value": "${value.toString('base64')}"\n\t}\n]\n`,
+    )
+  })
+
+  it('encodes values of every small length like Buffer base64', async () => {
+    const entries = Array.from({ length: 120 }, (_, n) => ({
+      key: Buffer.from(`k${String(n).padStart(3, '0')}`),
+      flags: 0n,
+      value: Buffer.from(Array.from({ length: n }, (_, i) => (n * 31 + i * 97) & 0xff)),
+    }))
+    const parsed = JSON.parse(await render(entries)) as Array<{ value: string }>
+    expect(parsed.map((e) => e.value)).toEqual(entries.map((e) => e.value.toString('base64')))
+  })
+
   it('writes [] for no entries', async () => {
     expect(await render([])).toBe('[]\n')
   })
@@ -75,7 +110,7 @@ describe('writeKvExport', () => {
       flags: 0n,
       value: Buffer.alloc(16),
     }))
-    await expect(writeKvExport(from(entries), out)).resolves.toBe(20_000)
+    await expect(writeKvExport(...from(entries), out)).resolves.toBe(20_000)
     expect(writes).toBeGreaterThan(1)
   })
 
@@ -92,6 +127,6 @@ describe('writeKvExport', () => {
       flags: 0n,
       value: Buffer.alloc(16),
     }))
-    await expect(writeKvExport(from(entries), out)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+    await expect(writeKvExport(...from(entries), out)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
   })
 })

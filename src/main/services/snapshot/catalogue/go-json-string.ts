@@ -49,6 +49,12 @@ function escapeAscii(b: number): string | undefined {
   return '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
 }
 
+/** True when the bytes go into a JSON string unchanged (printable ASCII, nothing to escape). */
+export function isPlainJson(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (PLAIN[bytes[i] as number] !== 1) return false
+  return true
+}
+
 export function goJsonString(bytes: Uint8Array): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let i = 0

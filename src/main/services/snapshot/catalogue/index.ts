@@ -4,6 +4,7 @@
  * exactly like `consul kv export` — with memory bounded by a compact index, not by the snapshot.
  */
 export { openSnapshotCatalogue, type OpenCatalogueOptions } from './open-snapshot-catalogue'
+export { exportSnapshotKv, type ExportSnapshotKvOptions } from './export-snapshot-kv'
 export { catalogueFromStateStream, CatalogueSink, type CatalogueSinkOptions } from './catalogue-sink'
 export {
   SnapshotCatalogue,

@@ -1,7 +1,8 @@
 // The KV index of an opened snapshot, kept compact so a million keys cost tens of megabytes, not
 // hundreds: every key's UTF-8 bytes live in one Buffer, and the per-key numbers (where the record
 // sits in state.bin, how long it is, the value size, the flags) in typed arrays. Keys are held in
-// byte order, the order Consul's KV listing and `consul kv export` use.
+// byte order, the order Consul's KV listing and `consul kv export` use. A key that occurs twice
+// keeps its last record, as restoring the file would (each record overwrites the key).
 
 const INITIAL_CAPACITY = 1024
 
@@ -15,6 +16,8 @@ export interface KvRow {
   /** offset in state.bin of the record's msgpack value (just after the type byte) */
   recordOffset: number
   recordLength: number
+  /** offset in state.bin of the value's bytes */
+  valueOffset: number
   valueSize: number
   flags: bigint
 }
@@ -25,10 +28,30 @@ export class KvTableBuilder {
   private keyStart = new Uint32Array(INITIAL_CAPACITY + 1)
   private recordOffset = new Float64Array(INITIAL_CAPACITY)
   private recordLength = new Uint32Array(INITIAL_CAPACITY)
+  /** where the value starts, counted from the record's start (a record is < 4 GiB) */
+  private valueDelta = new Uint32Array(INITIAL_CAPACITY)
   private valueSize = new Uint32Array(INITIAL_CAPACITY)
   private flags: BigUint64Array | undefined
-  private count = 0
+  private rows = 0
   private sorted = true
+
+  /** Keys added so far (a repeated key counts once when it follows itself). */
+  get count(): number {
+    return this.rows
+  }
+
+  /** Memory the builder holds, slack included. */
+  get byteLength(): number {
+    return (
+      this.keyBytes.byteLength +
+      this.keyStart.byteLength +
+      this.recordOffset.byteLength +
+      this.recordLength.byteLength +
+      this.valueDelta.byteLength +
+      this.valueSize.byteLength +
+      (this.flags?.byteLength ?? 0)
+    )
+  }
 
   /** Appends the key held in source[keyStart, keyEnd) (copied) with its record's numbers. */
   add(
@@ -37,10 +60,11 @@ export class KvTableBuilder {
     keyEnd: number,
     recordOffset: number,
     recordLength: number,
+    valueOffset: number,
     valueSize: number,
     flags: bigint,
   ): void {
-    const n = this.count
+    let n = this.rows
     const keyLength = keyEnd - keyStart
     if (this.keyBytesUsed + keyLength > this.keyBytes.length) {
       let size = this.keyBytes.length * 2
@@ -51,21 +75,26 @@ export class KvTableBuilder {
     }
     if (n > 0 && this.sorted) {
       const prevStart = this.keyStart[n - 1] as number
-      if (this.keyBytes.compare(source, keyStart, keyEnd, prevStart, this.keyBytesUsed) > 0)
-        this.sorted = false
+      const order = this.keyBytes.compare(source, keyStart, keyEnd, prevStart, this.keyBytesUsed)
+      if (order > 0) this.sorted = false
+      // The same key again: this record replaces the previous one's numbers.
+      else if (order === 0) n--
     }
-    source.copy(this.keyBytes, this.keyBytesUsed, keyStart, keyEnd)
-    if (n + 1 >= this.recordOffset.length) this.growColumns(n + 2)
-    this.keyStart[n] = this.keyBytesUsed
-    this.keyBytesUsed += keyLength
-    this.keyStart[n + 1] = this.keyBytesUsed
+    if (n === this.rows) {
+      source.copy(this.keyBytes, this.keyBytesUsed, keyStart, keyEnd)
+      if (n + 1 >= this.recordOffset.length) this.growColumns(n + 2)
+      this.keyStart[n] = this.keyBytesUsed
+      this.keyBytesUsed += keyLength
+      this.keyStart[n + 1] = this.keyBytesUsed
+    }
     this.recordOffset[n] = recordOffset
     this.recordLength[n] = recordLength
+    this.valueDelta[n] = valueSize === 0 ? 0 : valueOffset - recordOffset
     this.valueSize[n] = valueSize
     // Flags are almost always 0: their column exists only once one is not.
     if (flags !== 0n && this.flags === undefined) this.flags = new BigUint64Array(this.recordOffset.length)
     if (this.flags !== undefined) this.flags[n] = flags
-    this.count = n + 1
+    this.rows = n + 1
   }
 
   private growColumns(needed: number): void {
@@ -75,37 +104,44 @@ export class KvTableBuilder {
     this.keyStart = resize(this.keyStart, new Uint32Array(capacity + 1))
     this.recordOffset = resize(this.recordOffset, new Float64Array(capacity))
     this.recordLength = resize(this.recordLength, new Uint32Array(capacity))
+    this.valueDelta = resize(this.valueDelta, new Uint32Array(capacity))
     this.valueSize = resize(this.valueSize, new Uint32Array(capacity))
     if (this.flags !== undefined) this.flags = resize(this.flags, new BigUint64Array(capacity))
   }
 
   finish(): KvTable {
-    const n = this.count
+    const n = this.rows
     // Trimmed copies: the builder's doubling slack is not kept for the catalogue's lifetime.
     let keyBytes = Buffer.from(this.keyBytes.subarray(0, this.keyBytesUsed))
     let keyStart = this.keyStart.slice(0, n + 1)
     let recordOffset = this.recordOffset.slice(0, n)
     let recordLength = this.recordLength.slice(0, n)
+    let valueDelta = this.valueDelta.slice(0, n)
     let valueSize = this.valueSize.slice(0, n)
     let flags = this.flags?.slice(0, n)
     if (!this.sorted) {
       // Consul writes KV in key order; a file that does not is still browsable, just sorted here.
-      const order = Array.from({ length: n }, (_, i) => i)
-      order.sort((a, b) =>
+      // The sort is stable, so of equal keys the one written last comes last and is kept.
+      const sameKey = (a: number, b: number): number =>
         keyBytes.compare(
           keyBytes,
           keyStart[b] as number,
           keyStart[b + 1] as number,
           keyStart[a] as number,
           keyStart[a + 1] as number,
-        ),
+        )
+      const sortedOrder = Array.from({ length: n }, (_, i) => i).sort(sameKey)
+      const order = sortedOrder.filter(
+        (row, i) => i + 1 === sortedOrder.length || sameKey(row, sortedOrder[i + 1] as number) !== 0,
       )
+      const m = order.length
       const nextBytes = Buffer.allocUnsafe(keyBytes.length)
-      const nextStart = new Uint32Array(n + 1)
-      const nextOffset = new Float64Array(n)
-      const nextLength = new Uint32Array(n)
-      const nextSize = new Uint32Array(n)
-      const nextFlags = flags === undefined ? undefined : new BigUint64Array(n)
+      const nextStart = new Uint32Array(m + 1)
+      const nextOffset = new Float64Array(m)
+      const nextLength = new Uint32Array(m)
+      const nextValueDelta = new Uint32Array(m)
+      const nextSize = new Uint32Array(m)
+      const nextFlags = flags === undefined ? undefined : new BigUint64Array(m)
       let used = 0
       order.forEach((from, to) => {
         const s = keyStart[from] as number
@@ -115,18 +151,20 @@ export class KvTableBuilder {
         used += e - s
         nextOffset[to] = recordOffset[from] as number
         nextLength[to] = recordLength[from] as number
+        nextValueDelta[to] = valueDelta[from] as number
         nextSize[to] = valueSize[from] as number
         if (nextFlags !== undefined && flags !== undefined) nextFlags[to] = flags[from] as bigint
       })
-      nextStart[n] = used
-      keyBytes = nextBytes
+      nextStart[m] = used
+      keyBytes = nextBytes.subarray(0, used)
       keyStart = nextStart
       recordOffset = nextOffset
       recordLength = nextLength
+      valueDelta = nextValueDelta
       valueSize = nextSize
       flags = nextFlags
     }
-    return new KvTable(keyBytes, keyStart, recordOffset, recordLength, valueSize, flags)
+    return new KvTable(keyBytes, keyStart, recordOffset, recordLength, valueDelta, valueSize, flags)
   }
 }
 
@@ -136,6 +174,7 @@ export class KvTable {
     private readonly keyStart: Uint32Array,
     private readonly recordOffsets: Float64Array,
     private readonly recordLengths: Uint32Array,
+    private readonly valueDeltas: Uint32Array,
     private readonly valueSizes: Uint32Array,
     private readonly flagValues: BigUint64Array | undefined,
   ) {}
@@ -151,6 +190,7 @@ export class KvTable {
       this.keyStart.byteLength +
       this.recordOffsets.byteLength +
       this.recordLengths.byteLength +
+      this.valueDeltas.byteLength +
       this.valueSizes.byteLength +
       (this.flagValues?.byteLength ?? 0)
     )
@@ -168,6 +208,9 @@ export class KvTable {
   recordLength(i: number): number {
     return this.recordLengths[i] as number
   }
+  valueOffset(i: number): number {
+    return (this.recordOffsets[i] as number) + (this.valueDeltas[i] as number)
+  }
   valueSize(i: number): number {
     return this.valueSizes[i] as number
   }
@@ -180,6 +223,7 @@ export class KvTable {
       key: this.keyAt(i),
       recordOffset: this.recordOffset(i),
       recordLength: this.recordLength(i),
+      valueOffset: this.valueOffset(i),
       valueSize: this.valueSize(i),
       flags: this.flags(i),
     }

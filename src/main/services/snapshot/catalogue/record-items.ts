@@ -87,6 +87,20 @@ export function unwrapConfigEntry(value: MsgValue): UnwrappedConfigEntry | undef
 
 const ITEM_TYPES = new Set([0, 3, 7, 12, 13, 17, 19, 22, 23, 25, 27, 31])
 
+/** Whether records of this type are listed by their names (which needs their bytes). */
+export const isListedByName = (type: number): boolean => ITEM_TYPES.has(type)
+
+/** The item for a record listed by its type alone: types without a view, unreadable or huge records. */
+export const otherItem = (type: number, offset: number, length: number, subtitle = ''): RecordItem => ({
+  type,
+  offset,
+  length,
+  kind: 'other',
+  id: `${type}@${offset}`,
+  title: messageTypeName(type),
+  subtitle,
+})
+
 const arrayOf = (v: MsgValue | undefined): MsgValue[] => (Array.isArray(v) ? v : [])
 
 /** The items one record contributes (most give one; a service-intentions entry gives one per source). */

@@ -25,8 +25,9 @@ import type {
   SearchHit,
   SearchResult,
 } from './catalogue-types'
-import { decodeKv, summarizeKv } from './kv-record'
-import { writeKvExport, type KvExportEntry } from './kv-export-writer'
+import { decodeKv, type KvRecord } from './kv-record'
+import { writeKvExport, type KvExportRow } from './kv-export-writer'
+import { SpillBlockReader } from './spill-block-reader'
 import { decodeWhole, type MsgValue } from './msgpack-walk'
 import { catalogueKinds, unwrapConfigEntry, type CatalogueKind, type RecordItem } from './record-items'
 import { toJsonView } from './record-view'
@@ -48,6 +49,28 @@ const MAX_PAGE = 10_000
 const CHILD_CACHE_SIZE = 16
 /** Records that sit next to each other in state.bin are fetched in one read of up to this size. */
 const READ_BATCH_BYTES = 4 * 1024 * 1024
+/** KV values up to this size are read whole when opened; larger ones only as far as shown. */
+const WHOLE_VALUE_BYTES = 4 * 1024 * 1024
+const EXPORT_BATCH = 4096
+
+function tryDecodeKv(record: Buffer, at: number): KvRecord | undefined {
+  try {
+    return decodeKv(record, at)
+  } catch {
+    return undefined // the scanner accepted it, as inspect does; its other fields show as zero
+  }
+}
+
+/** Length of the msgpack string/bin header that ends `bytes` and announces `length` bytes, or 0. */
+function stringHeaderLength(bytes: Buffer, length: number): number {
+  const n = bytes.length
+  const at = (k: number): number => bytes[n - k] as number
+  if (n >= 5 && (at(5) === 0xdb || at(5) === 0xc6) && bytes.readUInt32BE(n - 4) === length) return 5
+  if (n >= 3 && (at(3) === 0xda || at(3) === 0xc5) && bytes.readUInt16BE(n - 2) === length) return 3
+  if (n >= 2 && (at(2) === 0xd9 || at(2) === 0xc4) && at(1) === length) return 2
+  if (n >= 1 && length < 32 && at(1) === (0xa0 | length)) return 1
+  return 0
+}
 
 type Obj = { [key: string]: JsonView }
 const isObj = (v: JsonView | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -222,22 +245,48 @@ export class SnapshotCatalogue {
       throw new AppError('INVALID_ARGUMENT', `The snapshot holds no key "${key}".`, {
         hint: 'Pick a key from the list; keys are case-sensitive.',
       })
-    const bytes = await this.spill.read(kv.recordOffset(i), kv.recordLength(i))
-    const record = decodeKv(bytes, kv.recordOffset(i))
-    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
-    const shown = record.value.length > maxBytes ? record.value.subarray(0, maxBytes) : record.value
+    const valueSize = kv.valueSize(i)
+    const shownSize = Math.min(valueSize, options.maxBytes ?? Number.POSITIVE_INFINITY)
+    // The value is read from where the scanner found it, and only as much of it as is shown (a
+    // whole value up to a limit, so its kind can be told); the other fields from the record
+    // without its value, so a 100 MiB value is never held to show its first kilobytes.
+    const readSize = valueSize <= WHOLE_VALUE_BYTES ? valueSize : shownSize
+    const value = readSize > 0 ? await this.spill.read(kv.valueOffset(i), readSize) : Buffer.alloc(0)
+    const fields = await this.kvFields(i)
+    const shown = value.subarray(0, shownSize)
     return {
-      key: record.key,
-      flags: record.flags.toString(),
-      session: record.session,
-      lockIndex: record.lockIndex.toString(),
-      createIndex: record.createIndex.toString(),
-      modifyIndex: record.modifyIndex.toString(),
-      size: record.value.length,
+      key: kv.keyAt(i),
+      flags: kv.flags(i).toString(),
+      session: fields?.session ?? '',
+      lockIndex: (fields?.lockIndex ?? 0n).toString(),
+      createIndex: (fields?.createIndex ?? 0n).toString(),
+      modifyIndex: (fields?.modifyIndex ?? 0n).toString(),
+      size: valueSize,
       value: shown.toString('base64'),
-      kind: detectValueKind(record.value),
-      truncated: shown.length < record.value.length,
+      kind: detectValueKind(value),
+      truncated: shown.length < valueSize,
     }
+  }
+
+  /** Session and indexes of KV entry i, read from its record with the value left out. */
+  private async kvFields(i: number): Promise<KvRecord | undefined> {
+    const kv = this.index.kv
+    const start = kv.recordOffset(i)
+    const end = start + kv.recordLength(i)
+    const valueStart = kv.valueOffset(i)
+    const valueEnd = valueStart + kv.valueSize(i)
+    if (kv.valueSize(i) === 0 || valueStart < start || valueEnd > end)
+      return tryDecodeKv(await this.spill.read(start, end - start), start)
+    if (valueStart - start > WHOLE_VALUE_BYTES || end - valueEnd > WHOLE_VALUE_BYTES) return undefined
+    const before = await this.spill.read(start, valueStart - start)
+    const after = await this.spill.read(valueEnd, end - valueEnd)
+    const headerLength = stringHeaderLength(before, kv.valueSize(i))
+    if (headerLength === 0) return undefined
+    const emptyString = Buffer.from([0xa0])
+    return tryDecodeKv(
+      Buffer.concat([before.subarray(0, before.length - headerLength), emptyString, after]),
+      start,
+    )
   }
 
   /** `consul kv export` of the keys under `prefix`, streamed to `out`; returns the number of keys. */
@@ -246,52 +295,21 @@ export class SnapshotCatalogue {
     const prefix = (options.prefix ?? '').replace(/^\//, '')
     const kv = this.index.kv
     const [lo, hi] = kv.prefixRange(Buffer.from(prefix, 'utf8'))
-    const spans = this.kvSpans(lo, hi)
-    const spill = this.spill
-    const batches = async function* (): AsyncGenerator<KvExportEntry[]> {
-      for (const span of spans) {
-        const buf = await spill.read(span.offset, span.length)
-        const batch: KvExportEntry[] = []
-        for (let i = span.first; i < span.last; i++) {
-          const at = kv.recordOffset(i)
-          const start = at - span.offset
-          const record = summarizeKv(buf.subarray(start, start + kv.recordLength(i)), at)
-          const valueStart = start + record.valueStart
+    const rows = function* (): Generator<KvExportRow[]> {
+      for (let from = lo; from < hi; from += EXPORT_BATCH) {
+        const batch: KvExportRow[] = []
+        for (let i = from; i < Math.min(hi, from + EXPORT_BATCH); i++)
           batch.push({
             key: kv.keyBytesAt(i),
-            flags: record.flags,
-            value: buf.subarray(valueStart, valueStart + record.valueSize),
+            flags: kv.flags(i),
+            valueOffset: kv.valueOffset(i),
+            valueSize: kv.valueSize(i),
           })
-        }
         yield batch
       }
     }
-    return writeKvExport(batches(), options.out, options.signal)
-  }
-
-  /** Runs of keys whose records lie back to back in state.bin, each small enough for one read. */
-  private *kvSpans(
-    lo: number,
-    hi: number,
-  ): Generator<{ first: number; last: number; offset: number; length: number }> {
-    const kv = this.index.kv
-    let i = lo
-    while (i < hi) {
-      const first = i
-      const offset = kv.recordOffset(i)
-      let end = offset + kv.recordLength(i)
-      i++
-      // The next record's value starts one type byte after this one ends.
-      while (
-        i < hi &&
-        kv.recordOffset(i) === end + 1 &&
-        end + 1 + kv.recordLength(i) - offset <= READ_BATCH_BYTES
-      ) {
-        end = kv.recordOffset(i) + kv.recordLength(i)
-        i++
-      }
-      yield { first, last: i, offset, length: end - offset }
-    }
+    const values = new SpillBlockReader(this.spill)
+    return writeKvExport(rows(), (offset, length) => values.read(offset, length), options.out, options.signal)
   }
 
   // ---------------------------------------------------------------- records
