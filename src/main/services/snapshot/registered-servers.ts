@@ -1,8 +1,9 @@
 import { readSnapshot, type StateConsumer } from './archive-reader'
-import { StateRecordSplitter, type SplitRecord } from './catalogue/state-record-splitter'
+import { RecordWindow } from './catalogue/record-window'
 import { FIRST_ENTERPRISE_TYPE, MessageType } from './message-types'
 import { decodeMsgpackValue, MsgpackBytes, type MsgpackMap, type MsgpackValue } from './msgpack-decode'
 import { snapshotErrors } from './snapshot-errors'
+import { StateScanner } from './state-scanner'
 
 /**
  * The Consul servers a snapshot describes, read from the snapshot itself. meta.json has no Consul
@@ -55,27 +56,39 @@ class ServerRegistrations implements StateConsumer {
   readonly servers: RegisteredServer[] = []
   done = false
   private seenRegister = false
-  private readonly splitter = new StateRecordSplitter((record) => this.record(record))
+  // Records are cut by the scanner every reader shares; a registration's bytes come from the
+  // window (a registration larger than 1 MiB is no server's and is passed over).
+  private readonly window = new RecordWindow(1 << 20)
+  private recordsEnd = 0
+  private readonly scanner = new StateScanner({
+    captureKeys: false,
+    onRecord: (type, offset, size) => this.record(type, offset, size),
+  })
 
   constructor(private readonly onDone: () => void) {}
 
   push(chunk: Uint8Array): void {
     if (this.done) return
-    this.splitter.push(
-      Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
-    )
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+    this.window.enter(buffer, this.scanner.bytesScanned)
+    this.scanner.push(buffer)
+    this.window.leave(this.recordsEnd, this.scanner.currentType === MessageType.Register)
   }
 
   finish(): void {
-    if (!this.done) this.splitter.finish()
+    if (!this.done) this.scanner.finish()
     this.done = true
   }
 
-  private record({ type, value }: SplitRecord): void {
+  private record(type: number, offset: number, size: number): void {
+    const end = this.recordsEnd + size
+    this.recordsEnd = end
     if (this.done) return
     if (type === MessageType.Register) {
       this.seenRegister = true
-      if (value.includes(CONSUL_FIXSTR) || value.includes(CONSUL_STR8)) this.consider(value)
+      const value = this.window.bytes(offset + 1, end)
+      if (value !== undefined && (value.includes(CONSUL_FIXSTR) || value.includes(CONSUL_STR8)))
+        this.consider(value)
       return
     }
     if (this.seenRegister || (!BEFORE_REGISTRATIONS.has(type) && type < FIRST_ENTERPRISE_TYPE)) {
