@@ -12,7 +12,7 @@ import { mapTransportError } from './consul-errors'
 import { fileExists, publishFile } from './publish-file'
 import type { VerifiedArchive, VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { DEFAULT_FILE_NAME_TEMPLATE, renderFileName, validateFileNameTemplate } from './snapshot-file-name'
-import { writeSidecar } from './snapshot-sidecar'
+import { sidecarPathFor, writeSidecar } from './snapshot-sidecar'
 import { TransferMeter } from './transfer-meter'
 import { VerificationFeed } from './verification-feed'
 
@@ -70,12 +70,10 @@ export async function saveSnapshot(
     })
   }
   await assertDirectory(options.destinationDir)
-  if (
-    options.fileName !== undefined &&
-    !options.overwrite &&
-    (await exists(join(options.destinationDir, options.fileName)))
-  ) {
-    throw fileExists(join(options.destinationDir, options.fileName))
+  if (options.fileName !== undefined && !options.overwrite) {
+    // Both names are checked before the download: the sidecar must not be what gets replaced.
+    const target = join(options.destinationDir, options.fileName)
+    for (const name of [target, sidecarPathFor(target)]) if (await exists(name)) throw fileExists(name)
   }
   options.signal?.throwIfAborted()
   const started = now()
@@ -175,18 +173,31 @@ export async function saveSnapshot(
           time: savedAt,
         })
       const finalPath = join(options.destinationDir, fileName)
-      await publishFile(partPath, finalPath, options.overwrite ?? false)
+      // Sidecar first, exclusively: a name taken by someone else's file stops the save before the
+      // snapshot is published, so nothing of theirs is replaced and nothing half-kept remains.
+      const sidecarPath = await writeSidecar(
+        finalPath,
+        {
+          size,
+          sha256,
+          index: archive.meta.index,
+          term: archive.meta.term,
+          consulVersion,
+          datacenter,
+          profile: options.connection.name,
+          savedAt: savedAt.toISOString(),
+        },
+        {
+          overwrite: options.overwrite,
+        },
+      )
+      try {
+        await publishFile(partPath, finalPath, options.overwrite ?? false)
+      } catch (error) {
+        await unlink(sidecarPath).catch(() => undefined)
+        throw error
+      }
       published = true
-      const sidecarPath = await writeSidecar(finalPath, {
-        size,
-        sha256,
-        index: archive.meta.index,
-        term: archive.meta.term,
-        consulVersion,
-        datacenter,
-        profile: options.connection.name,
-        savedAt: savedAt.toISOString(),
-      })
       const lastContact = headerNumber(response.headers, 'x-consul-lastcontact')
       const knownLeader = headerValue(response.headers, 'x-consul-knownleader')
       return {

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { open, readFile, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../../shared/app-error'
 import { readRegisteredServers, type RegisteredServer } from '../snapshot'
-import { writeFileAtomic } from '../profiles/atomic-write-file'
 import { compareConsulVersions } from './consul-version'
+import { publishFile } from './publish-file'
 import { versionFromFileName } from './snapshot-file-name'
 
 /**
@@ -35,9 +36,16 @@ export function sidecarPathFor(snapshotPath: string): string {
   return `${snapshotPath}.json`
 }
 
+/**
+ * Writes `<snapshot>.json`. Without `overwrite` it is created exclusively (an existing file of
+ * that name, even one made a moment ago, is never replaced: FILE_EXISTS); owner-only (it names
+ * the profile and the cluster). Complete content appears at once: a temporary file is written,
+ * synced, then linked to the name.
+ */
 export async function writeSidecar(
   snapshotPath: string,
   record: Omit<SaveRecord, 'kind' | 'version' | 'file'>,
+  options: { overwrite?: boolean } = {},
 ): Promise<string> {
   const full: SaveRecord = {
     kind: 'snapshot-studio/save-record',
@@ -46,7 +54,20 @@ export async function writeSidecar(
     ...record,
   }
   const path = sidecarPathFor(snapshotPath)
-  await writeFileAtomic(path, JSON.stringify(full, null, 2) + '\n', 0o644)
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(temp, 'wx', 0o600)
+  try {
+    try {
+      await handle.writeFile(JSON.stringify(full, null, 2) + '\n')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await publishFile(temp, path, options.overwrite ?? false)
+  } catch (error) {
+    await unlink(temp).catch(() => undefined)
+    throw error
+  }
   return path
 }
 
