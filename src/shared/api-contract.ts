@@ -122,6 +122,16 @@ export interface ProfileList {
   notice: ProfileStoreNotice | null
 }
 
+/**
+ * Folders the save wizard offers, so browser mode (which has no folder picker) need not ask for
+ * a typed host path: the default save folder and the folders snapshots were recently saved to,
+ * as far as they still exist. Deliberately nothing else: no listing of any folder.
+ */
+export interface FolderSuggestions {
+  defaultFolder: string
+  recentFolders: string[]
+}
+
 export interface SampleSnapshot {
   path: string
   name: string
@@ -316,6 +326,7 @@ export const apiMethods = {
   }),
 
   'recentFiles.list': method<{ files: RecentFile[] }>()({ request: noInput }),
+  'folders.suggestions': method<FolderSuggestions>()({ request: noInput }),
 
   'dialogs.openSnapshot': method<{ path: string | null }>()({
     request: noInput,

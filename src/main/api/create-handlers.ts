@@ -2,6 +2,7 @@
  * Binds every contract method to the host's services. Handlers receive validated input only and
  * stay thin: resolve the snapshot source, call the port, pass progress through.
  */
+import { dirname } from 'node:path'
 import { AppError } from '../../shared/app-error'
 import { checkExternalUrl } from '../../shared/external-links'
 import type { ApiHandlers } from './dispatcher'
@@ -82,6 +83,9 @@ export function createHandlers(services: HostServices): ApiHandlers {
           onProgress: ({ profileId, progress }) => context.progress({ kind: 'save', profileId, progress }),
         },
       )
+      // The host records where it saved, so the wizard can offer the folder next time.
+      const folders = new Set(entries.flatMap((entry) => (entry.ok ? [dirname(entry.result.path)] : [])))
+      for (const saved of folders) await services.recentFolders?.add(saved).catch(() => undefined)
       return { entries }
     },
 
@@ -113,6 +117,10 @@ export function createHandlers(services: HostServices): ApiHandlers {
     },
 
     'recentFiles.list': async () => ({ files: await recent().list() }),
+    'folders.suggestions': async () => ({
+      defaultFolder: services.appInfo().defaultSaveFolder,
+      recentFolders: (await services.recentFolders?.list()) ?? [],
+    }),
 
     'dialogs.openSnapshot': async () => ({ path: await dialogs().openSnapshot() }),
     'dialogs.chooseFolder': async ({ title }) => ({ path: await dialogs().chooseFolder(title) }),

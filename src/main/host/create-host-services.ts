@@ -15,6 +15,7 @@ import { createCataloguePort } from './workers/catalogue-port'
 import type { HostKind } from '../api/dispatcher'
 import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
 import { createRecentFilesStore } from './recent-files-store'
+import { createRecentFoldersStore } from './recent-folders-store'
 import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
 
@@ -96,6 +97,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     inspect: environment.inspect,
     catalogue,
     recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
+    recentFolders: createRecentFoldersStore({ dataDir: environment.dataDir }),
     dialogs: environment.dialogs,
     openExternal: environment.openExternal,
     launchFiles: environment.launchFiles,

@@ -103,6 +103,12 @@ export interface RestorePort {
   restore(request: RestoreRequest, work: Work<RestoreProgress>): Promise<RestoreResult>
 }
 
+/** Folders recently saved into; `list` gives only those that still exist. */
+export interface RecentFoldersPort {
+  list(): Promise<string[]>
+  add(folder: string): Promise<void>
+}
+
 export interface RecentFilesPort {
   list(): Promise<RecentFile[]>
   add(path: string): Promise<RecentFile[]>
@@ -127,6 +133,7 @@ export interface HostServices {
   save?: SavePort
   restore?: RestorePort
   recentFiles?: RecentFilesPort
+  recentFolders?: RecentFoldersPort
   dialogs?: DialogsPort
   sample?: SamplePort
   /** Files the app was launched with, handed out once (desktop app). */

@@ -3,7 +3,7 @@ import { createHandlers } from '../../../src/main/api/create-handlers'
 import { createDispatcher } from '../../../src/main/api/dispatcher'
 import type { RecentFilesPort } from '../../../src/main/host/host-services'
 import { AppError } from '../../../src/shared/app-error'
-import type { RestorePreflight } from '../../../src/shared/consul-types'
+import type { RestorePreflight, SaveResult } from '../../../src/shared/consul-types'
 import { createFakeHostServices } from './fake-host-services'
 
 function recentFiles(): RecentFilesPort & { added: string[] } {
@@ -126,5 +126,57 @@ describe('restore.preflight', () => {
         },
       },
     ])
+  })
+})
+
+describe('folder suggestions for the save wizard', () => {
+  function savedTo(paths: Array<string | null>) {
+    const recorded: string[] = []
+    const services = createFakeHostServices({
+      recentFolders: {
+        list: async () => ['/srv/backups'],
+        add: async (folder) => void recorded.push(folder),
+      },
+      save: {
+        saveMany: async () =>
+          paths.map((path, i) =>
+            path === null
+              ? {
+                  profileId: `p${i}`,
+                  profileName: `p${i}`,
+                  ok: false as const,
+                  error: { code: 'CONSUL_HTTP' as const, message: 'no' },
+                }
+              : {
+                  profileId: `p${i}`,
+                  profileName: `p${i}`,
+                  ok: true as const,
+                  result: { path } as SaveResult,
+                },
+          ),
+      },
+    })
+    return { recorded, dispatcher: createDispatcher({ host: 'browser', handlers: createHandlers(services) }) }
+  }
+
+  it('answers the default folder and the recent ones, and takes no input', async () => {
+    const { dispatcher } = savedTo([])
+
+    const reply = await dispatcher.dispatch('c1', 'folders.suggestions', {})
+    const smuggled = await dispatcher.dispatch('c1', 'folders.suggestions', { path: '/etc' })
+
+    expect(reply).toEqual({
+      ok: true,
+      value: { defaultFolder: '/tmp/snapshots', recentFolders: ['/srv/backups'] },
+    })
+    expect(smuggled).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+  })
+
+  it('records the folder of each snapshot saved, and nothing for a failed save', async () => {
+    const { dispatcher, recorded } = savedTo(['/srv/a/x.snap', null, '/srv/a/y.snap', '/srv/b/z.snap'])
+
+    await dispatcher.dispatch('c1', 'save.start', { operationId: 'op-00000001', profileIds: ['p0'] })
+
+    expect(recorded).toEqual(['/srv/a', '/srv/b'])
   })
 })

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRecentFilesStore } from '../../../src/main/host/recent-files-store'
+import { createRecentFoldersStore } from '../../../src/main/host/recent-folders-store'
 import { createSourceResolver } from '../../../src/main/host/source-resolver'
 import {
   createUploadFolder,
@@ -150,5 +151,39 @@ describe('leftovers of a crashed web host', () => {
 
     expect(removed).toBe(1)
     expect((await readdir(folder)).sort()).toEqual([basename(fresh), 'unrelated.txt'].sort())
+  })
+})
+
+describe('the recent folders list', () => {
+  it('offers the folders saved into, newest first, without duplicates, up to its limit', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => join(folder, name)) as [string, string, string]
+    for (const dir of [a, b, c]) await mkdir(dir)
+    const store = createRecentFoldersStore({ dataDir: join(folder, 'data'), limit: 2 })
+
+    await store.add(a)
+    await store.add(b)
+    await store.add(a)
+    await store.add(c)
+
+    expect(await store.list()).toEqual([c, a])
+  })
+
+  it('offers only folders that still exist', async () => {
+    const kept = join(folder, 'kept')
+    await mkdir(kept)
+    const store = createRecentFoldersStore({ dataDir: join(folder, 'data') })
+    await store.add(join(folder, 'removed-since'))
+    await store.add(kept)
+
+    expect(await store.list()).toEqual([kept])
+  })
+
+  it('sets a damaged list aside and starts a new one', async () => {
+    await mkdir(join(folder, 'data'))
+    await writeFile(join(folder, 'data', 'recent-folders.json'), '{oops')
+    const store = createRecentFoldersStore({ dataDir: join(folder, 'data'), clock: () => new Date(7) })
+
+    expect(await store.list()).toEqual([])
+    expect((await readdir(join(folder, 'data'))).sort()).toEqual(['recent-folders.json.corrupt-7'])
   })
 })
