@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { KV_GROUP_LIMIT, KvDetails } from '../../../../../src/renderer/features/inspect/kv-details'
+import { KvDetails } from '../../../../../src/renderer/features/inspect/kv-details'
 import type { SnapshotInspectionWire } from '../../../../../src/shared/snapshot-wire-types'
 
 /**
