@@ -16,6 +16,8 @@ export default defineConfig({
           launcher: resolve(__dirname, 'src/main/launcher/index.ts'),
           // Snapshot scans and browsing run in worker threads; the desktop app and the web host load these.
           'inspect-worker': resolve(__dirname, 'src/main/host/workers/inspect-worker.ts'),
+          // Save and restore verify the bytes they move in a worker thread (CLI and both hosts).
+          'verify-stream-worker': resolve(__dirname, 'src/main/services/consul/verify-stream-worker.ts'),
           'catalogue-worker': resolve(__dirname, 'src/main/host/workers/catalogue-worker.ts'),
         },
       },

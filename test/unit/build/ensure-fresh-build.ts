@@ -15,6 +15,7 @@ const outputs = [
   'out/main/index.js',
   'out/main/cli.js',
   'out/main/inspect-worker.js',
+  'out/main/verify-stream-worker.js',
   'out/main/catalogue-worker.js',
   'out/preload/index.js',
   'out/renderer/index.html',

@@ -6,8 +6,11 @@ const WRITE_BATCH_BYTES = 1024 * 1024
 export interface DownloadHooks {
   /** Sees every chunk in order; a returned promise holds the download until it settles. */
   onChunk?: (chunk: Uint8Array) => Promise<void> | undefined
-  /** Runs after the last byte is written and before the fsync (a verdict to wait for, say). */
-  beforeSync?: () => Promise<void>
+  /**
+   * Runs after the last byte is written, alongside the fsync (a verdict to wait for, say): the
+   * verifier's last megabytes and the disk's flush overlap. Its failure wins over the fsync's.
+   */
+  whileSyncing?: () => Promise<void>
 }
 
 /**
@@ -40,8 +43,8 @@ export async function downloadToFile(
     }
     if (batched > 0) await writeAll(handle, batch, batched)
     meter.finish()
-    await hooks.beforeSync?.()
-    await handle.sync()
+    const outcomes = await Promise.allSettled([hooks.whileSyncing?.(), handle.sync()])
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason
   } finally {
     await handle.close()
   }

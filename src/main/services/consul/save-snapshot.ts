@@ -53,8 +53,9 @@ const SNAPSHOT_IDLE_TIMEOUT_MS = 2 * 60_000
 
 /**
  * GET /v1/snapshot → `.part` file (SHA-256, progress and, given `verifyStream`, the full
- * verification on the way; otherwise full verification of the file after) → fsync → exclusive rename to the final name → sidecar. Any failure or cancellation removes the
- * `.part` file; an existing file is replaced only with `overwrite`.
+ * verification on the way, its verdict awaited alongside the fsync; otherwise full verification
+ * of the file after) → exclusive rename to the final name → sidecar. Any failure or cancellation
+ * removes the `.part` file; an existing file is replaced only with `overwrite`.
  */
 export async function saveSnapshot(
   options: SaveSnapshotOptions,
@@ -122,8 +123,8 @@ export async function saveSnapshot(
           feed
             ? {
                 onChunk: (chunk) => feed.push(chunk),
-                // The verdict comes before the fsync: a rejected archive is not worth syncing.
-                beforeSync: async () => {
+                // Syncing a file that may yet be rejected costs nothing extra: it is deleted then.
+                whileSyncing: async () => {
                   emit('verifying', feed.verifiedBytes, 0)
                   streamed = await feed.finish()
                   emit('verifying', meter.bytes, 0)
