@@ -1,12 +1,12 @@
 // Save and restore against real Consul agents: a cluster holding every kind of record is saved,
 // verified, restored into a fresh cluster, and the fresh cluster answers with the original data.
-import { copyFile, mkdir, mkdtemp, open, readdir } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, open, readdir, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
-import type { ConsulConnection } from '../../src/main/services/consul'
+import type { ConsulConnection, VerifySnapshot } from '../../src/main/services/consul'
 import {
   preflightRestore,
   restoreSnapshot,
@@ -16,6 +16,7 @@ import {
 } from '../../src/main/services/consul'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
+import { insertBeforeChunkingState, packSnapshot, readSnapshotParts } from '../support/consul-snapshot-craft'
 
 const connectionTo = (agent: ConsulAgent, name = 'source'): ConsulConnection => ({
   name,
@@ -151,6 +152,37 @@ describe('save and restore with a real Consul', () => {
     expect((await get<{ Value: string }[]>(target, '/v1/kv/still-here')).status).toBe(200)
   })
 
+  it('verifies while it uploads and stops before the last byte when the file turns out bad at its end: Consul keeps its state and keeps running', async () => {
+    await put(target, '/v1/kv/still-here', 'yes')
+    // A malformed last record with the checksums recomputed: Consul's own checks pass such an
+    // archive, and its leader then dies decoding the record (snapshot spec, PUT /v1/snapshot).
+    const parts = await readSnapshotParts(savedPath)
+    const stateBin = insertBeforeChunkingState(parts.stateBin, [Buffer.from([3, 0xc1])])
+    const badAtEnd = join(dir, 'bad-at-end.snap')
+    await writeFile(badAtEnd, await packSnapshot({ meta: parts.meta, stateBin }))
+    const fileNotReadApart: VerifySnapshot = () =>
+      Promise.reject(new Error('the file was verified apart, not while it uploaded'))
+    const uploaded: number[] = []
+
+    const error = await restoreSnapshot(
+      {
+        connection: connectionTo(target),
+        path: badAtEnd,
+        safetySnapshot: { enabled: false },
+        onProgress: (p) => p.phase === 'uploading' && uploaded.push(p.bytes),
+      },
+      { verify: fileNotReadApart, verifyStream: verifyStreamWithEngine, health },
+    ).catch((e: unknown) => e)
+
+    expect(error).toMatchObject({ code: 'SNAPSHOT_STATE_INVALID' })
+    expect((error as Error).message).toMatch(/the cluster was not changed/)
+    const size = (await stat(badAtEnd)).size
+    expect(Math.max(...uploaded)).toBeGreaterThan(0)
+    expect(Math.max(...uploaded)).toBeLessThan(size)
+    expect((await get<string>(target, '/v1/status/leader')).body).toMatch(/:\d+$/)
+    expect((await get<{ Value: string }[]>(target, '/v1/kv/still-here')).status).toBe(200)
+  })
+
   it('restores into a fresh cluster after a safety snapshot, waits for it to be healthy, and the cluster answers with the original data', async () => {
     const safetyDir = await mkdtemp(join(tmpdir(), 'ss-it-safety-'))
     const phases = new Set<string>()
@@ -246,6 +278,11 @@ describe('save and restore with a real Consul', () => {
     expect(out.join('')).toMatch(/Restored snapshot\n/)
     const [safetyFile] = (await readdir(safetyDir)).filter((name) => name.endsWith('.snap'))
     expect(out.join('')).toContain(`Safety snapshot: ${join(safetyDir, safetyFile ?? '?')}\n`)
+
+    // -yes without a safety snapshot verifies while uploading; the file is still described.
+    out.length = 0
+    expect(await runCli(['restore', 'cli.snap', ...restoreFlags, '-yes'], io), err.join('')).toBe(0)
+    expect(out.join('')).toMatch(/^File: .*cli\.snap\n[\s\S]*\nRestored snapshot\n/)
   })
 })
 

@@ -7,10 +7,9 @@ import { access } from 'node:fs/promises'
 import type { AppInfo, ProfileList } from '../../shared/api-contract'
 import { AppError } from '../../shared/app-error'
 import type { ProfileStoreNotice } from '../../shared/profile-types'
-import { ConsulSnapshotService } from '../services/consul'
-import type { VerifySnapshot } from '../services/consul'
 import { ProfileService, type SecretStore } from '../services/profiles'
 import { sweepStaleSpillFiles } from '../services/snapshot/catalogue'
+import { composeConsulService } from './consul-service'
 import { createCataloguePort } from './workers/catalogue-port'
 import type { HostKind } from '../api/dispatcher'
 import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
@@ -46,29 +45,6 @@ export interface HostServicesHandle {
   dispose(): Promise<void>
 }
 
-/** Save and restore verify archives through the runner (a worker thread in the apps). */
-function verifyThrough(runner: InspectRunner): VerifySnapshot {
-  return async (path, options) => {
-    const inspection = await runner.verify(path, {
-      signal: options.signal ?? new AbortController().signal,
-      onProgress: (progress) =>
-        options.onProgress?.({ bytes: progress.bytesRead, totalBytes: progress.totalBytes }),
-    })
-    return {
-      meta: {
-        id: inspection.meta.id,
-        index: Number(inspection.meta.index),
-        term: Number(inspection.meta.term),
-        version: inspection.meta.version,
-        size: Number(inspection.meta.size),
-      },
-      stats: inspection.stats.map((stat) => ({ name: stat.name, count: stat.count, size: stat.sum })),
-      totalSize: inspection.totalSize,
-      enterpriseTypes: inspection.enterpriseTypes,
-    }
-  }
-}
-
 export async function createHostServices(environment: HostEnvironment): Promise<HostServicesHandle> {
   // Working copies left by a crashed run hold KV values and ACL secrets: remove them first.
   sweepStaleSpillFiles(environment.spillDir)
@@ -76,7 +52,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   const profiles = opened.service
   // The notice about a damaged profile file is shown once, with the first list.
   let pendingNotice: ProfileStoreNotice | null = opened.notice ?? null
-  const consul = new ConsulSnapshotService({ profiles, verify: verifyThrough(environment.inspect) })
+  const { consul, inspect } = composeConsulService({ profiles, inspect: environment.inspect })
   const catalogue = environment.catalogue ?? createCataloguePort({ spillDir: environment.spillDir })
 
   const appInfo: AppInfo = {
@@ -94,7 +70,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   const services: HostServices = {
     appInfo: () => appInfo,
     sources: createSourceResolver({ uploads: environment.uploads }),
-    inspect: environment.inspect,
+    inspect,
     catalogue,
     recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
     recentFolders: createRecentFoldersStore({ dataDir: environment.dataDir }),

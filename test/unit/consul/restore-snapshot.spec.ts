@@ -2,11 +2,20 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RestoreProgress, RestoreTarget, SnapshotFileSummary } from '../../../src/shared/consul-types'
+import type {
+  RestorePreflight,
+  RestoreProgress,
+  RestoreTarget,
+  SnapshotFileSummary,
+} from '../../../src/shared/consul-types'
 import type { ConsulConnection } from '../../../src/main/services/consul/consul-connection'
 import { assessRestore } from '../../../src/main/services/consul/restore-preflight'
 import { preflightRestore, restoreSnapshot } from '../../../src/main/services/consul/restore-snapshot'
-import type { VerifiedArchive, VerifySnapshot } from '../../../src/main/services/consul/snapshot-engine'
+import type {
+  VerifiedArchive,
+  VerifySnapshot,
+  VerifySnapshotStream,
+} from '../../../src/main/services/consul/snapshot-engine'
 import { AppError } from '../../../src/shared/app-error'
 import { VerifiedFiles } from '../../../src/main/services/consul/verified-files'
 import { json, startLocalServer, text, type LocalServer } from './local-http-server'
@@ -39,6 +48,8 @@ interface AgentOptions {
   restoreStatus?: number
   /** The PUT handler sees the body as it streams (for cancellation tests). */
   onUploadChunk?: (bytes: number) => void
+  /** The upload's end as the server saw it: every byte arrived, or the client went away. */
+  onUploadClosed?: (upload: { bytes: number; complete: boolean }) => void
 }
 
 async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection> {
@@ -60,6 +71,7 @@ async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection>
           received += chunk.length
           options.onUploadChunk?.(received)
         })
+        req.on('close', () => options.onUploadClosed?.({ bytes: received, complete: req.complete }))
         req.on('end', () =>
           text(
             res,
@@ -267,5 +279,95 @@ describe('restoreSnapshot', () => {
     await writeFile(file, FILE_BYTES)
     await restoreSnapshot({ connection, path: file, safetySnapshot: { enabled: false } }, shared)
     expect(verifications).toBe(2)
+  })
+})
+
+describe('restoreSnapshot verifying while it uploads', () => {
+  /** A stream verifier that reads every byte it is given, then answers `verdict(bytes)`. */
+  function streamVerifier(verdict: (seen: Buffer) => Promise<VerifiedArchive>): {
+    verifyStream: VerifySnapshotStream
+    seen: () => Buffer
+  } {
+    const chunks: Buffer[] = []
+    return {
+      seen: () => Buffer.concat(chunks),
+      verifyStream: async (source) => {
+        for await (const chunk of source) chunks.push(Buffer.from(chunk))
+        return verdict(Buffer.concat(chunks))
+      },
+    }
+  }
+  const fileNeverReadToVerify: VerifySnapshot = () =>
+    Promise.reject(new Error('the file was read a second time to verify it'))
+
+  it('reads the file once: the verifier sees exactly the bytes uploaded, and the file is not verified apart', async () => {
+    let uploaded = 0
+    const connection = await startAgent({ onUploadChunk: (bytes) => (uploaded = bytes) })
+    const verifier = streamVerifier(async () => archive())
+    const shown: RestorePreflight[] = []
+    const result = await restoreSnapshot(
+      {
+        connection,
+        path: file,
+        safetySnapshot: { enabled: false },
+        onPreflight: (preflight) => shown.push(preflight),
+      },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    )
+    expect(result.bytes).toBe(FILE_BYTES.length)
+    expect(uploaded).toBe(FILE_BYTES.length)
+    expect(verifier.seen().equals(FILE_BYTES)).toBe(true)
+    expect(shown.map((p) => p.file.stats)).toEqual([[{ name: 'KVS', count: 3, size: 30 }]])
+  })
+
+  it('holds the last bytes back until the verdict, and a file that fails at its end never arrives whole', async () => {
+    let closed: (upload: { bytes: number; complete: boolean }) => void = () => undefined
+    const serverSide = new Promise<{ bytes: number; complete: boolean }>((resolve) => (closed = resolve))
+    const connection = await startAgent({ onUploadClosed: (upload) => closed(upload) })
+    const verifier = streamVerifier(async () => {
+      throw new AppError('SNAPSHOT_CHECKSUM_MISMATCH', 'state.bin does not match SHA256SUMS.')
+    })
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    ).catch((e: unknown) => e)
+
+    expect(error).toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH' })
+    expect((error as AppError).message).toMatch(/stopped before its end; the cluster was not changed/)
+    // The verdict came from the whole file, yet the server never received all of it.
+    expect(verifier.seen().length).toBe(FILE_BYTES.length)
+    const upload = await serverSide
+    expect(upload.complete).toBe(false)
+    expect(upload.bytes).toBeLessThan(FILE_BYTES.length)
+  })
+
+  it('refuses what the verdict reveals the target cannot take (Enterprise records on CE) before the last bytes', async () => {
+    let serverSaw = 0
+    const connection = await startAgent({ onUploadChunk: (bytes) => (serverSaw = bytes) })
+    const verifier = streamVerifier(async () => archive({ enterpriseTypes: [65] }))
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'RESTORE_REFUSED',
+      details: { blockers: 'ENTERPRISE_RECORDS_ON_CE' },
+    })
+    expect(serverSaw).toBeLessThan(FILE_BYTES.length)
+  })
+
+  it('with a safety snapshot to take, verifies the file first so a bad file costs no snapshot', async () => {
+    const connection = await startAgent()
+    const broken: VerifySnapshot = async () => {
+      throw new AppError('SNAPSHOT_CHECKSUM_MISMATCH', 'state.bin does not match SHA256SUMS')
+    }
+    const verifier = streamVerifier(async () => archive())
+    await expect(
+      restoreSnapshot(
+        { connection, path: file, safetySnapshot: { enabled: true, destinationDir: dir } },
+        { ...deps, verify: broken, verifyStream: verifier.verifyStream },
+      ),
+    ).rejects.toMatchObject({ code: 'SNAPSHOT_CHECKSUM_MISMATCH' })
+    expect(server?.requests.filter((r) => r.url.startsWith('/v1/snapshot'))).toEqual([])
   })
 })

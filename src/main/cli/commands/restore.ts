@@ -2,8 +2,9 @@ import { parseCommandLine } from '../command-line'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { AppError } from '../../../shared/app-error'
-import type { RestorePreflight } from '../../../shared/consul-types'
-import { VerifiedFiles, preflightRestore, restoreSnapshot, verifyWithEngine } from '../../services/consul'
+import type { RestorePreflight, RestoreProgress } from '../../../shared/consul-types'
+import { composeConsulService } from '../../host/consul-service'
+import { createInProcessInspectRunner } from '../../host/workers/in-process-inspect-runner'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
@@ -48,6 +49,10 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
   Afterwards the command waits until the cluster has a leader and answers
   reads.
 
+  With -yes and -safety-snapshot=false the file is read once: it is
+  verified while it uploads, and its last bytes are sent only when it
+  passed (Consul restores nothing from an incomplete upload).
+
     $ snapshot-studio restore backup.snap
     $ snapshot-studio restore -safety-dir /var/backups/consul backup.snap
 
@@ -67,7 +72,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
     const line = progressLine(io)
-    const onProgress = (p: Parameters<NonNullable<Parameters<typeof restoreSnapshot>[0]['onProgress']>>[0]) =>
+    const onProgress = (p: RestoreProgress) =>
       line.show(
         p.phase === 'uploading'
           ? describeTransfer('Uploading', p)
@@ -77,27 +82,31 @@ async function run(argv: string[], io: CliIo): Promise<number> {
               ? `Verifying ${humanizeBytes(p.bytes)}`
               : 'Waiting for the cluster\u2026',
       )
-    // One verification serves both the preview and the restore while the file stays untouched.
-    const deps = { verify: verifyWithEngine, verified: new VerifiedFiles() }
-    const preflight = await preflightRestore(
-      { connection, path, signal: io.signal, onProgress },
-      deps,
-    ).finally(() => line.clear())
+    const { consul } = composeConsulService({ inspect: createInProcessInspectRunner() })
     const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
     const safetyDir = resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.')
-    io.stdout.write(describePreflight(preflight))
-    io.stdout.write(
-      safetyOn
-        ? `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`
-        : 'Safety: no safety snapshot (-safety-snapshot=false); the target\u2019s current state cannot be recovered\n',
-    )
-    if (preflight.blockers.length > 0) {
-      throw new AppError(
-        'RESTORE_REFUSED',
-        'The restore was refused (see above); nothing was sent to the cluster.',
+    const describe = (preflight: RestorePreflight) => {
+      io.stdout.write(describePreflight(preflight))
+      io.stdout.write(
+        safetyOn
+          ? `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`
+          : 'Safety: no safety snapshot (-safety-snapshot=false); the target\u2019s current state cannot be recovered\n',
       )
     }
-    if (!(boolFlag(parsed, 'yes') ?? false)) {
+    const confirmed = boolFlag(parsed, 'yes') ?? false
+    if (!confirmed) {
+      // Shown before the question; the restore below reuses this verification while the file
+      // stays untouched.
+      const preflight = await consul
+        .preflightRestore({ connection, path, signal: io.signal, onProgress })
+        .finally(() => line.clear())
+      describe(preflight)
+      if (preflight.blockers.length > 0) {
+        throw new AppError(
+          'RESTORE_REFUSED',
+          'The restore was refused (see above); nothing was sent to the cluster.',
+        )
+      }
       const word = preflight.target.datacenter ?? 'restore'
       const answer = await ask(
         io,
@@ -118,16 +127,23 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         )
       }
     }
-    const result = await restoreSnapshot(
-      {
+    const result = await consul
+      .restoreSnapshot({
         connection,
         path,
         signal: io.signal,
         onProgress,
+        // With -yes nothing was shown yet: the file and target are described once verified,
+        // which may be while the file uploads (its last bytes wait for that verdict).
+        onPreflight: confirmed
+          ? (preflight) => {
+              line.clear()
+              describe(preflight)
+            }
+          : undefined,
         safetySnapshot: safetyOn ? { enabled: true, destinationDir: safetyDir } : { enabled: false },
-      },
-      deps,
-    ).finally(() => line.clear())
+      })
+      .finally(() => line.clear())
     if (result.safetySnapshot) io.stdout.write(`Safety snapshot: ${result.safetySnapshot.path}\n`)
     // `consul snapshot restore`'s line, then the health check.
     io.stdout.write('Restored snapshot\n')

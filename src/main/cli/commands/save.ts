@@ -1,11 +1,8 @@
 import { parseCommandLine } from '../command-line'
 import { basename, dirname, resolve } from 'node:path'
-import {
-  DEFAULT_FILE_NAME_TEMPLATE,
-  saveSnapshot,
-  verifyStreamWithEngine,
-  verifyWithEngine,
-} from '../../services/consul'
+import { DEFAULT_FILE_NAME_TEMPLATE } from '../../services/consul'
+import { composeConsulService } from '../../host/consul-service'
+import { createInProcessInspectRunner } from '../../host/workers/in-process-inspect-runner'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, STALE_FLAG, connectionFromFlags, staleFlag } from '../connection-flags'
@@ -67,8 +64,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         ? { destinationDir: resolve(io.cwd, stringFlag(parsed, 'dir') ?? '.') }
         : { destinationDir: dirname(resolve(io.cwd, file)), fileName: basename(resolve(io.cwd, file)) }
     const line = progressLine(io)
-    const result = await saveSnapshot(
-      {
+    const { consul } = composeConsulService({ inspect: createInProcessInspectRunner() })
+    const result = await consul
+      .saveSnapshot({
         connection,
         ...target,
         template: stringFlag(parsed, 'template'),
@@ -83,9 +81,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
                 ? `Verifying ${humanizeBytes(p.bytes)}`
                 : `${p.phase}\u2026`,
           ),
-      },
-      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
-    ).finally(() => line.clear())
+      })
+      .finally(() => line.clear())
     // The first line is `consul snapshot save`'s, so scripts that look for it keep working.
     io.stdout.write(`Saved and verified snapshot to index ${result.index}\n`)
     io.stdout.write(`File: ${result.path} (${humanizeBytes(result.size)}, sha256 ${result.sha256})\n`)

@@ -20,10 +20,16 @@ import { testConnection } from './test-connection'
 import { VerifiedFiles } from './verified-files'
 
 export interface ConsulSnapshotServiceDependencies {
-  profiles: ProfileService
+  /** Saved profiles; without them only connections given by the caller work (the CLI's flags). */
+  profiles?: Pick<ProfileService, 'connectionFor'>
   verify: VerifySnapshot
-  /** Given, saves verify while they download instead of re-reading the finished file. */
+  /**
+   * Given, saves verify while they download and restores of a file not verified before verify
+   * while they upload, instead of reading the file a second time.
+   */
   verifyStream?: VerifySnapshotStream
+  /** Files verified in this process (previews, inspections); the service keeps its own otherwise. */
+  verified?: VerifiedFiles
   dispatcherFactory?: DispatcherFactory
   now?: () => number
   clock?: () => Date
@@ -39,9 +45,11 @@ export type ConnectionRef = { profileId: string } | { connection: ConsulConnecti
  * and never returned.
  */
 export class ConsulSnapshotService {
-  private readonly verified = new VerifiedFiles()
+  private readonly verified: VerifiedFiles
 
-  constructor(private readonly deps: ConsulSnapshotServiceDependencies) {}
+  constructor(private readonly deps: ConsulSnapshotServiceDependencies) {
+    this.verified = deps.verified ?? new VerifiedFiles()
+  }
 
   async testConnection(
     target: ConnectionRef | { input: ProfileInput },
@@ -75,7 +83,7 @@ export class ConsulSnapshotService {
     const targets = await Promise.all(
       options.profileIds.map(async (profileId) => ({
         profileId,
-        connection: await this.deps.profiles.connectionFor(profileId),
+        connection: await this.connection({ profileId }),
       })),
     )
     return saveMany({ ...options, targets }, this.saveDeps())
@@ -102,6 +110,7 @@ export class ConsulSnapshotService {
       safetySnapshot: { enabled: false } | { enabled: true; destinationDir: string; template?: string }
       signal?: AbortSignal
       onProgress?: (progress: RestoreProgress) => void
+      onPreflight?: (preflight: RestorePreflight) => void
     },
   ): Promise<RestoreResult> {
     const connection = await this.connection(options)
@@ -118,7 +127,12 @@ export class ConsulSnapshotService {
   }
 
   private async connection(ref: ConnectionRef): Promise<ConsulConnection> {
-    return 'connection' in ref ? ref.connection : this.deps.profiles.connectionFor(ref.profileId)
+    if ('connection' in ref) return ref.connection
+    if (!this.deps.profiles)
+      throw new AppError('UNSUPPORTED', 'Saved connection profiles are not available here.', {
+        hint: 'Give the connection directly (address, token) instead of a profile.',
+      })
+    return this.deps.profiles.connectionFor(ref.profileId)
   }
 
   private saveDeps(): SaveDependencies {

@@ -33,4 +33,6 @@ export {
 } from './snapshot-file-name'
 export { sidecarPathFor } from './snapshot-sidecar'
 export { verifyStreamWithEngine, verifyWithEngine } from './verify-with-engine'
-export { VerifiedFiles } from './verified-files'
+export { VerifiedFiles, sameIdentity } from './verified-files'
+export { createTransferVerifiers, type TransferVerifiers } from './transfer-verifiers'
+export { fileIdentity, type FileIdentity } from './restore-preflight'

@@ -60,10 +60,49 @@ export async function runPreflight(
     // Only a file that is still the one we read counts as verified.
     if (sameIdentity(identity, await fileIdentity(path))) options.verified?.set(path, identity, archive)
   }
+  const target = await readRestoreTarget(client, options.signal)
+  const preflight = await describeRestore(path, identity, archive, target, options.signal)
+  return { preflight, archive, identity }
+}
+
+/** The target as a restore sees it, read with GETs only. */
+export interface TargetReading {
+  target: RestoreTarget
+  /** null when the token may not read the agent (agent:read). */
+  agent: AgentSelf | null
+}
+
+export async function readRestoreTarget(client: ConsulClient, signal?: AbortSignal): Promise<TargetReading> {
+  const leader = await readLeader(client, signal)
+  let self: AgentSelf | null = null
+  try {
+    self = await readAgentSelf(client, signal)
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
+  }
+  const target: RestoreTarget = {
+    endpoint: client.where,
+    leader,
+    consulVersion: self?.version || null,
+    datacenter: client.connection.datacenter ?? self?.datacenter ?? null,
+    nodeName: self?.nodeName || null,
+    currentIndex: self?.raftLastIndex ?? (await readLeaderLastIndex(client, signal)),
+  }
+  return { target, agent: self }
+}
+
+/** File (as verified) and target side by side, with the rules applied. */
+export async function describeRestore(
+  path: string,
+  identity: FileIdentity,
+  archive: VerifiedArchive,
+  { target, agent }: TargetReading,
+  signal?: AbortSignal,
+): Promise<RestorePreflight> {
   const origin = await readSnapshotOrigin(
     path,
     { size: identity.size, index: archive.meta.index },
-    { signal: options.signal },
+    { signal },
   )
   const file: SnapshotFileSummary = {
     path,
@@ -79,23 +118,20 @@ export async function runPreflight(
     consulVersionSource: origin.source,
     datacenter: origin.datacenter,
   }
-  const leader = await readLeader(client, options.signal)
-  let self: AgentSelf | null = null
-  try {
-    self = await readAgentSelf(client, options.signal)
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
-  }
-  const target: RestoreTarget = {
-    endpoint: client.where,
-    leader,
-    consulVersion: self?.version || null,
-    datacenter: client.connection.datacenter ?? self?.datacenter ?? null,
-    nodeName: self?.nodeName || null,
-    currentIndex: self?.raftLastIndex ?? (await readLeaderLastIndex(client, options.signal)),
-  }
-  const { warnings, blockers } = assessRestore(file, target, self)
-  return { preflight: { file, target, warnings, blockers }, archive, identity }
+  return { file, target, ...assessRestore(file, target, agent) }
+}
+
+/** What refuses a restore whatever the file holds. */
+export function targetBlockers(target: RestoreTarget): RestoreIssue[] {
+  return target.leader
+    ? []
+    : [
+        {
+          code: 'NO_LEADER',
+          message:
+            'The target cluster has no leader; a restore is forwarded to the leader and would fail. Wait for an election first.',
+        },
+      ]
 }
 
 /** The rules, kept pure so each is a one-line specification in the tests. */
@@ -105,14 +141,7 @@ export function assessRestore(
   agent: Pick<AgentSelf, 'enterprise'> | null,
 ): { warnings: RestoreIssue[]; blockers: RestoreIssue[] } {
   const warnings: RestoreIssue[] = []
-  const blockers: RestoreIssue[] = []
-  if (!target.leader) {
-    blockers.push({
-      code: 'NO_LEADER',
-      message:
-        'The target cluster has no leader; a restore is forwarded to the leader and would fail. Wait for an election first.',
-    })
-  }
+  const blockers: RestoreIssue[] = targetBlockers(target)
   if (file.enterpriseTypes.length > 0 && !agent?.enterprise) {
     const types = file.enterpriseTypes.join(', ')
     blockers.push({

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
 import type {
+  RestoreIssue,
   RestorePreflight,
   RestoreProgress,
   RestoreResult,
@@ -12,14 +13,28 @@ import { withClient, type ConsulClient } from './consul-client'
 import type { ConsulConnection } from './consul-connection'
 import type { DispatcherFactory } from './consul-dispatcher'
 import { mapTransportError } from './consul-errors'
-import { runPreflight, type FileIdentity } from './restore-preflight'
+import {
+  describeRestore,
+  fileIdentity,
+  readRestoreTarget,
+  runPreflight,
+  targetBlockers,
+  type FileIdentity,
+  type TargetReading,
+} from './restore-preflight'
 import { saveSnapshot } from './save-snapshot'
-import type { VerifySnapshot } from './snapshot-engine'
+import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { TransferMeter } from './transfer-meter'
+import { VerificationFeed } from './verification-feed'
 import { sameIdentity, type VerifiedFiles } from './verified-files'
 
 export interface RestoreDependencies {
   verify: VerifySnapshot
+  /**
+   * Verifies the bytes while they upload (the file is read once). Also what the safety
+   * snapshot verifies with while it downloads.
+   */
+  verifyStream?: VerifySnapshotStream
   dispatcherFactory?: DispatcherFactory
   now?: () => number
   clock?: () => Date
@@ -55,15 +70,26 @@ export async function preflightRestore(
 export interface RestoreSnapshotOptions extends PreflightRestoreOptions {
   /** On by default: save the target before replacing its state. */
   safetySnapshot?: { enabled: false } | { enabled: true; destinationDir: string; template?: string }
+  /**
+   * The file and target as this restore verified them, once known: before anything is sent when
+   * the file was verified first, or before the upload's last byte when it is verified on the way.
+   */
+  onPreflight?: (preflight: RestorePreflight) => void
 }
 
 const SAFETY_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}-before-restore.snap'
 
 /**
- * Verify locally (a file that fails is never uploaded) → refuse on blockers → safety snapshot of
- * the target → PUT /v1/snapshot streaming the file, no timeout → wait for a healthy cluster.
- * Cancelling before the last byte leaves the cluster untouched: the server only restores a
- * complete, verified upload, and we abort the request before its last chunk goes out.
+ * Verify locally (a file that fails never reaches the cluster complete) → refuse on blockers →
+ * safety snapshot of the target → PUT /v1/snapshot streaming the file, no timeout → wait for a
+ * healthy cluster. Consul applies nothing before it has read the body to its end (it concludes
+ * the gzip stream first), and we abort the request before the last bytes go out whenever the
+ * restore must not happen: cancelled, the file changed, or its verdict says no.
+ *
+ * A file already verified in this process (the preview) and unchanged is not verified again.
+ * Otherwise, with `verifyStream` and no safety snapshot to take first, the file is read once:
+ * the bytes being uploaded are the bytes being verified, and the last ones wait for the verdict.
+ * With a safety snapshot the file is verified before it, so a bad file costs no snapshot either.
  */
 export async function restoreSnapshot(
   options: RestoreSnapshotOptions,
@@ -78,21 +104,23 @@ export async function restoreSnapshot(
   }
   const started = now()
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
-    const { preflight, identity } = await runPreflight(client, options.path, deps.verify, {
-      signal: options.signal,
-      onProgress: options.onProgress,
-      now,
-      verified: deps.verified,
-    })
-    if (preflight.blockers.length > 0) {
-      throw new AppError(
-        'RESTORE_REFUSED',
-        `The restore was refused: ${preflight.blockers.map((b) => b.message).join(' ')}`,
-        {
-          hint: 'Nothing was sent to the cluster.',
-          details: { blockers: preflight.blockers.map((b) => b.code).join(',') },
-        },
-      )
+    const identity = await fileIdentity(options.path)
+    const known = deps.verified?.get(options.path, identity)
+    let gate: UploadGate
+    if (!known && deps.verifyStream && !safety.enabled) {
+      const reading = await readRestoreTarget(client, options.signal)
+      refuseBlockers(targetBlockers(reading.target))
+      gate = verifyingGate(options, deps.verifyStream, identity, reading, deps.verified)
+    } else {
+      const { preflight } = await runPreflight(client, options.path, deps.verify, {
+        signal: options.signal,
+        onProgress: options.onProgress,
+        now,
+        verified: deps.verified,
+      })
+      options.onPreflight?.(preflight)
+      refuseBlockers(preflight.blockers)
+      gate = {}
     }
     let safetySnapshot: SaveResult | null = null
     if (safety.enabled) {
@@ -104,7 +132,13 @@ export async function restoreSnapshot(
           signal: options.signal,
           onProgress: (p) => options.onProgress?.({ ...p, phase: 'safety-snapshot' }),
         },
-        { verify: deps.verify, dispatcherFactory: deps.dispatcherFactory, now: deps.now, clock: deps.clock },
+        {
+          verify: deps.verify,
+          verifyStream: deps.verifyStream,
+          dispatcherFactory: deps.dispatcherFactory,
+          now: deps.now,
+          clock: deps.clock,
+        },
       ).catch((error: unknown) => {
         if (error instanceof AppError && error.code === 'CANCELLED') throw error
         const payload = error instanceof AppError ? error : mapTransportError(error, client.where)
@@ -115,7 +149,7 @@ export async function restoreSnapshot(
         )
       })
     }
-    await upload(client, options, identity, now)
+    await upload(client, options, identity, now, gate)
     options.onProgress?.({
       phase: 'waiting-for-cluster',
       bytes: identity.size,
@@ -129,11 +163,67 @@ export async function restoreSnapshot(
   })
 }
 
+function refuseBlockers(blockers: RestoreIssue[]): void {
+  if (blockers.length === 0) return
+  throw new AppError(
+    'RESTORE_REFUSED',
+    `The restore was refused: ${blockers.map((b) => b.message).join(' ')}`,
+    {
+      hint: 'Nothing was restored; the cluster was not changed.',
+      details: { blockers: blockers.map((b) => b.code).join(',') },
+    },
+  )
+}
+
+/** What the upload does besides sending: see each chunk, and decide before the last bytes. */
+interface UploadGate {
+  /** Every chunk read from the file, in order; a returned promise holds the upload. */
+  onChunk?: (chunk: Uint8Array) => Promise<void> | undefined
+  /** Runs after the file was read to its end and before the held-back tail goes out. */
+  beforeTail?: () => Promise<void>
+  /** Stops whatever onChunk started when the upload ends early. */
+  abandon?: () => void
+}
+
+/**
+ * Verifies the uploaded bytes as they go and holds the tail until the verdict: a file that turns
+ * out bad, or holds what the target cannot take, never reaches the cluster complete.
+ */
+function verifyingGate(
+  options: RestoreSnapshotOptions,
+  verifyStream: VerifySnapshotStream,
+  identity: FileIdentity,
+  reading: TargetReading,
+  verified: VerifiedFiles | undefined,
+): UploadGate {
+  const feed = new VerificationFeed(verifyStream, { signal: options.signal })
+  const stopped = (error: unknown): unknown => {
+    if (!(error instanceof AppError) || error.code === 'CANCELLED') return error
+    return new AppError(
+      error.code,
+      `${error.message} The upload was stopped before its end; the cluster was not changed.`,
+      { hint: error.hint, details: error.details, cause: error },
+    )
+  }
+  return {
+    onChunk: (chunk) => feed.push(chunk)?.catch((error: unknown) => Promise.reject(stopped(error))),
+    async beforeTail() {
+      const archive = await feed.finish().catch((error: unknown) => Promise.reject(stopped(error)))
+      const preflight = await describeRestore(options.path, identity, archive, reading, options.signal)
+      options.onPreflight?.(preflight)
+      refuseBlockers(preflight.blockers)
+      verified?.set(options.path, identity, archive)
+    },
+    abandon: () => feed.abort(),
+  }
+}
+
 async function upload(
   client: ConsulClient,
   options: RestoreSnapshotOptions,
   identity: FileIdentity,
   now: () => number,
+  gate: UploadGate,
 ): Promise<void> {
   const started = now()
   assertUnchanged(options.path, identity)
@@ -155,10 +245,14 @@ async function upload(
       now,
       onProgress: (p) => options.onProgress?.({ ...p, phase: 'uploading', elapsedMs: now() - started }),
     })
-    const body = fileChunks(options.path, identity.size, meter, () => {
-      if (options.signal?.aborted) throw cancelled()
-      assertUnchanged(options.path, identity)
-      committed = true
+    const body = fileChunks(options.path, identity.size, meter, {
+      onChunk: gate.onChunk,
+      async beforeTail() {
+        await gate.beforeTail?.()
+        if (options.signal?.aborted) throw cancelled()
+        assertUnchanged(options.path, identity)
+        committed = true
+      },
     })
     let response
     try {
@@ -183,6 +277,7 @@ async function upload(
     }
     await response.body.dump()
   } finally {
+    gate.abandon?.()
     options.signal?.removeEventListener('abort', onAbort)
   }
 }
@@ -206,17 +301,23 @@ function assertUnchanged(path: string, identity: FileIdentity): void {
 }
 
 const UPLOAD_CHUNK_BYTES = 1024 * 1024
+/**
+ * What waits for `beforeTail`. Consul reads the body to its very end before it restores anything,
+ * so any tail would do; a small one lets the server take in almost everything meanwhile.
+ */
+const HELD_BACK_BYTES = 4096
 
 /**
  * The file as an async iterable request body, 1 MiB at a time (undici pulls it at the socket's
- * pace). `beforeLast` runs before the chunk that completes the file is handed over; throwing
- * there aborts the request while the server still lacks bytes, so it restores nothing.
+ * pace), read once: `onChunk` sees the same bytes that are sent. The last bytes are held back
+ * until `beforeTail` settles; throwing there aborts the request while the server still lacks
+ * bytes, so it restores nothing.
  */
 async function* fileChunks(
   path: string,
   size: number,
   meter: TransferMeter,
-  beforeLast: () => void,
+  hooks: { onChunk?: UploadGate['onChunk']; beforeTail: () => Promise<void> },
 ): AsyncGenerator<Uint8Array> {
   const handle = await open(path, 'r')
   try {
@@ -231,10 +332,22 @@ async function* fileChunks(
           { hint: 'Nothing was restored; keep the file unchanged and retry.' },
         )
       const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
-      if (offset + bytesRead >= size) beforeLast()
-      meter.observe(chunk)
       offset += bytesRead
-      yield chunk
+      const held = hooks.onChunk?.(chunk)
+      if (held) await held
+      if (offset < size) {
+        meter.observe(chunk)
+        yield chunk
+        continue
+      }
+      const cut = Math.max(0, chunk.length - HELD_BACK_BYTES)
+      if (cut > 0) {
+        meter.observe(chunk.subarray(0, cut))
+        yield chunk.subarray(0, cut)
+      }
+      await hooks.beforeTail()
+      meter.observe(chunk.subarray(cut))
+      yield chunk.subarray(cut)
     }
   } finally {
     await handle.close()
