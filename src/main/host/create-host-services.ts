@@ -93,7 +93,10 @@ export async function createHostServices(environment: HostEnvironment): Promise<
         return draft.usedVariables.length === 0 ? null : draft
       },
       test: (target, signal) =>
-        consul.testConnection('id' in target ? { profileId: target.id } : { input: target.input }, signal),
+        consul.testConnection(
+          'id' in target ? { profileId: target.id } : { input: profiles.resolveDraft(target.input) },
+          signal,
+        ),
     },
 
     save: {

@@ -138,9 +138,80 @@ describe('ProfileService', () => {
       CONSUL_CACERT: '/ca.pem',
     })
     expect(draft.input.connection).toMatchObject({ address: 'https://c:8501', tls: { caFile: '/ca.pem' } })
-    expect(draft.input.token).toEqual({ kind: 'set', value: 't' })
+    expect(draft.input.token).toMatchObject({ kind: 'set' })
     expect(draft.usedVariables).toEqual(['CONSUL_HTTP_ADDR', 'CONSUL_HTTP_TOKEN', 'CONSUL_CACERT'])
     expect(service.list()).toEqual([])
+  })
+})
+
+describe('secrets and the endpoint they were given for', () => {
+  const moved: Array<[string, (connection: ProfileInput['connection']) => ProfileInput['connection']]> = [
+    ['address', (c) => ({ ...c, address: 'http://attacker.example:8500' })],
+    ['TLS setting', (c) => ({ ...c, tls: { ...c.tls, insecureSkipVerify: true } })],
+    ['CA file', (c) => ({ ...c, tls: { ...c.tls, caFile: '/tmp/other-ca.pem' } })],
+    ['token file', (c) => ({ ...c, tokenFile: '/tmp/token' })],
+  ]
+
+  it.each(moved)('drops the kept token and password when the %s changes', async (_what, move) => {
+    const { service } = await open()
+    await service.create({ ...input(), basicAuthPassword: { kind: 'set', value: 'pw' } })
+
+    const view = await service.update('p1', {
+      ...input(),
+      connection: move(input().connection),
+      token: { kind: 'keep' },
+    })
+    const connection = await service.connectionFor('p1')
+
+    expect(view).toMatchObject({ tokenSet: false, basicAuthPasswordSet: false })
+    expect(connection.token).toBeUndefined()
+    expect(connection.basicAuthPassword).toBeUndefined()
+  })
+
+  it('keeps a token entered again with the new endpoint, and keeps it across edits that do not move it', async () => {
+    const { service } = await open()
+    await service.create(input())
+
+    await service.update('p1', {
+      ...input(),
+      connection: { ...input().connection, address: 'https://new.example:8501' },
+      token: { kind: 'set', value: 'given-again' },
+    })
+    await service.update('p1', {
+      ...input({ name: 'renamed' }),
+      connection: { ...input().connection, address: 'https://new.example:8501', datacenter: 'eu-2' },
+      token: { kind: 'keep' },
+    })
+
+    expect((await service.connectionFor('p1')).token).toBe('given-again')
+  })
+
+  it('never puts an imported token in the draft the renderer receives, yet saves and tests with it', async () => {
+    const { service } = await open()
+    const env = {
+      CONSUL_HTTP_ADDR: 'https://c:8501',
+      CONSUL_HTTP_TOKEN: 'token-from-env',
+      CONSUL_HTTP_AUTH: 'u:pw-from-env',
+    }
+
+    const draft = service.importFromEnv(env)
+    const tested = service.resolveDraft(draft.input)
+    const saved = await service.create(draft.input)
+
+    expect(JSON.stringify(draft)).not.toContain('token-from-env')
+    expect(JSON.stringify(draft)).not.toContain('pw-from-env')
+    expect(tested.token).toEqual({ kind: 'set', value: 'token-from-env' })
+    expect(saved.tokenSet).toBe(true)
+    expect((await service.connectionFor(saved.id)).token).toBe('token-from-env')
+    expect((await service.connectionFor(saved.id)).basicAuthPassword).toBe('pw-from-env')
+  })
+
+  it('refuses a reference it did not hand out', async () => {
+    const { service } = await open()
+
+    await expect(
+      service.create({ ...input(), token: { kind: 'set', value: 'from-environment:guess' } }),
+    ).rejects.toMatchObject({ code: 'PROFILE_INVALID' })
   })
 })
 

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error'
 import type {
+  ConnectionSettings,
   EnvProfileDraft,
   ProfileInput,
   ProfileStoreNotice,
@@ -27,11 +28,36 @@ export interface ProfileServiceDependencies {
 type SecretName = 'token' | 'basic-auth-password'
 
 /**
+ * What a saved secret is bound to: where it is sent and how the other end is authenticated. A
+ * token kept across a change of any of these would go to a place the user never gave it to.
+ */
+function endpointOf(connection: ConnectionSettings): string {
+  const tls = connection.tls
+  return JSON.stringify([
+    connection.address.trim(),
+    connection.useTls,
+    connection.tokenFile ?? null,
+    connection.basicAuthUser ?? null,
+    tls.caFile ?? null,
+    tls.caPath ?? null,
+    tls.clientCertFile ?? null,
+    tls.clientKeyFile ?? null,
+    tls.serverName ?? null,
+    tls.insecureSkipVerify,
+  ])
+}
+
+/** Stands for a secret read from the environment in drafts, so its value never leaves the host. */
+const environmentReferencePrefix = 'from-environment:'
+
+/**
  * Connection profiles: validated on the way in, written atomically, secrets kept in the
  * SecretStore. Views never carry a secret, only whether one is set.
  */
 export class ProfileService {
   private queue: Promise<unknown> = Promise.resolve()
+  /** Secrets of drafts made by importFromEnv, by the reference the draft carries instead. */
+  private readonly environmentSecrets = new Map<string, string>()
 
   private constructor(
     private readonly path: string,
@@ -66,7 +92,7 @@ export class ProfileService {
 
   create(input: unknown): Promise<ProfileView> {
     return this.serialise(async () => {
-      const valid = validate(input)
+      const valid = this.withEnvironmentSecrets(validate(input))
       this.assertNameFree(valid.name)
       const at = this.deps.clock().toISOString()
       const id = this.deps.newId()
@@ -95,8 +121,15 @@ export class ProfileService {
   update(id: string, input: unknown): Promise<ProfileView> {
     return this.serialise(async () => {
       const current = this.stored(id)
-      const valid = validate(input)
+      const valid = this.withEnvironmentSecrets(validate(input))
       this.assertNameFree(valid.name, id)
+      // Saved secrets stay with the endpoint they were given for: moving the profile elsewhere
+      // (address, TLS, token file) drops them unless they are entered again (docs/threat-model.md).
+      if (endpointOf(current.connection) !== endpointOf(valid.connection)) {
+        if (valid.token === undefined || valid.token.kind === 'keep') valid.token = { kind: 'clear' }
+        if (valid.basicAuthPassword === undefined || valid.basicAuthPassword.kind === 'keep')
+          valid.basicAuthPassword = { kind: 'clear' }
+      }
       const next: StoredProfile = {
         ...current,
         name: valid.name,
@@ -148,7 +181,11 @@ export class ProfileService {
     })
   }
 
-  /** A draft from the Consul CLI's variables; the caller reviews it and passes it to create(). */
+  /**
+   * A draft from the Consul CLI's variables; the caller reviews it and passes it to create().
+   * Secrets in it are references (`from-environment:…`), never their values: the draft goes to
+   * the renderer, and create(), update() and resolveDraft() swap the real value back in.
+   */
   importFromEnv(
     env: Record<string, string | undefined>,
     name = 'Imported from environment',
@@ -159,9 +196,36 @@ export class ProfileService {
       environment: { label: '', colour: 'grey' },
       connection: read.settings,
     }
-    if (read.token) input.token = { kind: 'set', value: read.token }
-    if (read.basicAuthPassword) input.basicAuthPassword = { kind: 'set', value: read.basicAuthPassword }
+    if (read.token) input.token = { kind: 'set', value: this.referTo(read.token) }
+    if (read.basicAuthPassword)
+      input.basicAuthPassword = { kind: 'set', value: this.referTo(read.basicAuthPassword) }
     return { input, usedVariables: read.usedVariables, warnings: read.warnings }
+  }
+
+  /** A draft's input with environment references replaced by their secrets (to test a draft). */
+  resolveDraft(input: ProfileInput): ProfileInput {
+    return this.withEnvironmentSecrets(structuredClone(input))
+  }
+
+  private referTo(secret: string): string {
+    const reference = `${environmentReferencePrefix}${randomBytes(16).toString('hex')}`
+    this.environmentSecrets.set(reference, secret)
+    return reference
+  }
+
+  private withEnvironmentSecrets(input: ProfileInput): ProfileInput {
+    for (const field of ['token', 'basicAuthPassword'] as const) {
+      const change = input[field]
+      if (change?.kind !== 'set' || !change.value.startsWith(environmentReferencePrefix)) continue
+      const secret = this.environmentSecrets.get(change.value)
+      if (secret === undefined)
+        throw new AppError('PROFILE_INVALID', 'The imported secret is no longer available.', {
+          hint: 'Import from the environment again, or type the token.',
+          details: { field },
+        })
+      input[field] = { kind: 'set', value: secret }
+    }
+    return input
   }
 
   /** Main-process only: the connection with its secrets, for the Consul services. */
