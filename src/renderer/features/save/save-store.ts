@@ -1,6 +1,7 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ApiClient } from '../../../shared/api-client'
+import type { FolderSuggestions } from '../../../shared/api-contract'
 import { DATACENTER_RULE, isDatacenterName } from '../../../shared/consul-names'
 import type { SaveManyEntry, SaveProgress } from '../../../shared/consul-types'
 import type { ProfileView } from '../../../shared/profile-types'
@@ -55,6 +56,8 @@ export interface SaveState {
   profilesStatus: 'idle' | 'loading' | 'ready' | 'error'
   options: SaveOptions
   errors: SaveErrors
+  /** Host folders to offer beside the folder field (browser mode has no folder picker). */
+  folderSuggestions: FolderSuggestions | null
   progress: Record<string, SaveProgress>
   outcomes: SaveManyEntry[]
   load(): Promise<void>
@@ -70,8 +73,6 @@ export type SaveStore = StoreApi<SaveState>
 
 export function createSaveStore(client: ApiClient): SaveStore {
   let running: AbortController | null = null
-  // The host's default folder does not change while the app runs.
-  let defaultFolder: Promise<string> | undefined
 
   return createStore<SaveState>()((set, get) => ({
     step: 'choose',
@@ -79,23 +80,28 @@ export function createSaveStore(client: ApiClient): SaveStore {
     profilesStatus: 'idle',
     options: { selected: [], stale: false, datacenter: '', folder: '', template: DEFAULT_TEMPLATE },
     errors: {},
+    folderSuggestions: null,
     progress: {},
     outcomes: [],
     async load() {
       set({ profilesStatus: 'loading' })
       try {
-        const [{ profiles, notice }, folder] = await Promise.all([
+        // Asked on every visit: the recent folders grow with each save.
+        const [{ profiles, notice }, folderSuggestions] = await Promise.all([
           client.profiles.list({}),
-          get().options.folder === ''
-            ? (defaultFolder ??= client.app.info({}).then((info) => info.defaultSaveFolder))
-            : Promise.resolve(get().options.folder),
+          client.folders.suggestions({}),
         ])
         reportProfileNotice(notice)
         const ids = new Set(profiles.map((p) => p.id))
         set((s) => ({
           profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)),
           profilesStatus: 'ready',
-          options: { ...s.options, folder, selected: s.options.selected.filter((id) => ids.has(id)) },
+          folderSuggestions,
+          options: {
+            ...s.options,
+            folder: s.options.folder === '' ? folderSuggestions.defaultFolder : s.options.folder,
+            selected: s.options.selected.filter((id) => ids.has(id)),
+          },
         }))
       } catch (error) {
         set({ profilesStatus: 'error' })
@@ -179,5 +185,6 @@ export const selectSaveProfiles = (s: SaveState): ProfileView[] => s.profiles
 export const selectSaveProfilesStatus = (s: SaveState): SaveState['profilesStatus'] => s.profilesStatus
 export const selectSaveOptions = (s: SaveState): SaveOptions => s.options
 export const selectSaveErrors = (s: SaveState): SaveErrors => s.errors
+export const selectFolderSuggestions = (s: SaveState): FolderSuggestions | null => s.folderSuggestions
 export const selectSaveProgress = (s: SaveState): Record<string, SaveProgress> => s.progress
 export const selectSaveOutcomes = (s: SaveState): SaveManyEntry[] => s.outcomes

@@ -8,6 +8,7 @@ import { usePlatform } from '../../store/studio-context'
 import { selectGo, selectOpenInInspect, useNavigationStore } from '../../store/navigation-store'
 import {
   selectSaveErrors,
+  selectFolderSuggestions,
   selectSaveOptions,
   selectSaveOutcomes,
   selectSaveProfiles,
@@ -47,6 +48,33 @@ export function SaveWizard() {
       {step === 'running' && <RunningStep />}
       {step === 'done' && <DoneStep />}
     </section>
+  )
+}
+
+/** The default save folder and the recently used ones, one click each; no typing of host paths. */
+function FolderChoices({ current, onChoose }: { current: string; onChoose: (folder: string) => void }) {
+  const suggestions = useSaveStore(selectFolderSuggestions)
+  if (suggestions === null) return null
+  const recent = suggestions.recentFolders.filter((folder) => folder !== suggestions.defaultFolder)
+  const choices: Array<{ folder: string; label: string }> = [
+    { folder: suggestions.defaultFolder, label: 'Default' },
+    ...recent.map((folder) => ({ folder, label: 'Recent' })),
+  ]
+  return (
+    <div className="folder-choices" role="group" aria-label="Folders to save into">
+      {choices.map(({ folder, label }) => (
+        <button
+          key={folder}
+          type="button"
+          className="button-quiet"
+          aria-pressed={current.trim() === folder}
+          onClick={() => onChoose(folder)}
+          data-testid="save-folder-choice"
+        >
+          <span className="muted">{label}</span> <code>{folder}</code>
+        </button>
+      ))}
+    </div>
   )
 }
 
@@ -155,6 +183,10 @@ function ChooseStep() {
               </button>
             )}
             {errors.folder && <p className="field-error">{errors.folder}</p>}
+            <FolderChoices current={options.folder} onChoose={(folder) => setOptions({ folder })} />
+            {!nativeDialogs && (
+              <p className="hint">A folder on the computer that runs Snapshot Studio, not this browser's.</p>
+            )}
           </div>
           <label htmlFor="save-template">File name</label>
           <div>

@@ -108,7 +108,7 @@ describe('save wizard store', () => {
     await studio.stores.save.getState().start()
 
     expect(seen).toEqual([2048])
-    // The folder is the host's default save folder (app.info), the datacenter left to each profile.
+    // The folder is the host's default save folder (folders.suggestions), the datacenter left to each profile.
     expect(studio.calls.find((c) => c.method === 'save.start')?.input).toEqual({
       operationId: expect.any(String),
       profileIds: [east.id],
