@@ -198,7 +198,7 @@ export class DesktopApp {
         send: (command) => api.broadcast('menu.command', { command }),
         openExternal: (url) => void this.openExternal(url).catch(() => undefined),
       },
-      platform === 'darwin',
+      { isMac: platform === 'darwin', developerTools: !app.isPackaged },
     )
     await this.openWindow(api)
 

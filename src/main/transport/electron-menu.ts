@@ -10,7 +10,20 @@ export interface MenuActions {
   openExternal(url: string): void
 }
 
-export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemConstructorOptions[] {
+export interface MenuPlatform {
+  isMac: boolean
+  /**
+   * Reload and Toggle Developer Tools, for development only: in a packaged app DevTools would
+   * give anyone at the keyboard a console with the page's whole API (docs/threat-model.md,
+   * "Desktop shell").
+   */
+  developerTools: boolean
+}
+
+export function appMenuTemplate(
+  actions: MenuActions,
+  { isMac, developerTools }: MenuPlatform,
+): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
@@ -37,7 +50,7 @@ export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemC
   const template: MenuItemConstructorOptions[] = [
     file,
     { role: 'editMenu' },
-    { role: 'viewMenu' },
+    view(developerTools),
     { role: 'windowMenu' },
     help,
   ]
@@ -45,9 +58,27 @@ export function appMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemC
   return template
 }
 
+/** Electron's stock View menu, without Reload and the DevTools toggle unless asked for. */
+function view(developerTools: boolean): MenuItemConstructorOptions {
+  const development: MenuItemConstructorOptions[] = developerTools
+    ? [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+    : []
+  return {
+    label: 'View',
+    submenu: [
+      ...development,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  }
+}
+
 /** Electron's Menu class, passed in so the template can be built without Electron. */
 export type MenuFactory = Pick<typeof ElectronMenu, 'buildFromTemplate' | 'setApplicationMenu'>
 
-export function installAppMenu(Menu: MenuFactory, actions: MenuActions, isMac: boolean): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(actions, isMac)))
+export function installAppMenu(Menu: MenuFactory, actions: MenuActions, platform: MenuPlatform): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(actions, platform)))
 }

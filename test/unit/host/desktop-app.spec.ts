@@ -105,6 +105,20 @@ describe('the desktop app', () => {
     expect(fake.menu.installed).toHaveLength(1)
   })
 
+  it('offers Toggle Developer Tools in development only, never in the packaged app', async () => {
+    const roles = () =>
+      JSON.stringify((fake.menu.installed.at(-1) as { template: unknown } | undefined)?.template)
+
+    await desktopApp().run()
+    expect(roles()).toContain('toggleDevTools')
+
+    fake = createFakeElectron()
+    fake.app.isPackaged = true
+    await desktopApp().run()
+    expect(roles()).not.toContain('toggleDevTools')
+    expect(roles()).not.toContain('reload')
+  })
+
   it('keeps its profiles in the data folder it was given', async () => {
     await desktopApp().run()
     const created = await callFromPage('profiles.create', {
