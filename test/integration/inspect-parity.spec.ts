@@ -16,9 +16,13 @@ import {
   insertBeforeChunkingState,
   packSnapshot,
   readSnapshotParts,
+  stateHeaderLength,
+  withMetaSize,
   type PackOptions,
   type SnapshotParts,
 } from '../support/consul-snapshot-craft'
+import { sha256Hex, tarArchive } from '../support/snapshot-builder'
+import { gzipSync } from 'node:zlib'
 
 interface RunResult {
   code: number
@@ -479,6 +483,58 @@ describe('inspect fails like consul on damaged or wrong input', () => {
     const [a, b] = await Promise.all([ours([savedByCli, savedByApi]), theirs([savedByCli, savedByApi])])
     expect(b.code).toBe(1)
     expect(a.code).toBe(1)
+  })
+})
+
+describe('inspect matches consul on the archive edges found by fuzzing (issue 9)', () => {
+  /** A USTAR archive of the three entries as given, gzipped, with SHA256SUMS describing them. */
+  function archive(
+    entries: (files: { meta: Buffer; state: Buffer; sums: Buffer }) => Parameters<typeof tarArchive>[0],
+  ): Buffer {
+    const meta = withMetaSize(parts.meta, parts.stateBin.length)
+    const sums = Buffer.from(`${sha256Hex(meta)}  meta.json\n${sha256Hex(parts.stateBin)}  state.bin\n`)
+    return gzipSync(tarArchive(entries({ meta, state: parts.stateBin, sums })))
+  }
+
+  it('totals 0 for a state.bin that holds only its header, in both formats', async () => {
+    const stateBin = parts.stateBin.subarray(0, stateHeaderLength(parts.stateBin))
+    const file = write(workDir, 'header-only.snap', await packSnapshot({ meta: parts.meta, stateBin }))
+    await expectSameOutput([file])
+    await expectSameOutput(['-format=json', '-kvdetails', file])
+    expect((await ours([file])).stdout.toString()).toMatch(/Total\s+0\n/)
+  })
+
+  it('gives a directory entry no data, as Go does: a state.bin typed as a directory is refused', async () => {
+    const file = write(
+      workDir,
+      'state-as-directory.snap',
+      archive(({ meta, state, sums }) => [
+        { name: 'meta.json', data: meta },
+        { name: 'state.bin', data: state, typeflag: '5' },
+        { name: 'SHA256SUMS', data: sums },
+      ]),
+    )
+    const [a, b] = await Promise.all([ours([file]), theirs([file])])
+    expect(b.code).toBe(1)
+    expect(a.code).toBe(1)
+  })
+
+  it('refuses a repeated SHA256SUMS entry that consul accepts, without claiming consul refuses it', async () => {
+    const file = write(
+      workDir,
+      'sums-twice.snap',
+      archive(({ meta, state, sums }) => [
+        { name: 'meta.json', data: meta },
+        { name: 'state.bin', data: state },
+        { name: 'SHA256SUMS', data: sums },
+        { name: 'SHA256SUMS', data: sums },
+      ]),
+    )
+    const [a, b] = await Promise.all([ours([file]), theirs([file])])
+    expect(b.code).toBe(0) // Consul joins the two lists and checks each line
+    expect(a.code).toBe(1)
+    expect(a.stderr).toContain('more than once')
+    expect(a.stderr).not.toMatch(/consul refuses/i)
   })
 })
 

@@ -61,6 +61,12 @@ const chunking = mp.fixmap([mp.fixstr('ChunkMap'), mp.fixmap()])
 
 describe('inspectSnapshot', () => {
   describe('on a valid archive', () => {
+    it('totals 0, as Consul does, for a state.bin that holds only its header (not its 14 bytes)', async () => {
+      const inspection = await inspectSnapshot(file(buildSnapshot({ stateBin: stateBin(header(13), []) })))
+      expect(inspection.stats).toEqual([])
+      expect(inspection.totalSize).toBe(0)
+    })
+
     it('counts the spec worked example as Consul does: KVS 85, Index 17, ChunkingState 12', async () => {
       const bytes = buildSnapshot()
       const inspection = await inspectSnapshot(file(bytes))

@@ -57,6 +57,18 @@ describe('TarReader', () => {
     }
   })
 
+  it('gives link, device, directory and FIFO entries no data, whatever their size says, as Go does', () => {
+    // The bytes after such a header are the next header: here a regular entry hidden as "data".
+    const hidden = tarArchive([{ name: 'hidden', data: Buffer.from('inner') }]).subarray(0, -1024)
+    for (const typeflag of ['1', '2', '3', '4', '5', '6']) {
+      const tar = tarArchive([{ name: 'special', data: hidden, typeflag }])
+      expect(read(tar).entries).toEqual([
+        { name: 'special', data: '' },
+        { name: 'hidden', data: 'inner' },
+      ])
+    }
+  })
+
   it('counts every byte after the two end blocks', () => {
     expect(
       read(tarArchive([{ name: 'a', data: Buffer.from('x') }], { trailing: Buffer.alloc(8704) })).trailing,

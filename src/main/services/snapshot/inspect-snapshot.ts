@@ -108,7 +108,9 @@ async function inspectWith(
   return {
     meta: result.meta,
     stats,
-    totalSize: result.stateBytes,
+    // Consul sums the sizes of the records it read, the header counted with the first: a
+    // state.bin holding only its header totals 0, not its length.
+    totalSize: stats.length > 0 ? result.stateBytes : 0,
     kvStats,
     totalSizeKV,
     integrity: result.integrity,

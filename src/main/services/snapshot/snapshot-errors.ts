@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error'
+import { printableText } from '../../../shared/printable-text'
 
 /**
  * The typed failures of reading a snapshot file, worded for the person holding the file: what is
@@ -63,18 +64,23 @@ export const snapshotErrors = {
   unexpectedEntry: (name: string) =>
     new AppError(
       'SNAPSHOT_UNEXPECTED_ENTRY',
-      `The archive contains an unexpected file "${name}"; a Consul snapshot holds only meta.json, state.bin and SHA256SUMS.`,
+      `The archive contains an unexpected file "${printableText(name)}"; a Consul snapshot holds only meta.json, state.bin and SHA256SUMS.`,
       {
         hint: /\.(snap|tgz|gz|tar)$/i.test(name)
           ? 'It looks like a snapshot packed inside another archive: extract it and open the inner file.'
           : 'Consul refuses such archives too. Use the file exactly as `consul snapshot save` wrote it.',
-        details: { entry: name },
+        details: { entry: printableText(name) },
       },
     ),
 
+  // Consul's reader does not refuse a repeated entry: it hashes and keeps the copies as one
+  // joined entry, so some such files pass there. None comes from `consul snapshot save`, and which
+  // copy is meant cannot be told, so we refuse them, and say so without blaming Consul.
   duplicateEntry: (name: string) =>
     new AppError('SNAPSHOT_UNEXPECTED_ENTRY', `The archive contains "${name}" more than once.`, {
-      hint: 'Consul refuses such archives too. ' + TAKE_NEW,
+      hint:
+        '`consul snapshot save` writes each entry once, so another tool assembled or changed this file; which copy is meant cannot be told. ' +
+        TAKE_NEW,
       details: { entry: name },
     }),
 

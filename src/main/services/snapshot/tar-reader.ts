@@ -24,6 +24,8 @@ export interface TarEntryHeader {
 }
 
 const BLOCK = 512
+// Hard link, symlink, character device, block device, directory, FIFO.
+const HEADER_ONLY_TYPES = '123456'
 // Metadata entries (PAX records, GNU long names) are buffered; anything larger is hostile.
 const MAX_METADATA_ENTRY = 1 << 20
 
@@ -167,6 +169,9 @@ export class TarReader {
     this.paxSize = null
     this.longName = null
 
+    // Go's reader gives links, devices, directories and FIFOs no data whatever their size field
+    // says: the bytes after such a header are the next header, for Consul and so for us.
+    if (HEADER_ONLY_TYPES.includes(typeflag)) size = 0
     this.currentName = name
     this.sink = this.onEntry({ name, size, typeflag })
     this.beginData(size, typeflag)
