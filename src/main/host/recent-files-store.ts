@@ -50,7 +50,8 @@ export function createRecentFilesStore(options: RecentFilesOptions): RecentFiles
   }
 
   async function save(files: RecentFile[]): Promise<void> {
-    await mkdir(dirname(path), { recursive: true })
+    // The data folder holds profiles and secrets too: private from its creation.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
     const temporary = `${path}.${process.pid}.tmp`
     await writeFile(temporary, JSON.stringify(files, null, 2), { mode: 0o600 })
     await rename(temporary, path)

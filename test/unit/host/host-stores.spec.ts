@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, utimes } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, utimes, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -137,6 +137,15 @@ describe('the recent files list', () => {
 
     expect(files).toEqual([])
     expect(await readdir(folder)).toContain('recent-files.json.corrupt-42')
+  })
+
+  it('creates a missing data folder private to the user (it also holds profiles and secrets)', async () => {
+    const fresh = join(folder, 'fresh-data')
+    const store = createRecentFilesStore({ dataDir: fresh })
+
+    await store.add('/a.snap')
+
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700)
   })
 })
 

@@ -51,6 +51,20 @@ describe('ProfileService', () => {
     expect((await service.connectionFor('p1')).token).toBe('super-secret-token')
   })
 
+  it('creates its data folder on first use, private to the user', async () => {
+    const fresh = join(dir, 'not-yet', 'data')
+    const { service } = await ProfileService.open({
+      dataDir: fresh,
+      secrets: new FileSecretStore(join(fresh, 'secrets.json')),
+    })
+
+    await service.create(input())
+
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700)
+    expect((await stat(join(dir, 'not-yet'))).mode & 0o777).toBe(0o700)
+    expect(service.list().map((p) => p.name)).toEqual(['prod-eu'])
+  })
+
   it('keeps secrets in a 0600 file', async () => {
     const { service } = await open()
     await service.create(input())

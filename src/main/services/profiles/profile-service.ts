@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error'
 import type {
@@ -70,6 +71,8 @@ export class ProfileService {
     deps: ProfileServiceDependencies,
   ): Promise<{ service: ProfileService; notice?: ProfileStoreNotice }> {
     const full: Required<ProfileServiceDependencies> = { clock: () => new Date(), newId: randomUUID, ...deps }
+    // On first use the data folder does not exist yet: create it, private (secrets live there).
+    await mkdir(deps.dataDir, { recursive: true, mode: 0o700 })
     const path = join(deps.dataDir, 'profiles.json')
     const loaded = await loadProfileFile(path, full.clock)
     const service = new ProfileService(path, loaded.file, full)
