@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
 import { createInProcessInspectRunner } from '../../../src/main/host/workers/in-process-inspect-runner'
@@ -82,5 +83,38 @@ describe('snapshot scans in a worker thread', () => {
     controller.abort()
 
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' })
+  })
+
+  it('runs a few scans at once and queues the rest, however many are asked for', async () => {
+    let alive = 0
+    let mostAlive = 0
+    const runner = createWorkerInspectRunner(workerFile, {
+      maxWorkers: 2,
+      startWorker: (file) => {
+        const worker = new Worker(file)
+        alive += 1
+        mostAlive = Math.max(mostAlive, alive)
+        worker.once('exit', () => (alive -= 1))
+        return worker
+      },
+    })
+
+    const results = await Promise.all(Array.from({ length: 5 }, () => runner.verify(sample, work().work)))
+
+    expect(results).toHaveLength(5)
+    expect(results.every((result) => result.meta.id === results[0]?.meta.id)).toBe(true)
+    expect(mostAlive).toBe(2)
+  }, 60_000)
+
+  it('drops a queued scan that is cancelled before its turn', async () => {
+    const runner = createWorkerInspectRunner(workerFile, { maxWorkers: 1 })
+    const first = runner.verify(sample, work().work)
+    const controller = new AbortController()
+    const queued = runner.verify(sample, work(controller.signal).work).catch((error: unknown) => error)
+
+    controller.abort()
+
+    expect(await queued).toMatchObject({ code: 'CANCELLED' })
+    await first
   })
 })

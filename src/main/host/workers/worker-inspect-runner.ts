@@ -1,22 +1,56 @@
 /**
  * Runs each snapshot scan in its own worker thread (one thread per job keeps cancellation
- * simple: abort asks the worker to stop, and a worker that does not stop is terminated).
+ * simple: abort asks the worker to stop, and a worker that does not stop is terminated). A few
+ * run at once; the others wait (job-slots.ts).
  */
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
 import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
 import type { InspectRunner, Work } from '../host-services'
 import type { FromWorker, WorkerJob } from './inspect-worker-protocol'
 import type { InspectProgress } from '../../../shared/snapshot-wire-types'
+import { createJobSlots } from './job-slots'
 
-export function createWorkerInspectRunner(workerFile: string): InspectRunner {
-  function run(job: WorkerJob, work: Work<InspectProgress>): Promise<SnapshotInspectionWire> {
+export interface WorkerInspectRunnerOptions {
+  /** Scans at once (default: the cores, at most 4). */
+  maxWorkers?: number
+  /** Tests count threads through this. */
+  startWorker?: (file: string) => Worker
+}
+
+export function createWorkerInspectRunner(
+  workerFile: string,
+  options: WorkerInspectRunnerOptions = {},
+): InspectRunner {
+  const slots = createJobSlots(options.maxWorkers ?? Math.min(4, Math.max(1, availableParallelism())))
+  const startWorker = options.startWorker ?? ((file: string) => new Worker(file))
+
+  async function run(job: WorkerJob, work: Work<InspectProgress>): Promise<SnapshotInspectionWire> {
+    // The slot is held until the thread has exited, not merely answered: it is threads we count.
+    const release = await slots.acquire(work.signal)
+    return runInWorker(job, work, release)
+  }
+
+  function runInWorker(
+    job: WorkerJob,
+    work: Work<InspectProgress>,
+    release: () => void,
+  ): Promise<SnapshotInspectionWire> {
     return new Promise((resolve, reject) => {
       if (work.signal.aborted) {
+        release()
         reject(new AppError('CANCELLED', 'The operation was cancelled.'))
         return
       }
-      const worker = new Worker(workerFile)
+      let worker: Worker
+      try {
+        worker = startWorker(workerFile)
+      } catch (error) {
+        release()
+        throw error
+      }
+      worker.once('exit', release)
       let settled = false
       const settle = (action: () => void) => {
         if (settled) return
