@@ -11,6 +11,7 @@ void new DesktopApp({
     env: process.env,
     platform: process.platform,
     resourcesPath: process.resourcesPath,
+    stderr: process.stderr,
   },
   bundleDir: __dirname,
 }).run()

@@ -143,6 +143,14 @@ export async function connectionFromFlags(
   const datacenter = flag('datacenter')
   if (datacenter !== undefined) settings.datacenter = datacenter
   if (tls.insecureSkipVerify) warnings.push('TLS certificate verification is OFF for this connection.')
+  io.log?.debug('Connection settings', {
+    profile: profileName,
+    address: settings.address,
+    datacenter: settings.datacenter,
+    tokenFrom: settings.tokenFile !== undefined ? 'file' : connection.token !== undefined ? 'value' : 'none',
+    basicAuth: settings.basicAuthUser !== undefined,
+    tls: { ...tls },
+  })
   return { connection, warnings }
 }
 

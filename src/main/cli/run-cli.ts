@@ -1,3 +1,4 @@
+import { createLogger, LOG_LEVEL_VARIABLE, resolveLogLevel, textSink } from '../logging/logger'
 import type { CliIo } from './cli-io'
 import { commands } from './commands'
 import { reportError } from './report-error'
@@ -9,7 +10,7 @@ function topLevelHelp(): string {
   const names = Object.keys(commands).sort()
   const width = Math.max(...names.map((name) => name.length))
   const lines = names.map((name) => `    ${name.padEnd(width)}    ${commands[name]?.summary ?? ''}`)
-  return `Usage: snapshot-studio [--version] [--help] <command> [args]
+  return `Usage: snapshot-studio [--version] [--help] [-log-level=LEVEL] <command> [args]
 
   Snapshot Studio for Consul: back up, inspect and restore Consul snapshots.
 
@@ -17,12 +18,36 @@ Available commands are:
 ${lines.join('\n')}
 
 Run "snapshot-studio <command> --help" for a command's options.
+-log-level (or ${LOG_LEVEL_VARIABLE}) logs what a command does to stderr: trace, debug,
+info, warn, error or silent (the default; web logs warnings).
 `
+}
+
+/**
+ * `-log-level=LEVEL`, `--log-level LEVEL` and their spellings before the command name. Taken
+ * there only, so a command's own -log-level (the agent's) stays the command's.
+ */
+function takeLogLevel(argv: string[]): { level: string | undefined; rest: string[] } {
+  let level: string | undefined
+  let index = 0
+  while (index < argv.length) {
+    const match = /^--?log-level(?:=(.*))?$/.exec(argv[index] ?? '')
+    if (match === null) break
+    if (match[1] !== undefined) {
+      level = match[1]
+      index += 1
+    } else {
+      level = argv[index + 1] ?? ''
+      index += 2
+    }
+  }
+  return { level, rest: argv.slice(index) }
 }
 
 /** Runs one command line and returns the exit code; every failure is one `Error: ...` line. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [first, ...rest] = argv
+  const asked = takeLogLevel(argv)
+  const [first, ...rest] = asked.rest
   try {
     if (first === undefined || first === '-h' || first === '--help' || first === '-help') {
       io.stdout.write(topLevelHelp())
@@ -46,7 +71,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       )
       return 1
     }
-    return await command.run(rest, io)
+    const level =
+      asked.level !== undefined
+        ? resolveLogLevel(asked.level, 'silent', '-log-level')
+        : resolveLogLevel(io.env[LOG_LEVEL_VARIABLE], command.defaultLogLevel ?? 'silent')
+    const log = createLogger({ sinks: [textSink(io.stderr, level)] }).child(first)
+    const started = performance.now()
+    log.debug('Command started')
+    const code = await command.run(rest, { ...io, log })
+    log.debug('Command finished', { exitCode: code, ms: Math.round(performance.now() - started) })
+    return code
   } catch (error) {
     return reportError(io, error)
   }

@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import { createHandlers } from '../api/create-handlers'
 import { createDispatcher } from '../api/dispatcher'
+import type { Logger } from '../logging/logger'
 import { FileSecretStore } from '../services/profiles'
 import { startWebHost } from '../transport/web-host'
 import { createHostServices, type HostServicesHandle } from './create-host-services'
@@ -28,9 +29,9 @@ export interface BrowserHostOptions {
   port: number
   /** The environment CONSUL_* variables are imported from. */
   env: Record<string, string | undefined>
+  log: Logger
   /** Called when a page has connected with the token. */
   onClientConnected?(): void
-  onUnexpectedError(method: string, error: unknown): void
 }
 
 export interface BrowserHost {
@@ -67,11 +68,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       spillDir: instance.spillDir,
       uploads,
       sampleSnapshotPath: sampleSnapshotPath(),
+      log: options.log,
     })
     const dispatcher = createDispatcher({
       host: 'browser',
       handlers: createHandlers(host.services),
-      onUnexpectedError: options.onUnexpectedError,
+      onUnexpectedError: (method, error) => options.log.error('Unexpected failure', { method, err: error }),
     })
     const web = await startWebHost({
       dispatcher,
@@ -81,10 +83,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       onClientConnected: options.onClientConnected,
     })
     const services = host
+    options.log.info('Browser mode started', { dataDir: options.dataDir, port: new URL(web.url).port })
     return {
       url: web.url,
       servesRenderer: rendererDir !== null,
       async close() {
+        options.log.info('Browser mode stopping')
         await web.close()
         await services.dispose()
         await instance.remove()

@@ -17,6 +17,8 @@ import { createRecentFilesStore } from './recent-files-store'
 import { createRecentFoldersStore } from './recent-folders-store'
 import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
+import { silentLogger, type Logger } from '../logging/logger'
+import { withOperationLog } from './operation-log'
 
 export interface HostEnvironment {
   kind: HostKind
@@ -38,6 +40,8 @@ export interface HostEnvironment {
   catalogue?: CataloguePort & { closeAll(): Promise<void> }
   /** Folder for catalogues' decompressed working copies (in-process catalogues). */
   spillDir?: string
+  /** Where operations are logged; nowhere when absent. */
+  log?: Logger
 }
 
 export interface HostServicesHandle {
@@ -148,7 +152,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   }
 
   return {
-    services,
+    services: withOperationLog(services, (environment.log ?? silentLogger).child('host')),
     async dispose() {
       await catalogue.closeAll()
       await environment.uploads?.dispose()

@@ -10,6 +10,15 @@ import { join } from 'node:path'
 import type { App, BrowserWindow, Dialog, Session, Shell } from 'electron'
 import { createHandlers } from '../api/create-handlers'
 import { createDispatcher, type Dispatcher } from '../api/dispatcher'
+import { openLogFile, type LogFile } from '../logging/log-file'
+import {
+  createLogger,
+  LOG_LEVEL_VARIABLE,
+  resolveLogLevel,
+  textSink,
+  type Logger,
+  type LogLevel,
+} from '../logging/logger'
 import { FileSecretStore } from '../services/profiles'
 import { createAppUrlCheck } from '../transport/app-url'
 import { desktopContentSecurityPolicy } from '../transport/content-security-policy'
@@ -57,6 +66,8 @@ export interface DesktopProcess {
   platform: NodeJS.Platform
   /** Electron's resources folder (the sample snapshot sits there in a packaged app). */
   resourcesPath: string
+  /** Warnings and errors are echoed here besides the log file (a terminal that started the app). */
+  stderr: { write(text: string): unknown }
 }
 
 export interface DesktopAppOptions {
@@ -83,6 +94,10 @@ export class DesktopApp {
   private dispatcher: Dispatcher | null = null
   private host: HostServicesHandle | null = null
   private instance: InstanceFolder | null = null
+  private readonly dataDir: string
+  private log: Logger
+  private logFile: LogFile | null = null
+  private closing: Promise<void> | null = null
 
   constructor(options: DesktopAppOptions) {
     this.electron = options.electron
@@ -95,6 +110,32 @@ export class DesktopApp {
     }
     this.appUrls = createAppUrlCheck(this.location.rendererIndex, this.location.devServerUrl)
     this.openExternal = createExternalOpener(options.electron.shell)
+    this.dataDir = appDataDir(options.process.env, options.process.platform)
+    this.log = createLogger({ sinks: [textSink(options.process.stderr, 'warn')] })
+  }
+
+  /**
+   * The log: JSON lines in a rotated file in the data folder (SNAPSHOT_STUDIO_LOG_LEVEL, info by
+   * default), warnings and errors on stderr too. Without a writable file, stderr only.
+   */
+  private openLog(): void {
+    let level: LogLevel = 'info'
+    try {
+      level = resolveLogLevel(this.process.env[LOG_LEVEL_VARIABLE], 'info')
+    } catch (error) {
+      this.log.warn('Ignoring the log level', { err: error })
+    }
+    const terminal = textSink(this.process.stderr, 'warn')
+    try {
+      this.logFile = openLogFile(this.dataDir, level)
+    } catch (error) {
+      this.log.warn('The log file cannot be opened; logging to stderr only', { err: error })
+      return
+    }
+    this.log = createLogger({
+      sinks: [this.logFile.sink, terminal],
+      base: { app: 'desktop', version: this.electron.app.getVersion() },
+    })
   }
 
   /**
@@ -108,6 +149,7 @@ export class DesktopApp {
       app.quit()
       return 'handed-to-first-instance'
     }
+    this.openLog()
     for (const path of snapshotPathsFromArgv(this.process.argv, this.process.cwd)) this.launchFiles.add(path)
     app.on('second-instance', (_event, argv, workingDirectory) => {
       for (const path of snapshotPathsFromArgv(argv, workingDirectory)) this.launchFiles.add(path)
@@ -122,25 +164,39 @@ export class DesktopApp {
     app.on('window-all-closed', () => {
       if (this.process.platform !== 'darwin') app.quit()
     })
-    app.on('before-quit', () => {
-      this.dispatcher?.close()
-      void this.host?.dispose()
-    })
+    app.on('before-quit', () => void this.shutdown())
     // Quitting does not wait for dispose(): the working copies' folder goes synchronously.
     app.on('will-quit', () => this.instance?.removeSync())
     process.once('exit', () => this.instance?.removeSync())
     try {
       await app.whenReady()
       await this.start()
+      this.log.info('Started', { dataDir: this.dataDir, platform: this.process.platform })
       return 'window-open'
     } catch (error) {
-      console.error(
-        'Snapshot Studio could not start:',
-        error instanceof Error ? error.message : String(error),
-      )
+      this.log.error('Snapshot Studio could not start', { err: error })
+      await this.logFile?.close()
       app.exit(1)
       return 'failed-to-start'
     }
+  }
+
+  /**
+   * Stops the API, lets the host clean up (workers, working copies) and closes the log file.
+   * Electron's before-quit starts it; calling it again returns the same promise.
+   */
+  shutdown(): Promise<void> {
+    this.closing ??= (async () => {
+      this.log.info('Quitting')
+      this.dispatcher?.close()
+      try {
+        await this.host?.dispose()
+      } catch (error) {
+        this.log.error('Cleaning up on quit failed', { err: error })
+      }
+      await this.logFile?.close()
+    })()
+    return this.closing
   }
 
   private async start(): Promise<void> {
@@ -152,7 +208,7 @@ export class DesktopApp {
       isAppUrl: this.appUrls.isAppUrl,
     })
 
-    const dataDir = appDataDir(this.process.env, platform)
+    const dataDir = this.dataDir
     // Catalogues' working copies (KV values, ACL secrets) go in this run's own temp folder, removed
     // on quit; what a crashed run left is swept now (docs/threat-model.md).
     sweepAbandonedInstanceFolders()
@@ -177,6 +233,7 @@ export class DesktopApp {
       launchFiles: {
         take: () => this.launchFiles.take((path) => this.dispatcher?.broadcast('app.openFile', { path })),
       },
+      log: this.log,
       sampleSnapshotPath: app.isPackaged
         ? join(this.process.resourcesPath, 'sample', 'sample.snap')
         : sampleSnapshotPath(),
@@ -184,11 +241,7 @@ export class DesktopApp {
     const api = createDispatcher({
       host: 'electron',
       handlers: createHandlers(this.host.services),
-      onUnexpectedError: (method, error) =>
-        console.error(
-          `Unexpected failure in ${method}:`,
-          error instanceof Error ? error.message : String(error),
-        ),
+      onUnexpectedError: (method, error) => this.log.error('Unexpected failure', { method, err: error }),
     })
     this.dispatcher = api
     serveApiOverIpc({ ipcMain: this.electron.ipcMain, dispatcher: api, isAppUrl: this.appUrls.isAppUrl })

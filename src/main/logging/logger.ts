@@ -7,6 +7,7 @@
  */
 import { homedir } from 'node:os'
 import pino from 'pino'
+import { AppError } from '../../shared/app-error'
 import { redactText, redactValue } from './redact'
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const
@@ -52,6 +53,32 @@ const SEVERITY: Record<LogLevel, number> = {
 
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value)
+}
+
+/** The environment variable every host reads its log level from. */
+export const LOG_LEVEL_VARIABLE = 'SNAPSHOT_STUDIO_LOG_LEVEL'
+
+/** A level by name (a flag or SNAPSHOT_STUDIO_LOG_LEVEL), the fallback when none is given. */
+export function resolveLogLevel(
+  name: string | undefined,
+  fallback: LogLevel,
+  source = LOG_LEVEL_VARIABLE,
+): LogLevel {
+  if (name === undefined || name.trim() === '') return fallback
+  const level = name.trim().toLowerCase()
+  if (isLogLevel(level)) return level
+  throw new AppError(
+    'INVALID_ARGUMENT',
+    `${source} must be one of ${LOG_LEVELS.join(', ')}; got "${name}".`,
+    {
+      hint: 'debug shows each step, info the outcomes, silent nothing.',
+    },
+  )
+}
+
+/** Readable lines to a terminal stream (stderr: stdout carries the commands' output). */
+export function textSink(stream: { write(text: string): unknown }, level: LogLevel): LogSink {
+  return { level, format: 'text', write: (line) => stream.write(line) }
 }
 
 export function createLogger(options: LoggerOptions): Logger {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +16,7 @@ const bundleDir = resolve(__dirname, '../../../src/main')
 describe('the desktop app', () => {
   let dataDir: string
   let fake: ReturnType<typeof createFakeElectron>
+  let stderr: string[]
 
   function desktopApp(argv: string[] = ['/opt/snapshot-studio'], platform: NodeJS.Platform = 'linux') {
     return new DesktopApp({
@@ -26,6 +27,7 @@ describe('the desktop app', () => {
         env: { SNAPSHOT_STUDIO_DATA_DIR: dataDir },
         platform,
         resourcesPath: '/opt/snapshot-studio/resources',
+        stderr: { write: (text: string) => void stderr.push(text) },
       },
       bundleDir,
     })
@@ -42,6 +44,7 @@ describe('the desktop app', () => {
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'desktop-app-'))
     fake = createFakeElectron()
+    stderr = []
   })
 
   afterEach(async () => {
@@ -178,6 +181,10 @@ describe('the desktop app', () => {
     expect(run).toBe('failed-to-start')
     expect(fake.app.exitCode).toBe(1)
     expect(fake.windows).toEqual([])
+    expect(stderr.join('')).toMatch(/ERROR .*Snapshot Studio could not start .*GPU process crashed/)
+    expect(await readFile(join(dataDir, 'logs', 'snapshot-studio.log'), 'utf8')).toContain(
+      'GPU process crashed',
+    )
   })
 
   it('quits when its last window closes, except on macOS', async () => {
@@ -193,5 +200,27 @@ describe('the desktop app', () => {
     expect(linux.app.quitCalled).toBe(true)
     expect(mac.app.quitCalled).toBe(false)
     linux.app.emit('before-quit')
+  })
+
+  it('writes its log as JSON lines to a rotated file in its data folder, without secrets', async () => {
+    const token = '0b7c5d2e-1a3f-4c8d-9e6b-7f2a1d3c5e9b'
+    const desktop = desktopApp()
+    await desktop.run()
+    await callFromPage('profiles.test', {
+      input: {
+        name: 'prod',
+        environment: { label: 'production', colour: 'red' },
+        connection: { address: 'http://127.0.0.1:1', useTls: false, tls: { insecureSkipVerify: false } },
+        token: { kind: 'set', value: token },
+      },
+    })
+    fake.app.emit('before-quit')
+    await desktop.shutdown()
+
+    const lines = (await readFile(join(dataDir, 'logs', 'snapshot-studio.log'), 'utf8')).trim().split('\n')
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(
+      expect.arrayContaining(['Started', 'Quitting']),
+    )
+    expect(lines.join('\n')).not.toContain(token)
   })
 })

@@ -6,8 +6,12 @@ import type { CliCommand } from '../cli-io'
  * against `consul snapshot inspect`). Adding a command is one line here: its name, its summary
  * for the top-level help, and how to load it.
  */
-function lazy(summary: string, load: () => Promise<CliCommand>): CliCommand {
-  return { summary, run: async (argv, io) => (await load()).run(argv, io) }
+function lazy(
+  summary: string,
+  load: () => Promise<CliCommand>,
+  options: Pick<CliCommand, 'defaultLogLevel'> = {},
+): CliCommand {
+  return { summary, ...options, run: async (argv, io) => (await load()).run(argv, io) }
 }
 
 export const commands: Record<string, CliCommand> = {
@@ -42,5 +46,7 @@ export const commands: Record<string, CliCommand> = {
   web: lazy(
     'Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)',
     async () => (await import('./web')).webCommand,
+    // A server's warnings and unexpected failures belong on its terminal.
+    { defaultLogLevel: 'warn' },
   ),
 }

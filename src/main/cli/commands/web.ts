@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { appDataDir } from '../../host/app-data-dir'
 import { startBrowserHost } from '../../host/browser-host'
+import { silentLogger } from '../../logging/logger'
 import { openInBrowser, type BrowserLaunch } from '../open-in-browser'
 import type { CliCommand, CliIo } from '../cli-io'
 import { parseCommandLine } from '../command-line'
@@ -84,10 +85,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       port,
       env: io.env,
       onClientConnected: () => void launch?.remove(),
-      onUnexpectedError: (method, error) =>
-        io.stderr.write(
-          `Unexpected failure in ${method}: ${error instanceof Error ? error.message : String(error)}\n`,
-        ),
+      log: io.log ?? silentLogger,
     })
     if (!host.servesRenderer) {
       io.stderr.write(
