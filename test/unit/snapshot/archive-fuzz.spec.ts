@@ -1,15 +1,42 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { AppError } from '../../../src/shared/app-error'
-import { inspectSnapshot } from '../../../src/main/services/snapshot'
-import { buildSnapshot, snapshotTar } from '../../support/snapshot-builder'
-import { gzipSync } from 'node:zlib'
+import { buildSnapshot, metaJson, snapshotTar } from '../../support/snapshot-builder'
+import { readerVerdicts, type ReaderVerdicts } from '../../support/reader-verdicts'
+import {
+  buildStateBin,
+  chunkingStateRecord,
+  configEntryRecord,
+  indexRecord,
+  kvsRecord,
+  registerNodeRecord,
+  registerServiceRecord,
+  sessionRecord,
+  tombstoneRecord,
+} from '../../support/state-bin-writer'
+
+// Damaged snapshots at every layer, each read by every reader: inspect (statistics), kv-export
+// and the catalogue behind the content browser. Whatever the damage, each settles (a result or a
+// typed AppError, never a crash or a hang) and all three give ONE verdict: the same success or
+// the same error. `npm run fuzz` runs the same properties with FUZZ_RUNS cases per layer and
+// prints the counts.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
+const TIMEOUT = Math.max(120_000, RUNS * 400)
 
 const dir = mkdtempSync(join(tmpdir(), 'archive-fuzz-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const tally = new Map<string, Map<string, number>>()
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+  if (!process.env.FUZZ_RUNS) return
+  for (const [layer, outcomes] of tally) {
+    const total = [...outcomes.values()].reduce((a, b) => a + b, 0)
+    const parts = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`)
+    console.log(`fuzz ${layer}: ${total} cases, one verdict each: ${parts.join(', ')}`)
+  }
+})
 
 type Mutation =
   | { kind: 'flip'; at: number; mask: number }
@@ -27,10 +54,11 @@ const mutation = fc.oneof(
   }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
 )
+const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 })
 
-function mutate(input: Buffer, mutations: Mutation[]): Buffer {
+function mutate(input: Buffer, list: Mutation[]): Buffer {
   let bytes = Buffer.from(input)
-  for (const m of mutations) {
+  for (const m of list) {
     const at = bytes.length === 0 ? 0 : m.at % bytes.length
     if (m.kind === 'flip' && bytes.length > 0) bytes[at]! ^= m.mask
     else if (m.kind === 'truncate') bytes = bytes.subarray(0, at)
@@ -42,40 +70,92 @@ function mutate(input: Buffer, mutations: Mutation[]): Buffer {
   return bytes
 }
 
-async function outcome(bytes: Buffer, name: string): Promise<'ok' | AppError> {
-  const path = join(dir, name)
-  writeFileSync(path, bytes)
-  try {
-    await inspectSnapshot(path, { kvDetails: true })
-    return 'ok'
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
+/** A small state.bin with every kind of record the contents path treats differently. */
+const STATE_BIN = buildStateBin(40, [
+  registerNodeRecord({ node: 'n1' }),
+  registerServiceRecord({ node: 'n1' }, { id: 'web', service: 'web' }),
+  kvsRecord({ key: 'app/a', value: 'one', flags: 3 }),
+  kvsRecord({ key: 'app/b', value: Buffer.alloc(300, 7) }),
+  kvsRecord({ key: 'app/c/', value: null }),
+  tombstoneRecord('app/gone'),
+  sessionRecord({ id: 's1', name: 'lock', node: 'n1' }),
+  configEntryRecord('service-defaults', { Name: 'web', Protocol: 'http' }),
+  indexRecord('kvs', 40),
+  chunkingStateRecord(),
+])
+
+let n = 0
+async function verdictsOf(layer: string, bytes: Buffer): Promise<ReaderVerdicts> {
+  const file = join(dir, `${layer}-${n++}.snap`)
+  writeFileSync(file, bytes)
+  const verdicts = await readerVerdicts(file)
+  const key = verdicts.inspect === 'ok' ? 'ok' : verdicts.inspect.code
+  const outcomes = tally.get(layer) ?? new Map<string, number>()
+  outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+  tally.set(layer, outcomes)
+  return verdicts
 }
 
-describe('inspectSnapshot on damaged archives', () => {
-  it('always settles with a result or an AppError, whatever is flipped, cut, inserted or deleted', async () => {
-    const archive = buildSnapshot()
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (mutations) => {
-        const result = await outcome(mutate(archive, mutations), `gz-${n++}.snap`)
-        expect(result === 'ok' || result instanceof AppError).toBe(true)
-      }),
-      { numRuns: 200 },
-    )
-  }, 60_000)
+function expectOneVerdict(v: ReaderVerdicts): void {
+  expect(v.kvExport).toEqual(v.inspect)
+  expect(v.catalogue).toEqual(v.inspect)
+}
 
-  it('always settles when the damage is inside the tar (recompressed, so gzip cannot catch it)', async () => {
-    const tar = snapshotTar()
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (mutations) => {
-        const result = await outcome(gzipSync(mutate(tar, mutations)), `tar-${n++}.snap`)
-        expect(result === 'ok' || result instanceof AppError).toBe(true)
-      }),
-      { numRuns: 200 },
-    )
-  }, 60_000)
+describe('every reader gives one verdict on damaged snapshots', () => {
+  it(
+    'in the compressed bytes',
+    async () => {
+      const archive = buildSnapshot({ stateBin: STATE_BIN })
+      await fc.assert(
+        fc.asyncProperty(mutations, async (list) =>
+          expectOneVerdict(await verdictsOf('gzip', mutate(archive, list))),
+        ),
+        { numRuns: RUNS },
+      )
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'in the tar (recompressed, so gzip cannot catch it)',
+    async () => {
+      const tar = snapshotTar({ stateBin: STATE_BIN })
+      await fc.assert(
+        fc.asyncProperty(mutations, async (list) =>
+          expectOneVerdict(await verdictsOf('tar', gzipSync(mutate(tar, list)))),
+        ),
+        { numRuns: RUNS },
+      )
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'in the msgpack of state.bin, with meta.json Size and SHA256SUMS recomputed so only the content can fail',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutations, async (list) =>
+          expectOneVerdict(await verdictsOf('msgpack', buildSnapshot({ stateBin: mutate(STATE_BIN, list) }))),
+        ),
+        { numRuns: RUNS },
+      )
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'in meta.json, with SHA256SUMS recomputed',
+    async () => {
+      const meta = metaJson(STATE_BIN)
+      await fc.assert(
+        fc.asyncProperty(mutations, async (list) =>
+          expectOneVerdict(
+            await verdictsOf('meta.json', buildSnapshot({ stateBin: STATE_BIN, meta: mutate(meta, list) })),
+          ),
+        ),
+        { numRuns: RUNS },
+      )
+    },
+    TIMEOUT,
+  )
 })
