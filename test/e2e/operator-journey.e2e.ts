@@ -145,6 +145,8 @@ test('restores the snapshot into a second cluster only after the typed confirmat
   await app.capture('restore-preflight')
   await restore.toConfirm()
   await expect(restore.safetySnapshot).toBeChecked()
+  const safetyFolder = (await restore.safetyFolder.textContent()) ?? ''
+  expect(safetyFolder).not.toBe('')
   await restore.typeConfirmation('restore-targe')
   await expect(restore.startButton).toBeDisabled()
   await restore.typeConfirmation('restore-target')
@@ -154,6 +156,8 @@ test('restores the snapshot into a second cluster only after the typed confirmat
 
   await expect(done).toHaveAttribute('data-healthy', 'true')
   await expect(done.getByTestId('safety-snapshot-path')).toContainText('.snap')
+  // Written where the confirmation said it would be.
+  await expect(done.getByTestId('safety-snapshot-path')).toContainText(safetyFolder)
   await app.capture('restore-done')
 })
 

@@ -35,6 +35,11 @@ export class RestorePage {
     return this.page.getByTestId('safety-snapshot')
   }
 
+  /** Where the confirmation says the safety snapshot will be written. */
+  get safetyFolder(): Locator {
+    return this.page.getByTestId('safety-folder').locator('code')
+  }
+
   get startButton(): Locator {
     return this.page.getByTestId('restore-start')
   }

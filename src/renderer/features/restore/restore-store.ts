@@ -40,7 +40,8 @@ export function restoreBlockedBecause(input: RestoreGuardInput): string | null {
   if (input.target === null) return 'Choose the cluster to restore into.'
   if (input.preflight === null) return 'Wait for the checks on the target cluster.'
   if (input.preflight.blockers.length > 0) return input.preflight.blockers.map((b) => b.message).join(' ')
-  if (input.confirmation !== input.target.name) return `Type “${input.target.name}” to confirm.`
+  if (input.confirmation !== input.target.name)
+    return `Type the profile name “${input.target.name}” exactly as shown to confirm.`
   return null
 }
 
@@ -57,6 +58,8 @@ export interface RestoreState {
   /** The preflight reads the whole file again before it asks the target anything. */
   preflightProgress: RestoreProgress | null
   safetySnapshot: boolean
+  /** Where the safety snapshot is written, said before the operator confirms (the host's default save folder). */
+  safetyFolder: string | null
   confirmation: string
   progress: RestoreProgress | null
   result: RestoreResult | null
@@ -102,6 +105,7 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
   return createStore<RestoreState>()((set, get) => ({
     ...initial,
     profiles: [],
+    safetyFolder: null,
     async chooseFile(file) {
       running?.abort()
       const op = (running = new AbortController())
@@ -150,8 +154,15 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       }
     },
     async loadProfiles() {
+      const folder =
+        get().safetyFolder === null
+          ? client.folders
+              .suggestions({})
+              .then(({ defaultFolder }) => set({ safetyFolder: defaultFolder }))
+              .catch((error: unknown) => reportError('Finding the folder for safety snapshots', error))
+          : undefined
       try {
-        const { profiles, notice } = await client.profiles.list({})
+        const [{ profiles, notice }] = await Promise.all([client.profiles.list({}), folder])
         set({ profiles: [...profiles].sort((a, b) => a.name.localeCompare(b.name)) })
         reportProfileNotice(notice)
       } catch (error) {
@@ -202,13 +213,15 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
     async start() {
       const state = get()
       if (state.step !== 'confirm' || restoreBlockedBecause(state) !== null) return false
-      const { source, target, safetySnapshot, confirmation } = state
+      const { source, target, safetySnapshot, safetyFolder, confirmation } = state
       if (source === null || target === null) return false
+      // The folder shown on the confirmation is the one used, not whatever the host defaults to.
+      const folder = safetySnapshot && safetyFolder !== null ? { safetySnapshotFolder: safetyFolder } : {}
       const op = (running = new AbortController())
       set({ step: 'running', progress: null })
       try {
         const result = await followOperation(
-          client.restore.start({ profileId: target.id, source, safetySnapshot, confirmation }),
+          client.restore.start({ profileId: target.id, source, safetySnapshot, confirmation, ...folder }),
           op.signal,
           (event) => {
             if (running === op && event.kind === 'restore') set({ progress: event.progress })
@@ -265,6 +278,7 @@ export const selectPreflight = (s: RestoreState): RestorePreflight | null => s.p
 export const selectPreflightStatus = (s: RestoreState): RestoreState['preflightStatus'] => s.preflightStatus
 export const selectPreflightProgress = (s: RestoreState): RestoreProgress | null => s.preflightProgress
 export const selectSafetySnapshot = (s: RestoreState): boolean => s.safetySnapshot
+export const selectSafetyFolder = (s: RestoreState): string | null => s.safetyFolder
 export const selectConfirmation = (s: RestoreState): string => s.confirmation
 export const selectRestoreProgress = (s: RestoreState): RestoreProgress | null => s.progress
 export const selectRestoreResult = (s: RestoreState): RestoreResult | null => s.result

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import type { RestorePreflight } from '../../../shared/consul-types'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
 import { formatBytes, formatCount, formatRate } from '../../components/format-bytes'
@@ -23,6 +24,7 @@ import {
   selectRestoreStep,
   selectRestoreTarget,
   selectSafetySnapshot,
+  selectSafetyFolder,
   useRestoreStore,
 } from './restore-store'
 
@@ -39,7 +41,7 @@ export function RestoreWizard() {
       </header>
       <p className="notice warn">
         A restore replaces everything in the target cluster — KV, catalog, ACLs, sessions — with the
-        snapshot's contents. Nothing is changed until you type the cluster's name to confirm.
+        snapshot's contents. Nothing is changed until you type the target profile's name to confirm.
       </p>
       <WizardSteps steps={RESTORE_STEPS} current={step} />
       {step === 'file' && <FileStep />}
@@ -162,6 +164,13 @@ function ReviewStep() {
   )
 }
 
+const VERSION_SOURCE: Record<RestorePreflight['file']['consulVersionSource'], string> = {
+  snapshot: ', as its servers recorded',
+  sidecar: ', from its sidecar file',
+  'file-name': ', from its file name',
+  unknown: '',
+}
+
 function TargetStep() {
   const profiles = useRestoreStore(selectRestoreProfiles)
   const target = useRestoreStore(selectRestoreTarget)
@@ -237,6 +246,12 @@ function TargetStep() {
             <dd data-testid="preflight-index">{preflight.target.currentIndex ?? 'unknown'}</dd>
             <dt>Snapshot index</dt>
             <dd>{preflight.file.index}</dd>
+            <dt>Snapshot from</dt>
+            <dd data-testid="preflight-file-version">
+              {preflight.file.consulVersion === null
+                ? 'an unknown Consul version'
+                : `Consul ${preflight.file.consulVersion}${VERSION_SOURCE[preflight.file.consulVersionSource]}`}
+            </dd>
           </dl>
           {preflight.blockers.map((b) => (
             <p key={b.code} className="field-error">
@@ -275,6 +290,7 @@ function ConfirmStep() {
   const target = useRestoreStore(selectRestoreTarget)
   const source = useRestoreStore(selectRestoreSource)
   const safety = useRestoreStore(selectSafetySnapshot)
+  const safetyFolder = useRestoreStore(selectSafetyFolder)
   const confirmation = useRestoreStore(selectConfirmation)
   const blocked = useRestoreStore(selectBlockedBecause)
   const { setSafetySnapshot, setConfirmation, start, back } = useRestoreStore(
@@ -307,11 +323,18 @@ function ConfirmStep() {
         />{' '}
         First save a safety snapshot of {target.name} (recommended)
       </label>
+      {safety && (
+        <p className="hint" data-testid="safety-folder">
+          It is written to <code>{safetyFolder ?? 'the default save folder'}</code> on the computer that runs
+          Snapshot Studio, before anything is sent.
+        </p>
+      )}
       {!safety && (
         <p className="warn">Without a safety snapshot there is no way back to the cluster's current state.</p>
       )}
       <label htmlFor="restore-confirmation">
-        Type <strong className="confirm-name">{target.name}</strong> to confirm
+        Type the profile name <strong className="confirm-name">{target.name}</strong> exactly as shown (letter
+        case and spaces count) to confirm
       </label>
       <input
         id="restore-confirmation"

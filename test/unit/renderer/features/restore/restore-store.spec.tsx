@@ -152,9 +152,26 @@ describe('restore wizard store', () => {
       path: source.path,
       profileId: target.id,
       safetySnapshot: true,
+      // The folder the confirmation showed, sent explicitly rather than left to the host.
+      safetySnapshotFolder: '/tmp/snapshots',
       confirmation: 'prod-east',
     })
     expect(stores.restore.getState().step).toBe('done')
+  })
+
+  it('says before the confirmation what exactly to type and where the safety snapshot will be written', async () => {
+    const studio = await walkToConfirm()
+    await act(async () => {
+      studio.render(<RestoreWizard />)
+    })
+
+    expect(screen.getByText(/type the target profile's name to confirm/)).toBeTruthy()
+    expect(screen.getByLabelText(/Type the profile name prod-east exactly as shown/)).toBeTruthy()
+    expect(screen.getByTestId('safety-folder').textContent).toContain('/tmp/snapshots')
+
+    fireEvent.click(screen.getByTestId('safety-snapshot'))
+
+    expect(screen.queryByTestId('safety-folder')).toBeNull()
   })
 
   it('cannot reach the confirmation step while the preflight reports a blocker', async () => {
@@ -276,7 +293,9 @@ describe('restoreBlockedBecause', () => {
     expect(restoreBlockedBecause({ ...ready, fileVerified: false })).toMatch(/did not verify/)
     expect(restoreBlockedBecause({ ...ready, target: null })).toMatch(/Choose the cluster/)
     expect(restoreBlockedBecause({ ...ready, preflight: null })).toMatch(/Wait/)
-    expect(restoreBlockedBecause({ ...ready, confirmation: 'prod-eas' })).toBe('Type “prod-east” to confirm.')
+    expect(restoreBlockedBecause({ ...ready, confirmation: 'prod-eas' })).toBe(
+      'Type the profile name “prod-east” exactly as shown to confirm.',
+    )
   })
 })
 
