@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 
 /**
  * Writes valid and deliberately broken Consul snapshot archives for tests: hand-made USTAR
- * headers exactly as Go's archive/tar writes them (spec 1.2), two end blocks and no padding, gzip
+ * headers exactly as Go's archive/tar writes them (docs/snapshot-format.md §3), two end blocks and no padding, gzip
  * via zlib. Every knob exists to break one rule at a time.
  */
 

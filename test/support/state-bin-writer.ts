@@ -1,5 +1,5 @@
 // Test fixtures that look exactly like what Consul writes: a msgpack ENCODER that follows the Go
-// codec's dialect (spec 3.1: struct keys sorted byte-wise, strings and byte slices only as
+// codec's dialect (docs/snapshot-format.md §8: struct keys sorted byte-wise, strings and byte slices only as
 // fixstr/str16/str32, the smallest unsigned form for non-negative integers) plus builders for the
 // record kinds the catalogue reads, and a wrapper that packs a state.bin into a `.snap` archive.
 import { createHash } from 'node:crypto'

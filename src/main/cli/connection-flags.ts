@@ -89,7 +89,7 @@ export const STALE_FLAG: FlagSpec = {
  * Builds the connection from, in increasing precedence: a saved profile (--profile) or the
  * CONSUL_* variables, then the flags. Tokens follow the documented order -token-file > -token >
  * CONSUL_HTTP_TOKEN_FILE > CONSUL_HTTP_TOKEN ("flags always take precedence over environment
- * variables"; spec 10.3).
+ * variables"; docs/consul-api.md §1).
  */
 export async function connectionFromFlags(
   parsed: ParsedFlags,

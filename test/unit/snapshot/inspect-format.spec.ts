@@ -38,7 +38,7 @@ function inspection(
   }
 }
 
-// Consul's testdata/TestSnapshotInspectCommand.golden (newest layout), spec 7.2.
+// Consul's testdata/TestSnapshotInspectCommand.golden (newest layout), docs/snapshot-format.md §12.
 const GOLDEN = [
   ' ID           2-13-1602222343947',
   ' Size         5141',

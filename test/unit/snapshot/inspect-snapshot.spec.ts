@@ -67,7 +67,7 @@ describe('inspectSnapshot', () => {
       expect(inspection.totalSize).toBe(0)
     })
 
-    it('counts the spec worked example as Consul does: KVS 85, Index 17, ChunkingState 12', async () => {
+    it('counts the worked example of docs/snapshot-format.md §12 as Consul does: KVS 85, Index 17, ChunkingState 12', async () => {
       const bytes = buildSnapshot()
       const inspection = await inspectSnapshot(file(bytes))
 

@@ -97,7 +97,7 @@ describe('decodeMsgpackValue', () => {
 })
 
 describe('decodeGoBinaryTime', () => {
-  it('reads the spec example 2024-03-13T17:14:15.109823Z', () => {
+  it('reads the example of docs/snapshot-format.md §8, 2024-03-13T17:14:15.109823Z', () => {
     const bytes = Buffer.from('01000000 0edd83d5e7 068bc418 ffff'.replace(/ /g, ''), 'hex')
     const time = decodeGoBinaryTime(bytes)
     expect(time?.date.toISOString()).toBe('2024-03-13T17:14:15.109Z')

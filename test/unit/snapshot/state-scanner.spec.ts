@@ -89,7 +89,7 @@ const FORMS: Record<string, Buffer> = {
 }
 
 describe('StateScanner', () => {
-  it('splits the spec worked example into KVS 85, Index 17 and ChunkingState 12 bytes', () => {
+  it('splits the worked example of docs/snapshot-format.md §12 into KVS 85, Index 17 and ChunkingState 12 bytes', () => {
     const { records, lastIndex } = scan(WORKED_EXAMPLE_STATE_BIN)
 
     expect(lastIndex).toBe(13n)

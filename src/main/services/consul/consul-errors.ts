@@ -191,7 +191,7 @@ export function notConsulError(where: string, status: number, path: string): App
   )
 }
 
-/** Maps a non-2xx answer of the Consul HTTP API (spec 10.1, 10.2) to an AppError. */
+/** Maps a non-2xx answer of the Consul HTTP API (docs/consul-api.md §2-§4) to an AppError. */
 export function mapHttpError(
   status: number,
   body: string,

@@ -8,7 +8,7 @@ const ACL_WRITE_RULE = /(^|[\s{,])"?acl"?\s*[=:]\s*"write"/m
 
 /**
  * Answers "may this token take snapshots?" without touching /v1/snapshot: snapshots need
- * `acl = "write"` (spec 10.1), so we read the token itself (GET /v1/acl/token/self, allowed for
+ * `acl = "write"` (docs/consul-api.md §6), so we read the token itself (GET /v1/acl/token/self, allowed for
  * any valid token) and its policies and roles. Reading a policy needs acl:read, which every
  * acl:write token has: a 403 there is itself a "no". ACLs disabled means anyone may.
  */

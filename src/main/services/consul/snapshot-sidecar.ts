@@ -9,7 +9,7 @@ import { publishFile } from './publish-file'
 import { versionFromFileName } from './snapshot-file-name'
 
 /**
- * Why a sidecar: meta.json carries no Consul version (spec 10.4), and a restore must warn when
+ * Why a sidecar: meta.json carries no Consul version (docs/snapshot-format.md §6), and a restore must warn when
  * the file comes from a newer Consul than the target. A file name can be renamed by anyone; a
  * small JSON beside the snapshot (`<file>.json`) records the origin version, datacenter, size,
  * index and SHA-256 at save time. It is trusted only when its size and index match the file, and

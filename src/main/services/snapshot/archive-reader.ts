@@ -12,7 +12,7 @@ import { parseSnapshotMeta, type SnapshotMeta } from './snapshot-meta'
 import { TarReader, type TarEntrySink } from './tar-reader'
 
 /**
- * Reads a snapshot file in one streaming pass and checks it as Consul does (spec 1.4): gunzip
+ * Reads a snapshot file in one streaming pass and checks it as Consul does (docs/snapshot-format.md §5): gunzip
  * (concatenated members allowed), tar with exactly meta.json, state.bin and SHA256SUMS, digests
  * compared, nothing after the tar end or the gzip end, meta.json decoded, Size equal to state.bin.
  *

@@ -1,7 +1,7 @@
 import { snapshotErrors } from './snapshot-errors'
 
 /**
- * SHA256SUMS as Consul checks it (spec 1.3/1.4): every line is "<hex digest>  <name>", every
+ * SHA256SUMS as Consul checks it (docs/snapshot-format.md §4, §5): every line is "<hex digest>  <name>", every
  * listed name must be meta.json or state.bin and match its digest, and both files must be listed.
  * Parsing is as tolerant as Go's `fmt.Sscanf("%x  %s")` (any whitespace run, either hex case,
  * text after the name ignored), no more.

@@ -1,6 +1,6 @@
 /**
  * The snapshot engine: read, verify and inspect Consul snapshot files (plain Node, no electron).
- * See /work/shared/consul-snapshot-spec.md for the byte-level facts behind every module here.
+ * docs/snapshot-format.md holds the format facts every module here relies on.
  */
 export type {
   SnapshotMeta,

@@ -4,7 +4,7 @@ import { humanizeBytes } from './humanize-bytes'
 import type { SnapshotInspection, TypeStat } from './inspect-types'
 
 /**
- * The two outputs of `consul snapshot inspect`, byte for byte (spec 7.2, 7.3): the same text the
+ * The two outputs of `consul snapshot inspect`, byte for byte (docs/snapshot-format.md §12): the same text the
  * Go formatter feeds its tabwriter, and `json.MarshalIndent` with three spaces. Neither ends with
  * a newline; the CLI adds one as Consul's UI does.
  */

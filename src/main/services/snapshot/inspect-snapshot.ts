@@ -20,7 +20,7 @@ import { snapshotErrors } from './snapshot-errors'
 import { StateScanner } from './state-scanner'
 
 /**
- * `consul snapshot inspect` as a library call (spec 7.1): one streaming pass over the file that
+ * `consul snapshot inspect` as a library call (docs/snapshot-format.md §12): one streaming pass over the file that
  * verifies the archive and counts records per type and, on request, KV bytes per key prefix.
  * `verifySnapshot` is the same pass, which also proves every record parses: what Consul's restore
  * needs before a file may be sent to a cluster.

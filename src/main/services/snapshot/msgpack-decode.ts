@@ -3,7 +3,7 @@ import { kvKeyText } from './go-string'
 
 /**
  * Full decoding of one msgpack value, for the records a person opens (the statistics path only
- * skips values, see state-scanner.ts). Consul's dialect (spec 3.1) decides the shapes:
+ * skips values, see state-scanner.ts). Consul's dialect (docs/snapshot-format.md §8) decides the shapes:
  * - str and bin payloads are bytes first (KV values, hashes, IPs and times are binary); a
  *   MsgpackBytes keeps them and offers a text view;
  * - integers beyond 2^53 become bigint so config-entry hashes survive;
@@ -213,7 +213,7 @@ export function decodeMsgpackValue(buf: Uint8Array, offset = 0): { value: Msgpac
 
 /**
  * Go's binary time.Time (MarshalBinary version 1 or 2, 15 or 16 bytes) as a Date, or null when
- * the bytes are not one. Consul stores times this way inside raw strings (spec 3.1).
+ * the bytes are not one. Consul stores times this way inside raw strings (docs/snapshot-format.md §8).
  */
 export function decodeGoBinaryTime(
   bytes: Uint8Array,

@@ -7,13 +7,13 @@ import { StateScanner } from './state-scanner'
 
 /**
  * The Consul servers a snapshot describes, read from the snapshot itself. meta.json has no Consul
- * version (spec 10.4), but the catalog inside has: the leader registers every server with the
+ * version (docs/snapshot-format.md §6), but the catalog inside has: the leader registers every server with the
  * `consul` service, whose `version` meta is the server's release (Consul 1.14.8 writes it there,
  * as seen in its snapshots), and newer servers also carry `consul-version` in their node
  * metadata. So a file moved without its sidecar, renamed, or uploaded by the browser still says
  * which Consul wrote it.
  *
- * Registrations come right after the virtual IPs at the start of state.bin (spec 6.1), so the read
+ * Registrations come right after the virtual IPs at the start of state.bin (docs/snapshot-format.md §11), so the read
  * stops at the end of the Register block instead of decompressing the whole archive; and only the
  * records that name the `consul` service (one per server) are decoded.
  */
@@ -45,7 +45,7 @@ export async function readRegisteredServers(
   return finder.servers
 }
 
-/** Types CE and Enterprise write before the registrations (spec 6.1); any other ends the search. */
+/** Types CE and Enterprise write before the registrations (docs/snapshot-format.md §11); any other ends the search. */
 const BEFORE_REGISTRATIONS = new Set<number>([MessageType.ServiceVirtualIP, MessageType.FreeVirtualIP])
 
 // The service name and ID "consul" as msgpack strings (fixstr, or str8 from another writer).

@@ -58,7 +58,7 @@ describe('goJsonString', () => {
 })
 
 describe('writeKvExport', () => {
-  it('matches the layout of consul kv export (spec 11 example)', async () => {
+  it('matches the layout of consul kv export (docs/snapshot-format.md §13)', async () => {
     expect(await render([{ key: Buffer.from('foo'), flags: 0n, value: Buffer.from('bar') }])).toBe(
       '[\n\t{\n\t\t"key": "foo",\n\t\t"flags": 0,\n\t\t"value": "YmFy"\n\t}\n]\n',
     )

@@ -10,7 +10,7 @@ import {
 const MASKED = { masked: true, text: MASK_TEXT }
 const SECRET = 'do-not-show-me'
 
-// One record per secret listed in spec 5.19, by state.bin message type.
+// One record per secret listed in docs/snapshot-format.md §10, by state.bin message type.
 const cases: Array<[string, number, JsonView, string[][]]> = [
   ['ACL token SecretID', 17, { AccessorID: 'a', SecretID: SECRET }, [['SecretID']]],
   ['prepared query Token', 7, { ID: 'q', Token: SECRET }, [['Token']]],
@@ -41,7 +41,7 @@ const cases: Array<[string, number, JsonView, string[][]]> = [
   ['peering secrets', 40, { binary: SECRET }, [[]]],
 ]
 
-describe('secret fields (spec 5.19)', () => {
+describe('secret fields (docs/snapshot-format.md §10)', () => {
   it.each(cases)('masks the %s', (_name, type, record, paths) => {
     const masked = maskRecord(type, record, false)
     expect(JSON.stringify(masked)).not.toContain(SECRET)

@@ -123,7 +123,7 @@ export interface NodesResult {
 }
 
 export interface RevealRequest {
-  /** show secret values (spec 5.19) in this one response */
+  /** show secret values (docs/snapshot-format.md §10) in this one response */
   reveal?: boolean
 }
 

@@ -1,4 +1,4 @@
-// `consul kv export` output, byte for byte (spec 11): Go's json.MarshalIndent of an array of
+// `consul kv export` output, byte for byte (docs/snapshot-format.md §13): Go's json.MarshalIndent of an array of
 // {key, flags, value} with tab indentation, then the newline the CLI adds. Written as a stream of
 // buffers: exporting a million keys never builds the whole document, and a value of any size is
 // read and encoded in slices, so memory stays flat whatever the file holds.

@@ -1,4 +1,4 @@
-// KVS records (`DirEntry`, spec 5.2): the full decode used when an operator opens one key (while
+// KVS records (`DirEntry`, docs/snapshot-format.md §10): the full decode used when an operator opens one key (while
 // indexing, the scanner picks out Key, Flags and where the Value lies without decoding).
 import type { AppError } from '../../../../shared/app-error'
 import { snapshotErrors } from '../snapshot-errors'

@@ -1,5 +1,5 @@
 // Reading msgpack values the way the catalogue needs them: full decoding is the snapshot engine's
-// decodeMsgpackValue (strings as bytes first, integers beyond 2^53 exact, spec 3.1), with small
+// decodeMsgpackValue (strings as bytes first, integers beyond 2^53 exact, docs/snapshot-format.md §8), with small
 // accessors for the Go structs it yields.
 import type { AppError } from '../../../../shared/app-error'
 import { snapshotErrors } from '../snapshot-errors'

@@ -1,5 +1,5 @@
 // What the catalogue remembers about each non-KV record while streaming: where it is in state.bin
-// and the few names needed to list and search it (spec 5). The record itself is read back from
+// and the few names needed to list and search it (docs/snapshot-format.md §10). The record itself is read back from
 // the spill file when someone opens it.
 import { messageTypeName } from '../message-types'
 import {
@@ -61,7 +61,7 @@ function entryMap(entry: MsgValue | undefined): MsgMap {
 }
 
 /**
- * A type-22 record holds a raw string wrapping msgpack(kind) + msgpack(request map) (spec 3.1).
+ * A type-22 record holds a raw string wrapping msgpack(kind) + msgpack(request map) (docs/snapshot-format.md §8).
  * A plain request map (no wrapper) is accepted as well.
  */
 export function unwrapConfigEntry(value: MsgValue): UnwrappedConfigEntry | undefined {

@@ -19,7 +19,7 @@ export function isPrintableText(bytes: Buffer): boolean {
 }
 
 /**
- * Go's time.MarshalBinary layout (spec 3.1): version 1 (15 bytes) or 2 (16 bytes). Consul's own
+ * Go's time.MarshalBinary layout (docs/snapshot-format.md §8): version 1 (15 bytes) or 2 (16 bytes). Consul's own
  * tooling detects times the same way: a non-text raw string that parses as a binary time.
  */
 export function goTimeToIso(bytes: Buffer): string | undefined {

@@ -1,4 +1,4 @@
-// The one place that decides what in a snapshot is secret (spec 5.19) and how it is hidden.
+// The one place that decides what in a snapshot is secret (docs/snapshot-format.md §10) and how it is hidden.
 // Every catalogue response that can carry a secret passes through `maskSecrets`; a caller sees a
 // real value only when it asked for `reveal` in that same request.
 //
