@@ -6,21 +6,27 @@
  * Each upload keeps its original file name, in a folder of its own named by the id: the name
  * carries facts the services read from it (the Consul version of `consul snapshot save
  * -append-filename version` and of our own template), and errors name the file the user chose.
+ *
+ * Whoever holds the token could otherwise fill the disk: an upload has a size limit (checked
+ * while it streams), only the newest few are kept, each lives a few hours, and the page can
+ * delete one it no longer needs (docs/threat-model.md, "Bounded resources").
  */
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { Readable } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../shared/app-error'
 import type { UploadedFile } from '../../shared/snapshot-wire-types'
 
 export interface UploadStore {
   receive(body: Readable, name: string, signal?: AbortSignal): Promise<UploadedFile>
-  /** The file behind an upload id, or null when there is no such upload. */
+  /** The file behind an upload id, or null when there is no such upload (or it expired). */
   pathOf(uploadId: string): string | null
+  /** Deletes one upload; false when there was no such upload. */
+  remove(uploadId: string): Promise<boolean>
   /** Removes every uploaded file (host shutdown). */
   dispose(): Promise<void>
 }
@@ -49,20 +55,81 @@ function storedFileName(shown: string): string {
   return name === '.' || name === '..' || name === '' ? 'uploaded.snap' : name
 }
 
-export function createUploadStore(directory: string): UploadStore {
-  const uploads = new Map<string, { path: string; name: string; size: number }>()
+export interface UploadLimits {
+  /** Largest upload in bytes (default 64 GiB). */
+  maxBytes: number
+  /** Uploads kept at once; receiving one more deletes the oldest (default 8). */
+  maxUploads: number
+  /** How long an upload is kept after it arrived (default 6 hours). */
+  lifetimeMs: number
+}
+
+export const defaultUploadLimits: UploadLimits = {
+  maxBytes: 64 * 1024 ** 3,
+  maxUploads: 8,
+  lifetimeMs: 6 * 60 * 60 * 1000,
+}
+
+export function uploadTooLarge(shown: string, maxBytes: number): AppError {
+  return new AppError(
+    'INVALID_ARGUMENT',
+    `${shown} is larger than the ${Math.floor(maxBytes / 1024 ** 2)} MiB an upload may be.`,
+    { hint: 'Open a file this large by its path on the host instead of uploading it.' },
+  )
+}
+
+/** Passes bytes through until `limit`, then fails the pipeline. */
+function byteLimit(limit: number, tooLarge: () => AppError): Transform {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      if (seen > limit) done(tooLarge())
+      else done(null, chunk)
+    },
+  })
+}
+
+export function createUploadStore(
+  directory: string,
+  options: { limits?: Partial<UploadLimits>; now?: () => number } = {},
+): UploadStore {
+  const limits = { ...defaultUploadLimits, ...options.limits }
+  const now = options.now ?? Date.now
+  // Insertion order is arrival order: the first entry is the oldest.
+  const uploads = new Map<string, { path: string; name: string; size: number; receivedAt: number }>()
+
+  async function removeUpload(uploadId: string): Promise<boolean> {
+    const entry = uploads.get(uploadId)
+    if (entry === undefined) return false
+    uploads.delete(uploadId)
+    await rm(dirname(entry.path), { recursive: true, force: true })
+    return true
+  }
+
+  async function removeExpired(): Promise<void> {
+    for (const [uploadId, entry] of [...uploads])
+      if (now() - entry.receivedAt >= limits.lifetimeMs) await removeUpload(uploadId)
+  }
 
   return {
     async receive(body, name, signal) {
       await mkdir(directory, { recursive: true, mode: 0o700 })
+      await removeExpired()
       const uploadId = randomBytes(16).toString('hex')
       const shown = displayName(name)
       const path = join(directory, uploadId, storedFileName(shown))
       try {
         await mkdir(dirname(path), { mode: 0o700 })
-        await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }), { signal })
+        await pipeline(
+          body,
+          byteLimit(limits.maxBytes, () => uploadTooLarge(shown, limits.maxBytes)),
+          createWriteStream(path, { mode: 0o600, flags: 'wx' }),
+          { signal },
+        )
       } catch (error) {
         await rm(dirname(path), { recursive: true, force: true })
+        if (error instanceof AppError) throw error
         if (signal?.aborted)
           throw new AppError('CANCELLED', `The upload of ${shown} was cancelled.`, {
             cause: error,
@@ -73,14 +140,21 @@ export function createUploadStore(directory: string): UploadStore {
         })
       }
       const { size } = await stat(path)
-      const entry = { path, name: shown, size }
+      const entry = { path, name: shown, size, receivedAt: now() }
       uploads.set(uploadId, entry)
+      while (uploads.size > limits.maxUploads) await removeUpload(uploads.keys().next().value as string)
       return { uploadId, name: entry.name, size }
     },
 
     pathOf(uploadId) {
       if (!uploadIdPattern.test(uploadId)) return null
-      return uploads.get(uploadId)?.path ?? null
+      const entry = uploads.get(uploadId)
+      if (entry === undefined || now() - entry.receivedAt >= limits.lifetimeMs) return null
+      return entry.path
+    },
+
+    remove(uploadId) {
+      return uploadIdPattern.test(uploadId) ? removeUpload(uploadId) : Promise.resolve(false)
     },
 
     async dispose() {

@@ -191,6 +191,16 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       request.resume()
       return
     }
+    if (url.pathname.startsWith(`${webPaths.upload}/`) && request.method === 'DELETE') {
+      // An upload the page no longer needs goes now rather than at the end of its lifetime.
+      const uploadId = url.pathname.slice(webPaths.upload.length + 1)
+      request.resume()
+      void options.uploads.remove(uploadId).then(
+        (removed) => sendJson(response, removed ? 200 : 404, ok({ removed })),
+        (error: unknown) => sendJson(response, 500, failure(error)),
+      )
+      return
+    }
     if (url.pathname === webPaths.upload) {
       if (request.method !== 'POST') {
         response.statusCode = 405

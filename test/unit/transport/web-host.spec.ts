@@ -362,4 +362,26 @@ describe('the browser-mode web host', () => {
     expect(result).toMatchObject({ ok: true })
     expect(unknown).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } })
   })
+
+  it('deletes an upload on DELETE with the token, and only then', async () => {
+    host = await start()
+    const auth = { authorization: 'Bearer secret-token-for-tests' }
+    const reply = await send(host.port, `${webPaths.upload}?name=a.snap`, {
+      method: 'POST',
+      headers: auth,
+      body: Buffer.from('x'),
+    })
+    const { uploadId } = (JSON.parse(reply.body) as { value: { uploadId: string } }).value
+
+    const withoutToken = await send(host.port, `${webPaths.upload}/${uploadId}`, { method: 'DELETE' })
+    const deleted = await send(host.port, `${webPaths.upload}/${uploadId}`, {
+      method: 'DELETE',
+      headers: auth,
+    })
+    const again = await send(host.port, `${webPaths.upload}/${uploadId}`, { method: 'DELETE', headers: auth })
+
+    expect(withoutToken.status).toBe(401)
+    expect(deleted.status).toBe(200)
+    expect(again.status).toBe(404)
+  })
 })
