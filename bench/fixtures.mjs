@@ -4,6 +4,8 @@
 //   /v1/txn, then `consul snapshot save` — so its state.bin is ≥ 100 MB of genuine records.
 // kv-300mb-synthetic.snap: that state.bin's records repeated to ~300 MB (duplicates are fine for
 //   reading; only the size matters), re-packed like Consul packs; used to show RSS stays flat.
+// kv-100mib-value.snap: a few keys, one of them holding a 100 MiB value (a ~100 KB file): the
+//   contents path must stream it rather than hold it.
 import { createHash } from 'node:crypto'
 import {
   createReadStream,
@@ -38,6 +40,27 @@ export async function kv300mbSyntheticSnapshot(ctx) {
   if (!existsSync(file)) {
     const source = await kv100mbSnapshot(ctx)
     await generateRepeatedSnapshot(ctx, source.file, file)
+  }
+  const meta = await readMeta(file)
+  return { file, bytes: statSync(file).size, stateBinBytes: meta.Size, meta }
+}
+
+/** A small file whose state.bin holds one 100 MiB KV value between two tiny ones. */
+export async function hugeValueSnapshot(ctx) {
+  const file = path.join(ctx.cacheDir, 'kv-100mib-value.snap')
+  if (!existsSync(file)) {
+    mkdirSync(ctx.cacheDir, { recursive: true })
+    const { buildStateBin, chunkingStateRecord, kvsRecord, writeSnapshotFile } = await ctx.importTs(
+      'test/support/state-bin-writer.ts',
+    )
+    const stateBin = buildStateBin(10, [
+      kvsRecord({ key: 'a', value: 'first' }),
+      kvsRecord({ key: 'huge', value: Buffer.alloc(100 * 2 ** 20, 0x61) }),
+      kvsRecord({ key: 'z', value: 'last' }),
+      chunkingStateRecord(),
+    ])
+    await writeSnapshotFile(`${file}.part`, stateBin)
+    renameSync(`${file}.part`, file)
   }
   const meta = await readMeta(file)
   return { file, bytes: statSync(file).size, stateBinBytes: meta.Size, meta }

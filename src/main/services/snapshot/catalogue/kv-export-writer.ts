@@ -21,7 +21,7 @@ const FLUSH_AT = 1 << 20
 // Base64 turns every 3 bytes into 4 characters: slices of a multiple of 3 encode independently.
 const VALUE_SLICE = 3 << 20
 
-const SMALL_VALUE = 96
+const SMALL_VALUE = 64 * 1024
 const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
 const FIRST_HEAD = Buffer.from('[\n\t{\n\t\t"key": ')
 const NEXT_HEAD = Buffer.from(',\n\t{\n\t\t"key": ')
@@ -68,7 +68,8 @@ class OutputBuffer {
 
   base64(bytes: Buffer): void {
     if (bytes.length > SMALL_VALUE) return this.ascii(bytes.toString('base64'))
-    // Small values (most of them) are encoded in place: no string per key for the collector.
+    // Values up to 64 KiB (nearly all) are encoded in place: a string per value would leave the
+    // collector as many bytes again as the export writes.
     this.ensure(Math.ceil(bytes.length / 3) * 4)
     const out = this.buf
     let o = this.used
