@@ -23,7 +23,15 @@ function ensureBuilt() {
   process.stdout.write('Building Snapshot Studio (electron-vite build)…\n')
   const built = spawnSync(
     process.execPath,
-    [require.resolve('electron-vite/bin/electron-vite.js', { paths: [root] }), 'build'],
+    // electron-vite's package exports do not include its bin script; find it beside package.json.
+    [
+      path.join(
+        path.dirname(require.resolve('electron-vite/package.json', { paths: [root] })),
+        'bin',
+        'electron-vite.js',
+      ),
+      'build',
+    ],
     { cwd: root, stdio: 'inherit' },
   )
   if (built.status !== 0) {
