@@ -140,7 +140,8 @@ function progressPrinter(options: DownloaderOptions, what: string) {
       const percent = Math.floor(p.percent * 100)
       // A log file gets a line per 10%; a terminal one line redrawn per percent.
       const step = options.interactive ? 1 : 10
-      if (percent < shown + step && percent !== 100) return
+      // The downloader reports 100% once more when the file is complete.
+      if (percent === shown || (percent < shown + step && percent !== 100)) return
       shown = percent
       const size = p.total ? ` of ${megabytes(p.total)}` : ''
       const line = `Downloading ${what}: ${percent}% (${megabytes(p.transferred)}${size})`
@@ -166,7 +167,8 @@ export function describeFailure(error: unknown): string {
       typeof code === 'string' && !current.message.includes(code)
         ? `${current.message} [${code}]`
         : current.message
-    if (text !== '' && !parts.includes(text)) parts.push(text)
+    const clause = text.replace(/\.$/, '')
+    if (clause !== '' && !parts.includes(clause)) parts.push(clause)
     current = current.cause
   }
   return parts.length > 0 ? parts.join(': ') : String(error)

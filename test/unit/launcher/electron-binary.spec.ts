@@ -104,6 +104,8 @@ describe('the Electron downloader', () => {
           const progress: DownloadProgress = { transferred: (total * step) / 10, total, percent: step / 10 }
           await details.downloadOptions.getProgressCallback(progress)
         }
+        // As @electron/get does once the file is complete.
+        await details.downloadOptions.getProgressCallback({ transferred: total, total, percent: 1 })
         return '/cache/electron.zip'
       },
     }
@@ -185,5 +187,11 @@ describe('describeFailure', () => {
     })
 
     expect(describeFailure(error)).toBe('connect failed: socket hang up [ECONNRESET]')
+  })
+
+  it('does not end a clause in the middle of the sentence', () => {
+    expect(describeFailure(new Error('Generated checksum did not match expected checksum.'))).toBe(
+      'Generated checksum did not match expected checksum',
+    )
   })
 })
