@@ -108,9 +108,17 @@ export async function restoreSnapshot(
     const known = deps.verified?.get(options.path, identity)
     let gate: UploadGate
     if (!known && deps.verifyStream && !safety.enabled) {
-      const reading = await readRestoreTarget(client, options.signal)
-      refuseBlockers(targetBlockers(reading.target))
-      gate = verifyingGate(options, deps.verifyStream, identity, reading, deps.verified)
+      // Started first, so a verifier in a worker thread boots while the target is read.
+      const feed = new VerificationFeed(deps.verifyStream, { signal: options.signal })
+      let reading: TargetReading
+      try {
+        reading = await readRestoreTarget(client, options.signal)
+        refuseBlockers(targetBlockers(reading.target))
+      } catch (error) {
+        feed.abort()
+        throw error
+      }
+      gate = verifyingGate(options, feed, identity, reading, deps.verified)
     } else {
       const { preflight } = await runPreflight(client, options.path, deps.verify, {
         signal: options.signal,
@@ -191,12 +199,11 @@ interface UploadGate {
  */
 function verifyingGate(
   options: RestoreSnapshotOptions,
-  verifyStream: VerifySnapshotStream,
+  feed: VerificationFeed,
   identity: FileIdentity,
   reading: TargetReading,
   verified: VerifiedFiles | undefined,
 ): UploadGate {
-  const feed = new VerificationFeed(verifyStream, { signal: options.signal })
   const stopped = (error: unknown): unknown => {
     if (!(error instanceof AppError) || error.code === 'CANCELLED') return error
     return new AppError(

@@ -85,16 +85,27 @@ export async function saveSnapshot(
     // Version and datacenter name the file; a token without agent:read still saves, named "unknown".
     const agentSelf: Promise<AgentSelf | null> = readAgentSelf(client, options.signal).catch(() => null)
     emit('requesting', 0, 0)
-    const response = await client.send({
-      method: 'GET',
-      path: '/v1/snapshot',
-      query: { dc: options.datacenter, stale: options.stale ? true : undefined },
-      useDatacenter: true,
-      signal: options.signal,
-      operation: 'snapshot-save',
-      headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
-      bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
-    })
+    // Started before the request: a verifier in a worker thread boots while the server builds the
+    // snapshot (seconds on a big cluster) instead of after the first byte arrives.
+    const feed = deps.verifyStream
+      ? new VerificationFeed(deps.verifyStream, { signal: options.signal })
+      : null
+    let response
+    try {
+      response = await client.send({
+        method: 'GET',
+        path: '/v1/snapshot',
+        query: { dc: options.datacenter, stale: options.stale ? true : undefined },
+        useDatacenter: true,
+        signal: options.signal,
+        operation: 'snapshot-save',
+        headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
+        bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
+      })
+    } catch (error) {
+      feed?.abort()
+      throw error
+    }
     const partPath = join(
       options.destinationDir,
       `.snapshot-studio-${randomBytes(6).toString('hex')}.snap.part`,
@@ -111,9 +122,6 @@ export async function saveSnapshot(
         now,
         onProgress: (p) => options.onProgress?.({ ...p, phase: 'downloading', elapsedMs: now() - started }),
       })
-      const feed = deps.verifyStream
-        ? new VerificationFeed(deps.verifyStream, { signal: options.signal })
-        : null
       let streamed: VerifiedArchive | null = null
       try {
         await downloadToFile(
@@ -224,6 +232,7 @@ export async function saveSnapshot(
       }
       throw error
     } finally {
+      feed?.abort()
       if (!published) await unlink(partPath).catch(() => undefined)
       // Drain what is left of the body if we stopped early, so the socket is released.
       response.body.destroy()

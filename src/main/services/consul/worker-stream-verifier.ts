@@ -12,7 +12,7 @@ import type { FromVerifier, ToVerifier } from './verify-stream-protocol'
 /** Bytes copied into one message. */
 const BATCH_BYTES = 1024 * 1024
 /** Bytes sent but not yet taken by the verifier; the source is not pulled past this. */
-const IN_FLIGHT_BYTES = 8 * 1024 * 1024
+const IN_FLIGHT_BYTES = 4 * 1024 * 1024
 
 export function createWorkerStreamVerifier(workerFile: string): VerifySnapshotStream {
   return (source, options) => {
