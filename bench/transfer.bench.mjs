@@ -4,12 +4,14 @@
 //
 // What each side does:
 //   curl restore  PUT the file (-T streams it with Content-Length), nothing else.
-//   ours restore  verify the whole archive locally, PUT it streamed, then wait for a leader and a
-//                 consistent read (the safety snapshot is off here: it would be a second save).
+//   ours restore  read the target, PUT the file streamed while a worker thread verifies the same
+//                 bytes completely, hold its last bytes until the verdict, then wait for a leader
+//                 and a consistent read (the safety snapshot is off here: it would be a second save).
 //   curl save     GET /v1/snapshot into a file, nothing else.
-//   ours save     GET into a .part file with SHA-256, verify the whole archive, fsync, rename,
-//                 write the sidecar.
-// Our extra work is the safety the product promises; the ratios show what it costs.
+//   ours save     GET into a .part file with SHA-256 while a worker thread verifies the whole
+//                 archive, fsync (alongside the verdict), write the sidecar, publish.
+// Our extra work is the safety the product promises; the ratios show what it costs. Medians are
+// the figures; best-of ratios are printed too, as they hold up better on a busy machine.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -123,6 +125,11 @@ export async function run(ctx) {
       restore: med['ours restore'] / med['curl restore'],
       save: med['ours save'] / med['curl save'],
     }
+    const best = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, Math.min(...v)]))
+    const bestRatios = {
+      restore: best['ours restore'] / best['curl restore'],
+      save: best['ours save'] / best['curl save'],
+    }
     const peakMiB = (list) => (list.length ? Math.max(...list) / 1024 : null)
     const peaks = {
       restore: peakMiB(rss['ours restore']),
@@ -143,6 +150,7 @@ export async function run(ctx) {
         `restore file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB (state.bin ${(fx.stateBinBytes / 2 ** 20).toFixed(1)} MiB); saved snapshots ${(savedBytes / 2 ** 20).toFixed(1)} MiB; ${rounds} rounds, medians`,
         `restore: ours ${s(med['ours restore'])} vs curl ${s(med['curl restore'])} → ${ratios.restore.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.restoreWithin1_1xCurl)})`,
         `save:    ours ${s(med['ours save'])} vs curl ${s(med['curl save'])} → ${ratios.save.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.saveWithin1_1xCurl)})`,
+        `best of ${rounds}: restore ${bestRatios.restore.toFixed(2)}x, save ${bestRatios.save.toFixed(2)}x`,
         `peak RSS of our process: restore ${mib(peaks.restore)}, save ${mib(peaks.save)}`,
         `with a ${(large.bytes / 2 ** 20).toFixed(0)} MiB file (save ${(bigSavedBytes / 2 ** 20).toFixed(0)} MiB): restore ${mib(peaks.largeRestore)}, save ${mib(peaks.largeSave)} (goal flat, < ${GOALS.peakRssMiB} MiB: ${mark(goals.peakRssUnder200MiB)})`,
       ],
@@ -151,7 +159,9 @@ export async function run(ctx) {
         fileBytes: fx.bytes,
         savedBytes,
         medianMs: med,
+        bestMs: best,
         ratios,
+        bestRatios,
         peakRssMiB: peaks,
         goals,
       },
