@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -12,6 +12,35 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('SpillFile', () => {
+  it('stops growing at its capacity with an error that says what to do, before the disk is full', async () => {
+    const spill = new SpillFile(dir, { maxBytes: 1000 })
+
+    spill.append(Buffer.alloc(600))
+    const overflow = (() => {
+      try {
+        spill.append(Buffer.alloc(600))
+        return null
+      } catch (error) {
+        return error
+      }
+    })()
+    await spill.remove()
+
+    expect(overflow).toMatchObject({
+      code: 'FILE_UNREADABLE',
+      hint: expect.stringContaining('Free disk space'),
+    })
+    expect(spill.size).toBe(600)
+  })
+
+  it('never plans on more than the free space of its disk', async () => {
+    const info = statfsSync(dir)
+    const spill = new SpillFile(dir)
+    await spill.remove()
+
+    expect(spill.capacity).toBeLessThan(info.bavail * info.bsize)
+  })
+
   it('keeps the working copy readable only by its owner and reads it back by offset', async () => {
     const spill = new SpillFile(dir)
     spill.append(Buffer.from('hello '))

@@ -1,7 +1,16 @@
 // The decompressed state.bin of an opened snapshot, on disk, so records can be fetched by offset
 // without holding the snapshot in memory. Created with owner-only permissions (KV values and ACL
 // secrets are in there) and removed on close.
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -40,6 +49,23 @@ export function sweepStaleSpillFiles(
   return removed
 }
 
+/** Left free for everything else on the disk when a working copy grows. */
+const FREE_SPACE_RESERVE = 512 * 1024 * 1024
+
+/**
+ * How large a working copy may grow in `dir`: the space free there now, less a reserve. A small
+ * archive can expand a thousandfold (600 KB to 600 MB and beyond), and filling the disk would
+ * take down far more than this app (docs/threat-model.md, "Bounded resources").
+ */
+export function spillCapacity(dir: string): number {
+  try {
+    const info = statfsSync(dir)
+    return Math.max(0, info.bavail * info.bsize - FREE_SPACE_RESERVE)
+  } catch {
+    return Number.MAX_SAFE_INTEGER
+  }
+}
+
 export class SpillFile {
   readonly path: string
   private readonly dir: string
@@ -47,12 +73,15 @@ export class SpillFile {
   private reader: FileHandle | undefined
   private removed = false
   size = 0
+  /** The most bytes this working copy may hold (see spillCapacity). */
+  readonly capacity: number
 
-  constructor(spillDir?: string) {
+  constructor(spillDir?: string, options: { maxBytes?: number } = {}) {
     try {
       this.dir = mkdtempSync(path.join(spillDir ?? tmpdir(), DIR_PREFIX))
       this.path = path.join(this.dir, 'state.bin')
       this.fd = openSync(this.path, 'wx', 0o600)
+      this.capacity = Math.min(options.maxBytes ?? Number.MAX_SAFE_INTEGER, spillCapacity(this.dir))
     } catch (cause) {
       throw new AppError(
         'FILE_UNREADABLE',
@@ -68,6 +97,15 @@ export class SpillFile {
   /** Appends in the caller's turn: the reader waits for the disk, which bounds memory. */
   append(chunk: Uint8Array): void {
     if (this.fd === undefined) throw new Error('spill file is not open for writing')
+    if (this.size + chunk.length > this.capacity) {
+      throw new AppError(
+        'FILE_UNREADABLE',
+        `The snapshot expands to more than the ${Math.floor(this.capacity / 1024 ** 2)} MiB that can be used for its working copy in ${path.dirname(this.dir)}.`,
+        {
+          hint: 'Free disk space there (or point TMPDIR at a larger disk) and open the snapshot again; inspecting its summary needs no working copy.',
+        },
+      )
+    }
     let done = 0
     while (done < chunk.length) {
       try {
