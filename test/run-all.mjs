@@ -38,7 +38,7 @@ if (!consulBin) {
 }
 process.env.CONSUL_BIN = consulBin
 
-if (wanted('build')) run('build', 'npx', ['electron-vite', 'build'])
+if (wanted('build')) run('build', 'npm', ['run', 'build']) // the app, then the single-file agent
 if (wanted('static')) {
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
   run('lint', 'npx', ['eslint', '.'])

@@ -17,13 +17,18 @@ import { cliScript, startAgentProcess } from '../support/snapshot-agent-process'
 
 const documentedExample = resolve(__dirname, '../fixtures/agent/hashicorp-documented-example.json')
 
-function runCli(
+function runCli(args: string[], cwd: string, env: Record<string, string>) {
+  return runScript(cliScript, args, cwd, env)
+}
+
+function runScript(
+  script: string,
   args: string[],
   cwd: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cliScript, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
     })
@@ -69,6 +74,23 @@ describe('snapshot agent against a real Consul', () => {
     const inspected = await runConsul(['snapshot', 'inspect', join(cwd, name!)])
     expect(inspected.code).toBe(0)
     expect(result.stderr).not.toContain(consul.token)
+  })
+
+  it('runs as the single bundled file with plain node, from a folder without node_modules', async () => {
+    // out/agent/snapshot-agent.js comes from `npm run build` (scripts/build-agent.mjs).
+    const bundle = resolve(__dirname, '../../out/agent/snapshot-agent.js')
+    const cwd = join(root, 'bundle')
+    await mkdir(cwd)
+    await copyFile(bundle, join(cwd, 'snapshot-agent.js'))
+    const result = await runScript(
+      join(cwd, 'snapshot-agent.js'),
+      ['-once', '-http-addr', consul.httpAddr, '-local-path', 'backups'],
+      cwd,
+      env,
+    )
+    expect(result.code).toBe(0)
+    const [name] = await snaps(join(cwd, 'backups'))
+    expect((await runConsul(['snapshot', 'inspect', join(cwd, 'backups', name!)])).code).toBe(0)
   })
 
   it('refuses a bad config with one line naming the key and the file, exit 1, before anything runs', async () => {

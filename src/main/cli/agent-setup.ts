@@ -9,7 +9,8 @@ import { noJournal, openRunJournal } from '../services/backups/run-journal'
 import type { AgentRuntime } from '../services/backups/snapshot-agent'
 import { ConsulClient } from '../services/consul/consul-client'
 import { saveSnapshot } from '../services/consul/save-snapshot'
-import { verifyStreamWithEngine, verifyWithEngine } from '../services/consul/verify-with-engine'
+import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
+import { bundleDir } from '../host/host-runtime'
 import type { CliIo } from './cli-io'
 import { boolFlag, intFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-flags'
 
@@ -223,11 +224,13 @@ export function loggerFor(config: AgentConfig, io: CliIo): AgentLogger {
 export async function buildRuntime(config: AgentConfig, io: CliIo): Promise<AgentRuntime> {
   const destinations = destinationsFor(config)
   const client = await ConsulClient.open(config.connection)
+  // The same verification as `snapshot-studio save`: in a worker thread when its built entry
+  // sits beside this bundle, in-process otherwise (the single-file agent bundle).
+  const verifiers = createTransferVerifiers({ bundleDir: bundleDir() })
   return {
     config,
     client,
-    save: (options) =>
-      saveSnapshot(options, { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine }),
+    save: (options) => saveSnapshot(options, verifiers),
     destinations,
     // As the Enterprise agent: with local storage the snapshot is staged in the destination
     // folder itself, so handing it over is a link, not a copy.
