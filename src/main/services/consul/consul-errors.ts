@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error'
+import { redactUrlCredentials } from '../../logging/redact'
 
 /** What the failing request was doing, so hints can name the permission it needs. */
 export type ConsulOperation = 'read' | 'snapshot-save' | 'snapshot-restore'
@@ -60,7 +61,10 @@ export function mapTransportError(error: unknown, where: string): AppError {
   const has = (set: Set<string> | string[]) =>
     codes.some((c) => (Array.isArray(set) ? set.includes(c) : set.has(c)))
   const first = errors[0]
-  const detail = errors.map((e) => e.message).find((m) => typeof m === 'string' && m !== '') ?? String(error)
+  // Socket and proxy errors may quote the URL they dialled; credentials in it never go further.
+  const detail = redactUrlCredentials(
+    errors.map((e) => e.message).find((m) => typeof m === 'string' && m !== '') ?? String(error),
+  )
 
   if (errors.some((e) => e.name === 'AbortError') || has(['ABORT_ERR', 'UND_ERR_ABORTED'])) {
     return new AppError('CANCELLED', 'The operation was cancelled.', { cause: error })
