@@ -2,6 +2,7 @@
  * Serialisable results and progress events of the Consul services (test connection, save,
  * restore). Pure types: the renderer and both transports share them.
  */
+import type { TransferProgress } from './progress'
 import type { AppErrorPayload } from './app-error'
 
 export interface AgentInfo {
@@ -33,13 +34,7 @@ export interface ConnectionTestResult {
   latencyMs: number
 }
 
-export interface TransferProgress {
-  bytes: number
-  /** Known for restores (file size); unknown for saves until the end. */
-  totalBytes: number | null
-  bytesPerSecond: number
-  elapsedMs: number
-}
+export type { TransferProgress }
 
 export type SavePhase = 'requesting' | 'downloading' | 'verifying' | 'finishing'
 

@@ -4,7 +4,7 @@
  */
 export interface ByteProgress {
   bytes: number
-  /** Null while the total is unknown (a save's download before the body ends). */
+  /** Known for reads and restores (the file's size); null for a save until the body ends. */
   totalBytes: number | null
 }
 
