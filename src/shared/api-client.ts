@@ -4,7 +4,9 @@
  * into values or thrown AppErrors, wraps long operations in handles (progress, cancel, result),
  * and makes the difference between the desktop app and browser mode explicit in the type.
  */
+import type { z } from 'zod'
 import {
+  apiEvents,
   apiMethods,
   type EventName,
   type EventPayload,
@@ -154,8 +156,14 @@ export function createApiClient<P extends Platform>(
     return unwrapResult(reply as ApiResult<unknown>)
   }
 
+  // Events are checked against the contract as requests are on the host: a payload of another
+  // shape (a host of another version, a stray message on the socket) never reaches a store.
   function on(event: EventName, handler: (payload: unknown) => void): () => void {
-    return transport.subscribe(event, handler)
+    const schema: z.ZodType = apiEvents[event]
+    return transport.subscribe(event, (payload) => {
+      const parsed = schema.safeParse(payload)
+      if (parsed.success) handler(parsed.data)
+    })
   }
 
   function startOperation(method: MethodName, input: Record<string, unknown>): OperationHandle<unknown> {

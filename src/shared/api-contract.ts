@@ -1,12 +1,15 @@
 /**
  * The one definition of the API between the renderer and the host. Each method names its request
- * schema (zod, checked on the host before any service runs), its response type, the error codes
- * it can answer with, where it is available and whether it is a long operation (progress events,
- * cancellation). Events name their payload schema. Both transports and the client derive
- * everything from these two tables; no channel string is written anywhere else.
+ * schema (zod, checked on the host before any service runs), its response type, where it is
+ * available and whether it is a long operation (progress events, cancellation). Events name
+ * their payload schema. Both transports and the client derive everything from these two tables;
+ * no channel string is written anywhere else.
+ *
+ * Failures are not listed per method: any call can answer any AppErrorCode, and the window
+ * presents every one the same way (the error center: message and what to do). Per-method lists
+ * were kept here once; nothing read them and they had drifted from what the services throw.
  */
 import { z } from 'zod'
-import type { AppErrorCode } from './app-error'
 import type {
   CatalogueSummary,
   KvPageWire,
@@ -23,11 +26,13 @@ import type {
   SaveManyEntry,
   SaveProgress,
 } from './consul-types'
+import { restorePhases, savePhases } from './consul-types'
 import { datacenterSchema } from './consul-names'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from './kv-details-options'
 import { profileInputSchema } from './profile-schema'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
-import type { InspectProgress, RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
+import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
+import type { ByteProgress } from './progress'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -37,7 +42,6 @@ export type Availability = 'any' | 'electron'
 
 export interface MethodDefinition<Request extends z.ZodType, Response, Operation extends boolean> {
   request: Request
-  errors: readonly AppErrorCode[]
   availability: Availability
   /** Long operations carry an `operationId`, report progress and can be cancelled. */
   operation: Operation
@@ -49,12 +53,10 @@ export interface MethodDefinition<Request extends z.ZodType, Response, Operation
 function method<Response>() {
   return <Request extends z.ZodType, Operation extends boolean = false>(definition: {
     request: Request
-    errors?: readonly AppErrorCode[]
     availability?: Availability
     operation?: Operation
   }): MethodDefinition<Request, Response, Operation> => ({
     request: definition.request,
-    errors: definition.errors ?? [],
     availability: definition.availability ?? 'any',
     operation: (definition.operation ?? false) as Operation,
   })
@@ -95,8 +97,6 @@ const pageSchema = {
   offset: z.int().min(0).default(0),
   limit: z.int().min(1).max(1000).default(200),
 }
-
-const httpsUrlSchema = z.string().min(1).max(2048)
 
 // ---------------------------------------------------------------------------------------------
 // Responses that exist only on the wire
@@ -140,80 +140,33 @@ export interface SampleSnapshot {
 // ---------------------------------------------------------------------------------------------
 // The methods
 
-const sourceErrors = [
-  'FILE_NOT_FOUND',
-  'FILE_UNREADABLE',
-  'INVALID_ARGUMENT',
-] as const satisfies readonly AppErrorCode[]
-const snapshotErrors = [
-  ...sourceErrors,
-  'SNAPSHOT_EMPTY',
-  'SNAPSHOT_NOT_GZIP',
-  'SNAPSHOT_GZIP_CORRUPT',
-  'SNAPSHOT_TRUNCATED',
-  'SNAPSHOT_NOT_TAR',
-  'SNAPSHOT_UNEXPECTED_ENTRY',
-  'SNAPSHOT_TRAILING_BYTES',
-  'SNAPSHOT_CHECKSUM_MISMATCH',
-  'SNAPSHOT_CHECKSUM_LIST_INVALID',
-  'SNAPSHOT_MISSING_ENTRY',
-  'SNAPSHOT_META_INVALID',
-  'SNAPSHOT_SIZE_MISMATCH',
-  'SNAPSHOT_STATE_INVALID',
-  'CANCELLED',
-] as const satisfies readonly AppErrorCode[]
-const consulErrors = [
-  'PROFILE_NOT_FOUND',
-  'CONSUL_UNREACHABLE',
-  'CONSUL_REFUSED',
-  'CONSUL_TLS',
-  'CONSUL_ACL_DENIED',
-  'CONSUL_NO_LEADER',
-  'CONSUL_RATE_LIMITED',
-  'CONSUL_TIMEOUT',
-  'CONSUL_HTTP',
-] as const satisfies readonly AppErrorCode[]
-
 export const apiMethods = {
   'app.info': method<AppInfo>()({ request: noInput }),
-  /**
-   * Snapshot files the app was started with (command line, "open with", a file dropped on the
-   * dock) before the window could listen; later ones arrive as `app.openFile` events. Each file
-   * is handed out once.
-   */
-  'app.takeLaunchFiles': method<{ paths: string[] }>()({ request: noInput }),
 
-  'profiles.list': method<ProfileList>()({ request: noInput, errors: ['SETTINGS_CORRUPT'] }),
+  'profiles.list': method<ProfileList>()({ request: noInput }),
   'profiles.create': method<ProfileView>()({
     request: z.strictObject({ input: profileInputSchema }),
-    errors: ['PROFILE_INVALID'],
   }),
   'profiles.update': method<ProfileView>()({
     request: z.strictObject({ id: idSchema, input: profileInputSchema }),
-    errors: ['PROFILE_INVALID', 'PROFILE_NOT_FOUND'],
   }),
   'profiles.duplicate': method<ProfileView>()({
     request: z.strictObject({ id: idSchema }),
-    errors: ['PROFILE_NOT_FOUND'],
   }),
   'profiles.remove': method<{ id: string }>()({
     request: z.strictObject({ id: idSchema }),
-    errors: ['PROFILE_NOT_FOUND'],
   }),
   /** Reads the host's CONSUL_* variables into an unsaved draft; null when none is set. */
   'profiles.importFromEnv': method<{ draft: EnvProfileDraft | null }>()({
     request: noInput,
-    errors: ['PROFILE_INVALID'],
   }),
   /** Tests a saved profile, or a draft before it is saved. */
   'profiles.test': method<ConnectionTestResult>()({
     request: z.union([z.strictObject({ id: idSchema }), z.strictObject({ input: profileInputSchema })]),
-    errors: [...consulErrors, 'PROFILE_INVALID'],
   }),
 
   'snapshot.inspect': method<SnapshotInspectionWire>()({
     request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema, ...kvOptions }),
-    errors: snapshotErrors,
     operation: true,
   }),
   /** The KV breakdown again with another depth or filter (a fresh scan of the file). */
@@ -224,13 +177,11 @@ export const apiMethods = {
       kvDepth: kvOptions.kvDepth,
       kvFilter: kvOptions.kvFilter,
     }),
-    errors: snapshotErrors,
     operation: true,
   }),
 
   'snapshot.browse.open': method<CatalogueSummary>()({
     request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema }),
-    errors: snapshotErrors,
     operation: true,
   }),
   'snapshot.browse.close': method<{ closed: boolean }>()({
@@ -243,7 +194,6 @@ export const apiMethods = {
       prefix: z.string().max(8192).default(''),
       ...pageSchema,
     }),
-    errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   'snapshot.browse.kvValue': method<KvValueWire>()({
     request: z.strictObject({
@@ -255,12 +205,10 @@ export const apiMethods = {
         .max(64 * 1024 * 1024)
         .default(1024 * 1024),
     }),
-    errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   /** Nodes, services, checks, sessions, prepared queries, ACL objects (secrets masked), config entries. */
   'snapshot.browse.records': method<RecordPageWire>()({
     request: z.strictObject({ catalogueId: catalogueIdSchema, kind: z.enum(recordKinds), ...pageSchema }),
-    errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   /** One masked secret in clear, because the operator asked for that one. */
   'snapshot.browse.revealSecret': method<{ value: string }>()({
@@ -270,7 +218,6 @@ export const apiMethods = {
       id: z.string().max(1024),
       field: z.string().max(200),
     }),
-    errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
   'snapshot.browse.search': method<{ hits: SearchHitWire[]; truncated: boolean }>()({
     request: z.strictObject({
@@ -278,7 +225,6 @@ export const apiMethods = {
       query: z.string().min(1).max(1024),
       limit: z.int().min(1).max(1000).default(100),
     }),
-    errors: ['FILE_NOT_FOUND', 'INVALID_ARGUMENT'],
   }),
 
   /** Saves from one or many profiles into a folder; each profile succeeds or fails on its own. */
@@ -292,14 +238,12 @@ export const apiMethods = {
       /** Overrides every selected profile's datacenter; Consul forwards the request there. */
       datacenter: datacenterSchema.optional(),
     }),
-    errors: [...consulErrors, 'FILE_EXISTS', 'FILE_UNREADABLE', 'CANCELLED'],
     operation: true,
   }),
 
   /** Full verification (gzip, tar, SHA256SUMS, sizes, every record); answers what inspect answers. */
   'restore.verify': method<SnapshotInspectionWire>()({
     request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema }),
-    errors: snapshotErrors,
     operation: true,
   }),
   'restore.preflight': method<RestorePreflight>()({
@@ -308,7 +252,6 @@ export const apiMethods = {
       source: snapshotSourceSchema,
       profileId: idSchema,
     }),
-    errors: [...snapshotErrors, ...consulErrors],
     operation: true,
   }),
   /** Destructive. The service refuses unless `confirmation` equals the profile's name. */
@@ -321,7 +264,6 @@ export const apiMethods = {
       safetySnapshot: z.boolean(),
       safetySnapshotFolder: hostPathSchema.optional(),
     }),
-    errors: [...snapshotErrors, ...consulErrors, 'RESTORE_REFUSED'],
     operation: true,
   }),
 
@@ -331,24 +273,13 @@ export const apiMethods = {
   'dialogs.openSnapshot': method<{ path: string | null }>()({
     request: noInput,
     availability: 'electron',
-    errors: ['UNSUPPORTED'],
   }),
   'dialogs.chooseFolder': method<{ path: string | null }>()({
     request: z.strictObject({ title: z.string().max(200).optional() }),
     availability: 'electron',
-    errors: ['UNSUPPORTED'],
   }),
 
-  'sample.open': method<SampleSnapshot>()({ request: noInput, errors: ['FILE_UNREADABLE'] }),
-
-  /**
-   * Opens an https link from the allowlist in the system browser; refuses anything else. Browser
-   * mode checks the link the same way but answers opened: false (the page opens it itself).
-   */
-  'shell.openExternal': method<{ opened: boolean }>()({
-    request: z.strictObject({ url: httpsUrlSchema }),
-    errors: ['URL_NOT_ALLOWED'],
-  }),
+  'sample.open': method<SampleSnapshot>()({ request: noInput }),
 
   /** Cancels a running operation started by the same client; false when it had already ended. */
   'operations.cancel': method<{ cancelled: boolean }>()({
@@ -359,12 +290,33 @@ export const apiMethods = {
 // ---------------------------------------------------------------------------------------------
 // Events (host → renderer)
 
-const progressSchema = z.custom<OperationProgress>((value) => typeof value === 'object' && value !== null)
+// Inner objects are not strict: a field a newer host adds is dropped, not a reason to lose the event.
+const byteProgressSchema = z.object({
+  bytes: z.number().min(0),
+  totalBytes: z.number().min(0).nullable(),
+}) satisfies z.ZodType<ByteProgress>
+const transferProgressSchema = byteProgressSchema.extend({
+  bytesPerSecond: z.number().min(0),
+  elapsedMs: z.number().min(0),
+})
 
-export type OperationProgress =
-  | { kind: 'inspect'; progress: InspectProgress }
-  | { kind: 'save'; profileId: string; progress: SaveProgress }
-  | { kind: 'restore'; progress: RestoreProgress }
+const progressSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('inspect'), progress: byteProgressSchema }),
+  z.strictObject({
+    kind: z.literal('save'),
+    profileId: idSchema,
+    progress: transferProgressSchema.extend({ phase: z.enum(savePhases) }) satisfies z.ZodType<SaveProgress>,
+  }),
+  z.strictObject({
+    kind: z.literal('restore'),
+    progress: transferProgressSchema.extend({
+      phase: z.enum(restorePhases),
+    }) satisfies z.ZodType<RestoreProgress>,
+  }),
+])
+
+/** What a long operation reports: reading a file, a save per profile, or a restore. */
+export type OperationProgress = z.output<typeof progressSchema>
 
 export const menuCommands = ['open-snapshot', 'new-profile', 'save-snapshot'] as const
 export type MenuCommand = (typeof menuCommands)[number]

@@ -36,7 +36,8 @@ export interface ConnectionTestResult {
 
 export type { TransferProgress }
 
-export type SavePhase = 'requesting' | 'downloading' | 'verifying' | 'finishing'
+export const savePhases = ['requesting', 'downloading', 'verifying', 'finishing'] as const
+export type SavePhase = (typeof savePhases)[number]
 
 export interface SaveProgress extends TransferProgress {
   phase: SavePhase
@@ -126,7 +127,8 @@ export interface RestorePreflight {
   blockers: RestoreIssue[]
 }
 
-export type RestorePhase = 'verifying' | 'safety-snapshot' | 'uploading' | 'waiting-for-cluster'
+export const restorePhases = ['verifying', 'safety-snapshot', 'uploading', 'waiting-for-cluster'] as const
+export type RestorePhase = (typeof restorePhases)[number]
 
 export interface RestoreProgress extends TransferProgress {
   phase: RestorePhase

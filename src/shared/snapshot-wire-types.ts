@@ -59,12 +59,6 @@ export interface SnapshotInspectionWire {
   text: { pretty: string; json: string }
 }
 
-/** Compressed bytes of the file read so far. */
-export interface InspectProgress {
-  bytesRead: number
-  totalBytes: number
-}
-
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** A file the user opened recently, newest first in lists. */

@@ -144,7 +144,7 @@ describe('inspectSnapshot on a snapshot saved by a real Consul', () => {
 
   it('reports progress up to the whole file', async () => {
     const seen: number[] = []
-    await inspectSnapshot(bulkSnapshot, { onProgress: (p) => seen.push(p.bytesRead) })
+    await inspectSnapshot(bulkSnapshot, { onProgress: (p) => seen.push(p.bytes) })
     const size = statSync(bulkSnapshot).size
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.at(-1)).toBe(size)

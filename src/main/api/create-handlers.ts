@@ -4,7 +4,6 @@
  */
 import { dirname } from 'node:path'
 import { AppError } from '../../shared/app-error'
-import { checkExternalUrl } from '../../shared/external-links'
 import type { ApiHandlers } from './dispatcher'
 import type { HostServices } from '../host/host-services'
 
@@ -20,7 +19,6 @@ export function createHandlers(services: HostServices): ApiHandlers {
 
   return {
     'app.info': async () => services.appInfo(),
-    'app.takeLaunchFiles': async () => ({ paths: services.launchFiles?.take() ?? [] }),
 
     'profiles.list': async () => profiles().list(),
     'profiles.create': async ({ input }) => profiles().create(input),
@@ -126,12 +124,5 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'dialogs.chooseFolder': async ({ title }) => ({ path: await dialogs().chooseFolder(title) }),
 
     'sample.open': async () => (services.sample ?? missing('The sample snapshot')).open(),
-
-    'shell.openExternal': async ({ url }) => {
-      const checked = checkExternalUrl(url)
-      if (services.openExternal === undefined) return { opened: false }
-      await services.openExternal(checked)
-      return { opened: true }
-    },
   }
 }

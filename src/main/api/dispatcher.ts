@@ -34,7 +34,11 @@ export type MethodHandler<M extends MethodName> = (
   context: CallContext,
 ) => Promise<ResponseOf<M>>
 
-export type ApiHandlers = { [M in MethodName]?: MethodHandler<M> }
+/** Methods a host implements; `operations.cancel` is answered by the dispatcher itself. */
+export type HandledMethodName = Exclude<MethodName, 'operations.cancel'>
+
+/** Total: a host that leaves out a method of the contract does not compile. */
+export type ApiHandlers = { [M in HandledMethodName]: MethodHandler<M> }
 
 /** A connected window or socket. `send` must not throw for a closed peer. */
 export interface ClientConnection {
@@ -111,13 +115,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return { cancelled: registry.cancel(String(value.operationId), clientId) }
     }
 
-    const handler = options.handlers[method] as MethodHandler<MethodName> | undefined
-    if (handler === undefined) {
-      throw new AppError('UNSUPPORTED', `${method} is not available in this build of Snapshot Studio.`)
-    }
+    const handler = options.handlers[method] as MethodHandler<HandledMethodName>
 
     if (!definition.operation) {
-      return handler(value as RequestOf<MethodName>, {
+      return handler(value as RequestOf<HandledMethodName>, {
         clientId,
         host: options.host,
         signal: neverAborted,
@@ -141,7 +142,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       },
     }
     try {
-      const result = await handler(value as RequestOf<MethodName>, context)
+      const result = await handler(value as RequestOf<HandledMethodName>, context)
       // A service that ignored the signal still must not report success for a cancelled operation.
       if (controller.signal.aborted) throw new AppError('CANCELLED', 'The operation was cancelled.')
       throttle.flush()

@@ -46,8 +46,7 @@ function verifyThrough(runner: InspectRunner): VerifySnapshot {
   return async (path, options) => {
     const inspection = await runner.verify(path, {
       signal: options.signal ?? new AbortController().signal,
-      onProgress: (progress) =>
-        options.onProgress?.({ bytes: progress.bytesRead, totalBytes: progress.totalBytes }),
+      onProgress: (progress) => options.onProgress?.(progress),
     })
     return verifiedArchive(inspection)
   }

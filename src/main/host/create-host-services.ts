@@ -32,10 +32,8 @@ export interface HostEnvironment {
   inspect: InspectRunner
   uploads?: UploadStore
   dialogs?: DialogsPort
-  openExternal?: (url: string) => Promise<void>
   /** A small snapshot shipped with the app, for a first look without a cluster. */
   sampleSnapshotPath?: string
-  launchFiles?: { take(): string[] }
   /** Browsing catalogues (a worker-thread port in the apps); in-process when absent. */
   catalogue?: CataloguePort & { closeAll(): Promise<void> }
   /** Folder for catalogues' decompressed working copies (in-process catalogues). */
@@ -79,8 +77,6 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
     recentFolders: createRecentFoldersStore({ dataDir: environment.dataDir }),
     dialogs: environment.dialogs,
-    openExternal: environment.openExternal,
-    launchFiles: environment.launchFiles,
 
     profiles: {
       async list(): Promise<ProfileList> {

@@ -229,10 +229,6 @@ export class DesktopApp {
       catalogue: createCatalogue({ spillDir: instance.spillDir }),
       spillDir: instance.spillDir,
       dialogs: createElectronDialogs(this.electron.dialog, () => this.mainWindow),
-      openExternal: this.openExternal,
-      launchFiles: {
-        take: () => this.launchFiles.take((path) => this.dispatcher?.broadcast('app.openFile', { path })),
-      },
       log: this.log,
       sampleSnapshotPath: app.isPackaged
         ? join(this.process.resourcesPath, 'sample', 'sample.snap')

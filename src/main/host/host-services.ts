@@ -21,12 +21,8 @@ import type {
   SaveProgress,
 } from '../../shared/consul-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
-import type {
-  InspectProgress,
-  RecentFile,
-  SnapshotInspectionWire,
-  SnapshotSource,
-} from '../../shared/snapshot-wire-types'
+import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
+import type { ByteProgress } from '../../shared/progress'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -41,8 +37,8 @@ export interface InspectOptions {
 
 /** Runs snapshot scans; the Electron main process gets one that uses a worker thread. */
 export interface InspectRunner {
-  inspect(path: string, options: InspectOptions, work: Work<InspectProgress>): Promise<SnapshotInspectionWire>
-  verify(path: string, work: Work<InspectProgress>): Promise<SnapshotInspectionWire>
+  inspect(path: string, options: InspectOptions, work: Work<ByteProgress>): Promise<SnapshotInspectionWire>
+  verify(path: string, work: Work<ByteProgress>): Promise<SnapshotInspectionWire>
 }
 
 /** Turns a wire source into a readable file path; refuses unknown uploads and missing files. */
@@ -61,7 +57,7 @@ export interface ProfilesPort {
 }
 
 export interface CataloguePort {
-  open(path: string, work: Work<InspectProgress>): Promise<CatalogueSummary>
+  open(path: string, work: Work<ByteProgress>): Promise<CatalogueSummary>
   close(catalogueId: string): Promise<boolean>
   kvList(catalogueId: string, prefix: string, offset: number, limit: number): Promise<KvPageWire>
   kvValue(catalogueId: string, key: string, maxBytes: number): Promise<KvValueWire>
@@ -136,10 +132,6 @@ export interface HostServices {
   recentFolders?: RecentFoldersPort
   dialogs?: DialogsPort
   sample?: SamplePort
-  /** Files the app was launched with, handed out once (desktop app). */
-  launchFiles?: { take(): string[] }
-  /** Opens a URL that already passed the allowlist check; refuses otherwise. */
-  openExternal?: (url: string) => Promise<void>
 }
 
 export type { OperationProgress }

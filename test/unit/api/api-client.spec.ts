@@ -78,7 +78,7 @@ describe('the typed API client', () => {
     expectTypeOf(result).toEqualTypeOf<SnapshotInspectionWire>()
     expect(operation.id).toBe('op-00000001')
     expect(result).toEqual(sampleInspection)
-    expect(progress).toEqual([{ kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } }])
+    expect(progress).toEqual([{ kind: 'inspect', progress: { bytes: 2048, totalBytes: 2048 } }])
   })
 
   it('cancels an operation through its handle', async () => {
@@ -99,6 +99,38 @@ describe('the typed API client', () => {
     expect(await outcome).toMatchObject({ code: 'CANCELLED' })
   })
 
+  it('delivers only events that match the contract’s schemas, progress included', () => {
+    const handlers = new Map<string, (payload: unknown) => void>()
+    const transport: Transport<BrowserPlatform> = {
+      platform: browserPlatform,
+      invoke: async () => ({ ok: true, value: {} }),
+      subscribe(event, handler) {
+        handlers.set(event, handler)
+        return () => handlers.delete(event)
+      },
+    }
+    const client = createApiClient(transport)
+    const seen: unknown[] = []
+    client.on('operation.progress', (payload) => seen.push(payload.progress))
+    const send = (payload: unknown) => handlers.get('operation.progress')?.(payload)
+
+    send({
+      operationId: 'op-00000001',
+      progress: { kind: 'inspect', progress: { bytes: 5, totalBytes: 10 } },
+    })
+    send({
+      operationId: 'op-00000001',
+      progress: { kind: 'inspect', progress: { bytesRead: 5, totalBytes: 10 } },
+    })
+    send({
+      operationId: 'op-00000001',
+      progress: { kind: 'restore', progress: { phase: 'exploding', bytes: 1 } },
+    })
+    send({ operationId: 'op-00000001', progress: 'anything' })
+
+    expect(seen).toEqual([{ kind: 'inspect', progress: { bytes: 5, totalBytes: 10 } }])
+  })
+
   it('turns a reply that is not an envelope into an INTERNAL AppError', async () => {
     const transport: Transport<BrowserPlatform> = {
       platform: browserPlatform,
@@ -111,7 +143,10 @@ describe('the typed API client', () => {
   })
 
   it('makes a dropped file a path source on the desktop and an upload in browser mode', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: {} })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const file = new File([new Uint8Array([1, 2, 3])], 'backup.snap')
 
     const desktop = await createApiClient(
@@ -126,7 +161,10 @@ describe('the typed API client', () => {
   })
 
   it('narrows the platform by kind so desktop-only helpers are typed', () => {
-    const dispatcher = createDispatcher({ host: 'electron', handlers: {} })
+    const dispatcher = createDispatcher({
+      host: 'electron',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const client = createApiClient(createInMemoryTransport(dispatcher, electronPlatform))
 
     expectTypeOf(client.platform.pathForFile).toBeFunction()

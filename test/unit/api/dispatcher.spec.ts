@@ -24,7 +24,10 @@ describe('the dispatcher', () => {
   })
 
   it('refuses an unknown method without calling anything', async () => {
-    const dispatcher = createDispatcher({ host: 'browser', handlers: {} })
+    const dispatcher = createDispatcher({
+      host: 'browser',
+      handlers: createHandlers(createFakeHostServices()),
+    })
 
     const reply = await dispatcher.dispatch('c1', 'fs.readAnyFile', { path: '/etc/passwd' })
 
@@ -148,7 +151,7 @@ describe('the dispatcher', () => {
         event: 'operation.progress',
         payload: {
           operationId: 'op-00000001',
-          progress: { kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } },
+          progress: { kind: 'inspect', progress: { bytes: 2048, totalBytes: 2048 } },
         },
       },
     ])
@@ -234,7 +237,10 @@ describe('the dispatcher', () => {
   })
 
   it('broadcasts host events to every connected client', () => {
-    const dispatcher = createDispatcher({ host: 'electron', handlers: {} })
+    const dispatcher = createDispatcher({
+      host: 'electron',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const a = recordingClient('a')
     const b = recordingClient('b')
     dispatcher.connect(a)
@@ -246,32 +252,11 @@ describe('the dispatcher', () => {
     expect(b.events).toEqual(a.events)
   })
 
-  it('checks external links against the allowlist before any opener runs', async () => {
-    const opened: string[] = []
-    const dispatcher = createDispatcher({
-      host: 'electron',
-      handlers: createHandlers(
-        createFakeHostServices({ openExternal: async (url) => void opened.push(url) }),
-      ),
-    })
-
-    const refused = await dispatcher.dispatch('c1', 'shell.openExternal', { url: 'file:///etc/passwd' })
-    const allowed = await dispatcher.dispatch('c1', 'shell.openExternal', {
-      url: 'https://developer.hashicorp.com/consul/commands/snapshot',
-    })
-
-    expect(refused).toMatchObject({ ok: false, error: { code: 'URL_NOT_ALLOWED' } })
-    expect(allowed).toEqual({ ok: true, value: { opened: true } })
-    expect(opened).toEqual(['https://developer.hashicorp.com/consul/commands/snapshot'])
-  })
-})
-
-describe('progress of a long operation', () => {
   it('is coalesced to a few updates, and the last numbers arrive before the result', async () => {
     const services = createFakeHostServices({
       inspect: {
         async inspect(_path, _options, work) {
-          for (let bytes = 1; bytes <= 1000; bytes++) work.onProgress({ bytesRead: bytes, totalBytes: 1000 })
+          for (let bytes = 1; bytes <= 1000; bytes++) work.onProgress({ bytes: bytes, totalBytes: 1000 })
           return sampleInspection
         },
         async verify() {
@@ -289,8 +274,7 @@ describe('progress of a long operation', () => {
     })
 
     const reported = client.events.map(
-      (event) =>
-        (event.payload as { progress: { progress: { bytesRead: number } } }).progress.progress.bytesRead,
+      (event) => (event.payload as { progress: { progress: { bytes: number } } }).progress.progress.bytes,
     )
     expect(reported).toEqual([1, 1000])
   })

@@ -1,7 +1,8 @@
 /** Plain fakes for the host's ports: enough behaviour to exercise dispatch, transports and the client. */
 import { AppError } from '../../../src/shared/app-error'
 import type { HostServices, InspectRunner, Work } from '../../../src/main/host/host-services'
-import type { InspectProgress, SnapshotInspectionWire } from '../../../src/shared/snapshot-wire-types'
+import type { SnapshotInspectionWire } from '../../../src/shared/snapshot-wire-types'
+import type { ByteProgress } from '../../../src/shared/progress'
 
 export const sampleInspection: SnapshotInspectionWire = {
   meta: {
@@ -34,14 +35,14 @@ export function createControllableInspect(): InspectRunner & { release(): void; 
   return {
     started,
     release: () => release(),
-    async inspect(_path: string, _options, work: Work<InspectProgress>) {
-      work.onProgress({ bytesRead: 10, totalBytes: 100 })
+    async inspect(_path: string, _options, work: Work<ByteProgress>) {
+      work.onProgress({ bytes: 10, totalBytes: 100 })
       markStarted()
       await new Promise<void>((resolve, reject) => {
         work.signal.addEventListener('abort', () => reject(work.signal.reason), { once: true })
         void gate.then(resolve)
       })
-      work.onProgress({ bytesRead: 100, totalBytes: 100 })
+      work.onProgress({ bytes: 100, totalBytes: 100 })
       return sampleInspection
     },
     async verify() {
@@ -67,7 +68,7 @@ export function createFakeHostServices(overrides: Partial<HostServices> = {}): H
     },
     inspect: {
       async inspect(_path, _options, work) {
-        work.onProgress({ bytesRead: 2048, totalBytes: 2048 })
+        work.onProgress({ bytes: 2048, totalBytes: 2048 })
         return sampleInspection
       },
       async verify() {

@@ -35,7 +35,7 @@ describe.each([
 
     const summary = await port.open(sample, {
       signal: new AbortController().signal,
-      onProgress: (event) => progress.push(event.bytesRead),
+      onProgress: (event) => progress.push(event.bytes),
     })
 
     expect(summary.catalogueId).toMatch(/^[A-Za-z0-9_-]+$/)

@@ -8,7 +8,7 @@ import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
 import { createInProcessInspectRunner } from '../../../src/main/host/workers/in-process-inspect-runner'
 import { createWorkerInspectRunner } from '../../../src/main/host/workers/worker-inspect-runner'
 import { AppError } from '../../../src/shared/app-error'
-import type { InspectProgress } from '../../../src/shared/snapshot-wire-types'
+import type { ByteProgress } from '../../../src/shared/progress'
 
 /** The worker runs the built bundle (what the apps load), rebuilt when older than src/main. */
 const root = repositoryRoot
@@ -16,8 +16,8 @@ const workerFile = join(root, 'out', 'main', 'inspect-worker.js')
 const sample = join(root, 'resources', 'sample', 'sample.snap')
 
 function work(signal = new AbortController().signal) {
-  const progress: InspectProgress[] = []
-  return { progress, work: { signal, onProgress: (event: InspectProgress) => progress.push(event) } }
+  const progress: ByteProgress[] = []
+  return { progress, work: { signal, onProgress: (event: ByteProgress) => progress.push(event) } }
 }
 
 describe('snapshot scans in a worker thread', () => {
@@ -49,7 +49,7 @@ describe('snapshot scans in a worker thread', () => {
     expect(inWorker).toEqual(inProcess)
     expect(inWorker.text.pretty).toContain(' ID ')
     expect(threaded.progress.length).toBeGreaterThan(0)
-    expect(threaded.progress.at(-1)?.bytesRead).toBe(statSync(sample).size)
+    expect(threaded.progress.at(-1)?.bytes).toBe(statSync(sample).size)
   })
 
   it('keeps 64-bit values as decimal text on the wire', async () => {

@@ -70,7 +70,10 @@ describe('the API over Electron IPC', () => {
   })
 
   it('sends events to a connected window on the one event channel, and stops when it is destroyed', () => {
-    const dispatcher = createDispatcher({ host: 'electron', handlers: {} })
+    const dispatcher = createDispatcher({
+      host: 'electron',
+      handlers: createHandlers(createFakeHostServices()),
+    })
     const contents = new FakeWebContents()
     connectWebContents(dispatcher, contents as never)
 

@@ -201,7 +201,7 @@ describe('inspectSnapshot', () => {
     it('reports progress up to the whole file', async () => {
       const bytes = buildSnapshot()
       const seen: number[] = []
-      await inspectSnapshot(file(bytes), { onProgress: (p) => seen.push(p.bytesRead) })
+      await inspectSnapshot(file(bytes), { onProgress: (p) => seen.push(p.bytes) })
       expect(seen.at(-1)).toBe(bytes.length)
     })
 

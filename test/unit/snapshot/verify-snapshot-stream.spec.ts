@@ -42,7 +42,7 @@ describe('verifySnapshotStream', () => {
     const progress: number[] = []
 
     const streamed = await verifySnapshotStream(chunked(archive), {
-      onProgress: (p) => progress.push(p.bytesRead),
+      onProgress: (p) => progress.push(p.bytes),
     })
     const fromFile = await verifySnapshot(path)
 

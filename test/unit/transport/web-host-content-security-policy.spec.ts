@@ -6,6 +6,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHandlers } from '../../../src/main/api/create-handlers'
 import { createDispatcher } from '../../../src/main/api/dispatcher'
 import { createUploadStore } from '../../../src/main/host/upload-store'
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../../src/main/transport/content-security-policy'
 import { startWebHost, type WebHost } from '../../../src/main/transport/web-host'
 import { ensureFreshBuild, repositoryRoot } from '../build/ensure-fresh-build'
+import { createFakeHostServices } from '../api/fake-host-services'
 
 const TOKEN = 'csp-spec-token'
 
@@ -50,7 +52,7 @@ describe('browser mode’s Content-Security-Policy', () => {
     ensureFreshBuild()
     folder = await mkdtemp(join(tmpdir(), 'web-host-csp-'))
     host = await startWebHost({
-      dispatcher: createDispatcher({ host: 'browser', handlers: {} }),
+      dispatcher: createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) }),
       rendererDir: join(repositoryRoot, 'out', 'renderer'),
       uploads: createUploadStore(join(folder, 'uploads')),
       token: TOKEN,

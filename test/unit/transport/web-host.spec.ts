@@ -146,7 +146,7 @@ describe('the browser-mode web host', () => {
   it('makes up a long random token when none is given', async () => {
     const uploads = createUploadStore(join(folder, 'uploads'))
     host = await startWebHost({
-      dispatcher: createDispatcher({ host: 'browser', handlers: {} }),
+      dispatcher: createDispatcher({ host: 'browser', handlers: createHandlers(createFakeHostServices()) }),
       rendererDir: null,
       uploads,
     })

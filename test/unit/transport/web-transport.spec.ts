@@ -89,7 +89,7 @@ describe('the typed client over the browser transport and the web host', () => {
     operation.onProgress((event) => progress.push(event))
 
     expect(await operation.result).toEqual(sampleInspection)
-    expect(progress).toEqual([{ kind: 'inspect', progress: { bytesRead: 2048, totalBytes: 2048 } }])
+    expect(progress).toEqual([{ kind: 'inspect', progress: { bytes: 2048, totalBytes: 2048 } }])
   })
 
   it('cancels a running operation from its handle', async () => {

@@ -44,8 +44,7 @@ export function createCataloguePort(
       const catalogue = await openSnapshotCatalogue(path, {
         spillDir: options.spillDir,
         signal: work.signal,
-        onProgress: (progress) =>
-          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+        onProgress: (progress) => work.onProgress({ bytes: progress.bytes, totalBytes: progress.totalBytes }),
       })
       while (open.size >= maxOpen) {
         const [oldestId, oldest] = open.entries().next().value as [string, SnapshotCatalogue]

@@ -1,5 +1,6 @@
 /** Messages between the host and the catalogue worker thread (structured clone, no bigint). */
 import type { AppErrorPayload } from '../../../shared/app-error'
+import type { ByteProgress } from '../../../shared/progress'
 import type { CataloguePort } from '../host-services'
 
 export type CatalogueMethod = keyof CataloguePort | 'closeAll'
@@ -8,6 +9,6 @@ export type ToCatalogueWorker =
   { type: 'call'; id: number; method: CatalogueMethod; args: unknown[] } | { type: 'cancel'; id: number }
 
 export type FromCatalogueWorker =
-  | { type: 'progress'; id: number; progress: { bytesRead: number; totalBytes: number } }
+  | { type: 'progress'; id: number; progress: ByteProgress }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: AppErrorPayload }

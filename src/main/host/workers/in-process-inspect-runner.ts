@@ -12,16 +12,14 @@ export function createInProcessInspectRunner(): InspectRunner {
       const inspection = await inspectSnapshot(path, {
         ...options,
         signal: work.signal,
-        onProgress: (progress) =>
-          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+        onProgress: (progress) => work.onProgress({ bytes: progress.bytes, totalBytes: progress.totalBytes }),
       })
       return toInspectionWire(inspection, options.kvDetails)
     },
     async verify(path, work) {
       const inspection = await verifySnapshot(path, {
         signal: work.signal,
-        onProgress: (progress) =>
-          work.onProgress({ bytesRead: progress.bytesRead, totalBytes: progress.totalBytes }),
+        onProgress: (progress) => work.onProgress({ bytes: progress.bytes, totalBytes: progress.totalBytes }),
       })
       return toInspectionWire(inspection, false)
     },

@@ -1,6 +1,7 @@
 /** Messages between the host and the inspect worker thread (structured clone, no bigint inside). */
 import type { AppErrorPayload } from '../../../shared/app-error'
-import type { InspectProgress, SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
+import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
+import type { ByteProgress } from '../../../shared/progress'
 import type { InspectOptions } from '../host-services'
 
 export type WorkerJob =
@@ -9,6 +10,6 @@ export type WorkerJob =
 export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel' }
 
 export type FromWorker =
-  | { type: 'progress'; progress: InspectProgress }
+  | { type: 'progress'; progress: ByteProgress }
   | { type: 'done'; result: SnapshotInspectionWire }
   | { type: 'failed'; error: AppErrorPayload }

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads'
 import { toErrorPayload } from '../../../shared/app-error'
 import { createInProcessInspectRunner } from './in-process-inspect-runner'
 import type { FromWorker, ToWorker } from './inspect-worker-protocol'
-import type { InspectProgress } from '../../../shared/snapshot-wire-types'
+import type { ByteProgress } from '../../../shared/progress'
 
 const port = parentPort
 if (port === null) throw new Error('inspect-worker must run in a worker thread')
@@ -23,7 +23,7 @@ port.on('message', (message: ToWorker) => {
   }
   const work = {
     signal: controller.signal,
-    onProgress: (progress: InspectProgress) => post({ type: 'progress', progress }),
+    onProgress: (progress: ByteProgress) => post({ type: 'progress', progress }),
   }
   const { job } = message
   const running =

@@ -5,13 +5,14 @@
  */
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
+import type { ByteProgress } from '../../../shared/progress'
 import type { CataloguePort } from '../host-services'
 import type { CatalogueMethod, FromCatalogueWorker, ToCatalogueWorker } from './catalogue-worker-protocol'
 
 interface Pending {
   resolve(value: unknown): void
   reject(error: unknown): void
-  onProgress?: (progress: { bytesRead: number; totalBytes: number }) => void
+  onProgress?: (progress: ByteProgress) => void
 }
 
 export function createWorkerCataloguePort(

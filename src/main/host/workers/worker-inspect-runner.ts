@@ -7,9 +7,9 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
 import type { SnapshotInspectionWire } from '../../../shared/snapshot-wire-types'
+import type { ByteProgress } from '../../../shared/progress'
 import type { InspectRunner, Work } from '../host-services'
 import type { FromWorker, WorkerJob } from './inspect-worker-protocol'
-import type { InspectProgress } from '../../../shared/snapshot-wire-types'
 import { createJobSlots } from './job-slots'
 
 export interface WorkerInspectRunnerOptions {
@@ -26,7 +26,7 @@ export function createWorkerInspectRunner(
   const slots = createJobSlots(options.maxWorkers ?? Math.min(4, Math.max(1, availableParallelism())))
   const startWorker = options.startWorker ?? ((file: string) => new Worker(file))
 
-  async function run(job: WorkerJob, work: Work<InspectProgress>): Promise<SnapshotInspectionWire> {
+  async function run(job: WorkerJob, work: Work<ByteProgress>): Promise<SnapshotInspectionWire> {
     // The slot is held until the thread has exited, not merely answered: it is threads we count.
     const release = await slots.acquire(work.signal)
     return runInWorker(job, work, release)
@@ -34,7 +34,7 @@ export function createWorkerInspectRunner(
 
   function runInWorker(
     job: WorkerJob,
-    work: Work<InspectProgress>,
+    work: Work<ByteProgress>,
     release: () => void,
   ): Promise<SnapshotInspectionWire> {
     return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ export const verifyWithEngine: VerifySnapshot = async (path, options) => {
   const inspection = await verifySnapshot(path, {
     signal: options.signal,
     onProgress: options.onProgress
-      ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: p.totalBytes })
+      ? (p) => options.onProgress?.({ bytes: p.bytes, totalBytes: p.totalBytes })
       : undefined,
   })
   return verifiedArchive(inspection)
@@ -17,7 +17,7 @@ export const verifyStreamWithEngine: VerifySnapshotStream = async (source, optio
   const inspection = await verifySnapshotStream(source, {
     signal: options.signal,
     onProgress: options.onProgress
-      ? (p) => options.onProgress?.({ bytes: p.bytesRead, totalBytes: null })
+      ? (p) => options.onProgress?.({ bytes: p.bytes, totalBytes: null })
       : undefined,
   })
   return verifiedArchive(inspection)

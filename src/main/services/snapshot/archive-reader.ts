@@ -217,7 +217,7 @@ async function readArchive(
     const result = await readArchiveFrom(source, consumer, {
       label: path,
       signal: options.signal,
-      onProgress: onProgress ? (bytesRead) => onProgress({ bytesRead, totalBytes: size }) : undefined,
+      onProgress: onProgress ? (bytes) => onProgress({ bytes, totalBytes: size }) : undefined,
     })
     return { ...result, archiveBytes: size }
   } finally {
@@ -228,7 +228,7 @@ async function readArchive(
 export interface StreamReadOptions {
   signal?: AbortSignal
   /** Compressed bytes taken from the source so far (its total is not known in advance). */
-  onProgress?: (p: { bytesRead: number }) => void
+  onProgress?: (p: { bytes: number }) => void
   /** Names the source in error messages, as a path does for files. */
   label?: string
 }
@@ -249,7 +249,7 @@ export async function readSnapshotStream(
   return readArchiveFrom(checkedHead(source, label), consumer, {
     label,
     signal: options.signal,
-    onProgress: onProgress ? (bytesRead) => onProgress({ bytesRead }) : undefined,
+    onProgress: onProgress ? (bytes) => onProgress({ bytes }) : undefined,
   })
 }
 
@@ -427,7 +427,7 @@ async function readRawStateBin(
     await pipeline(
       handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: true }),
       progressTap(
-        options.onProgress ? (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size }) : undefined,
+        options.onProgress ? (bytes) => options.onProgress?.({ bytes, totalBytes: size }) : undefined,
         counter,
       ),
       sink,

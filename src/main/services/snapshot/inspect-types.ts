@@ -1,3 +1,4 @@
+import type { ByteProgress } from '../../../shared/progress'
 import type { SnapshotMeta } from './snapshot-meta'
 
 export type { SnapshotMeta, SnapshotServer } from './snapshot-meta'
@@ -36,11 +37,8 @@ export interface SnapshotInspection {
   enterpriseTypes: number[]
 }
 
-/** Compressed bytes of the file read so far. */
-export interface ReadProgress {
-  bytesRead: number
-  totalBytes: number
-}
+/** Compressed bytes of the file read so far, out of the file's size. */
+export type ReadProgress = ByteProgress
 
 export interface ScannedRecord {
   type: number

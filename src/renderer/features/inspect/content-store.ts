@@ -174,8 +174,7 @@ export function createContentStore(client: ApiClient): ContentStore {
             client.snapshot.browse.open({ source }),
             op.signal,
             (event) => {
-              if (opening === op && event.kind === 'inspect')
-                set({ progress: { bytes: event.progress.bytesRead, totalBytes: event.progress.totalBytes } })
+              if (opening === op && event.kind === 'inspect') set({ progress: event.progress })
             },
           )
           if (opening !== op) return

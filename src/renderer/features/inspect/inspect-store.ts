@@ -1,6 +1,5 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { OperationProgress } from '../../../shared/api-contract'
 import type { ApiClient } from '../../../shared/api-client'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from '../../../shared/kv-details-options'
 import type { ByteProgress } from '../../../shared/progress'
@@ -45,12 +44,6 @@ export interface InspectState {
 }
 
 export type InspectStore = StoreApi<InspectState>
-
-function readProgress(progress: OperationProgress): ByteProgress | null {
-  return progress.kind === 'inspect'
-    ? { bytes: progress.progress.bytesRead, totalBytes: progress.progress.totalBytes }
-    : null
-}
 
 /**
  * Opening a snapshot starts two reads on the host at once: the summary (`snapshot.inspect`, here)
@@ -106,8 +99,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           }),
           op.signal,
           (event) => {
-            const progress = readProgress(event)
-            if (current === op && progress !== null) set({ progress })
+            if (current === op && event.kind === 'inspect') set({ progress: event.progress })
           },
         )
         if (current !== op) return

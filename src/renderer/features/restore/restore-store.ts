@@ -141,8 +141,7 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       set({ ...initial, source, reading: { bytes: 0, totalBytes: null } })
       try {
         const inspection = await followOperation(client.restore.verify({ source }), op.signal, (event) => {
-          if (running === op && event.kind === 'inspect')
-            set({ reading: { bytes: event.progress.bytesRead, totalBytes: event.progress.totalBytes } })
+          if (running === op && event.kind === 'inspect') set({ reading: event.progress })
         })
         if (running !== op) return
         // The inspection reads the whole archive and checks SHA256SUMS; a file that fails never gets here.

@@ -29,7 +29,7 @@ describe('openSnapshotCatalogue', () => {
     const progress: number[] = []
     const catalogue = await openSnapshotCatalogue(file, {
       spillDir,
-      onProgress: (p) => progress.push(p.bytesRead),
+      onProgress: (p) => progress.push(p.bytes),
     })
     try {
       expect(catalogue.source?.meta.index).toBe(123n)

@@ -43,7 +43,7 @@ describe('inspect store', () => {
       inspect: {
         verify,
         async inspect(_path, _options, work) {
-          work.onProgress({ bytesRead: 100, totalBytes: 200 })
+          work.onProgress({ bytes: 100, totalBytes: 200 })
           seen.push(stores.inspect.getState().progress)
           return inspection
         },
