@@ -47,6 +47,13 @@ describe('stream verification in a worker thread', () => {
     })
   })
 
+  it('answers an already cancelled signal with a rejected verdict, as the in-process verifier does', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const verdict = createWorkerStreamVerifier(workerFile)(inPieces(sample), { signal: controller.signal })
+    await expect(verdict).rejects.toMatchObject({ code: 'CANCELLED' })
+  })
+
   it('is cancelled by its signal', async () => {
     const controller = new AbortController()
     async function* stalls(): AsyncGenerator<Uint8Array> {

@@ -16,7 +16,9 @@ const IN_FLIGHT_BYTES = 4 * 1024 * 1024
 
 export function createWorkerStreamVerifier(workerFile: string): VerifySnapshotStream {
   return (source, options) => {
-    options.signal?.throwIfAborted()
+    // A promise in every case, as the in-process verifier gives: callers await the verdict.
+    if (options.signal?.aborted)
+      return Promise.reject(new AppError('CANCELLED', 'The operation was cancelled.'))
     const worker = new Worker(workerFile)
     const send = (message: ToVerifier, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer)
     let inFlight = 0
