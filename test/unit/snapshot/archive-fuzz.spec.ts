@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -89,6 +89,7 @@ async function verdictsOf(layer: string, bytes: Buffer): Promise<ReaderVerdicts>
   const file = join(dir, `${layer}-${n++}.snap`)
   writeFileSync(file, bytes)
   const verdicts = await readerVerdicts(file)
+  unlinkSync(file) // ten thousand files would outlast the clean-up hook's time
   const key = verdicts.inspect === 'ok' ? 'ok' : verdicts.inspect.code
   const outcomes = tally.get(layer) ?? new Map<string, number>()
   outcomes.set(key, (outcomes.get(key) ?? 0) + 1)

@@ -9,15 +9,19 @@ import type { Writable } from 'node:stream'
 import { AppError } from '../../../../shared/app-error'
 import { readSnapshot, type ReadOptions, type StateConsumer } from '../archive-reader'
 import { StateScanner } from '../state-scanner'
-import { INDEX_BUDGET_BYTES } from './catalogue-builder'
 import { writeKvExport, type KvExportRow } from './kv-export-writer'
-import { KvTableBuilder } from './kv-table'
+import { KvTableBuilder, type KvTable } from './kv-table'
 import { SpillBlockReader } from './spill-block-reader'
 import { SpillFile } from './spill-file'
 
 const KVS = 2
 const LOG_ENTRY = 32
 const LOG_STAGE_ENTRIES = 32 * 1024
+// Rows handed to the writer at a time: small enough that they die young (a batch that survives
+// a scavenge is promoted, and the old generation then grows with the file).
+const ROW_BATCH = 4096
+// The in-memory sort of out-of-order keys stays well inside the process's 256 MiB.
+const SORT_BUDGET_BYTES = 96 << 20
 
 export interface ExportSnapshotKvOptions extends ReadOptions {
   /** plain string prefix; a leading '/' is dropped, as `consul kv export` does */
@@ -107,8 +111,8 @@ class KvPositionLogger implements StateConsumer {
 
 /** The logged entries, in log order, keys read back from the spill file; in batches. */
 async function* loggedRows(log: SpillFile, spill: SpillBlockReader): AsyncGenerator<KvExportRow[]> {
-  for (let from = 0; from < log.size; from += LOG_ENTRY * LOG_STAGE_ENTRIES) {
-    const entries = await log.read(from, Math.min(LOG_ENTRY * LOG_STAGE_ENTRIES, log.size - from))
+  for (let from = 0; from < log.size; from += LOG_ENTRY * ROW_BATCH) {
+    const entries = await log.read(from, Math.min(LOG_ENTRY * ROW_BATCH, log.size - from))
     const batch: KvExportRow[] = []
     for (let at = 0; at < entries.length; at += LOG_ENTRY) {
       const keyLength = entries.readUInt32LE(at + 24)
@@ -127,28 +131,35 @@ async function* loggedRows(log: SpillFile, spill: SpillBlockReader): AsyncGenera
 }
 
 /** Keys out of order: sort them in memory (stable, so a repeated key keeps its last record). */
-async function sortedRows(log: SpillFile, spill: SpillFile): Promise<KvExportRow[][]> {
+async function sortedTable(log: SpillFile, spill: SpillFile): Promise<KvTable> {
   const table = new KvTableBuilder()
   for await (const batch of loggedRows(log, new SpillBlockReader(spill)))
     for (const row of batch) {
       const key = Buffer.from(row.key.buffer, row.key.byteOffset, row.key.byteLength)
       table.add(key, 0, key.length, row.valueOffset, row.valueSize, row.valueOffset, row.valueSize, row.flags)
-      if (table.byteLength > INDEX_BUDGET_BYTES)
+      if (table.byteLength > SORT_BUDGET_BYTES)
         throw new AppError(
           'UNSUPPORTED',
           `This snapshot's KV records are not in key order and too many (over ${table.count}) to sort in memory.`,
           { hint: 'Consul writes keys in order, so the file was not written by Consul as it is.' },
         )
     }
-  const kv = table.finish()
-  return [
-    Array.from({ length: kv.size }, (_, i) => ({
-      key: kv.keyBytesAt(i),
-      flags: kv.flags(i),
-      valueOffset: kv.valueOffset(i),
-      valueSize: kv.valueSize(i),
-    })),
-  ]
+  return table.finish()
+}
+
+/** The sorted table's rows, a batch at a time (never one object per key at once). */
+function* tableRows(kv: KvTable): Generator<KvExportRow[]> {
+  for (let from = 0; from < kv.size; from += ROW_BATCH) {
+    const batch: KvExportRow[] = []
+    for (let i = from; i < Math.min(kv.size, from + ROW_BATCH); i++)
+      batch.push({
+        key: kv.keyBytesAt(i),
+        flags: kv.flags(i),
+        valueOffset: kv.valueOffset(i),
+        valueSize: kv.valueSize(i),
+      })
+    yield batch
+  }
 }
 
 /**
@@ -166,7 +177,7 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
     await spill.seal()
     await log.seal()
     const values = new SpillBlockReader(spill)
-    const rows = logger.inKeyOrder ? loggedRows(log, values) : await sortedRows(log, spill)
+    const rows = logger.inKeyOrder ? loggedRows(log, values) : tableRows(await sortedTable(log, spill))
     return await writeKvExport(
       rows,
       (offset, length) => values.read(offset, length),
