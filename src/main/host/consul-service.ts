@@ -29,6 +29,8 @@ export function composeConsulService(options: {
   profiles?: ConsulSnapshotServiceDependencies['profiles']
   /** Where the built worker entries sit (the running bundle's folder by default). */
   workersDir?: string
+  /** Browser mode: paths in profiles came from a page (token files are held to their shape). */
+  untrustedPaths?: boolean
 }): ConsulComposition {
   const verified = new VerifiedFiles()
   const verifiers = createTransferVerifiers({
@@ -36,7 +38,12 @@ export function composeConsulService(options: {
     verifyFile: verifyThrough(options.inspect),
   })
   return {
-    consul: new ConsulSnapshotService({ profiles: options.profiles, ...verifiers, verified }),
+    consul: new ConsulSnapshotService({
+      profiles: options.profiles,
+      ...verifiers,
+      verified,
+      untrustedPaths: options.untrustedPaths,
+    }),
     inspect: recordingVerifications(options.inspect, verified),
   }
 }

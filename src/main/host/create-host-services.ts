@@ -54,7 +54,11 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   const profiles = opened.service
   // The notice about a damaged profile file is shown once, with the first list.
   let pendingNotice: ProfileStoreNotice | null = opened.notice ?? null
-  const { consul, inspect } = composeConsulService({ profiles, inspect: environment.inspect })
+  const { consul, inspect } = composeConsulService({
+    profiles,
+    inspect: environment.inspect,
+    untrustedPaths: environment.kind === 'browser',
+  })
   const catalogue = environment.catalogue ?? createCataloguePort({ spillDir: environment.spillDir })
 
   const appInfo: AppInfo = {

@@ -34,6 +34,8 @@ export interface ConsulSnapshotServiceDependencies {
   now?: () => number
   clock?: () => Date
   restoreHealth?: RestoreDependencies['health']
+  /** Browser mode: profiles' and drafts' paths came from a page (see ConsulConnection). */
+  untrustedPaths?: boolean
 }
 
 /** A saved profile by id, or a connection built by the caller (CLI flags, a draft). */
@@ -55,7 +57,8 @@ export class ConsulSnapshotService {
     target: ConnectionRef | { input: ProfileInput },
     signal?: AbortSignal,
   ): Promise<ConnectionTestResult> {
-    const connection = 'input' in target ? connectionFromInput(target.input) : await this.connection(target)
+    const connection =
+      'input' in target ? this.marked(connectionFromInput(target.input)) : await this.connection(target)
     return testConnection(connection, {
       signal,
       dispatcherFactory: this.deps.dispatcherFactory,
@@ -132,7 +135,11 @@ export class ConsulSnapshotService {
       throw new AppError('UNSUPPORTED', 'Saved connection profiles are not available here.', {
         hint: 'Give the connection directly (address, token) instead of a profile.',
       })
-    return this.deps.profiles.connectionFor(ref.profileId)
+    return this.marked(await this.deps.profiles.connectionFor(ref.profileId))
+  }
+
+  private marked(connection: ConsulConnection): ConsulConnection {
+    return this.deps.untrustedPaths ? { ...connection, untrustedPaths: true } : connection
   }
 
   private saveDeps(): SaveDependencies {

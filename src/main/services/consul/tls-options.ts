@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ConnectionOptions } from 'node:tls'
@@ -25,14 +26,52 @@ export async function loadTlsOptions(tls: TlsSettings): Promise<ConnectionOption
     )
   }
   if (tls.clientCertFile && tls.clientKeyFile) {
-    options.cert = await readPem(tls.clientCertFile, 'client certificate')
-    options.key = await readPem(tls.clientKeyFile, 'client key')
+    options.cert = certificatesOnly(
+      await readPem(tls.clientCertFile, 'client certificate'),
+      tls.clientCertFile,
+      'client certificate',
+    )
+    options.key = privateKeyOnly(await readPem(tls.clientKeyFile, 'client key'), tls.clientKeyFile)
   }
   const cas: string[] = []
-  if (tls.caFile) cas.push(await readPem(tls.caFile, 'CA file'))
+  if (tls.caFile) cas.push(certificatesOnly(await readPem(tls.caFile, 'CA file'), tls.caFile, 'CA file'))
   if (tls.caPath) cas.push(...(await readCaDirectory(tls.caPath)))
   if (cas.length > 0) options.ca = cas
   return options
+}
+
+const pemCertificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
+
+function notPem(path: string, what: string): AppError {
+  // The file's content is never quoted: a path set from a page must not become a way to read it.
+  return new AppError('INVALID_ARGUMENT', `The ${what} ${path} is not a PEM file of that kind.`, {
+    hint: 'Point the setting at a PEM file (-----BEGIN CERTIFICATE----- or a private key).',
+  })
+}
+
+/**
+ * Only the certificates of a PEM file, each parsed before use: whatever else the file holds is
+ * dropped, and a file with none is refused. A client certificate is sent to the server, so an
+ * arbitrary file named as one must never go out (docs/threat-model.md, "Browser mode").
+ */
+function certificatesOnly(text: string, path: string, what: string): string {
+  const blocks = text.match(pemCertificate) ?? []
+  try {
+    for (const block of blocks) new X509Certificate(block)
+  } catch {
+    throw notPem(path, what)
+  }
+  if (blocks.length === 0) throw notPem(path, what)
+  return blocks.join('\n') + '\n'
+}
+
+function privateKeyOnly(text: string, path: string): string {
+  try {
+    createPrivateKey(text)
+  } catch {
+    throw notPem(path, 'client key')
+  }
+  return text
 }
 
 async function readPem(path: string, what: string): Promise<string> {
@@ -74,7 +113,12 @@ async function readCaDirectory(dir: string): Promise<string[]> {
     } catch {
       continue // sub-directories and unreadable entries are not certificates
     }
-    if (text.includes('-----BEGIN CERTIFICATE-----')) certificates.push(text)
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) continue
+    try {
+      certificates.push(certificatesOnly(text, join(dir, name), 'CA certificate'))
+    } catch {
+      continue // not a certificate after all
+    }
   }
   if (certificates.length === 0) {
     throw new AppError('INVALID_ARGUMENT', `The CA directory ${dir} holds no PEM certificates.`, {
