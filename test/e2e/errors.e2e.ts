@@ -22,6 +22,24 @@ test.describe('errors reach the operator in the error center, with what to do', 
     await app.capture('error-corrupt-file')
   })
 
+  test('a corrupt file dropped while another is open leaves that one open and says why beside it', async ({
+    page,
+  }) => {
+    const app = new StudioApp(page)
+    await app.open(env.url)
+    await app.go('inspect')
+    const inspect = new InspectPage(page)
+    await inspect.openSample()
+    await inspect.waitForSummary()
+    const id = await inspect.summaryValue('id').textContent()
+
+    await inspect.drop('corrupt.snap', Buffer.from('this is not a consul snapshot, just text'))
+
+    await expect(inspect.openError).toContainText('corrupt.snap could not be opened')
+    await expect(inspect.screen).toHaveAttribute('data-state', 'ready')
+    await expect(inspect.summaryValue('id')).toHaveText(id ?? '')
+  })
+
   test('a wrong token gets the ACL message', async ({ page }) => {
     const app = new StudioApp(page)
     await app.open(env.url)

@@ -35,6 +35,15 @@ export class InspectPage {
       await this.page.dispatchEvent('main', type, { dataTransfer: transfer })
   }
 
+  async openSample(): Promise<void> {
+    await this.page.getByTestId('open-sample').click()
+  }
+
+  /** Why a file could not be opened, shown beside the file that stayed open. */
+  get openError(): Locator {
+    return this.page.getByTestId('open-error')
+  }
+
   async waitForSummary(): Promise<void> {
     await expect(this.screen).toHaveAttribute('data-state', 'ready')
     await expect(this.page.getByTestId('snapshot-summary')).toBeVisible()

@@ -10,6 +10,8 @@ import {
   selectIntegrity,
   selectKvOptions,
   selectKvStatus,
+  selectOpenError,
+  selectPending,
   selectSource,
   useInspectStore,
 } from './inspect-store'
@@ -28,13 +30,16 @@ export function InspectScreen() {
   const { progress, phase } = useInspectStore(useShallow(selectInspectProgress))
   const kvOptions = useInspectStore(selectKvOptions)
   const kvStatus = useInspectStore(selectKvStatus)
-  const { open, openSample, cancel, applyKvOptions, close } = useInspectStore(
+  const pending = useInspectStore(selectPending)
+  const openError = useInspectStore(selectOpenError)
+  const { open, openSample, cancel, applyKvOptions, close, dismissOpenError } = useInspectStore(
     useShallow((s) => ({
       open: s.open,
       openSample: s.openSample,
       cancel: s.cancel,
       applyKvOptions: s.applyKvOptions,
       close: s.close,
+      dismissOpenError: s.dismissOpenError,
     })),
   )
   const request = useNavigationStore(selectInspectRequest)
@@ -83,6 +88,25 @@ export function InspectScreen() {
           </div>
           <RecentFiles />
         </>
+      )}
+      {status === 'ready' && pending !== null && (
+        <ProgressBar
+          label={`${phase === 'upload' ? 'Uploading' : 'Reading'} ${pending}; ${source?.name ?? 'the open file'} stays open until it has verified`}
+          progress={progress}
+          onCancel={cancel}
+        />
+      )}
+      {status === 'ready' && openError !== null && (
+        <div className="notice error open-error" role="alert" data-testid="open-error">
+          <p>
+            <strong>{openError.name}</strong> could not be opened: {openError.error.message}
+            {openError.error.hint && <> {openError.error.hint}</>}
+          </p>
+          <p className="muted">Still showing {source?.name ?? 'the open file'}.</p>
+          <button type="button" className="button-quiet" onClick={dismissOpenError}>
+            Dismiss
+          </button>
+        </div>
       )}
       {status === 'ready' && inspection !== null && (
         <div className="inspect-grid">

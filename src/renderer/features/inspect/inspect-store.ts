@@ -1,6 +1,7 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ApiClient } from '../../../shared/api-client'
+import type { AppErrorPayload } from '../../../shared/app-error'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from '../../../shared/kv-details-options'
 import type { ByteProgress } from '../../../shared/progress'
 import type {
@@ -10,7 +11,7 @@ import type {
   SnapshotSourceRef,
 } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
-import { reportError } from '../../store/error-store'
+import { reportError, toPayload } from '../../store/error-store'
 import { useStudio } from '../../store/studio-context'
 import type { ContentStore } from './content-store'
 
@@ -31,6 +32,10 @@ export interface InspectState {
   integrity: IntegrityWire | null
   kvOptions: KvDetailsOptions
   kvStatus: 'idle' | 'reading'
+  /** A file being uploaded or read while the one on screen stays open. */
+  pending: string | null
+  /** Why the last file could not be opened, shown beside the file that stayed open. */
+  openError: { name: string; error: AppErrorPayload } | null
   recent: RecentFile[]
   loadRecent(): Promise<void>
   open(source: SnapshotSourceRef): Promise<void>
@@ -41,6 +46,7 @@ export interface InspectState {
   cancel(): void
   applyKvOptions(options: KvDetailsOptions): Promise<void>
   close(): void
+  dismissOpenError(): void
 }
 
 export type InspectStore = StoreApi<InspectState>
@@ -49,6 +55,10 @@ export type InspectStore = StoreApi<InspectState>
  * Opening a snapshot starts two reads on the host at once: the summary (`snapshot.inspect`, here)
  * and the catalogue behind the content browser (the content store), so the KV tree arrives
  * sooner. Both start from this store's actions, whatever screen is showing.
+ *
+ * While a file is open, another one (dropped, picked, or chosen from the recent list) is read
+ * first and replaces it only once it has verified: a file that fails leaves the open one as it
+ * was, with the reason shown beside it.
  */
 export function createInspectStore(client: ApiClient, content: ContentStore): InspectStore {
   // One read at a time: a new open cancels the previous one instead of racing it.
@@ -60,34 +70,17 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
     return current
   }
 
-  return createStore<InspectState>()((set, get) => ({
-    status: 'empty',
-    source: null,
-    progress: null,
-    phase: null,
-    inspection: null,
-    integrity: null,
-    kvOptions: { depth: DEFAULT_KV_DEPTH, filter: '' },
-    kvStatus: 'idle',
-    recent: [],
-    async loadRecent() {
-      try {
-        set({ recent: (await client.recentFiles.list({})).files })
-      } catch (error) {
-        reportError('Listing recent files', error)
-      }
-    },
-    async open(source) {
+  return createStore<InspectState>()((set, get) => {
+    const showing = () => get().status === 'ready' && get().inspection !== null
+
+    function failedBeside(name: string, op: AbortController, error: unknown): void {
+      set({ pending: null, progress: null, phase: null })
+      if (!op.signal.aborted) set({ openError: { name, error: toPayload(error) } })
+    }
+
+    async function openBeside(source: SnapshotSourceRef): Promise<void> {
       const op = startOperation()
-      set({
-        status: 'reading',
-        source,
-        progress: { bytes: 0, totalBytes: null },
-        phase: 'read',
-        inspection: null,
-        integrity: null,
-      })
-      void content.getState().open(source)
+      set({ pending: source.name, progress: { bytes: 0, totalBytes: null }, phase: 'read', openError: null })
       const { kvOptions } = get()
       try {
         const inspection = await followOperation(
@@ -103,31 +96,29 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           },
         )
         if (current !== op) return
-        set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
-        // The host recorded the file as opened; show the list it keeps.
-        void get().loadRecent()
-      } catch (error) {
-        if (current !== op) return
         set({
-          status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error',
+          status: 'ready',
+          source,
+          inspection,
+          integrity: inspection.integrity,
+          pending: null,
           progress: null,
           phase: null,
         })
-        // A file that cannot be read has no contents to browse either.
-        content.getState().reset()
-        if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
+        void content.getState().open(source)
+        void get().loadRecent()
+      } catch (error) {
+        if (current === op) failedBeside(source.name, op, error)
       }
-    },
-    async openFile(file) {
+    }
+
+    async function uploadBeside(file: File): Promise<void> {
       const op = startOperation()
-      content.getState().reset()
       set({
-        status: 'reading',
-        source: null,
+        pending: file.name,
         progress: { bytes: 0, totalBytes: file.size },
         phase: 'upload',
-        inspection: null,
-        integrity: null,
+        openError: null,
       })
       try {
         const source = await client.files.fromFile(file, {
@@ -136,74 +127,182 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
             if (current === op) set({ progress: { bytes, totalBytes } })
           },
         })
-        if (current !== op) return
-        await get().open(source)
+        if (current === op) await openBeside(source)
       } catch (error) {
-        if (current !== op) return
-        set({ status: op.signal.aborted ? 'empty' : 'error', progress: null, phase: null })
-        if (!op.signal.aborted) reportError(`Opening ${file.name}`, error)
+        if (current === op) failedBeside(file.name, op, error)
       }
-    },
-    async openHostPath(path) {
-      const trimmed = path.trim()
-      if (trimmed === '') return
-      await get().open(client.files.fromPath(trimmed))
-    },
-    async openSample() {
-      try {
-        const sample = await client.sample.open({})
-        await get().open({ kind: 'path', path: sample.path, name: sample.name })
-      } catch (error) {
-        reportError('Opening the sample snapshot', error)
-      }
-    },
-    async chooseWithDialog() {
-      try {
-        const source = await client.files.pickSnapshot()
-        if (source !== null) await get().open(source)
-      } catch (error) {
-        reportError('Choosing a snapshot file', error)
-      }
-    },
-    cancel() {
-      current?.abort()
-      current = null
-      content.getState().cancel()
-      set((s) => ({
-        status: s.inspection ? 'ready' : 'empty',
-        progress: null,
-        phase: null,
-        kvStatus: 'idle',
-      }))
-    },
-    async applyKvOptions(options) {
-      const source = get().source
-      const depth = Math.max(1, Math.min(MAX_KV_DEPTH, Math.trunc(options.depth) || 1))
-      set({ kvOptions: { depth, filter: options.filter } })
-      if (source === null || get().status !== 'ready') return
-      set({ kvStatus: 'reading' })
-      const op = startOperation()
-      try {
-        // Only the KV breakdown changes; the rest of the summary stays as first read.
-        const inspection = await followOperation(
-          client.snapshot.kvDetails({ source, kvDepth: depth, kvFilter: options.filter }),
-          op.signal,
-        )
-        if (current !== op) return
-        set({ inspection, kvStatus: 'idle' })
-      } catch (error) {
-        if (current !== op) return
-        set({ kvStatus: 'idle' })
-        if (!op.signal.aborted) reportError('Reading KV details', error)
-      }
-    },
-    close() {
-      current?.abort()
-      current = null
-      content.getState().reset()
-      set({ status: 'empty', source: null, inspection: null, integrity: null, progress: null, phase: null })
-    },
-  }))
+    }
+
+    return {
+      status: 'empty',
+      source: null,
+      progress: null,
+      phase: null,
+      inspection: null,
+      integrity: null,
+      kvOptions: { depth: DEFAULT_KV_DEPTH, filter: '' },
+      kvStatus: 'idle',
+      pending: null,
+      openError: null,
+      recent: [],
+      async loadRecent() {
+        try {
+          set({ recent: (await client.recentFiles.list({})).files })
+        } catch (error) {
+          reportError('Listing recent files', error)
+        }
+      },
+      async open(source) {
+        if (showing()) return openBeside(source)
+        const op = startOperation()
+        set({
+          openError: null,
+          status: 'reading',
+          source,
+          progress: { bytes: 0, totalBytes: null },
+          phase: 'read',
+          inspection: null,
+          integrity: null,
+        })
+        void content.getState().open(source)
+        const { kvOptions } = get()
+        try {
+          const inspection = await followOperation(
+            client.snapshot.inspect({
+              source,
+              kvDetails: true,
+              kvDepth: kvOptions.depth,
+              kvFilter: kvOptions.filter,
+            }),
+            op.signal,
+            (event) => {
+              const progress = readProgress(event)
+              if (current === op && progress !== null) set({ progress })
+            },
+          )
+          if (current !== op) return
+          set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
+          // The host recorded the file as opened; show the list it keeps.
+          void get().loadRecent()
+        } catch (error) {
+          if (current !== op) return
+          set({
+            status: op.signal.aborted ? (get().inspection ? 'ready' : 'empty') : 'error',
+            progress: null,
+            phase: null,
+          })
+          // A file that cannot be read has no contents to browse either.
+          content.getState().reset()
+          if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
+        }
+      },
+      async openFile(file) {
+        if (showing()) return uploadBeside(file)
+        const op = startOperation()
+        content.getState().reset()
+        set({
+          openError: null,
+          status: 'reading',
+          source: null,
+          progress: { bytes: 0, totalBytes: file.size },
+          phase: 'upload',
+          inspection: null,
+          integrity: null,
+        })
+        try {
+          const source = await client.files.fromFile(file, {
+            signal: op.signal,
+            onUploadProgress: (bytes, totalBytes) => {
+              if (current === op) set({ progress: { bytes, totalBytes } })
+            },
+          })
+          if (current !== op) return
+          await get().open(source)
+        } catch (error) {
+          if (current !== op) return
+          set({ status: op.signal.aborted ? 'empty' : 'error', progress: null, phase: null })
+          if (!op.signal.aborted) reportError(`Opening ${file.name}`, error)
+        }
+      },
+      async openHostPath(path) {
+        const trimmed = path.trim()
+        if (trimmed === '') return
+        await get().open(client.files.fromPath(trimmed))
+      },
+      async openSample() {
+        try {
+          const sample = await client.sample.open({})
+          await get().open({ kind: 'path', path: sample.path, name: sample.name })
+        } catch (error) {
+          reportError('Opening the sample snapshot', error)
+        }
+      },
+      async chooseWithDialog() {
+        try {
+          const source = await client.files.pickSnapshot()
+          if (source !== null) await get().open(source)
+        } catch (error) {
+          reportError('Choosing a snapshot file', error)
+        }
+      },
+      cancel() {
+        current?.abort()
+        current = null
+        if (get().pending !== null) {
+          // Only the file being read beside the open one stops; the open one keeps its contents.
+          set({ pending: null, progress: null, phase: null })
+          return
+        }
+        content.getState().cancel()
+        set((s) => ({
+          status: s.inspection ? 'ready' : 'empty',
+          progress: null,
+          phase: null,
+          kvStatus: 'idle',
+        }))
+      },
+      async applyKvOptions(options) {
+        const source = get().source
+        const depth = Math.max(1, Math.min(MAX_KV_DEPTH, Math.trunc(options.depth) || 1))
+        set({ kvOptions: { depth, filter: options.filter } })
+        if (source === null || get().status !== 'ready') return
+        // Re-reading the open file's KV breakdown stops a file being read beside it.
+        set({ kvStatus: 'reading', pending: null, progress: null, phase: null })
+        const op = startOperation()
+        try {
+          // Only the KV breakdown changes; the rest of the summary stays as first read.
+          const inspection = await followOperation(
+            client.snapshot.kvDetails({ source, kvDepth: depth, kvFilter: options.filter }),
+            op.signal,
+          )
+          if (current !== op) return
+          set({ inspection, kvStatus: 'idle' })
+        } catch (error) {
+          if (current !== op) return
+          set({ kvStatus: 'idle' })
+          if (!op.signal.aborted) reportError('Reading KV details', error)
+        }
+      },
+      close() {
+        current?.abort()
+        current = null
+        content.getState().reset()
+        set({
+          status: 'empty',
+          source: null,
+          inspection: null,
+          integrity: null,
+          progress: null,
+          phase: null,
+          pending: null,
+          openError: null,
+        })
+      },
+      dismissOpenError() {
+        set({ openError: null })
+      },
+    }
+  })
 }
 
 export function useInspectStore<T>(selector: (s: InspectState) => T): T {
@@ -223,3 +322,5 @@ export const selectInspectProgress = (
 export const selectRecent = (s: InspectState): RecentFile[] => s.recent
 export const selectKvOptions = (s: InspectState): KvDetailsOptions => s.kvOptions
 export const selectKvStatus = (s: InspectState): InspectState['kvStatus'] => s.kvStatus
+export const selectPending = (s: InspectState): string | null => s.pending
+export const selectOpenError = (s: InspectState): InspectState['openError'] => s.openError

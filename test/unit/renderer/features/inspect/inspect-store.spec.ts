@@ -167,4 +167,74 @@ describe('inspect store', () => {
     expect(studio.stores.inspect.getState().recent[0]).toMatchObject({ path: source.path, name: 'big.snap' })
     expect(studio.calls.map((c) => c.method)).not.toContain('recentFiles.add')
   })
+
+  describe('a file that fails while another is open', () => {
+    const bad = { kind: 'path' as const, path: '/backups/bad.snap', name: 'bad.snap' }
+
+    function studioWithBadFile() {
+      const closeCatalogue = vi.fn(async () => true)
+      const studio = createTestStudio({
+        sources: {
+          // A dropped file is uploaded in browser mode; the host knows it by its upload id.
+          resolve: async (s) => (s.kind === 'upload' ? '/uploads/1/bad.snap' : s.path),
+        },
+        inspect: {
+          verify,
+          inspect: async (path) => {
+            if (path.endsWith('bad.snap'))
+              throw new AppError('SNAPSHOT_NOT_GZIP', 'bad.snap is not a Consul snapshot.', {
+                hint: 'Choose a .snap file made by consul snapshot save.',
+              })
+            return inspection
+          },
+        },
+        catalogue: fakeCatalogue({ close: closeCatalogue }),
+      })
+      return { ...studio, closeCatalogue }
+    }
+
+    it('keeps the open file, its summary and its contents, and says why beside it', async () => {
+      const { stores, closeCatalogue } = studioWithBadFile()
+      await stores.inspect.getState().open(source)
+      await vi.waitFor(() => expect(stores.content.getState().status).toBe('ready'))
+      const catalogue = stores.content.getState().catalogue
+
+      await stores.inspect.getState().open(bad)
+
+      expect(stores.inspect.getState()).toMatchObject({
+        status: 'ready',
+        source,
+        inspection,
+        pending: null,
+        openError: { name: 'bad.snap', error: { code: 'SNAPSHOT_NOT_GZIP' } },
+      })
+      expect(stores.content.getState()).toMatchObject({ status: 'ready', source, catalogue })
+      expect(closeCatalogue).not.toHaveBeenCalled()
+    })
+
+    it('keeps it open when a dropped file fails after its upload', async () => {
+      const { stores } = studioWithBadFile()
+      await stores.inspect.getState().open(source)
+
+      await stores.inspect.getState().openFile(new File(['not gzip'], 'bad.snap'))
+
+      expect(stores.inspect.getState()).toMatchObject({
+        status: 'ready',
+        source,
+        openError: { name: 'bad.snap', error: { message: 'bad.snap is not a Consul snapshot.' } },
+      })
+    })
+
+    it('replaces the open file with one that verifies, and forgets the earlier failure', async () => {
+      const { stores } = studioWithBadFile()
+      const next = { kind: 'path' as const, path: '/backups/next.snap', name: 'next.snap' }
+      await stores.inspect.getState().open(source)
+      await stores.inspect.getState().open(bad)
+
+      await stores.inspect.getState().open(next)
+
+      expect(stores.inspect.getState()).toMatchObject({ status: 'ready', source: next, openError: null })
+      await vi.waitFor(() => expect(stores.content.getState().source).toEqual(next))
+    })
+  })
 })
