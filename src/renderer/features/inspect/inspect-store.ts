@@ -176,8 +176,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
             }),
             op.signal,
             (event) => {
-              const progress = readProgress(event)
-              if (current === op && progress !== null) set({ progress })
+              if (current === op && event.kind === 'inspect') set({ progress: event.progress })
             },
           )
           if (current !== op) return
