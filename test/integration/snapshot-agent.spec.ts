@@ -2,7 +2,7 @@
 // example among them) run unchanged, cycles produce files that `consul snapshot inspect`
 // accepts, and retention deletes exactly what `retention plan` announced, never foreign files.
 import { spawn } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -91,6 +91,41 @@ describe('snapshot agent against a real Consul', () => {
     expect(result.code).toBe(0)
     const [name] = await snaps(join(cwd, 'backups'))
     expect((await runConsul(['snapshot', 'inspect', join(cwd, 'backups', name!)])).code).toBe(0)
+  })
+
+  it('works as a daemon with a token holding only the shipped ACL policy (resources/agent)', async () => {
+    const rules = await readFile(
+      resolve(__dirname, '../../resources/agent/snapshot-agent-policy.hcl'),
+      'utf8',
+    )
+    const call = async (path: string, body: unknown) => {
+      const res = await fetch(`${consul.httpAddr}${path}`, {
+        method: 'PUT',
+        headers: { 'X-Consul-Token': consul.token },
+        body: JSON.stringify(body),
+      })
+      expect(res.status).toBe(200)
+      return (await res.json()) as Record<string, unknown>
+    }
+    await call('/v1/acl/policy', { Name: 'consul-snapshot-agent', Rules: rules })
+    const token = await call('/v1/acl/token', { Policies: [{ Name: 'consul-snapshot-agent' }] })
+    const cwd = join(root, 'acl')
+    await mkdir(cwd)
+    const agentEnv = { CONSUL_HTTP_TOKEN: String(token.SecretID) }
+    const agent = startAgentProcess(
+      ['-http-addr', consul.httpAddr, '-local-path', 'backups', '-interval', '1h'],
+      {
+        cwd,
+        env: agentEnv,
+      },
+    )
+    await agent.waitForLine(/Saved snapshot/, 60_000)
+    const status = await runCli(['agent', 'status', '-http-addr', consul.httpAddr], cwd, agentEnv)
+    expect(status.stdout).toMatch(/Leader: +consul-snapshot:/)
+    expect(status.code).toBe(0)
+    agent.kill('SIGTERM')
+    expect(await agent.exited).toBe(0)
+    expect(agent.lines.join('\n')).not.toMatch(/WARN|ERROR/)
   })
 
   it('refuses a bad config with one line naming the key and the file, exit 1, before anything runs', async () => {
