@@ -220,6 +220,24 @@ describe('secrets and the endpoint they were given for', () => {
     expect((await service.connectionFor(saved.id)).basicAuthPassword).toBe('pw-from-env')
   })
 
+  it('warns before an imported token goes over plain http to another machine, not to this one', async () => {
+    const { service } = await open()
+
+    const remote = service.importFromEnv({
+      CONSUL_HTTP_ADDR: 'http://consul.example:8500',
+      CONSUL_HTTP_TOKEN: 't',
+    })
+    const local = service.importFromEnv({ CONSUL_HTTP_ADDR: '127.0.0.1:8500', CONSUL_HTTP_TOKEN: 't' })
+    const secure = service.importFromEnv({
+      CONSUL_HTTP_ADDR: 'https://consul.example:8501',
+      CONSUL_HTTP_TOKEN: 't',
+    })
+
+    expect(remote.warnings.join(' ')).toMatch(/consul\.example over plain http/)
+    expect(local.warnings.join(' ')).not.toMatch(/plain http/)
+    expect(secure.warnings.join(' ')).not.toMatch(/plain http/)
+  })
+
   it('refuses a reference it did not hand out', async () => {
     const { service } = await open()
 

@@ -10,6 +10,7 @@ import type {
   ProfileView,
   SecretChange,
 } from '../../../shared/profile-types'
+import { clearTextTokenWarning } from '../consul/clear-text-token'
 import { parseConsulAddress } from '../consul/consul-address'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { readConsulEnvironment } from '../consul/consul-environment'
@@ -202,7 +203,9 @@ export class ProfileService {
     if (read.token) input.token = { kind: 'set', value: this.referTo(read.token) }
     if (read.basicAuthPassword)
       input.basicAuthPassword = { kind: 'set', value: this.referTo(read.basicAuthPassword) }
-    return { input, usedVariables: read.usedVariables, warnings: read.warnings }
+    const clearText = read.token ? clearTextTokenWarning(read.settings) : null
+    const warnings = clearText === null ? read.warnings : [...read.warnings, clearText]
+    return { input, usedVariables: read.usedVariables, warnings }
   }
 
   /** A draft's input with environment references replaced by their secrets (to test a draft). */
