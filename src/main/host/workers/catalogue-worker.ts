@@ -6,7 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { toErrorPayload } from '../../../shared/app-error'
 import { createCataloguePort } from './catalogue-port'
-import type { FromCatalogueWorker, ToCatalogueWorker } from './catalogue-worker-protocol'
+import type {
+  CatalogueCallMessage,
+  CatalogueCalls,
+  CatalogueMethod,
+  FromCatalogueWorker,
+  ToCatalogueWorker,
+} from './catalogue-worker-protocol'
 
 const port = parentPort
 if (port === null) throw new Error('catalogue-worker must run in a worker thread')
@@ -16,46 +22,40 @@ const catalogues = createCataloguePort({ spillDir: options.spillDir })
 const running = new Map<number, AbortController>()
 const post = (message: FromCatalogueWorker) => port.postMessage(message)
 
-async function call(message: Extract<ToCatalogueWorker, { type: 'call' }>): Promise<unknown> {
-  const args = message.args
-  switch (message.method) {
-    case 'open': {
-      const controller = new AbortController()
-      running.set(message.id, controller)
-      try {
-        return await catalogues.open(String(args[0]), {
-          signal: controller.signal,
-          onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
-        })
-      } finally {
-        running.delete(message.id)
-      }
+/** One answer per method, checked against the protocol's table: no argument is cast. */
+const answers: {
+  [M in CatalogueMethod]: (
+    args: CatalogueCalls[M]['args'],
+    id: number,
+  ) => Promise<CatalogueCalls[M]['result']>
+} = {
+  async open([path], id) {
+    const controller = new AbortController()
+    running.set(id, controller)
+    try {
+      return await catalogues.open(path, {
+        signal: controller.signal,
+        onProgress: (progress) => post({ type: 'progress', id, progress }),
+      })
+    } finally {
+      running.delete(id)
     }
-    case 'close':
-      return catalogues.close(String(args[0]))
-    case 'kvList':
-      return catalogues.kvList(String(args[0]), String(args[1]), Number(args[2]), Number(args[3]))
-    case 'kvValue':
-      return catalogues.kvValue(String(args[0]), String(args[1]), Number(args[2]))
-    case 'records':
-      return catalogues.records(
-        String(args[0]),
-        args[1] as Parameters<typeof catalogues.records>[1],
-        Number(args[2]),
-        Number(args[3]),
-      )
-    case 'revealSecret':
-      return catalogues.revealSecret(
-        String(args[0]),
-        args[1] as Parameters<typeof catalogues.revealSecret>[1],
-        String(args[2]),
-        String(args[3]),
-      )
-    case 'search':
-      return catalogues.search(String(args[0]), String(args[1]), Number(args[2]))
-    case 'closeAll':
-      return catalogues.closeAll()
-  }
+  },
+  close: (args) => catalogues.close(...args),
+  kvList: (args) => catalogues.kvList(...args),
+  kvValue: (args) => catalogues.kvValue(...args),
+  records: (args) => catalogues.records(...args),
+  revealSecret: (args) => catalogues.revealSecret(...args),
+  search: (args) => catalogues.search(...args),
+  closeAll: () => catalogues.closeAll(),
+}
+
+function call<M extends CatalogueMethod>(message: CatalogueCallMessage & { method: M }): Promise<unknown> {
+  const answer = answers[message.method] as (
+    args: CatalogueCalls[M]['args'],
+    id: number,
+  ) => Promise<CatalogueCalls[M]['result']>
+  return answer(message.args as CatalogueCalls[M]['args'], message.id)
 }
 
 port.on('message', (message: ToCatalogueWorker) => {

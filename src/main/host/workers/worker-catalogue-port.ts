@@ -7,7 +7,13 @@ import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
 import type { ByteProgress } from '../../../shared/progress'
 import type { CataloguePort } from '../host-services'
-import type { CatalogueMethod, FromCatalogueWorker, ToCatalogueWorker } from './catalogue-worker-protocol'
+import type {
+  CatalogueCallMessage,
+  CatalogueCalls,
+  CatalogueMethod,
+  FromCatalogueWorker,
+  ToCatalogueWorker,
+} from './catalogue-worker-protocol'
 
 interface Pending {
   resolve(value: unknown): void
@@ -57,14 +63,15 @@ export function createWorkerCataloguePort(
     return started
   }
 
-  function call<T>(
-    method: CatalogueMethod,
-    args: unknown[],
+  function call<M extends CatalogueMethod>(
+    method: M,
+    args: CatalogueCalls[M]['args'],
     extra: { signal?: AbortSignal; onProgress?: Pending['onProgress'] } = {},
-  ): Promise<T> {
+  ): Promise<CatalogueCalls[M]['result']> {
+    type Result = CatalogueCalls[M]['result']
     const target = ensureWorker()
     const id = nextId++
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<Result>((resolve, reject) => {
       if (extra.signal?.aborted) {
         reject(new AppError('CANCELLED', 'The operation was cancelled.'))
         return
@@ -77,7 +84,12 @@ export function createWorkerCataloguePort(
         () => target.postMessage({ type: 'cancel', id } satisfies ToCatalogueWorker),
         { once: true },
       )
-      target.postMessage({ type: 'call', id, method, args } satisfies ToCatalogueWorker)
+      target.postMessage({
+        type: 'call',
+        id,
+        method,
+        args,
+      } as CatalogueCallMessage satisfies ToCatalogueWorker)
     })
   }
 
