@@ -262,6 +262,145 @@ async function startOnce(consulBin: string, opts: StartConsulAgentOptions): Prom
   }
 }
 
+export interface ConsulServer {
+  /** `http://127.0.0.1:PORT` */
+  httpAddr: string
+  nodeName: string
+  /** `127.0.0.1:PORT` of its Raft server port, as /v1/status/leader names the leader */
+  serverAddr: string
+  workDir: string
+  /** SIGKILL, as a crash: no leave, no graceful shutdown. */
+  kill(): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface ConsulCluster {
+  servers: ConsulServer[]
+  /** the initial management token, the same on every server */
+  token: string
+  datacenter: string
+  /** The server that is leader now, asked of `via` (any live server). */
+  leader(via: ConsulServer): Promise<ConsulServer | undefined>
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `size` real (non-dev) servers with `-bootstrap-expect=size` that join each other over
+ * loopback, with ACLs enforced, and resolves once every server knows a leader and ACLs
+ * answer. Raft timing is the fastest Consul allows (raft_multiplier 1), so a re-election after a
+ * crashed leader takes seconds.
+ */
+export async function startConsulCluster(
+  size: number,
+  opts: { datacenter?: string } = {},
+): Promise<ConsulCluster> {
+  const consulBin = await findConsulBinary()
+  const datacenter = opts.datacenter ?? 'dc1'
+  const token = randomUUID()
+  const ports = await freePorts(size * 6)
+  const plans = Array.from({ length: size }, (_, i) => {
+    const [http, dns, serfLan, serfWan, server, grpc] = ports.slice(i * 6, i * 6 + 6) as number[]
+    return { http: http!, dns: dns!, serfLan: serfLan!, serfWan: serfWan!, server: server!, grpc: grpc! }
+  })
+  const config =
+    agentConfig(token, undefined).replace('  tokens {\n', `  tokens {\n    agent = "${token}"\n`) +
+    'performance {\n  raft_multiplier = 1\n}\n'
+  const servers: ConsulServer[] = []
+  const exits: Array<() => boolean> = []
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  try {
+    for (const [i, plan] of plans.entries()) {
+      const nodeName = `server-${i}-${randomUUID().slice(0, 6)}`
+      const workDir = trackTempDir(mkdtempSync(path.join(tmpdir(), 'consul-server-')))
+      const configFile = path.join(workDir, 'agent.hcl')
+      writeFileSync(configFile, config)
+      const logFd = openSync(path.join(workDir, 'agent.log'), 'a')
+      const joins = plans
+        .filter((other) => other !== plan)
+        .map((other) => `-retry-join=127.0.0.1:${other.serfLan}`)
+      const args = [
+        'agent',
+        '-server',
+        `-bootstrap-expect=${size}`,
+        `-datacenter=${datacenter}`,
+        `-node=${nodeName}`,
+        `-data-dir=${path.join(workDir, 'data')}`,
+        '-bind=127.0.0.1',
+        '-client=127.0.0.1',
+        `-http-port=${plan.http}`,
+        '-https-port=-1',
+        `-dns-port=${plan.dns}`,
+        `-serf-lan-port=${plan.serfLan}`,
+        `-serf-wan-port=${plan.serfWan}`,
+        `-server-port=${plan.server}`,
+        `-grpc-port=${plan.grpc}`,
+        '-grpc-tls-port=-1',
+        '-retry-interval=1s',
+        ...joins,
+        `-config-file=${configFile}`,
+      ]
+      const child = spawn(consulBin, args, { cwd: workDir, stdio: ['ignore', logFd, logFd], env: agentEnv() })
+      closeSync(logFd)
+      const watchdog = startWatchdog(child, workDir)
+      const entry = registerRunning(child, watchdog, workDir)
+      let exited = false
+      const exitPromise = new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.once('error', () => resolve())
+      }).then(() => {
+        exited = true
+      })
+      exits.push(() => exited)
+      const end = async (signal: NodeJS.Signals): Promise<void> => {
+        if (!exited) {
+          child.kill(signal)
+          const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS)
+          await exitPromise
+          clearTimeout(killTimer)
+        }
+      }
+      servers.push({
+        httpAddr: `http://127.0.0.1:${plan.http}`,
+        nodeName,
+        serverAddr: `127.0.0.1:${plan.server}`,
+        workDir,
+        kill: () => end('SIGKILL'),
+        stop: async () => {
+          if (entry.stopped) return
+          entry.stopped = true
+          unregisterRunning(entry)
+          watchdog.kill('SIGKILL')
+          await end('SIGTERM')
+          rmSync(workDir, { recursive: true, force: true })
+          untrackTempDir(workDir)
+        },
+      })
+    }
+    const deadline = Date.now() + START_DEADLINE_MS
+    for (const [i, server] of servers.entries()) {
+      await waitUntilReady(server.httpAddr, token, () => exits[i]!(), deadline)
+    }
+  } catch (error) {
+    const logs = servers.map((s) => `--- ${s.nodeName} ---\n${safeRead(path.join(s.workDir, 'agent.log'))}`)
+    await stopAll()
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`)
+  }
+
+  return {
+    servers,
+    token,
+    datacenter,
+    async leader(via) {
+      const res = await fetch(`${via.httpAddr}/v1/status/leader`)
+      const addr: unknown = await res.json()
+      return servers.find((s) => s.serverAddr === addr)
+    },
+    stop: stopAll,
+  }
+}
+
 function agentConfig(token: string, tls: StartConsulAgentOptions['tls']): string {
   const lines = [
     'acl {',
@@ -297,8 +436,12 @@ function agentEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-async function waitUntilReady(httpAddr: string, token: string, hasExited: () => boolean): Promise<void> {
-  const deadline = Date.now() + START_DEADLINE_MS
+async function waitUntilReady(
+  httpAddr: string,
+  token: string,
+  hasExited: () => boolean,
+  deadline = Date.now() + START_DEADLINE_MS,
+): Promise<void> {
   let leader = false
   let lastProblem = 'no answer yet'
   while (Date.now() < deadline) {
