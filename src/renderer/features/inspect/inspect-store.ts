@@ -73,6 +73,23 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
   return createStore<InspectState>()((set, get) => {
     const showing = () => get().status === 'ready' && get().inspection !== null
 
+    /** The summary of `source` (snapshot.inspect with the KV options), its progress shown as it is read. */
+    function readSummary(source: SnapshotSourceRef, op: AbortController): Promise<SnapshotInspectionWire> {
+      const { kvOptions } = get()
+      return followOperation(
+        client.snapshot.inspect({
+          source,
+          kvDetails: true,
+          kvDepth: kvOptions.depth,
+          kvFilter: kvOptions.filter,
+        }),
+        op.signal,
+        (event) => {
+          if (current === op && event.kind === 'inspect') set({ progress: event.progress })
+        },
+      )
+    }
+
     function failedBeside(name: string, op: AbortController, error: unknown): void {
       set({ pending: null, progress: null, phase: null })
       if (!op.signal.aborted) set({ openError: { name, error: toPayload(error) } })
@@ -81,20 +98,8 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
     async function openBeside(source: SnapshotSourceRef): Promise<void> {
       const op = startOperation()
       set({ pending: source.name, progress: { bytes: 0, totalBytes: null }, phase: 'read', openError: null })
-      const { kvOptions } = get()
       try {
-        const inspection = await followOperation(
-          client.snapshot.inspect({
-            source,
-            kvDetails: true,
-            kvDepth: kvOptions.depth,
-            kvFilter: kvOptions.filter,
-          }),
-          op.signal,
-          (event) => {
-            if (current === op && event.kind === 'inspect') set({ progress: event.progress })
-          },
-        )
+        const inspection = await readSummary(source, op)
         if (current !== op) return
         set({
           status: 'ready',
@@ -165,20 +170,8 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           integrity: null,
         })
         void content.getState().open(source)
-        const { kvOptions } = get()
         try {
-          const inspection = await followOperation(
-            client.snapshot.inspect({
-              source,
-              kvDetails: true,
-              kvDepth: kvOptions.depth,
-              kvFilter: kvOptions.filter,
-            }),
-            op.signal,
-            (event) => {
-              if (current === op && event.kind === 'inspect') set({ progress: event.progress })
-            },
-          )
+          const inspection = await readSummary(source, op)
           if (current !== op) return
           set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
           // The host recorded the file as opened; show the list it keeps.
