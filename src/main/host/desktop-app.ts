@@ -107,6 +107,7 @@ export class DesktopApp {
       devServerUrl: !options.electron.app.isPackaged && devServerUrl ? devServerUrl : null,
       rendererIndex: join(options.bundleDir, '..', 'renderer', 'index.html'),
       preloadPath: join(options.bundleDir, '..', 'preload', 'index.js'),
+      developerTools: !options.electron.app.isPackaged,
     }
     this.appUrls = createAppUrlCheck(this.location.rendererIndex, this.location.devServerUrl)
     this.openExternal = createExternalOpener(options.electron.shell)

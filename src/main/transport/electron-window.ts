@@ -16,6 +16,12 @@ export interface AppLocation {
   rendererIndex: string
   /** out/preload/index.js */
   preloadPath: string
+  /**
+   * Whether DevTools can open at all. Off in the packaged app: the menu has no toggle there, but
+   * the keyboard shortcut and `webContents.openDevTools()` would still give a page a console with
+   * the preload's API (docs/threat-model.md, desktop shell).
+   */
+  developerTools: boolean
 }
 
 /**
@@ -45,6 +51,7 @@ export function createMainWindow(BrowserWindow: WindowClass, location: AppLocati
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: location.developerTools,
       // Middle-click on a link would otherwise try to open a window (denied anyway by the guard).
       disableBlinkFeatures: 'Auxclick',
     },

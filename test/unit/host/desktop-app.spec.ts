@@ -122,6 +122,19 @@ describe('the desktop app', () => {
     expect(roles()).not.toContain('reload')
   })
 
+  it('lets DevTools open in development only: the packaged window refuses them', async () => {
+    const devTools = () =>
+      (fake.windows.at(-1)?.options.webPreferences as { devTools?: boolean } | undefined)?.devTools
+
+    await desktopApp().run()
+    expect(devTools()).toBe(true)
+
+    fake = createFakeElectron()
+    fake.app.isPackaged = true
+    await desktopApp().run()
+    expect(devTools()).toBe(false)
+  })
+
   it('keeps its profiles in the data folder it was given', async () => {
     await desktopApp().run()
     const created = await callFromPage('profiles.create', {

@@ -14,6 +14,7 @@ const location = {
   devServerUrl: null,
   rendererIndex: '/app/out/renderer/index.html',
   preloadPath: '/app/out/preload/index.js',
+  developerTools: false,
 }
 
 function preferencesOf(window: unknown): Record<string, unknown> {
@@ -34,6 +35,11 @@ describe('the window factory', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     })
+  })
+
+  it('lets DevTools open only in development builds', () => {
+    expect(preferencesOf(createMainWindow(location)).devTools).toBe(false)
+    expect(preferencesOf(createMainWindow({ ...location, developerTools: true })).devTools).toBe(true)
   })
 
   it('loads only our preload', () => {
