@@ -1,3 +1,4 @@
+import { clearTextDestination, clearTextTokenMessage } from '../../../shared/clear-text-address'
 import { DATACENTER_RULE, isDatacenterName } from '../../../shared/consul-names'
 import { profileLimits } from '../../../shared/profile-schema'
 import {
@@ -93,6 +94,22 @@ export function draftToInput(draft: ProfileDraft, base?: ProfileView | ProfileIn
         ? { kind: 'set', value: draft.token }
         : { kind: 'keep' },
   }
+}
+
+/**
+ * The warning shown while the form would send a token (typed now, or kept from before) over plain
+ * http to another machine: before any test or save sends it.
+ */
+export function clearTextTokenWarning(
+  draft: ProfileDraft,
+  tokenSet: boolean,
+  base?: ProfileView | ProfileInput,
+): string | null {
+  const sendsToken = draft.token !== '' || (tokenSet && !draft.clearToken)
+  if (!sendsToken) return null
+  const { address, useTls } = draftToInput(draft, base).connection
+  const host = clearTextDestination(address, useTls)
+  return host === null ? null : clearTextTokenMessage(host)
 }
 
 function optional(value: string): string | undefined {

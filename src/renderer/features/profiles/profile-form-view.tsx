@@ -1,7 +1,7 @@
 import { useEffect, useRef, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ConnectionTestView } from './connection-test-view'
-import { COLOURS, ENVIRONMENT_PRESETS } from './profile-draft'
+import { clearTextTokenWarning, COLOURS, ENVIRONMENT_PRESETS } from './profile-draft'
 import { selectProfileForm, useProfilesStore } from './profiles-store'
 
 export function ProfileFormView() {
@@ -21,6 +21,7 @@ export function ProfileFormView() {
   }, [formKey])
   if (form === null) return null
   const { draft, errors } = form
+  const clearText = clearTextTokenWarning(draft, form.tokenSet, form.base)
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
     void submitForm()
@@ -155,6 +156,11 @@ export function ProfileFormView() {
               />{' '}
               Remove the stored token
             </label>
+          )}
+          {clearText !== null && (
+            <p className="notice warn" role="alert" data-testid="clear-text-token">
+              {clearText}
+            </p>
           )}
         </div>
         <label htmlFor="profile-ca">CA file</label>

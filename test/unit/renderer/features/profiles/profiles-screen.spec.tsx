@@ -148,3 +148,39 @@ describe('testing settings before saving them', () => {
     expect(screen.getByTestId('connection-test').textContent).toContain('Type the token')
   })
 })
+
+describe('a token that would travel in clear text', () => {
+  beforeEach(() => {
+    useErrorStore.getState().clear()
+  })
+  afterEach(cleanup)
+
+  const address = () => screen.getByLabelText('Address', { exact: true })
+  const warning = () => screen.queryByTestId('clear-text-token')?.textContent ?? null
+
+  it('warns while a kept token would go over plain http to another machine, before anything is sent', async () => {
+    const test = vi.fn()
+    await renderLoaded({ list: listing([profileView('prod-east')]), test })
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
+
+    fireEvent.change(address(), { target: { value: 'http://10.0.0.5:8500' } })
+
+    expect(warning()).toContain('10.0.0.5 over plain http')
+    expect(test).not.toHaveBeenCalled()
+  })
+
+  it('warns for a token typed into a new profile, and not once the address is https or loopback', async () => {
+    await renderLoaded()
+    fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
+    fireEvent.change(address(), { target: { value: 'consul.internal:8500' } })
+    expect(warning()).toBeNull()
+
+    fireEvent.change(screen.getByLabelText('ACL token'), { target: { value: 's3cret' } })
+    expect(warning()).toContain('consul.internal over plain http')
+
+    fireEvent.change(address(), { target: { value: 'https://consul.internal:8501' } })
+    expect(warning()).toBeNull()
+    fireEvent.change(address(), { target: { value: 'http://127.0.0.1:8500' } })
+    expect(warning()).toBeNull()
+  })
+})
