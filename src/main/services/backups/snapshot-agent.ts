@@ -5,6 +5,7 @@ import type { AgentConfig } from './agent-config'
 import type { AgentLogger } from './agent-logger'
 import { AgentRegistration } from './agent-registration'
 import { ConsulKvStatusStore, nextStatus, statusKeyFor } from './agent-status-store'
+import { collectGarbage } from './collect-garbage'
 import { ConsulLock, type HeldLock } from './consul-lock'
 import type { Destination } from './destination'
 import { formatGoDuration } from './go-duration'
@@ -144,6 +145,8 @@ async function lead(
       })
       if (failures > config.maxFailures) return 'gave-up'
     }
+    // The cycle's dead buffers would otherwise stay resident until the next one.
+    collectGarbage()
     const [next] = nextRuns(config.schedule, 1, { after: rt.clock(), from, seed: rt.serviceId })
     if (!next) return outcome()
     logger.debug('Next snapshot', { at: next.at.toISOString() })
