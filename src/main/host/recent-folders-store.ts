@@ -4,11 +4,9 @@
  * the host itself saved into are ever recorded, and `list` answers only those that are still
  * folders: the renderer can learn nothing about other paths through it.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { stat } from 'node:fs/promises'
 import type { RecentFoldersPort } from './host-services'
-
-const fileName = 'recent-folders.json'
+import { createRecentListFile } from './recent-list-file'
 
 export interface RecentFoldersOptions {
   dataDir: string
@@ -17,56 +15,28 @@ export interface RecentFoldersOptions {
 }
 
 export function createRecentFoldersStore(options: RecentFoldersOptions): RecentFoldersPort {
-  const path = join(options.dataDir, fileName)
-  const limit = options.limit ?? 8
-  const clock = options.clock ?? (() => new Date())
-  let queue: Promise<unknown> = Promise.resolve()
-
-  async function load(): Promise<string[]> {
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch {
-      return []
-    }
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (Array.isArray(parsed))
-        return parsed.filter((entry): entry is string => typeof entry === 'string').slice(0, limit)
-    } catch {
-      // fall through: a damaged list is set aside for a person to look at, and a new one starts
-    }
-    await rename(path, `${path}.corrupt-${clock().getTime()}`).catch(() => undefined)
-    return []
-  }
-
-  function serialise<T>(work: () => Promise<T>): Promise<T> {
-    const next = queue.then(work, work)
-    queue = next.catch(() => undefined)
-    return next
-  }
+  const file = createRecentListFile<string>({
+    dataDir: options.dataDir,
+    fileName: 'recent-folders.json',
+    limit: options.limit ?? 8,
+    clock: options.clock ?? (() => new Date()),
+    isEntry: (value): value is string => typeof value === 'string',
+    sameEntry: (a, b) => a === b,
+  })
+  const isFolder = (folder: string) =>
+    stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    )
 
   return {
-    list: () =>
-      serialise(async () => {
-        const folders = await load()
-        const present = await Promise.all(
-          folders.map((folder) =>
-            stat(folder).then(
-              (info) => info.isDirectory(),
-              () => false,
-            ),
-          ),
-        )
-        return folders.filter((_, i) => present[i])
-      }),
-    add: (folder) =>
-      serialise(async () => {
-        const folders = [folder, ...(await load()).filter((known) => known !== folder)].slice(0, limit)
-        await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-        const temporary = `${path}.${process.pid}.tmp`
-        await writeFile(temporary, JSON.stringify(folders, null, 2), { mode: 0o600 })
-        await rename(temporary, path)
-      }),
+    list: async () => {
+      const folders = await file.read()
+      const present = await Promise.all(folders.map(isFolder))
+      return folders.filter((_, i) => present[i])
+    },
+    add: async (folder) => {
+      await file.push(folder)
+    },
   }
 }
