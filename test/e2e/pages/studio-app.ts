@@ -63,14 +63,21 @@ export class StudioApp {
 
   /**
    * A PNG for the README. The run's scratch folder (a random temporary path) is shown as the
-   * home folder it stands for while the picture is taken, and a picture that would still show a
-   * temporary path fails the run instead of being written.
+   * home folder it stands for while the picture is taken, and the checkout (wherever it was cloned,
+   * a temporary folder in CI) as `~/snapshot-studio`; a picture that would still show a temporary
+   * path fails the run instead of being written.
    */
   async capture(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
     // Caret blink and hover states make screenshots noisy; park the mouse outside the content.
     await this.page.mouse.move(0, 899)
     const scratch = path.dirname(e2eEnvironment().saveDir)
-    const leftover = await this.page.evaluate(showAsHome, { scratch, temporary: tmpdir() })
+    // Longest first, so a scratch folder inside the checkout (or the reverse) is named by its own.
+    const shownAs: Array<[string, string]> = [
+      [scratch, '~'],
+      [repoRoot, '~/snapshot-studio'],
+    ]
+    shownAs.sort((a, b) => b[0].length - a[0].length)
+    const leftover = await this.page.evaluate(showAsHome, { shownAs, temporary: tmpdir() })
     try {
       expect(leftover, `screenshot ${name} would show a temporary path`).toEqual([])
       await this.page.screenshot({
@@ -90,31 +97,40 @@ interface PathSwap {
 }
 
 /**
- * Runs in the page: writes `~` for the scratch folder in text and form fields (React keeps its
- * own state, so nothing the app does next is affected) and returns the texts that still name
- * the temporary folder.
+ * Runs in the page: writes each real path as the name it is shown under, in text and form fields
+ * (React keeps its own state, so nothing the app does next is affected), and returns the texts
+ * that still name the temporary folder.
  */
-function showAsHome({ scratch, temporary }: { scratch: string; temporary: string }): string[] {
+function showAsHome({
+  shownAs,
+  temporary,
+}: {
+  shownAs: Array<[string, string]>
+  temporary: string
+}): string[] {
   const swap: PathSwap = { restore: [] }
   ;(window as unknown as { __pathSwap?: PathSwap }).__pathSwap = swap
+  const rename = (text: string) => shownAs.reduce((out, [real, shown]) => out.split(real).join(shown), text)
   const leftover: string[] = []
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
   for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
     const text = node.nodeValue ?? ''
-    if (text.includes(scratch)) {
+    const shown = rename(text)
+    if (shown !== text) {
       const target = node
-      target.nodeValue = text.split(scratch).join('~')
+      target.nodeValue = shown
       swap.restore.push(() => (target.nodeValue = text))
     }
-    if ((node.nodeValue ?? '').includes(temporary)) leftover.push(node.nodeValue ?? '')
+    if (shown.includes(temporary)) leftover.push(shown)
   }
   for (const field of document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')) {
     const value = field.value
-    if (value.includes(scratch)) {
-      field.value = value.split(scratch).join('~')
+    const shown = rename(value)
+    if (shown !== value) {
+      field.value = shown
       swap.restore.push(() => (field.value = value))
     }
-    if (field.value.includes(temporary)) leftover.push(field.value)
+    if (shown.includes(temporary)) leftover.push(shown)
   }
   return leftover
 }
