@@ -5,10 +5,8 @@
 // several are "review required" notes about code that exists on purpose (the checked
 // openExternal wrapper, the CSP header) and are covered by test/unit/shell.
 // Usage: node scripts/electronegativity-check.mjs [folder=src]
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -18,71 +16,46 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const electronVersion = String(pkg.devDependencies?.electron ?? '').replace(/^[^\d]*/, '')
 
 const require = createRequire(import.meta.url)
-let cli
+let run
 try {
-  cli = join(
-    dirname(require.resolve('@doyensec/electronegativity/package.json', { paths: [root] })),
-    'dist',
-    'index.js',
+  // The programmatic entry returns the findings. Its CLI's CSV report is written by two racing
+  // asynchronous writes (header with truncation, rows with append), so the header can overwrite
+  // the first row or wipe them all: a HIGH finding could vanish. Seen in a CI clone.
+  run = require(
+    join(
+      dirname(require.resolve('@doyensec/electronegativity/package.json', { paths: [root] })),
+      'dist',
+      'runner.js',
+    ),
   )
 } catch {
   console.error('Error: @doyensec/electronegativity is not installed; run `npm install`.')
   process.exit(2)
 }
 
-const work = mkdtempSync(join(tmpdir(), 'electronegativity-'))
-const report = join(work, 'report.csv')
-const args = [cli, '-i', join(root, input), '-r', '-v', 'false', '-o', report]
-if (electronVersion !== '') args.push('-e', electronVersion)
-const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 600_000 })
-
-let csv
-try {
-  csv = readFileSync(report, 'utf8')
-} catch {
-  console.error(run.stdout, run.stderr)
-  console.error(`Error: electronegativity produced no report (exit code ${run.status}).`)
+const result = await run({
+  input: join(root, input),
+  isRelative: true,
+  isVerbose: false,
+  customScan: [],
+  excludeFromScan: [],
+  parserPlugins: [],
+  ...(electronVersion !== '' ? { electronVersionOverride: electronVersion } : {}),
+})
+for (const error of result.errors) console.error(`could not fully parse ${error.file}: ${error.message}`)
+if (result.errors.some((error) => !error.tolerable)) {
+  console.error('Error: electronegativity could not read every file; a finding may be missing.')
   process.exit(2)
-} finally {
-  rmSync(work, { recursive: true, force: true })
 }
 
-/** Splits one CSV line (fields may be quoted and contain commas). */
-function fields(line) {
-  const out = []
-  let current = ''
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        current += '"'
-        i++
-      } else if (char === '"') quoted = false
-      else current += char
-    } else if (char === '"') quoted = true
-    else if (char === ',') {
-      out.push(current.trim())
-      current = ''
-    } else current += char
-  }
-  out.push(current.trim())
-  return out
-}
-
-const findings = csv
-  .split(/\r?\n/)
-  .slice(1)
-  .filter((line) => line.trim() !== '')
-  .map(fields)
-  .map(([issue, severity, confidence, file, location, , description]) => ({
-    issue,
-    severity,
-    confidence,
-    file,
-    location,
-    description,
-  }))
+const findings = result.issues.map((issue) => ({
+  issue: issue.id,
+  severity: issue.severity.name,
+  confidence: issue.confidence.name,
+  file: issue.file,
+  location: `${issue.location?.line}:${issue.location?.column}`,
+  description: issue.description,
+}))
 
 for (const finding of findings) {
   console.log(
