@@ -10,8 +10,8 @@ import {
   createTransferVerifiers,
   fileIdentity,
   sameIdentity,
+  verifiedArchive,
   type ConsulSnapshotServiceDependencies,
-  type VerifiedArchive,
   type VerifySnapshot,
 } from '../services/consul'
 import type { SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
@@ -81,20 +81,5 @@ function recordingVerifications(runner: InspectRunner, verified: VerifiedFiles):
   return {
     inspect: (path, options, work) => remembering(path, () => runner.inspect(path, options, work)),
     verify: (path, work) => remembering(path, () => runner.verify(path, work)),
-  }
-}
-
-function verifiedArchive(inspection: SnapshotInspectionWire): VerifiedArchive {
-  return {
-    meta: {
-      id: inspection.meta.id,
-      index: Number(inspection.meta.index),
-      term: Number(inspection.meta.term),
-      version: inspection.meta.version,
-      size: Number(inspection.meta.size),
-    },
-    stats: inspection.stats.map((stat) => ({ name: stat.name, count: stat.count, size: stat.sum })),
-    totalSize: inspection.totalSize,
-    enterpriseTypes: inspection.enterpriseTypes,
   }
 }

@@ -32,7 +32,7 @@ export {
   versionFromFileName,
 } from './snapshot-file-name'
 export { sidecarPathFor } from './snapshot-sidecar'
-export { verifyStreamWithEngine, verifyWithEngine } from './verify-with-engine'
+export { verifiedArchive, verifyStreamWithEngine, verifyWithEngine } from './verify-with-engine'
 export { VerifiedFiles, sameIdentity } from './verified-files'
 export { createTransferVerifiers, type TransferVerifiers } from './transfer-verifiers'
 export { fileIdentity, type FileIdentity } from './restore-preflight'

@@ -23,7 +23,18 @@ export const verifyStreamWithEngine: VerifySnapshotStream = async (source, optio
   return verifiedArchive(inspection)
 }
 
-function verifiedArchive(inspection: SnapshotInspection): VerifiedArchive {
+/** What a verification needs from an inspection, whether read here or sent over the wire. */
+type InspectionFacts = Pick<SnapshotInspection, 'stats' | 'totalSize' | 'enterpriseTypes'> & {
+  meta: {
+    id: string
+    index: bigint | string
+    term: bigint | string
+    version: number
+    size: bigint | string
+  }
+}
+
+export function verifiedArchive(inspection: InspectionFacts): VerifiedArchive {
   // Raft indexes and sizes are uint64 in meta.json; real clusters stay far below 2^53.
   return {
     meta: {
