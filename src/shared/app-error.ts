@@ -37,6 +37,13 @@ export type AppErrorCode =
   | 'CONSUL_TIMEOUT'
   | 'CONSUL_HTTP'
   | 'RESTORE_REFUSED'
+  // remote backup stores (S3, Azure Blob, GCS): unreachable, credentials refused, bucket or
+  // container missing, any other refusal, and an upload whose stored checksum does not match
+  | 'STORAGE_UNREACHABLE'
+  | 'STORAGE_AUTH'
+  | 'STORAGE_NOT_FOUND'
+  | 'STORAGE_REFUSED'
+  | 'STORAGE_VERIFY_FAILED'
   // profiles and settings
   | 'PROFILE_NOT_FOUND'
   | 'PROFILE_INVALID'
