@@ -28,6 +28,8 @@ import type {
 } from './consul-types'
 import { restorePhases, savePhases } from './consul-types'
 import { datacenterSchema } from './consul-names'
+import { DEFAULT_AGENT_LOCK_KEY, DEFAULT_AGENT_SERVICE, type FleetStatus } from './fleet-types'
+import type { GrowthProgress, GrowthReport } from './growth-types'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from './kv-details-options'
 import { profileInputSchema } from './profile-schema'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
@@ -267,6 +269,36 @@ export const apiMethods = {
     operation: true,
   }),
 
+  /** Per profile, the snapshot agents registered on the cluster; a cluster that fails stands alone. */
+  'fleet.status': method<FleetStatus>()({
+    request: z.strictObject({
+      /** Absent: every saved profile. */
+      profileIds: z.array(idSchema).min(1).max(100).optional(),
+      service: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a service name is letters, digits, -, _ or .')
+        .default(DEFAULT_AGENT_SERVICE),
+      lockKey: z
+        .string()
+        .min(1)
+        .max(512)
+        .refine((key) => !key.startsWith('/') && !key.includes('\0'), 'a KV key has no leading / and no NUL')
+        .default(DEFAULT_AGENT_LOCK_KEY),
+    }),
+  }),
+
+  /** Inspect statistics of every backup in a folder (cached per file content), and how they grew. */
+  'growth.analyse': method<GrowthReport>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      folder: hostPathSchema,
+      kvDepth: z.int().min(1).max(MAX_KV_DEPTH).default(DEFAULT_KV_DEPTH),
+      /** How many KV prefixes and movers to report. */
+      top: z.int().min(1).max(50).default(8),
+    }),
+    operation: true,
+  }),
+
   'recentFiles.list': method<{ files: RecentFile[] }>()({ request: noInput }),
   'folders.suggestions': method<FolderSuggestions>()({ request: noInput }),
 
@@ -308,6 +340,16 @@ const progressSchema = z.discriminatedUnion('kind', [
     progress: transferProgressSchema.extend({ phase: z.enum(savePhases) }) satisfies z.ZodType<SaveProgress>,
   }),
   z.strictObject({
+    kind: z.literal('growth'),
+    progress: z.object({
+      filesDone: z.int().min(0),
+      totalFiles: z.int().min(0),
+      file: z.string(),
+      bytes: z.number().min(0),
+      totalBytes: z.number().min(0).nullable(),
+    }) satisfies z.ZodType<GrowthProgress>,
+  }),
+  z.strictObject({
     kind: z.literal('restore'),
     progress: transferProgressSchema.extend({
       phase: z.enum(restorePhases),
@@ -315,7 +357,7 @@ const progressSchema = z.discriminatedUnion('kind', [
   }),
 ])
 
-/** What a long operation reports: reading a file, a save per profile, or a restore. */
+/** What a long operation reports: reading a file, a save per profile, a restore, or a growth analysis. */
 export type OperationProgress = z.output<typeof progressSchema>
 
 export const menuCommands = ['open-snapshot', 'new-profile', 'save-snapshot'] as const

@@ -114,6 +114,14 @@ export function createHandlers(services: HostServices): ApiHandlers {
       )
     },
 
+    'fleet.status': async (request, context) =>
+      (services.fleet ?? missing('The fleet view')).status(request, context.signal),
+    'growth.analyse': async ({ folder, kvDepth, top }, context) =>
+      (services.growth ?? missing('Growth over time')).analyse(
+        { folder, kvDepth, top },
+        { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'growth', progress }) },
+      ),
+
     'recentFiles.list': async () => ({ files: await recent().list() }),
     'folders.suggestions': async () => ({
       defaultFolder: services.appInfo().defaultSaveFolder,

@@ -23,6 +23,8 @@ import type {
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
 import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
 import type { ByteProgress } from '../../shared/progress'
+import type { FleetStatus } from '../../shared/fleet-types'
+import type { GrowthProgress, GrowthReport } from '../../shared/growth-types'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -120,6 +122,20 @@ export interface SamplePort {
   open(): Promise<SampleSnapshot>
 }
 
+export interface FleetPort {
+  status(
+    request: { profileIds?: string[]; service: string; lockKey: string },
+    signal: AbortSignal,
+  ): Promise<FleetStatus>
+}
+
+export interface GrowthPort {
+  analyse(
+    request: { folder: string; kvDepth: number; top: number },
+    work: Work<GrowthProgress>,
+  ): Promise<GrowthReport>
+}
+
 export interface HostServices {
   appInfo(): AppInfo
   sources: SourceResolver
@@ -132,6 +148,8 @@ export interface HostServices {
   recentFolders?: RecentFoldersPort
   dialogs?: DialogsPort
   sample?: SamplePort
+  fleet?: FleetPort
+  growth?: GrowthPort
 }
 
 export type { OperationProgress }
