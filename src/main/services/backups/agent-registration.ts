@@ -27,7 +27,8 @@ export interface RegistrationOptions {
 }
 
 export interface RegistrationDependencies {
-  client: ConsulClient
+  /** Only these two calls: unit specs stand in an in-memory Consul. */
+  client: Pick<ConsulClient, 'send' | 'getJson'>
   logger: AgentLogger
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }

@@ -39,7 +39,8 @@ export interface LockOptions {
 }
 
 export interface LockDependencies {
-  client: ConsulClient
+  /** Only these two calls: unit specs stand in an in-memory Consul. */
+  client: Pick<ConsulClient, 'send' | 'getJson'>
   logger: AgentLogger
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }

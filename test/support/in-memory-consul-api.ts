@@ -1,0 +1,291 @@
+import { Readable } from 'node:stream'
+import type {
+  ConsulClient,
+  ConsulRequest,
+  ConsulResponse,
+} from '../../src/main/services/consul/consul-client'
+
+/**
+ * For unit specs of the lock and the registration only: the few Consul endpoints they call
+ * (sessions, one KV key with acquire/release, agent services and TTL checks), with Consul's
+ * semantics as docs/consul-api.md describes them, held in memory. Every request is recorded so a
+ * spec can assert the order of calls (release before destroy). Integration specs use real Consul.
+ */
+export interface RecordedCall {
+  method: 'GET' | 'PUT'
+  path: string
+  query: Record<string, string | true | undefined>
+  body: unknown
+}
+
+interface KvEntry {
+  value: string
+  flags: string
+  session: string | undefined
+  modifyIndex: number
+}
+
+interface Session {
+  ttl: string
+  lockDelay: string
+  behavior: string
+  name: string
+}
+
+export interface CheckState {
+  name: string
+  serviceId: string | null
+  ttl: string
+  status: 'passing' | 'critical'
+  output: string
+  deregisterAfter: string | null
+}
+
+export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'> {
+  readonly calls: RecordedCall[] = []
+  readonly sessions = new Map<string, Session>()
+  readonly kv = new Map<string, KvEntry>()
+  readonly services = new Map<string, { name: string; meta: Record<string, string> }>()
+  readonly checks = new Map<string, CheckState>()
+  /** Acquires refused until this many have been tried (a lock-delay after a holder died). */
+  refuseAcquires = 0
+  /** When set, every request to a path starting with it fails as an unreachable server would. */
+  failPathsStartingWith: string | null = null
+  private index = 1
+  private nextSession = 1
+  private waiters = new Set<() => void>()
+
+  /** Another client's session, to hold the key as a competing instance would. */
+  createForeignSession(): string {
+    const id = `foreign-${this.nextSession++}`
+    this.sessions.set(id, { ttl: '15s', lockDelay: '15s', behavior: 'release', name: 'other' })
+    return id
+  }
+
+  holdKey(key: string, session: string, flags = '3304740253564472344'): void {
+    this.writeKv(key, { value: 'other', flags, session })
+  }
+
+  /** What Consul does when a session is destroyed or its TTL runs out: `release` frees its keys. */
+  invalidateSession(id: string): void {
+    this.sessions.delete(id)
+    for (const [key, entry] of this.kv)
+      if (entry.session === id) this.writeKv(key, { ...entry, session: undefined })
+  }
+
+  /** A write that keeps the holder (a new ModifyIndex), waking blocking readers. */
+  touchKey(key: string): void {
+    const entry = this.kv.get(key)
+    if (entry) this.writeKv(key, { value: entry.value, flags: entry.flags, session: entry.session })
+  }
+
+  putKey(key: string, value: string, flags: string): void {
+    this.writeKv(key, { value, flags, session: undefined })
+  }
+
+  async send(req: ConsulRequest): Promise<ConsulResponse> {
+    const body = await readBody(req.body)
+    this.calls.push({ method: req.method, path: req.path, query: req.query ?? {}, body })
+    if (this.failPathsStartingWith !== null && req.path.startsWith(this.failPathsStartingWith))
+      throw new Error('connect ECONNREFUSED 127.0.0.1:8500')
+    const { status, value, index } = await this.answer(req, body)
+    if (status >= 300 && !req.accept?.includes(status)) throw new Error(`Consul answered ${status}`)
+    return {
+      status,
+      headers: { 'x-consul-index': String(index) },
+      body: jsonBody(value),
+    }
+  }
+
+  async getJson(
+    path: string,
+    options: Omit<ConsulRequest, 'method' | 'path'> = {},
+  ): Promise<{ status: number; value: unknown; index: number | null }> {
+    const response = await this.send({ ...options, method: 'GET', path })
+    const text = await response.body.text()
+    const index = Number(response.headers['x-consul-index'])
+    let value: unknown = null
+    try {
+      value = text === '' ? null : (JSON.parse(text) as unknown)
+    } catch {
+      value = text // error answers are plain text, as Consul's are
+    }
+    return { status: response.status, value, index }
+  }
+
+  private async answer(
+    req: ConsulRequest,
+    body: unknown,
+  ): Promise<{ status: number; value: unknown; index: number }> {
+    const path = req.path
+    const query = req.query ?? {}
+    if (path === '/v1/session/create') {
+      const spec = body as { Name: string; TTL: string; LockDelay: string; Behavior: string }
+      const id = `session-${this.nextSession++}`
+      this.sessions.set(id, {
+        ttl: spec.TTL,
+        lockDelay: spec.LockDelay,
+        behavior: spec.Behavior,
+        name: spec.Name,
+      })
+      return { status: 200, value: { ID: id }, index: this.index }
+    }
+    if (path.startsWith('/v1/session/renew/')) {
+      const id = path.slice('/v1/session/renew/'.length)
+      const session = this.sessions.get(id)
+      return session
+        ? { status: 200, value: [{ ID: id, TTL: session.ttl }], index: this.index }
+        : { status: 404, value: `Session id '${id}' not found`, index: this.index }
+    }
+    if (path.startsWith('/v1/session/destroy/')) {
+      this.invalidateSession(path.slice('/v1/session/destroy/'.length))
+      return { status: 200, value: true, index: this.index }
+    }
+    if (path.startsWith('/v1/kv/')) return this.kvRequest(decodeURIComponent(path.slice(7)), req, query, body)
+    if (path === '/v1/agent/service/register') {
+      const spec = body as {
+        ID: string
+        Name: string
+        Meta: Record<string, string>
+        Checks: Array<Record<string, string>>
+      }
+      this.services.set(spec.ID, { name: spec.Name, meta: spec.Meta })
+      for (const check of spec.Checks)
+        this.checks.set(check.CheckID ?? '', {
+          name: check.Name ?? '',
+          serviceId: spec.ID,
+          ttl: check.TTL ?? '',
+          status: check.Status === 'passing' ? 'passing' : 'critical',
+          output: '',
+          deregisterAfter: check.DeregisterCriticalServiceAfter ?? null,
+        })
+      return { status: 200, value: null, index: this.index }
+    }
+    if (path.startsWith('/v1/agent/service/deregister/')) {
+      const id = decodeURIComponent(path.slice('/v1/agent/service/deregister/'.length))
+      this.services.delete(id)
+      for (const [checkId, check] of this.checks) if (check.serviceId === id) this.checks.delete(checkId)
+      return { status: 200, value: null, index: this.index }
+    }
+    if (path.startsWith('/v1/agent/service/')) {
+      const id = decodeURIComponent(path.slice('/v1/agent/service/'.length))
+      const service = this.services.get(id)
+      return service
+        ? { status: 200, value: { ID: id, Service: service.name }, index: this.index }
+        : { status: 404, value: 'unknown service', index: this.index }
+    }
+    if (path === '/v1/agent/check/register') {
+      const spec = body as { ID: string; Name: string; ServiceID: string; TTL: string }
+      this.checks.set(spec.ID, {
+        name: spec.Name,
+        serviceId: spec.ServiceID,
+        ttl: spec.TTL,
+        status: 'critical',
+        output: '',
+        deregisterAfter: null,
+      })
+      return { status: 200, value: null, index: this.index }
+    }
+    const checkUpdate = /^\/v1\/agent\/check\/(pass|fail)\/(.+)$/.exec(path)
+    if (checkUpdate) {
+      const check = this.checks.get(decodeURIComponent(checkUpdate[2] ?? ''))
+      if (!check) return { status: 404, value: 'unknown check', index: this.index }
+      check.status = checkUpdate[1] === 'pass' ? 'passing' : 'critical'
+      check.output = String(query.note ?? '')
+      return { status: 200, value: null, index: this.index }
+    }
+    return { status: 404, value: `no fake for ${req.method} ${path}`, index: this.index }
+  }
+
+  private async kvRequest(
+    key: string,
+    req: ConsulRequest,
+    query: Record<string, string | true | undefined>,
+    body: unknown,
+  ): Promise<{ status: number; value: unknown; index: number }> {
+    if (req.method === 'GET') {
+      const wanted = Number(query.index ?? 0)
+      // A blocking query: answer when the key changed past the given index, or when the caller
+      // gives up (its signal), as Consul answers after `wait`.
+      while (wanted > 0 && (this.kv.get(key)?.modifyIndex ?? 0) <= wanted) {
+        if (req.signal?.aborted) throw req.signal.reason
+        await this.nextChange(req.signal)
+      }
+      const entry = this.kv.get(key)
+      if (!entry) return { status: 404, value: null, index: this.index }
+      return {
+        status: 200,
+        value: [
+          { Key: key, Flags: Number(entry.flags), Session: entry.session, ModifyIndex: entry.modifyIndex },
+        ],
+        index: entry.modifyIndex,
+      }
+    }
+    const value = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
+    const current = this.kv.get(key)
+    if (typeof query.acquire === 'string') {
+      if (!this.sessions.has(query.acquire))
+        return { status: 500, value: 'invalid session', index: this.index }
+      if (this.refuseAcquires > 0) {
+        this.refuseAcquires--
+        return { status: 200, value: false, index: this.index }
+      }
+      if (current?.session && current.session !== query.acquire)
+        return { status: 200, value: false, index: this.index }
+      this.writeKv(key, { value, flags: String(query.flags ?? '0'), session: query.acquire })
+      return { status: 200, value: true, index: this.index }
+    }
+    if (typeof query.release === 'string') {
+      if (current?.session !== query.release) return { status: 200, value: false, index: this.index }
+      this.writeKv(key, { value, flags: current.flags, session: undefined })
+      return { status: 200, value: true, index: this.index }
+    }
+    this.writeKv(key, { value, flags: String(query.flags ?? '0'), session: current?.session })
+    return { status: 200, value: true, index: this.index }
+  }
+
+  private writeKv(key: string, entry: Omit<KvEntry, 'modifyIndex'>): void {
+    this.index++
+    this.kv.set(key, { ...entry, modifyIndex: this.index })
+    for (const wake of this.waiters) wake()
+    this.waiters.clear()
+  }
+
+  private nextChange(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiters.delete(wake)
+        reject(signal?.reason)
+      }
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      this.waiters.add(wake)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+}
+
+async function readBody(body: ConsulRequest['body']): Promise<unknown> {
+  if (!body) return undefined
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(Buffer.from(chunk))
+  const text = Buffer.concat(chunks).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+function jsonBody(value: unknown): ConsulResponse['body'] {
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  const stream = Readable.from([Buffer.from(text)])
+  // The callers read with text() or dump(); undici's body offers both, and so does this one.
+  return Object.assign(stream, {
+    text: async () => text,
+    dump: async () => undefined,
+  }) as unknown as ConsulResponse['body']
+}
