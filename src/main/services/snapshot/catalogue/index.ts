@@ -12,7 +12,10 @@ export {
   type ExportKvOptions,
   type KvGetOptions,
 } from './snapshot-catalogue'
-export { catalogueKinds, type CatalogueKind } from './record-items'
+export { catalogueKinds, type CatalogueKind, type RecordItem } from './record-items'
+export type { KvTable } from './kv-table'
+export { decodeKv, type KvRecord } from './kv-record'
+export { SpillBlockReader } from './spill-block-reader'
 export { sweepStaleSpillFiles } from './spill-file'
-export { MASK_TEXT, RECORD_SECRET_RULES, CONFIG_ENTRY_SECRET_RULES } from './secret-fields'
+export { MASK_TEXT, RECORD_SECRET_RULES, CONFIG_ENTRY_SECRET_RULES, findMaskedPaths } from './secret-fields'
 export type * from './catalogue-types'

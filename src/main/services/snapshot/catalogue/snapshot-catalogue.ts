@@ -33,6 +33,7 @@ import { catalogueKinds, unwrapConfigEntry, type CatalogueKind, type RecordItem 
 import { toJsonView } from './record-view'
 import { findMaskedPaths, maskConfigEntry, maskRecord } from './secret-fields'
 import type { SpillFile } from './spill-file'
+import type { KvTable } from './kv-table'
 import type { IntegrityReport } from '../inspect-types'
 import type { SnapshotMeta } from '../snapshot-meta'
 
@@ -269,7 +270,8 @@ export class SnapshotCatalogue {
   }
 
   /** Session and indexes of KV entry i, read from its record with the value left out. */
-  private async kvFields(i: number): Promise<KvRecord | undefined> {
+  async kvFields(i: number): Promise<KvRecord | undefined> {
+    this.assertOpen()
     const kv = this.index.kv
     const start = kv.recordOffset(i)
     const end = start + kv.recordLength(i)
@@ -310,6 +312,33 @@ export class SnapshotCatalogue {
     }
     const values = new SpillBlockReader(this.spill)
     return writeKvExport(rows(), (offset, length) => values.read(offset, length), options.out, options.signal)
+  }
+
+  // ---------------------------------------------------------------- whole-snapshot passes
+
+  /** The compact KV index in key order, for passes that walk every key (diff). */
+  get kvTable(): KvTable {
+    this.assertOpen()
+    return this.index.kv
+  }
+
+  /** The working copy of state.bin, read by offset (KV values and records lie where the index says). */
+  get workingCopy(): Pick<SpillFile, 'read' | 'size'> {
+    this.assertOpen()
+    return this.spill
+  }
+
+  /** Every item of a kind (ids, names, positions) without reading their records. */
+  recordItems(kind: CatalogueKind): readonly RecordItem[] {
+    this.assertOpen()
+    return this.itemsOf(kind)
+  }
+
+  /** The views of `items` (in their order), as `records` shows them: masked unless `reveal`. */
+  async recordViews(items: readonly RecordItem[], reveal: boolean): Promise<JsonView[]> {
+    this.assertOpen()
+    const values = await this.readItems(items)
+    return items.map((item, i) => this.viewOf(item, decodeWhole(values[i] as Buffer), reveal))
   }
 
   // ---------------------------------------------------------------- records
