@@ -32,6 +32,22 @@ import { DEFAULT_AGENT_LOCK_KEY, DEFAULT_AGENT_SERVICE, type FleetStatus } from 
 import type { GrowthProgress, GrowthReport } from './growth-types'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from './kv-details-options'
 import { profileInputSchema } from './profile-schema'
+import {
+  planDestinationSchema,
+  planInputSchema,
+  planOptionsSchema,
+  planScheduleSchema,
+  retentionPolicySchema,
+} from './backup-plan-schema'
+import type {
+  ExportedFile,
+  PlanRunFinished,
+  PlanRunView,
+  PlanStoreNotice,
+  PlanView,
+  RetentionPreview,
+  ScheduledRunView,
+} from './backup-plan-types'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
 import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
 import type { ByteProgress } from './progress'
@@ -313,6 +329,42 @@ export const apiMethods = {
 
   'sample.open': method<SampleSnapshot>()({ request: noInput }),
 
+  // Backup plans (docs/backups.md): run by the host while it is open, with the agent's engine.
+  'plans.list': method<{ plans: PlanView[]; notice: PlanStoreNotice | null }>()({ request: noInput }),
+  'plans.create': method<PlanView>()({ request: z.strictObject({ input: planInputSchema }) }),
+  'plans.update': method<PlanView>()({ request: z.strictObject({ id: idSchema, input: planInputSchema }) }),
+  'plans.delete': method<{ id: string }>()({ request: z.strictObject({ id: idSchema }) }),
+  /** Runs the plan now and answers when the run has ended (its result is in the history too). */
+  'plans.runNow': method<PlanRunView>()({ request: z.strictObject({ id: idSchema }) }),
+  'plans.pause': method<PlanView>()({ request: z.strictObject({ id: idSchema }) }),
+  'plans.resume': method<PlanView>()({ request: z.strictObject({ id: idSchema }) }),
+  /** Newest first. */
+  'plans.history': method<{ runs: PlanRunView[] }>()({
+    request: z.strictObject({ id: idSchema, limit: z.int().min(1).max(1000).default(50) }),
+  }),
+  /** The plan as the server agent's config file, systemd unit and ACL policy, for one profile. */
+  'plans.export': method<{ files: ExportedFile[] }>()({
+    request: z.strictObject({ id: idSchema, profileId: idSchema.optional() }),
+  }),
+  /** The next runs of a schedule being edited. */
+  'schedule.preview': method<{ runs: ScheduledRunView[] }>()({
+    request: z.strictObject({
+      schedule: planScheduleSchema,
+      count: z.int().min(1).max(50).default(5),
+      seed: z.string().max(200).default(''),
+    }),
+  }),
+  /** What a policy would keep and delete in a destination now: the engine's own plan, nothing deleted. */
+  'retention.preview': method<RetentionPreview>()({
+    request: z.strictObject({
+      destination: planDestinationSchema,
+      retention: retentionPolicySchema,
+      nameTemplate: planOptionsSchema.shape.nameTemplate,
+      /** The connection whose name fills {profile} in the template. */
+      profileId: idSchema.optional(),
+    }),
+  }),
+
   /** Cancels a running operation started by the same client; false when it had already ended. */
   'operations.cancel': method<{ cancelled: boolean }>()({
     request: z.strictObject({ operationId: operationIdSchema }),
@@ -369,6 +421,14 @@ export const apiEvents = {
   /** A snapshot to open in Inspect: file association, "open with", a second launch, the command line. */
   'app.openFile': z.strictObject({ path: hostPathSchema }),
   'menu.command': z.strictObject({ command: z.enum(menuCommands) }),
+  /** A backup plan's run ended (scheduled, caught up or run now), on every client. */
+  'plans.runFinished': z.strictObject({
+    planId: idSchema,
+    planName: z.string(),
+    ok: z.boolean(),
+    trigger: z.enum(['schedule', 'catch-up', 'manual']),
+    message: z.string().nullable(),
+  }) satisfies z.ZodType<PlanRunFinished>,
 } as const
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ export function createHandlers(services: HostServices): ApiHandlers {
   const catalogue = () => services.catalogue ?? missing('Snapshot browsing')
   const recent = () => services.recentFiles ?? missing('Recent files')
   const dialogs = () => services.dialogs ?? missing('The native file picker')
+  const plans = () => services.plans ?? missing('Backup plans')
 
   return {
     'app.info': async () => services.appInfo(),
@@ -132,5 +133,22 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'dialogs.chooseFolder': async ({ title }) => ({ path: await dialogs().chooseFolder(title) }),
 
     'sample.open': async () => (services.sample ?? missing('The sample snapshot')).open(),
+
+    'plans.list': async () => plans().list(),
+    'plans.create': async ({ input }) => plans().create(input),
+    'plans.update': async ({ id, input }) => plans().update(id, input),
+    'plans.delete': async ({ id }) => {
+      await plans().delete(id)
+      return { id }
+    },
+    'plans.runNow': async ({ id }) => plans().runNow(id),
+    'plans.pause': async ({ id }) => plans().setPaused(id, true),
+    'plans.resume': async ({ id }) => plans().setPaused(id, false),
+    'plans.history': async ({ id, limit }) => ({ runs: await plans().history(id, limit) }),
+    'plans.export': async ({ id, profileId }) => ({ files: await plans().exportForServers(id, profileId) }),
+    'schedule.preview': async ({ schedule, count, seed }) => ({
+      runs: plans().previewSchedule(schedule, count, seed),
+    }),
+    'retention.preview': async (request) => plans().previewRetention(request),
   }
 }

@@ -25,6 +25,15 @@ import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../s
 import type { ByteProgress } from '../../shared/progress'
 import type { FleetStatus } from '../../shared/fleet-types'
 import type { GrowthProgress, GrowthReport } from '../../shared/growth-types'
+import type { PlanDestination, PlanInput, PlanRetention, PlanSchedule } from '../../shared/backup-plan-schema'
+import type {
+  ExportedFile,
+  PlanRunView,
+  PlanStoreNotice,
+  PlanView,
+  RetentionPreview,
+  ScheduledRunView,
+} from '../../shared/backup-plan-types'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -136,6 +145,25 @@ export interface GrowthPort {
   ): Promise<GrowthReport>
 }
 
+/** Backup plans and their runner (src/main/services/plans), composed in plans-port.ts. */
+export interface PlansPort {
+  list(): Promise<{ plans: PlanView[]; notice: PlanStoreNotice | null }>
+  create(input: PlanInput): Promise<PlanView>
+  update(id: string, input: PlanInput): Promise<PlanView>
+  delete(id: string): Promise<void>
+  runNow(id: string): Promise<PlanRunView>
+  setPaused(id: string, paused: boolean): Promise<PlanView>
+  history(id: string, limit: number): Promise<PlanRunView[]>
+  exportForServers(id: string, profileId?: string): Promise<ExportedFile[]>
+  previewSchedule(schedule: PlanSchedule, count: number, seed: string): ScheduledRunView[]
+  previewRetention(request: {
+    destination: PlanDestination
+    retention: PlanRetention
+    nameTemplate: string | null
+    profileId?: string
+  }): Promise<RetentionPreview>
+}
+
 export interface HostServices {
   appInfo(): AppInfo
   sources: SourceResolver
@@ -150,6 +178,7 @@ export interface HostServices {
   sample?: SamplePort
   fleet?: FleetPort
   growth?: GrowthPort
+  plans?: PlansPort
 }
 
 export type { OperationProgress }
