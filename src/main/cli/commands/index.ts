@@ -27,6 +27,10 @@ export const commands: Record<string, CliCommand> = {
     'Print the KV data of a snapshot file as JSON (like consul kv export)',
     async () => (await import('./kv-export')).kvExportCommand,
   ),
+  redact: lazy(
+    'Write a copy of a snapshot with its secrets replaced (still restorable)',
+    async () => (await import('./redact')).redactCommand,
+  ),
   restore: lazy(
     'Verifies a snapshot file and restores it into a Consul cluster',
     async () => (await import('./restore')).restoreCommand,
