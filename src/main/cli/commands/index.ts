@@ -19,6 +19,10 @@ export const commands: Record<string, CliCommand> = {
     'Scheduled snapshots with retention, leader election and health checks (snapshot agent)',
     async () => (await import('./agent')).agentCommand,
   ),
+  diff: lazy(
+    'Compare two snapshots, or a snapshot with a live cluster (exit 0 same, 1 different, 2 error)',
+    async () => (await import('./diff')).diffCommand,
+  ),
   inspect: lazy(
     'Verify a snapshot file and show what it holds (like consul snapshot inspect)',
     async () => (await import('./inspect')).inspectCommand,
