@@ -56,6 +56,8 @@ export interface FleetClusterOk {
    * none, or ours has not finished a cycle yet), which the view shows as "unknown".
    */
   statusKnown: boolean
+  /** Why the status key could not be read (a token without key read), null otherwise. */
+  statusError: string | null
   lastSuccess: FleetRun | null
   lastFailure: FleetRun | null
   /** Plans of this app that back the profile up; null when this host has no plans service. */

@@ -9,6 +9,8 @@ import { AppError } from '../../shared/app-error'
 import type { ProfileStoreNotice } from '../../shared/profile-types'
 import { ProfileService, type SecretStore } from '../services/profiles'
 import { sweepStaleSpillFiles } from '../services/snapshot/catalogue'
+import { FleetService } from '../services/fleet/fleet-service'
+import { createGrowthPort } from './growth-port'
 import { composeConsulService } from './consul-service'
 import { createCataloguePort } from './workers/catalogue-port'
 import type { HostKind } from '../api/dispatcher'
@@ -131,6 +133,11 @@ export async function createHostServices(environment: HostEnvironment): Promise<
           onProgress: (progress) => work.onProgress(progress),
         }),
     },
+
+    // Plans hook: once the plans service is composed here, pass
+    // `plans: planCoverageFrom(() => plans.list())` (services/fleet/plan-coverage.ts).
+    fleet: new FleetService({ profiles, untrustedPaths: environment.kind === 'browser' }),
+    growth: createGrowthPort({ dataDir: environment.dataDir, inspect: environment.inspect }),
 
     sample: {
       async open() {
