@@ -1,5 +1,12 @@
 import { parseCommandLine } from '../command-line'
-import { formatInspectJson, formatInspectPrettyBytes, inspectSnapshot } from '../../services/snapshot'
+import {
+  formatInspectJson,
+  formatInspectPrettyBytes,
+  inspectSnapshot,
+  inspectSnapshotStream,
+} from '../../services/snapshot'
+import { isEncryptedSnapshot, openDecryptedSnapshot } from '../../services/encryption/encrypted-snapshot'
+import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
 import type { CliCommand, CliIo } from '../cli-io'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
@@ -35,6 +42,7 @@ const FLAGS: FlagSpec[] = [
     valueName: 'string',
     usage: 'Can only be used with -kvdetails. Limits KV key breakdown using this prefix filter.',
   },
+  ...DECRYPTION_FLAGS,
 ]
 
 export const INSPECT_HELP = `Usage: snapshot-studio inspect [options] FILE
@@ -44,7 +52,9 @@ export const INSPECT_HELP = `Usage: snapshot-studio inspect [options] FILE
   (gzip, tar entries, SHA256SUMS, sizes, every record).
 
   FILE is a snapshot archive (.snap), or a raw state.bin from a server's
-  data directory with its meta.json beside it.
+  data directory with its meta.json beside it, or an age-encrypted backup
+  (.snap.age) with -identity or -passphrase-file: it is decrypted as it is
+  read, never written to disk.
 
   To inspect the file "backup.snap":
 
@@ -71,7 +81,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   const file = resolve(io.cwd, parsed.positionals[0] as string)
   try {
-    const inspection = await inspectSnapshot(file, { kvDetails, kvDepth, kvFilter, signal: io.signal })
+    const options = { kvDetails, kvDepth, kvFilter, signal: io.signal }
+    const inspection = (await isEncryptedSnapshot(file))
+      ? await inspectSnapshotStream(
+          await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io)),
+          {
+            ...options,
+            label: file,
+          },
+        )
+      : await inspectSnapshot(file, options)
     if (format === 'json') io.stdout.write(formatInspectJson(inspection) + '\n')
     else
       io.stdout.write(Buffer.concat([formatInspectPrettyBytes(inspection, { kvDetails }), Buffer.from('\n')]))

@@ -5,6 +5,8 @@ import { exportSnapshotKv } from '../../services/snapshot/catalogue'
 import type { CliCommand, CliIo } from '../cli-io'
 import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
+import { isEncryptedSnapshot, openDecryptedSnapshot } from '../../services/encryption/encrypted-snapshot'
+import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
 
 /**
  * `snapshot-studio kv-export`: the KV data of a snapshot FILE, printed exactly as
@@ -18,13 +20,15 @@ const FLAGS: FlagSpec[] = [
     usage:
       'Only export keys that start with this prefix (a leading "/" is ignored). The default is every key.',
   },
+  ...DECRYPTION_FLAGS,
 ]
 
 export const KV_EXPORT_HELP = `Usage: snapshot-studio kv-export [options] FILE
 
   Prints the key/value data held in a Consul snapshot file as JSON, byte for
   byte what \`consul kv export\` prints for the same data, after verifying the
-  archive. Tombstones (deleted keys) are not exported.
+  archive. Tombstones (deleted keys) are not exported. An age-encrypted
+  backup (.snap.age) is read with -identity or -passphrase-file.
 
   To export every key under "app/" from "backup.snap" into a file:
 
@@ -61,7 +65,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const file = resolve(io.cwd, parsed.positionals[0] as string)
   try {
     const out = stdoutStream(io)
-    await exportSnapshotKv(file, { prefix, out, signal: io.signal })
+    const source = (await isEncryptedSnapshot(file))
+      ? await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io))
+      : undefined
+    await exportSnapshotKv(file, { prefix, out, signal: io.signal, source })
     await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
     return 0
   } catch (error) {

@@ -11,6 +11,12 @@ import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
 import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
 import { describeTransfer, progressLine } from '../progress-line'
 import { reportError } from '../report-error'
+import {
+  decryptToPrivateCopy,
+  isEncryptedSnapshot,
+  type DecryptedCopy,
+} from '../../services/encryption/encrypted-snapshot'
+import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
 
 const FLAGS: FlagSpec[] = [
   ...CONNECTION_FLAGS,
@@ -31,6 +37,7 @@ const FLAGS: FlagSpec[] = [
     valueName: 'folder',
     usage: 'Folder the safety snapshot is written to. Default: the current folder, where the command runs.',
   },
+  ...DECRYPTION_FLAGS,
 ]
 
 const HELP = `Usage: snapshot-studio restore [options] FILE
@@ -53,6 +60,12 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
   verified while it uploads, and its last bytes are sent only when it
   passed (Consul restores nothing from an incomplete upload).
 
+  An age-encrypted backup (.snap.age) needs -identity or -passphrase-file.
+  It is decrypted first into a private temporary copy (TMPDIR, mode 0600,
+  removed afterwards) and kept only when every encrypted chunk
+  authenticated, so a damaged or tampered file is refused before the
+  cluster is contacted; the copy then goes through the checks above.
+
     $ snapshot-studio restore backup.snap
     $ snapshot-studio restore -safety-dir /var/backups/consul backup.snap
 
@@ -64,11 +77,18 @@ ${formatFlagHelp(FLAGS)}
 async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
+  let decrypted: DecryptedCopy | null = null
   try {
     if (parsed.positionals.length === 0) throw flagError('Missing FILE argument')
     if (parsed.positionals.length > 1)
       throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
-    const path = resolve(io.cwd, parsed.positionals[0] as string)
+    const given = resolve(io.cwd, parsed.positionals[0] as string)
+    if (await isEncryptedSnapshot(given)) {
+      decrypted = await decryptToPrivateCopy(given, await decryptionKeysFromFlags(parsed, io), {
+        signal: io.signal,
+      })
+    }
+    const path = decrypted?.path ?? given
     const { connection, warnings } = await connectionFromFlags(parsed, io)
     for (const warning of warnings) io.stderr.write(`Warning: ${warning}\n`)
     const line = progressLine(io)
@@ -86,7 +106,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
     const safetyDir = resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.')
     const describe = (preflight: RestorePreflight) => {
-      io.stdout.write(describePreflight(preflight))
+      io.stdout.write(describePreflight(preflight, given))
       io.stdout.write(
         safetyOn
           ? `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`
@@ -151,6 +171,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return result.health.healthy ? 0 : 2
   } catch (error) {
     return reportError(io, error)
+  } finally {
+    await decrypted?.remove().catch(() => undefined)
   }
 }
 
@@ -161,11 +183,12 @@ const VERSION_SOURCE: Record<RestorePreflight['file']['consulVersionSource'], st
   unknown: '',
 }
 
-function describePreflight(p: RestorePreflight): string {
+/** `shownPath`: the file as given (an encrypted backup, not its private decrypted copy). */
+function describePreflight(p: RestorePreflight, shownPath: string): string {
   const f = p.file
   const t = p.target
   const lines = [
-    `File:   ${f.path}`,
+    `File:   ${shownPath}${shownPath !== f.path ? ' (decrypted)' : ''}`,
     `        ${humanizeBytes(f.size)}, index ${f.index}, term ${f.term}, Consul ${f.consulVersion ?? 'unknown'}${VERSION_SOURCE[f.consulVersionSource]}, datacenter ${f.datacenter ?? 'unknown'}`,
     `        ${f.stats.map((s) => `${s.name} ${s.count}`).join(', ') || 'no records'}`,
     `Target: ${t.endpoint}, leader ${t.leader ?? 'none'}, Consul ${t.consulVersion ?? 'unknown'}, datacenter ${t.datacenter ?? 'unknown'}, index ${t.currentIndex ?? 'unknown'}`,

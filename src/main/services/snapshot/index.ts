@@ -13,7 +13,12 @@ export type {
   ScannedRecord,
   VerifyOptions,
 } from './inspect-types'
-export { inspectSnapshot, verifySnapshot, verifySnapshotStream } from './inspect-snapshot'
+export {
+  inspectSnapshot,
+  inspectSnapshotStream,
+  verifySnapshot,
+  verifySnapshotStream,
+} from './inspect-snapshot'
 export {
   formatInspectPretty,
   formatInspectPrettyBytes,

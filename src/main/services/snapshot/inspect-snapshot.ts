@@ -35,6 +35,20 @@ export async function inspectSnapshot(
   )
 }
 
+/**
+ * `inspectSnapshot` over archive bytes that are not a file of their own, such as the plaintext of
+ * an encrypted backup as it is decrypted: the same checks and counts; `label` names it in errors.
+ */
+export async function inspectSnapshotStream(
+  source: Readable | AsyncIterable<Uint8Array>,
+  options: Omit<InspectOptions, 'onProgress'> & { label?: string } = {},
+): Promise<SnapshotInspection> {
+  return inspectWith(
+    (scanner) => readSnapshotStream(source, scanner, { signal: options.signal, label: options.label }),
+    options,
+  )
+}
+
 /** Reads an archive into the given scanner; files and streams differ only in this step. */
 type ArchiveRead = (consumer: StateConsumer) => Promise<SnapshotReadResult>
 

@@ -7,7 +7,7 @@
 // memory first (the catalogue's KV table), within the same budget as browsing.
 import type { Writable } from 'node:stream'
 import { AppError } from '../../../../shared/app-error'
-import { readSnapshot, type ReadOptions, type StateConsumer } from '../archive-reader'
+import { readSnapshot, readSnapshotStream, type ReadOptions, type StateConsumer } from '../archive-reader'
 import { StateScanner } from '../state-scanner'
 import { writeKvExport, type KvExportRow } from './kv-export-writer'
 import { KvTableBuilder, type KvTable } from './kv-table'
@@ -29,6 +29,8 @@ export interface ExportSnapshotKvOptions extends ReadOptions {
   out: Writable
   /** folder for the working files (default: the OS temp folder) */
   spillDir?: string
+  /** Read the archive from this stream (a decrypted backup, say) instead of the file; `path` then only names it. */
+  source?: AsyncIterable<Uint8Array>
 }
 
 /** Pass one: spill state.bin and log where each KV entry under the prefix lies. */
@@ -173,7 +175,9 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
   try {
     log = new SpillFile(options.spillDir)
     const logger = new KvPositionLogger(spill, log, prefix)
-    await readSnapshot(path, logger, { signal: options.signal, onProgress: options.onProgress })
+    if (options.source)
+      await readSnapshotStream(options.source, logger, { signal: options.signal, label: path })
+    else await readSnapshot(path, logger, { signal: options.signal, onProgress: options.onProgress })
     await spill.seal()
     await log.seal()
     const values = new SpillBlockReader(spill)
