@@ -17,7 +17,7 @@ export const ageErrors = {
   wrongKey: (label: string, cause?: unknown) =>
     new AppError(
       'ENCRYPTED_WRONG_KEY',
-      `None of the given keys opens ${label}: it was encrypted to another recipient or passphrase.`,
+      `None of the given keys opens ${label}: it was encrypted to another recipient or passphrase (or the part of its header that names them was changed).`,
       {
         hint: 'Use the identity file (or passphrase) that matches one of the recipients the backup was encrypted to.',
         cause,

@@ -163,7 +163,7 @@ export async function decryptStream(
   const web = toWebStream(source, (chunk) => {
     if (!sniffed && chunk.length > 0) {
       // The whole magic line may span chunks only in theory (sources give ≥ 64 KiB); check what is there.
-      const kind = sniffAge(chunk.subarray(0, Math.min(chunk.length, AGE_MAGIC.length)))
+      const kind = sniffAge(chunk.subarray(0, 64))
       if (kind === 'armored') throw ageErrors.armored(label)
       if (kind !== 'age' && chunk.length >= AGE_MAGIC.length) throw ageErrors.notAge(label)
       sniffed = true
