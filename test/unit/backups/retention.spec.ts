@@ -207,3 +207,22 @@ describe('the Enterprise pattern', () => {
     )
   })
 })
+
+describe('encrypted backups (.snap.age)', () => {
+  it('count, age and rotate exactly like plain ones, mixed in one listing', () => {
+    const all = series(5, HOUR).map((name, i) => (i % 2 === 0 ? `${name}.age` : name))
+    const result = plan(all, { retain: 3 })
+    expect(names(result.keep)).toEqual(all.slice(0, 3))
+    expect(names(result.delete)).toEqual([all[4], all[3]])
+  })
+
+  it('match template names too, but not their sidecars', () => {
+    const pattern = templateNamePattern('{profile}-{dc}-{time}.snap', { profile: 'prod' })
+    expect(pattern.match('prod-dc1-20260315T110000Z.snap.age')?.takenAt.toISOString()).toBe(
+      '2026-03-15T11:00:00.000Z',
+    )
+    expect(pattern.match('prod-dc1-20260315T110000Z.snap.age.json')).toBeNull()
+    expect(enterpriseNamePattern().match('consul-1479360073448728784.snap.age.json')).toBeNull()
+    expect(enterpriseNamePattern().match('consul-1479360073448728784.age')).toBeNull()
+  })
+})

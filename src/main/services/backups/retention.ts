@@ -62,11 +62,17 @@ export interface RetentionPlan {
   ignored: string[]
 }
 
-/** `consul-<unix ns>.snap`, as the Enterprise agent names and rotates them. */
+/**
+ * An encrypted backup (`<name>.age`) is the same backup in another envelope: it ages, counts and
+ * rotates exactly like its plain form, so retention keeps working when encryption is turned on.
+ */
+const ENCRYPTED_SUFFIX = '(?:\\.age)?'
+
+/** `consul-<unix ns>.snap` (or `.snap.age`), as the Enterprise agent names and rotates them. */
 export function enterpriseNamePattern(prefix = 'consul'): BackupNamePattern {
-  const re = new RegExp(`^${escapeRegExp(prefix)}-(\\d+)\\.snap$`)
+  const re = new RegExp(`^${escapeRegExp(prefix)}-(\\d+)\\.snap${ENCRYPTED_SUFFIX}$`)
   return {
-    describe: `${prefix}-<unix ns>.snap`,
+    describe: `${prefix}-<unix ns>.snap[.age]`,
     match(name) {
       const m = re.exec(name)
       if (!m) return null
@@ -95,7 +101,7 @@ export function templateNamePattern(template: string, values: { profile?: string
     else source += '([A-Za-z0-9._+-]+?)'
     last = (m.index ?? 0) + m[0].length
   }
-  source += escapeRegExp(template.slice(last)) + '$'
+  source += escapeRegExp(template.slice(last)) + ENCRYPTED_SUFFIX + '$'
   const re = new RegExp(source)
   return {
     describe: template,
