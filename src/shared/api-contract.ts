@@ -281,6 +281,8 @@ export const apiMethods = {
       confirmation: z.string().max(200),
       safetySnapshot: z.boolean(),
       safetySnapshotFolder: hostPathSchema.optional(),
+      /** A protected profile's second confirmation of what will be lost; refused without it. */
+      acknowledgeLoss: z.boolean().default(false),
     }),
     operation: true,
   }),

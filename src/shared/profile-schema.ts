@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { datacenterSchema } from './consul-names'
-import { environmentColours, type ProfileInput } from './profile-types'
+import { environmentColours, protectionLevels, type ProfileInput } from './profile-types'
 
 export const profileLimits = {
   /** Shown in lists and typed in full to confirm a restore. */
@@ -27,6 +27,8 @@ export const environmentLabelSchema = z.strictObject({
   label: z.string().trim().max(profileLimits.environmentLabel),
   colour: z.enum(environmentColours),
 })
+
+export const protectionLevelSchema = z.enum(protectionLevels)
 
 export const tlsSettingsSchema = z.strictObject({
   caFile: optionalPath,
@@ -57,6 +59,7 @@ export const profileNameSchema = z.string().trim().min(1, 'a profile needs a nam
 export const profileInputSchema = z.strictObject({
   name: profileNameSchema,
   environment: environmentLabelSchema,
+  protection: protectionLevelSchema.optional(),
   connection: connectionSettingsSchema,
   token: secretChangeSchema.optional(),
   basicAuthPassword: secretChangeSchema.optional(),

@@ -17,6 +17,16 @@ export const environmentColours = [
 
 export type EnvironmentColour = (typeof environmentColours)[number]
 
+/**
+ * How much a profile lets anyone change its cluster. `read-only`: no restore of any kind (saves,
+ * inspection and diffs only). `normal`: restores behind the typed confirmation. `protected`
+ * (production): restores also need a second confirmation that names what will be lost, and the
+ * safety snapshot cannot be turned off. Enforced in the main process, not only shown.
+ */
+export const protectionLevels = ['read-only', 'normal', 'protected'] as const
+
+export type ProtectionLevel = (typeof protectionLevels)[number]
+
 export interface EnvironmentLabel {
   /** Free text such as "production" or "staging". */
   label: string
@@ -62,6 +72,7 @@ export interface ProfileView {
   id: string
   name: string
   environment: EnvironmentLabel
+  protection: ProtectionLevel
   connection: ConnectionSettings
   tokenSet: boolean
   basicAuthPasswordSet: boolean
@@ -77,6 +88,8 @@ export type SecretChange = { kind: 'keep' } | { kind: 'set'; value: string } | {
 export interface ProfileInput {
   name: string
   environment: EnvironmentLabel
+  /** Left out: `normal` for a new profile, unchanged for an edit (a form that does not show it never lowers it). */
+  protection?: ProtectionLevel
   connection: ConnectionSettings
   token?: SecretChange
   basicAuthPassword?: SecretChange

@@ -104,13 +104,13 @@ export function createHandlers(services: HostServices): ApiHandlers {
       })
     },
     'restore.start': async (
-      { source, profileId, confirmation, safetySnapshot, safetySnapshotFolder },
+      { source, profileId, confirmation, safetySnapshot, safetySnapshotFolder, acknowledgeLoss },
       context,
     ) => {
       const restore = services.restore ?? missing('Restoring snapshots')
       const path = await services.sources.resolve(source)
       return restore.restore(
-        { path, profileId, confirmation, safetySnapshot, safetySnapshotFolder },
+        { path, profileId, confirmation, safetySnapshot, safetySnapshotFolder, acknowledgeLoss },
         { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'restore', progress }) },
       )
     },

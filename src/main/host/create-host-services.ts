@@ -129,6 +129,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
           safetySnapshot: request.safetySnapshot
             ? { enabled: true, destinationDir: request.safetySnapshotFolder ?? environment.defaultSaveFolder }
             : { enabled: false },
+          lossAcknowledged: request.acknowledgeLoss ?? false,
           signal: work.signal,
           onProgress: (progress) => work.onProgress(progress),
         }),

@@ -102,6 +102,7 @@ export interface RestoreRequest {
   confirmation: string
   safetySnapshot: boolean
   safetySnapshotFolder?: string
+  acknowledgeLoss?: boolean
 }
 
 export interface RestorePort {

@@ -146,6 +146,7 @@ export function profileView(name: string, overrides: Partial<ProfileView> = {}):
     id: `id-${name}`,
     name,
     environment: { label: 'staging', colour: 'orange' },
+    protection: 'normal',
     connection: { address: 'http://127.0.0.1:8500', useTls: false, tls: { insecureSkipVerify: false } },
     tokenSet: true,
     basicAuthPasswordSet: false,

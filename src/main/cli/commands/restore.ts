@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { AppError } from '../../../shared/app-error'
 import type { RestorePreflight, RestoreProgress } from '../../../shared/consul-types'
 import { composeConsulService } from '../../host/consul-service'
+import { assertRestoreAllowed } from '../../services/consul/restore-protection'
 import { createInProcessInspectRunner } from '../../host/workers/in-process-inspect-runner'
 import { humanizeBytes } from '../../services/snapshot'
 import type { CliCommand, CliIo } from '../cli-io'
@@ -114,6 +115,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       )
     }
     const confirmed = boolFlag(parsed, 'yes') ?? false
+    const guarded = connection.protection === 'protected'
+    // Refused before the file is read: a read-only profile, or a protected one asked to skip
+    // its safety snapshot. The service checks again before anything is sent.
+    assertRestoreAllowed(connection, 'restore', { safetyCopy: safetyOn, lossAcknowledged: true })
+    if (guarded && confirmed) {
+      throw new AppError(
+        'RESTORE_REFUSED',
+        `The profile "${connection.name}" is protected: its restores are confirmed on a terminal, twice; -yes cannot confirm them.`,
+        { hint: 'Run the command without -yes and answer both questions.' },
+      )
+    }
     if (!confirmed) {
       // Shown before the question; the restore below reuses this verification while the file
       // stays untouched.
@@ -146,6 +158,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
           },
         )
       }
+      if (guarded) {
+        const loss = await ask(
+          io,
+          `${connection.name} is protected. Everything it holds now (datacenter ${preflight.target.datacenter ?? 'unknown'}, index ${preflight.target.currentIndex ?? 'unknown'}: KV, catalog, sessions, ACLs, intentions, config entries) is replaced by the file's state at index ${preflight.file.index}; every write made since is lost. Type yes to accept that loss: `,
+        )
+        if (loss?.trim() !== 'yes')
+          throw new AppError('RESTORE_REFUSED', 'The loss was not accepted; nothing was sent to the cluster.')
+      }
     }
     const result = await consul
       .restoreSnapshot({
@@ -162,6 +182,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
             }
           : undefined,
         safetySnapshot: safetyOn ? { enabled: true, destinationDir: safetyDir } : { enabled: false },
+        // Only reached for a protected profile after its second question was answered.
+        lossAcknowledged: true,
       })
       .finally(() => line.clear())
     if (result.safetySnapshot) io.stdout.write(`Safety snapshot: ${result.safetySnapshot.path}\n`)

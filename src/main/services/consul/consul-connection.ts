@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
-import type { ConnectionSettings, TlsSettings } from '../../../shared/profile-types'
+import type { ConnectionSettings, ProtectionLevel, TlsSettings } from '../../../shared/profile-types'
 import { describeEndpoint, parseConsulAddress, type ConsulEndpoint } from './consul-address'
 
 /**
@@ -19,6 +19,8 @@ export interface ConsulConnection {
    * the user's and send it out as a token (docs/threat-model.md, "Browser mode").
    */
   untrustedPaths?: boolean
+  /** The saved profile's protection level; a connection from flags or the environment has none. */
+  protection?: ProtectionLevel
 }
 
 /** A connection ready to use: address parsed, token file read. */

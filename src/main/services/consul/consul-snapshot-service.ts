@@ -12,6 +12,7 @@ import type { ProfileInput } from '../../../shared/profile-types'
 import type { ProfileService } from '../profiles/profile-service'
 import type { ConsulConnection } from './consul-connection'
 import type { DispatcherFactory } from './consul-dispatcher'
+import { assertNotReadOnly } from './restore-protection'
 import { preflightRestore, restoreSnapshot, type RestoreDependencies } from './restore-snapshot'
 import { saveMany } from './save-many'
 import { saveSnapshot, type SaveDependencies, type SaveSnapshotOptions } from './save-snapshot'
@@ -99,7 +100,9 @@ export class ConsulSnapshotService {
       onProgress?: (progress: RestoreProgress) => void
     },
   ): Promise<RestorePreflight> {
-    return preflightRestore({ ...options, connection: await this.connection(options) }, this.restoreDeps())
+    const connection = await this.connection(options)
+    assertNotReadOnly(connection, 'restore')
+    return preflightRestore({ ...options, connection }, this.restoreDeps())
   }
 
   /**
@@ -114,6 +117,7 @@ export class ConsulSnapshotService {
       signal?: AbortSignal
       onProgress?: (progress: RestoreProgress) => void
       onPreflight?: (preflight: RestorePreflight) => void
+      lossAcknowledged?: boolean
     },
   ): Promise<RestoreResult> {
     const connection = await this.connection(options)

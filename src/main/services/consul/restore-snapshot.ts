@@ -22,6 +22,7 @@ import {
   type FileIdentity,
   type TargetReading,
 } from './restore-preflight'
+import { assertRestoreAllowed } from './restore-protection'
 import { saveSnapshot } from './save-snapshot'
 import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { TransferMeter } from './transfer-meter'
@@ -75,6 +76,8 @@ export interface RestoreSnapshotOptions extends PreflightRestoreOptions {
    * the file was verified first, or before the upload's last byte when it is verified on the way.
    */
   onPreflight?: (preflight: RestorePreflight) => void
+  /** A protected profile's second confirmation, naming what will be lost, was given. */
+  lossAcknowledged?: boolean
 }
 
 const SAFETY_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}-before-restore.snap'
@@ -97,6 +100,10 @@ export async function restoreSnapshot(
 ): Promise<RestoreResult> {
   const now = deps.now ?? Date.now
   const safety = options.safetySnapshot ?? { enabled: true as const, destinationDir: '' }
+  assertRestoreAllowed(options.connection, 'restore', {
+    safetyCopy: safety.enabled,
+    lossAcknowledged: options.lossAcknowledged ?? false,
+  })
   if (safety.enabled && safety.destinationDir === '') {
     throw new AppError('INVALID_ARGUMENT', 'A safety snapshot is on but no folder was chosen for it.', {
       hint: 'Choose a folder for the safety snapshot, or turn it off explicitly.',

@@ -2,12 +2,18 @@
  * The profile file's format. What a profile may hold is defined once, in src/shared/profile-schema.ts.
  */
 import { z } from 'zod'
-import { connectionSettingsSchema, environmentLabelSchema } from '../../../shared/profile-schema'
+import {
+  connectionSettingsSchema,
+  environmentLabelSchema,
+  protectionLevelSchema,
+} from '../../../shared/profile-schema'
 
 export const storedProfileSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   environment: environmentLabelSchema,
+  // Files written before protection levels existed load as `normal`, what those profiles allowed.
+  protection: protectionLevelSchema.default('normal'),
   connection: connectionSettingsSchema,
   hasToken: z.boolean(),
   hasBasicAuthPassword: z.boolean(),

@@ -104,6 +104,7 @@ export class ProfileService {
         id,
         name: valid.name,
         environment: valid.environment,
+        protection: valid.protection ?? 'normal',
         connection: valid.connection,
         hasToken: false,
         hasBasicAuthPassword: false,
@@ -138,6 +139,7 @@ export class ProfileService {
         ...current,
         name: valid.name,
         environment: valid.environment,
+        protection: valid.protection ?? current.protection,
         connection: valid.connection,
         updatedAt: this.deps.clock().toISOString(),
       }
@@ -237,7 +239,11 @@ export class ProfileService {
   /** Main-process only: the connection with its secrets, for the Consul services. */
   async connectionFor(id: string): Promise<ConsulConnection> {
     const stored = this.stored(id)
-    const connection: ConsulConnection = { name: stored.name, settings: structuredClone(stored.connection) }
+    const connection: ConsulConnection = {
+      name: stored.name,
+      settings: structuredClone(stored.connection),
+      protection: stored.protection,
+    }
     if (stored.hasToken) {
       const token = await this.deps.secrets.get(secretKey(id, 'token'))
       if (token !== undefined) connection.token = token
@@ -263,6 +269,7 @@ export class ProfileService {
       id: p.id,
       name: p.name,
       environment: { ...p.environment },
+      protection: p.protection,
       connection: structuredClone(p.connection),
       tokenSet: p.hasToken,
       basicAuthPasswordSet: p.hasBasicAuthPassword,

@@ -6,6 +6,7 @@ import {
   type EnvironmentColour,
   type ProfileInput,
   type ProfileView,
+  type ProtectionLevel,
 } from '../../../shared/profile-types'
 
 /** The profile form's fields, flat and all strings/booleans, as the inputs hold them. */
@@ -15,6 +16,7 @@ export interface ProfileDraft {
   datacenter: string
   environmentLabel: string
   colour: EnvironmentColour
+  protection: ProtectionLevel
   /** a new token typed in; empty keeps the stored one */
   token: string
   clearToken: boolean
@@ -42,6 +44,7 @@ export function blankDraft(): ProfileDraft {
     datacenter: '',
     environmentLabel: 'development',
     colour: 'green',
+    protection: 'normal',
     token: '',
     clearToken: false,
     caFile: '',
@@ -58,6 +61,7 @@ export function draftFromProfile(profile: ProfileView | ProfileInput): ProfileDr
     datacenter: c.datacenter ?? '',
     environmentLabel: profile.environment.label,
     colour: profile.environment.colour,
+    protection: profile.protection ?? 'normal',
     token: 'token' in profile && profile.token?.kind === 'set' ? profile.token.value : '',
     clearToken: false,
     caFile: c.tls.caFile ?? '',
@@ -76,6 +80,7 @@ export function draftToInput(draft: ProfileDraft, base?: ProfileView | ProfileIn
   return {
     name: draft.name.trim(),
     environment: { label: draft.environmentLabel.trim(), colour: draft.colour },
+    protection: draft.protection,
     connection: {
       ...baseConnection,
       address,

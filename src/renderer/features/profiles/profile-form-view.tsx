@@ -1,6 +1,8 @@
 import { useEffect, useRef, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ConnectionTestView } from './connection-test-view'
+import { protectionLevels } from '../../../shared/profile-types'
+import { PROTECTION_TEXT } from '../../components/protection-badge'
 import { clearTextTokenWarning, COLOURS, ENVIRONMENT_PRESETS } from './profile-draft'
 import { selectProfileForm, useProfilesStore } from './profiles-store'
 
@@ -135,6 +137,23 @@ export function ProfileFormView() {
           </select>
           <span className={`env-swatch env-${draft.colour}`} aria-hidden="true" />
           {errors.environmentLabel && <p className="field-error">{errors.environmentLabel}</p>}
+        </div>
+        <label htmlFor="profile-protection">Protection</label>
+        <div>
+          <select
+            id="profile-protection"
+            value={draft.protection}
+            onChange={(e) =>
+              updateDraft({ protection: protectionLevels.find((p) => p === e.target.value) ?? 'normal' })
+            }
+          >
+            {protectionLevels.map((level) => (
+              <option key={level} value={level}>
+                {PROTECTION_TEXT[level].label}
+              </option>
+            ))}
+          </select>
+          <p className="hint">{PROTECTION_TEXT[draft.protection].explanation}</p>
         </div>
         <label htmlFor="profile-token">ACL token</label>
         <div>

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
+import { ProtectionBadge } from '../../components/protection-badge'
 import { selectNewProfileRequest, selectOpenSample, useNavigationStore } from '../../store/navigation-store'
 import type { ProfileView } from '../../../shared/profile-types'
 import { ConnectionTestView } from './connection-test-view'
@@ -103,7 +104,8 @@ function ProfileCard({ profile }: { profile: ProfileView }) {
       <div className="profile-card-main">
         <div className="profile-card-title">
           <h2>{profile.name}</h2>
-          <EnvironmentBadge environment={profile.environment} />
+          <EnvironmentBadge environment={profile.environment} />{' '}
+          <ProtectionBadge protection={profile.protection} />
         </div>
         <dl className="facts">
           <dt>Address</dt>

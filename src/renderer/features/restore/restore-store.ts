@@ -27,6 +27,8 @@ export interface RestoreGuardInput {
   target: ProfileView | null
   preflight: RestorePreflight | null
   confirmation: string
+  /** A protected target's second confirmation, naming what will be lost. */
+  lossAcknowledged?: boolean
 }
 
 /**
@@ -38,10 +40,14 @@ export function restoreBlockedBecause(input: RestoreGuardInput): string | null {
   if (input.source === null) return 'Choose a snapshot file first.'
   if (!input.fileVerified) return 'The file did not verify; it cannot be restored.'
   if (input.target === null) return 'Choose the cluster to restore into.'
+  if (input.target.protection === 'read-only')
+    return `${input.target.name} is read-only: no restore reaches it. Change its protection level to restore.`
   if (input.preflight === null) return 'Wait for the checks on the target cluster.'
   if (input.preflight.blockers.length > 0) return input.preflight.blockers.map((b) => b.message).join(' ')
   if (input.confirmation !== input.target.name)
     return `Type the profile name “${input.target.name}” exactly as shown to confirm.`
+  if (input.target.protection === 'protected' && input.lossAcknowledged !== true)
+    return `${input.target.name} is protected: confirm what will be lost as well.`
   return null
 }
 
@@ -61,6 +67,7 @@ export interface RestoreState {
   /** Where the safety snapshot is written, said before the operator confirms (the host's default save folder). */
   safetyFolder: string | null
   confirmation: string
+  lossAcknowledged: boolean
   progress: RestoreProgress | null
   result: RestoreResult | null
   chooseFile(file: File): Promise<void>
@@ -74,6 +81,7 @@ export interface RestoreState {
   toConfirm(): void
   setSafetySnapshot(on: boolean): void
   setConfirmation(text: string): void
+  setLossAcknowledged(on: boolean): void
   start(): Promise<boolean>
   cancel(): void
   back(): void
@@ -92,6 +100,7 @@ const initial = {
   preflightProgress: null,
   safetySnapshot: true,
   confirmation: '',
+  lossAcknowledged: false,
   progress: null,
   result: null,
 }
@@ -174,11 +183,20 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
     async chooseTarget(profileId) {
       const { source, profiles } = get()
       const target = profiles.find((p) => p.id === profileId) ?? null
-      if (source === null || target === null) return
+      if (source === null || target === null || target.protection === 'read-only') return
       // Another target replaces the check still running for the previous one.
       checking?.abort()
       const op = (checking = new AbortController())
-      set({ target, preflight: null, preflightStatus: 'running', preflightProgress: null, confirmation: '' })
+      set({
+        target,
+        preflight: null,
+        preflightStatus: 'running',
+        preflightProgress: null,
+        confirmation: '',
+        lossAcknowledged: false,
+        // A protected cluster's safety snapshot cannot be turned off (the host refuses it too).
+        ...(target.protection === 'protected' ? { safetySnapshot: true } : {}),
+      })
       try {
         const preflight = await followOperation(
           client.restore.preflight({ source, profileId }),
@@ -204,15 +222,19 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       if (target !== null && preflight !== null && preflight.blockers.length === 0) set({ step: 'confirm' })
     },
     setSafetySnapshot(on) {
+      if (!on && get().target?.protection === 'protected') return
       set({ safetySnapshot: on })
     },
     setConfirmation(text) {
       set({ confirmation: text })
     },
+    setLossAcknowledged(on) {
+      set({ lossAcknowledged: on })
+    },
     async start() {
       const state = get()
       if (state.step !== 'confirm' || restoreBlockedBecause(state) !== null) return false
-      const { source, target, safetySnapshot, safetyFolder, confirmation } = state
+      const { source, target, safetySnapshot, safetyFolder, confirmation, lossAcknowledged } = state
       if (source === null || target === null) return false
       // The folder shown on the confirmation is the one used, not whatever the host defaults to.
       const folder = safetySnapshot && safetyFolder !== null ? { safetySnapshotFolder: safetyFolder } : {}
@@ -220,7 +242,14 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       set({ step: 'running', progress: null })
       try {
         const result = await followOperation(
-          client.restore.start({ profileId: target.id, source, safetySnapshot, confirmation, ...folder }),
+          client.restore.start({
+            profileId: target.id,
+            source,
+            safetySnapshot,
+            confirmation,
+            acknowledgeLoss: lossAcknowledged,
+            ...folder,
+          }),
           op.signal,
           (event) => {
             if (running === op && event.kind === 'restore') set({ progress: event.progress })
@@ -279,6 +308,7 @@ export const selectPreflightProgress = (s: RestoreState): RestoreProgress | null
 export const selectSafetySnapshot = (s: RestoreState): boolean => s.safetySnapshot
 export const selectSafetyFolder = (s: RestoreState): string | null => s.safetyFolder
 export const selectConfirmation = (s: RestoreState): string => s.confirmation
+export const selectLossAcknowledged = (s: RestoreState): boolean => s.lossAcknowledged
 export const selectRestoreProgress = (s: RestoreState): RestoreProgress | null => s.progress
 export const selectRestoreResult = (s: RestoreState): RestoreResult | null => s.result
 export const selectBlockedBecause = (s: RestoreState): string | null => restoreBlockedBecause(s)

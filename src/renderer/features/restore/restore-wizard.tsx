@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import type { RestorePreflight } from '../../../shared/consul-types'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
+import { ProtectionBadge } from '../../components/protection-badge'
 import { formatBytes, formatCount, formatRate } from '../../components/format-bytes'
 import { ProgressBar } from '../../components/progress-bar'
 import { WizardSteps } from '../../components/wizard-steps'
@@ -12,6 +13,7 @@ import {
   RESTORE_STEPS,
   selectBlockedBecause,
   selectConfirmation,
+  selectLossAcknowledged,
   selectPreflight,
   selectPreflightProgress,
   selectPreflightStatus,
@@ -207,10 +209,12 @@ function TargetStep() {
                   name="restore-target"
                   checked={target?.id === p.id}
                   onChange={() => void chooseTarget(p.id)}
+                  disabled={p.protection === 'read-only'}
                   data-testid="restore-target"
                   data-profile-name={p.name}
                 />
                 <span>{p.name}</span> <EnvironmentBadge environment={p.environment} />{' '}
+                <ProtectionBadge protection={p.protection} />{' '}
                 <code className="muted">{p.connection.address}</code>
               </label>
             </li>
@@ -292,11 +296,14 @@ function ConfirmStep() {
   const safety = useRestoreStore(selectSafetySnapshot)
   const safetyFolder = useRestoreStore(selectSafetyFolder)
   const confirmation = useRestoreStore(selectConfirmation)
+  const lossAcknowledged = useRestoreStore(selectLossAcknowledged)
+  const preflight = useRestoreStore(selectPreflight)
   const blocked = useRestoreStore(selectBlockedBecause)
-  const { setSafetySnapshot, setConfirmation, start, back } = useRestoreStore(
+  const { setSafetySnapshot, setConfirmation, setLossAcknowledged, start, back } = useRestoreStore(
     useShallow((s) => ({
       setSafetySnapshot: s.setSafetySnapshot,
       setConfirmation: s.setConfirmation,
+      setLossAcknowledged: s.setLossAcknowledged,
       start: s.start,
       back: s.back,
     })),
@@ -312,16 +319,19 @@ function ConfirmStep() {
     >
       <p>
         Restore <strong>{source?.name}</strong> into <strong>{target.name}</strong>{' '}
-        <EnvironmentBadge environment={target.environment} />. Everything now in {target.name} is replaced.
+        <EnvironmentBadge environment={target.environment} />{' '}
+        <ProtectionBadge protection={target.protection} />. Everything now in {target.name} is replaced.
       </p>
       <label className="inline-check">
         <input
           type="checkbox"
           checked={safety}
+          disabled={target.protection === 'protected'}
           onChange={(e) => setSafetySnapshot(e.target.checked)}
           data-testid="safety-snapshot"
         />{' '}
-        First save a safety snapshot of {target.name} (recommended)
+        First save a safety snapshot of {target.name}{' '}
+        {target.protection === 'protected' ? '(always, the profile is protected)' : '(recommended)'}
       </label>
       {safety && (
         <p className="hint" data-testid="safety-folder">
@@ -345,6 +355,20 @@ function ConfirmStep() {
         data-testid="restore-confirmation"
         aria-describedby="restore-blocked"
       />
+      {target.protection === 'protected' && (
+        <label className="inline-check warn" data-testid="restore-loss">
+          <input
+            type="checkbox"
+            checked={lossAcknowledged}
+            onChange={(e) => setLossAcknowledged(e.target.checked)}
+            data-testid="restore-acknowledge-loss"
+          />{' '}
+          I accept that everything {target.name} holds now (datacenter{' '}
+          {preflight?.target.datacenter ?? 'unknown'}, index {preflight?.target.currentIndex ?? 'unknown'}:
+          KV, catalog, sessions, ACLs, intentions, config entries) is replaced by the file&apos;s state at
+          index {preflight?.file.index ?? 'unknown'}, and every write made since is lost.
+        </label>
+      )}
       <p id="restore-blocked" className="hint" aria-live="polite">
         {blocked ?? 'Ready.'}
       </p>

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
+import { ProtectionBadge } from '../../components/protection-badge'
 import { formatBytes, formatRate } from '../../components/format-bytes'
 import { WizardSteps } from '../../components/wizard-steps'
 import { usePlatform } from '../../store/studio-context'
@@ -125,6 +126,7 @@ function ChooseStep() {
                   data-profile-name={p.name}
                 />
                 <span>{p.name}</span> <EnvironmentBadge environment={p.environment} />{' '}
+                <ProtectionBadge protection={p.protection} />{' '}
                 <code className="muted">{p.connection.address}</code>
               </label>
             </li>
@@ -229,7 +231,8 @@ function RunningStep() {
             const pr = progress[p.id]
             return (
               <li key={p.id} data-testid="save-progress" data-profile-name={p.name}>
-                <strong>{p.name}</strong> <EnvironmentBadge environment={p.environment} />
+                <strong>{p.name}</strong> <EnvironmentBadge environment={p.environment} />{' '}
+                <ProtectionBadge protection={p.protection} />
                 <span className="progress-figures">
                   {pr === undefined
                     ? 'waiting'

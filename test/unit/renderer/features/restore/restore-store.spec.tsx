@@ -155,6 +155,7 @@ describe('restore wizard store', () => {
       // The folder the confirmation showed, sent explicitly rather than left to the host.
       safetySnapshotFolder: '/tmp/snapshots',
       confirmation: 'prod-east',
+      acknowledgeLoss: false,
     })
     expect(stores.restore.getState().step).toBe('done')
   })
