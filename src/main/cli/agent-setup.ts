@@ -4,13 +4,14 @@ import { loadAgentConfig, type AgentConfig, type AgentFlags } from '../services/
 import { createAgentLogger, type AgentLogger } from '../services/backups/agent-logger'
 import { abortableSleep } from '../services/backups/consul-lock'
 import type { Destination } from '../services/backups/destination'
-import { LocalDestination } from '../services/backups/local-destination'
+import { createDestinations, firstLocalPath } from '../services/backups/destination-factory'
 import { noJournal, openRunJournal } from '../services/backups/run-journal'
 import type { AgentRuntime } from '../services/backups/snapshot-agent'
 import { ConsulClient } from '../services/consul/consul-client'
 import { saveSnapshot } from '../services/consul/save-snapshot'
 import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
 import { bundleDir } from '../host/host-runtime'
+import { AWS_STORAGE_FLAGS, awsStorageFlagsFrom } from './aws-storage-flags'
 import type { CliIo } from './cli-io'
 import { boolFlag, intFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-flags'
 
@@ -157,6 +158,7 @@ export const CONFIG_FLAGS: FlagSpec[] = [
     usage: 'trace, debug, info, warn or error. Default info.',
   },
   { name: 'log-json', kind: 'bool', usage: 'Log JSON lines instead of text.' },
+  ...AWS_STORAGE_FLAGS,
   // Accepted so Enterprise command lines run unchanged; logs go to stderr (journald under systemd).
   {
     name: 'syslog',
@@ -199,6 +201,7 @@ export function agentFlagsFrom(parsed: ParsedFlags): AgentFlags {
     timeZone: stringFlag(parsed, 'time-zone'),
     jitter: stringFlag(parsed, 'jitter'),
     once: boolFlag(parsed, 'once'),
+    awsStorage: awsStorageFlagsFrom(parsed),
   }
   for (const key of Object.keys(flags) as (keyof AgentFlags)[])
     if (flags[key] === undefined) delete flags[key]
@@ -210,7 +213,7 @@ export async function loadConfigFromFlags(parsed: ParsedFlags, io: CliIo): Promi
 }
 
 export function destinationsFor(config: AgentConfig): Destination[] {
-  return config.destinations.map((d) => new LocalDestination(d.path))
+  return createDestinations(config.destinations)
 }
 
 export function loggerFor(config: AgentConfig, io: CliIo): AgentLogger {
@@ -233,8 +236,9 @@ export async function buildRuntime(config: AgentConfig, io: CliIo): Promise<Agen
     save: (options) => saveSnapshot(options, verifiers),
     destinations,
     // As the Enterprise agent: with local storage the snapshot is staged in the destination
-    // folder itself, so handing it over is a link, not a copy.
-    scratchPath: config.scratchPath ?? config.destinations[0]?.path ?? tmpdir(),
+    // folder itself, so handing it over is a link, not a copy. Remote stores only: the OS temp
+    // folder, never the local default path.
+    scratchPath: config.scratchPath ?? firstLocalPath(config.destinations) ?? tmpdir(),
     serviceId: `${config.service}:${randomUUID()}`,
     clock: () => new Date(),
     now: () => performance.now(),

@@ -204,9 +204,9 @@ describe('bad input: one line naming the key and the file', () => {
       'bad.json: snapshot_agent.log.level: "loud" is not a log level',
     ],
     [
-      'remote store',
-      { snapshot_agent: { aws_storage: { s3_bucket: 'b', s3_region: 'r' } } },
-      'bad.json: snapshot_agent.aws_storage.s3_bucket: S3 storage is not supported',
+      'a store not supported yet',
+      { snapshot_agent: { google_storage: { bucket: 'b' } } },
+      'bad.json: snapshot_agent.google_storage.bucket: Google Cloud Storage is not supported',
     ],
     [
       'template without time',

@@ -8,6 +8,14 @@ import { validateFileNameTemplate } from '../consul/snapshot-file-name'
 import { parseGoDuration } from './go-duration'
 import type { RetentionPolicy } from './retention'
 import { parseSchedule, type Schedule } from './schedule'
+import type { DestinationConfig, LocalDestinationConfig } from './destination-config'
+import {
+  isAwsStorageConfigured,
+  resolveS3DestinationConfig,
+  type AwsStorageSection,
+} from './s3-destination-config'
+
+export type { DestinationConfig, LocalDestinationConfig } from './destination-config'
 
 /**
  * The snapshot agent's configuration, read once from the Enterprise agent's JSON files, its
@@ -19,11 +27,6 @@ import { parseSchedule, type Schedule } from './schedule'
  */
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error'
-
-export interface LocalDestinationConfig {
-  kind: 'local'
-  path: string
-}
 
 export interface AgentConfig {
   /** Files that held a `snapshot_agent` object, in the order they were applied. */
@@ -50,7 +53,8 @@ export interface AgentConfig {
   nameTemplate: string | null
   retention: RetentionPolicy
   leadership: { sessionTtlMs: number; lockDelayMs: number }
-  destinations: LocalDestinationConfig[]
+  /** Where snapshots go, in config order; a remote store in the single-store keys replaces local storage. */
+  destinations: DestinationConfig[]
   /** The run journal (JSON lines); null keeps no journal file. */
   journalPath: string | null
 }
@@ -83,6 +87,8 @@ export interface AgentFlags {
   timeZone?: string
   jitter?: string
   once?: boolean
+  /** `-aws-*` flags, under the file's key names (`-aws-s3-bucket` → `s3_bucket`). */
+  awsStorage?: AwsStorageSection
 }
 
 export const AGENT_DEFAULTS = {
@@ -126,6 +132,8 @@ const awsStorage = z.strictObject({
   s3_kms_key: text,
   s3_static_snapshot_name: text,
   s3_force_path_style: flag,
+  /** Ours: extra CA certificates for a self-signed endpoint. */
+  s3_ca_file: text,
 })
 const azureStorage = z.strictObject({
   account_name: text,
@@ -554,7 +562,7 @@ function resolveConfig(file: AgentSection, ctx: ResolveContext): AgentConfig {
       'Consul refuses shorter session TTLs (its own minimum is 10s unless session_ttl_min is lowered).',
     )
 
-  const destinations = localDestinations(file, flags, cwd)
+  const destinations = destinationsOf(file, ctx)
   const scratch = set(flags.localScratchPath) ?? set(snap.local_scratch_path)
   const scratchPath = scratch === undefined ? null : resolve(cwd, scratch)
   const journal = set(file.run_journal?.path)
@@ -610,17 +618,68 @@ function applyToken(
   }
 }
 
-function localDestinations(file: AgentSection, flags: AgentFlags, cwd: string): LocalDestinationConfig[] {
-  const listed = file.backup_destinations?.local_storage
+/**
+ * The Enterprise agent's two forms: the single-store keys, where a remote store replaces local
+ * storage (S3 > Azure > GCS > local), and `backup_destinations`, arrays of each store, where one
+ * run writes to all of them. The per-store flags belong to the first form only.
+ */
+function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationConfig[] {
+  const { flags, cwd } = ctx
+  const listed = file.backup_destinations
   if (listed !== undefined) {
-    if (flags.localPath !== undefined)
+    const flagName =
+      flags.localPath !== undefined
+        ? '-local-path'
+        : flags.awsStorage !== undefined && Object.keys(flags.awsStorage).length > 0
+          ? `-aws-${Object.keys(flags.awsStorage)[0]!.replaceAll('_', '-')}`
+          : null
+    if (flagName !== null)
       throw new AgentConfigError(
         'flags',
-        '-local-path',
+        flagName,
         'cannot be combined with snapshot_agent.backup_destinations',
         'Use either backup_destinations or the per-store flags.',
       )
-    return listed.map((entry) => ({ kind: 'local', path: resolve(cwd, entry.path || '.') }))
+    if (isAwsStorageConfigured(file.aws_storage))
+      throw new AgentConfigError(
+        ctx.origin(['aws_storage', 's3_bucket']),
+        'snapshot_agent.aws_storage',
+        'cannot be combined with snapshot_agent.backup_destinations',
+        'Move the store into backup_destinations.aws_storage.',
+      )
+    const out: DestinationConfig[] = (listed.local_storage ?? []).map((entry): LocalDestinationConfig => ({
+      kind: 'local',
+      path: resolve(cwd, entry.path || '.'),
+    }))
+    const where = ctx.origin(['backup_destinations', 'aws_storage'])
+    ;(listed.aws_storage ?? []).forEach((entry, index) => {
+      out.push(
+        resolveS3DestinationConfig(
+          entry,
+          (key) => ({ where, key: `snapshot_agent.backup_destinations.aws_storage[${index}].${key}` }),
+          cwd,
+        ),
+      )
+    })
+    if (out.length === 0)
+      throw new AgentConfigError(
+        ctx.origin(['backup_destinations']),
+        'snapshot_agent.backup_destinations',
+        'lists no destination',
+        'Add at least one local_storage or aws_storage entry, or remove backup_destinations.',
+      )
+    return out
+  }
+  const aws: AwsStorageSection = { ...file.aws_storage, ...flags.awsStorage }
+  if (isAwsStorageConfigured(aws)) {
+    // A missing key is blamed on the file that holds the store, else on the flags that named it.
+    const locate = (key: keyof AwsStorageSection) => {
+      const asFlag = { where: 'flags', key: `-aws-${key.replaceAll('_', '-')}` }
+      if (flags.awsStorage?.[key] !== undefined) return asFlag
+      const file = [ctx.origin(['aws_storage', key]), ctx.origin(['aws_storage'])].find((w) => w !== 'flags')
+      return file === undefined ? asFlag : { where: file, key: `snapshot_agent.aws_storage.${key}` }
+    }
+    return [resolveS3DestinationConfig(aws, locate, cwd)]
   }
   const path = flags.localPath ?? (file.local_storage?.path || AGENT_DEFAULTS.localPath)
   return [{ kind: 'local', path: resolve(cwd, path) }]
@@ -633,15 +692,13 @@ function rejectUnsupported(file: AgentSection, ctx: ResolveContext): void {
       ctx.origin(path),
       ['snapshot_agent', ...path].join('.'),
       `${what} is not supported by this agent yet`,
-      'Use local_storage (or backup_destinations.local_storage) for now; remote stores are planned.',
+      'Use local_storage or aws_storage (or their backup_destinations arrays) for now; the other stores are planned.',
     )
   }
-  if (file.aws_storage?.s3_bucket) refuse(['aws_storage', 's3_bucket'], 'S3 storage')
   if (file.azure_blob_storage?.container_name)
     refuse(['azure_blob_storage', 'container_name'], 'Azure Blob storage')
   if (file.google_storage?.bucket) refuse(['google_storage', 'bucket'], 'Google Cloud Storage')
   const dest = file.backup_destinations
-  if (dest?.aws_storage?.length) refuse(['backup_destinations', 'aws_storage'], 'S3 storage')
   if (dest?.azure_blob_storage?.length)
     refuse(['backup_destinations', 'azure_blob_storage'], 'Azure Blob storage')
   if (dest?.google_storage?.length) refuse(['backup_destinations', 'google_storage'], 'Google Cloud Storage')

@@ -1,0 +1,27 @@
+import type { DestinationConfig } from './destination-config'
+import type { Destination } from './destination'
+import { LocalDestination } from './local-destination'
+import { S3Destination } from './s3-destination'
+
+/**
+ * The one place that turns validated destination configs into live Destinations. Clients are
+ * made here, after the whole config was checked, so a config error never meets an SDK.
+ */
+export function createDestination(config: DestinationConfig): Destination {
+  switch (config.kind) {
+    case 'local':
+      return new LocalDestination(config.path)
+    case 's3':
+      return new S3Destination(config)
+  }
+}
+
+export function createDestinations(configs: DestinationConfig[]): Destination[] {
+  return configs.map(createDestination)
+}
+
+/** Where the agent stages a snapshot: the first local folder (handing over is then a link), if any. */
+export function firstLocalPath(configs: DestinationConfig[]): string | null {
+  for (const config of configs) if (config.kind === 'local') return config.path
+  return null
+}
