@@ -51,6 +51,13 @@ import type {
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
 import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
 import type { ByteProgress } from './progress'
+import type {
+  ChangePageWire,
+  ComparisonSummaryWire,
+  CompareProgress,
+  KvValuePairWire,
+} from './diff-wire-types'
+import { comparePhases, diffKinds } from './diff-wire-types'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -367,6 +374,41 @@ export const apiMethods = {
     }),
   }),
 
+  /**
+   * Compares a snapshot (before) with another snapshot or a fresh snapshot of a profile's cluster
+   * (after). The host keeps both open for `compare.changes` and `compare.kvValues` until closed.
+   */
+  'compare.open': method<ComparisonSummaryWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      left: snapshotSourceSchema,
+      right: z.discriminatedUnion('kind', [
+        ...snapshotSourceSchema.options,
+        z.object({ kind: z.literal('profile'), profileId: idSchema }),
+      ]),
+      prefix: z.string().max(8192).default(''),
+    }),
+    operation: true,
+  }),
+  'compare.changes': method<ChangePageWire>()({
+    request: z.strictObject({ comparisonId: catalogueIdSchema, kind: z.enum(diffKinds), ...pageSchema }),
+  }),
+  /** One key's two values, for the side-by-side view. */
+  'compare.kvValues': method<KvValuePairWire>()({
+    request: z.strictObject({
+      comparisonId: catalogueIdSchema,
+      key: z.string().max(8192),
+      maxBytes: z
+        .int()
+        .min(0)
+        .max(16 * 1024 * 1024)
+        .default(1024 * 1024),
+    }),
+  }),
+  'compare.close': method<{ closed: boolean }>()({
+    request: z.strictObject({ comparisonId: catalogueIdSchema }),
+  }),
+
   /** Cancels a running operation started by the same client; false when it had already ended. */
   'operations.cancel': method<{ cancelled: boolean }>()({
     request: z.strictObject({ operationId: operationIdSchema }),
@@ -408,6 +450,14 @@ const progressSchema = z.discriminatedUnion('kind', [
     progress: transferProgressSchema.extend({
       phase: z.enum(restorePhases),
     }) satisfies z.ZodType<RestoreProgress>,
+  }),
+  z.strictObject({
+    kind: z.literal('compare'),
+    progress: z.object({
+      phase: z.enum(comparePhases),
+      done: z.number().min(0),
+      total: z.number().min(0).nullable(),
+    }) satisfies z.ZodType<CompareProgress>,
   }),
 ])
 

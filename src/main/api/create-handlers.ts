@@ -16,6 +16,7 @@ export function createHandlers(services: HostServices): ApiHandlers {
   const catalogue = () => services.catalogue ?? missing('Snapshot browsing')
   const recent = () => services.recentFiles ?? missing('Recent files')
   const dialogs = () => services.dialogs ?? missing('The native file picker')
+  const compare = () => services.compare ?? missing('Comparing snapshots')
   const plans = () => services.plans ?? missing('Backup plans')
 
   return {
@@ -122,6 +123,20 @@ export function createHandlers(services: HostServices): ApiHandlers {
         { folder, kvDepth, top },
         { signal: context.signal, onProgress: (progress) => context.progress({ kind: 'growth', progress }) },
       ),
+
+    'compare.open': async ({ left, right, prefix }, context) => {
+      const before = await services.sources.resolve(left)
+      const after = right.kind === 'profile' ? right : { path: await services.sources.resolve(right) }
+      return compare().open(before, after, prefix, {
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'compare', progress }),
+      })
+    },
+    'compare.changes': async ({ comparisonId, kind, offset, limit }) =>
+      compare().changes(comparisonId, kind, offset, limit),
+    'compare.kvValues': async ({ comparisonId, key, maxBytes }) =>
+      compare().kvValues(comparisonId, key, maxBytes),
+    'compare.close': async ({ comparisonId }) => ({ closed: await compare().close(comparisonId) }),
 
     'recentFiles.list': async () => ({ files: await recent().list() }),
     'folders.suggestions': async () => ({

@@ -13,6 +13,7 @@ import { FleetService } from '../services/fleet/fleet-service'
 import { createGrowthPort } from './growth-port'
 import { composeConsulService } from './consul-service'
 import { createCataloguePort } from './workers/catalogue-port'
+import { createComparePort } from './compare-port'
 import type { HostKind } from '../api/dispatcher'
 import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
 import { createRecentFilesStore } from './recent-files-store'
@@ -62,6 +63,20 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     untrustedPaths: environment.kind === 'browser',
   })
   const catalogue = environment.catalogue ?? createCataloguePort({ spillDir: environment.spillDir })
+  const compare = createComparePort({
+    spillDir: environment.spillDir,
+    profileName: (id) => profiles.get(id).name,
+    snapshotProfile: (profileId) => async (folder, work) =>
+      (
+        await consul.saveSnapshot({
+          profileId,
+          destinationDir: folder,
+          fileName: 'live.snap',
+          signal: work.signal,
+          onProgress: (p) => work.onProgress?.(p.bytes),
+        })
+      ).path,
+  })
 
   const appInfo: AppInfo = {
     name: 'Snapshot Studio for Consul',
@@ -80,6 +95,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     sources: createSourceResolver({ uploads: environment.uploads }),
     inspect,
     catalogue,
+    compare,
     recentFiles: createRecentFilesStore({ dataDir: environment.dataDir }),
     recentFolders: createRecentFoldersStore({ dataDir: environment.dataDir }),
     dialogs: environment.dialogs,
@@ -163,6 +179,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     services: withOperationLog(services, (environment.log ?? silentLogger).child('host')),
     async dispose() {
       await catalogue.closeAll()
+      await compare.closeAll()
       await environment.uploads?.dispose()
     },
   }

@@ -23,6 +23,13 @@ import type {
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
 import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
 import type { ByteProgress } from '../../shared/progress'
+import type {
+  ChangePageWire,
+  ComparisonSummaryWire,
+  CompareProgress,
+  DiffKind,
+  KvValuePairWire,
+} from '../../shared/diff-wire-types'
 import type { FleetStatus } from '../../shared/fleet-types'
 import type { GrowthProgress, GrowthReport } from '../../shared/growth-types'
 import type { PlanDestination, PlanInput, PlanRetention, PlanSchedule } from '../../shared/backup-plan-schema'
@@ -165,6 +172,22 @@ export interface PlansPort {
   }): Promise<RetentionPreview>
 }
 
+/** What a comparison's after side is: a snapshot file, or a fresh snapshot of a profile's cluster. */
+export type CompareTarget = { path: string } | { profileId: string }
+
+/** Comparisons kept open by id, so the window can page through changes and open a key's values. */
+export interface ComparePort {
+  open(
+    before: string,
+    after: CompareTarget,
+    prefix: string,
+    work: Work<CompareProgress>,
+  ): Promise<ComparisonSummaryWire>
+  changes(comparisonId: string, kind: DiffKind, offset: number, limit: number): Promise<ChangePageWire>
+  kvValues(comparisonId: string, key: string, maxBytes: number): Promise<KvValuePairWire>
+  close(comparisonId: string): Promise<boolean>
+}
+
 export interface HostServices {
   appInfo(): AppInfo
   sources: SourceResolver
@@ -173,6 +196,7 @@ export interface HostServices {
   catalogue?: CataloguePort
   save?: SavePort
   restore?: RestorePort
+  compare?: ComparePort
   recentFiles?: RecentFilesPort
   recentFolders?: RecentFoldersPort
   dialogs?: DialogsPort
