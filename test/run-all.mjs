@@ -38,6 +38,13 @@ if (!consulBin) {
 }
 process.env.CONSUL_BIN = consulBin
 
+// The GCS emulator for the storage specs, found or built once here rather than inside a spec's
+// setup hook (a cold Go build takes minutes).
+const findFakeGcs = 'test/storage/fake-gcs-server/find-fake-gcs-server.sh'
+const fakeGcs = run('fake-gcs-server binary', 'bash', [findFakeGcs], { capture: true })
+const fakeGcsBin = fakeGcs.stdout?.toString().trim()
+if (fakeGcsBin) process.env.FAKE_GCS_BIN = fakeGcsBin
+
 if (wanted('build')) run('build', 'npm', ['run', 'build']) // the app, then the single-file agent
 if (wanted('static')) {
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])

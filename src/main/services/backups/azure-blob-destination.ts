@@ -160,7 +160,7 @@ export class AzureBlobDestination implements Destination {
       await this.container.getBlobClient(key + SIDECAR_SUFFIX).deleteIfExists({ deleteSnapshots: 'include' })
       await this.container.getBlobClient(key).deleteIfExists({ deleteSnapshots: 'include' })
     } catch (error) {
-      throw this.error(error, `deleting ${key}`)
+      throw this.error(error, `deletion of ${key}`)
     }
   }
 
@@ -173,7 +173,7 @@ export class AzureBlobDestination implements Destination {
       return body as Readable
     } catch (error) {
       if (error instanceof AppError) throw error
-      throw this.error(error, `reading ${key}`)
+      throw this.error(error, `read of ${key}`)
     }
   }
 
@@ -277,7 +277,7 @@ export class AzureBlobDestination implements Destination {
       )
         problem = 'the committed block list differs from the blocks sent'
     } catch (error) {
-      throw this.error(error, `checking ${what}`)
+      throw this.error(error, `check of the ${what}`)
     }
     if (problem !== null) {
       await blob.deleteIfExists().catch(() => undefined)
