@@ -1,10 +1,20 @@
 // Electron entry: the one module that loads Electron. It hands Electron's modules and this
 // process's facts to the desktop app (src/main/host/desktop-app.ts), which tests run with fakes.
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  safeStorage,
+  session,
+  shell,
+} from 'electron'
 import { DesktopApp } from './host/desktop-app'
 
 void new DesktopApp({
-  electron: { app, session, BrowserWindow, ipcMain, Menu, dialog, shell, safeStorage },
+  electron: { app, session, BrowserWindow, ipcMain, Menu, dialog, shell, safeStorage, Notification },
   process: {
     argv: process.argv,
     cwd: process.cwd(),

@@ -53,6 +53,10 @@ export type AppErrorCode =
   | 'PROFILE_NOT_FOUND'
   | 'PROFILE_INVALID'
   | 'SETTINGS_CORRUPT'
+  // backup plans: unknown, not valid, or already running (here or in another window on this data folder)
+  | 'PLAN_NOT_FOUND'
+  | 'PLAN_INVALID'
+  | 'PLAN_BUSY'
   | 'INTERNAL'
 
 export interface AppErrorPayload {

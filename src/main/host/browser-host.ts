@@ -75,6 +75,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       handlers: createHandlers(host.services),
       onUnexpectedError: (method, error) => options.log.error('Unexpected failure', { method, err: error }),
     })
+    host.onPlanRunFinished((event) => dispatcher.broadcast('plans.runFinished', event))
     const web = await startWebHost({
       dispatcher,
       rendererDir,

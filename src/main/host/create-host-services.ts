@@ -22,6 +22,8 @@ import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
 import { silentLogger, type Logger } from '../logging/logger'
 import { withOperationLog } from './operation-log'
+import { planCoverageFrom } from '../services/fleet/plan-coverage'
+import { composePlans, type PlansComposition, type PlansOptions } from './plans-port'
 
 export interface HostEnvironment {
   kind: HostKind
@@ -43,10 +45,14 @@ export interface HostEnvironment {
   spillDir?: string
   /** Where operations are logged; nowhere when absent. */
   log?: Logger
+  /** Backup plans' clock, timers and lock identity (tests); real ones when absent. */
+  plans?: Pick<PlansOptions, 'clock' | 'timers' | 'lockEnvironment' | 'save'>
 }
 
 export interface HostServicesHandle {
   services: HostServices
+  /** A backup plan's run ended: the hosts broadcast it to the windows (and notify on the desktop). */
+  onPlanRunFinished: PlansComposition['onRunFinished']
   dispose(): Promise<void>
 }
 
@@ -76,6 +82,13 @@ export async function createHostServices(environment: HostEnvironment): Promise<
           onProgress: (p) => work.onProgress?.(p.bytes),
         })
       ).path,
+  })
+  const plans = await composePlans({
+    dataDir: environment.dataDir,
+    profiles,
+    logger: (environment.log ?? silentLogger).child('plans'),
+    untrustedPaths: environment.kind === 'browser',
+    ...environment.plans,
   })
 
   const appInfo: AppInfo = {
@@ -151,10 +164,13 @@ export async function createHostServices(environment: HostEnvironment): Promise<
         }),
     },
 
-    // Plans hook: once the plans service is composed here, pass
-    // `plans: planCoverageFrom(() => plans.list())` (services/fleet/plan-coverage.ts).
-    fleet: new FleetService({ profiles, untrustedPaths: environment.kind === 'browser' }),
+    fleet: new FleetService({
+      profiles,
+      untrustedPaths: environment.kind === 'browser',
+      plans: planCoverageFrom(async () => ({ plans: plans.inputs() })),
+    }),
     growth: createGrowthPort({ dataDir: environment.dataDir, inspect: environment.inspect }),
+    plans: plans.port,
 
     sample: {
       async open() {
@@ -175,9 +191,17 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     },
   }
 
+  // Runs missed while the app was closed are caught up now, in the background.
+  void plans
+    .start()
+    .catch((error: unknown) =>
+      (environment.log ?? silentLogger).error('Backup plans could not start', { err: error }),
+    )
   return {
     services: withOperationLog(services, (environment.log ?? silentLogger).child('host')),
+    onPlanRunFinished: plans.onRunFinished,
     async dispose() {
+      await plans.dispose()
       await catalogue.closeAll()
       await compare.closeAll()
       await environment.uploads?.dispose()

@@ -56,6 +56,13 @@ export interface DesktopElectron {
   dialog: Pick<Dialog, 'showOpenDialog'>
   shell: Pick<Shell, 'openExternal'>
   safeStorage: Parameters<typeof safeStorageCipher>[0]
+  /** Electron's Notification, for a backup plan that failed while the window is in the background. */
+  Notification?: PlanNotificationFactory
+}
+
+export interface PlanNotificationFactory {
+  isSupported(): boolean
+  new (options: { title: string; body: string }): { show(): void }
 }
 
 /** What the desktop app reads from its process. */
@@ -241,6 +248,15 @@ export class DesktopApp {
       onUnexpectedError: (method, error) => this.log.error('Unexpected failure', { method, err: error }),
     })
     this.dispatcher = api
+    const notifications = this.electron.Notification
+    this.host.onPlanRunFinished((event) => {
+      api.broadcast('plans.runFinished', event)
+      if (!event.ok && notifications?.isSupported())
+        new notifications({
+          title: `Backup plan "${event.planName}" failed`,
+          body: event.message ?? 'The backup did not complete; see the Backups screen.',
+        }).show()
+    })
     serveApiOverIpc({ ipcMain: this.electron.ipcMain, dispatcher: api, isAppUrl: this.appUrls.isAppUrl })
     installAppMenu(
       this.electron.Menu,

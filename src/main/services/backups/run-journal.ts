@@ -9,9 +9,20 @@ import type { CycleReport } from './snapshot-cycle'
  * rotated by size so it never fills the disk. Secrets never enter it: reports carry no tokens.
  */
 export type JournalEvent =
-  | { event: 'cycle'; serviceId: string | null; report: CycleReport }
+  | { event: 'cycle'; serviceId: string | null; report: CycleReport; plan?: PlanCycleContext }
   | { event: 'agent-start' | 'agent-stop'; serviceId: string | null; mode: 'daemon' | 'once' }
   | { event: 'leadership'; serviceId: string | null; held: boolean; reason?: string }
+
+/** Set when the app's backup plans run the cycle: which plan, cluster and run it belongs to. */
+export interface PlanCycleContext {
+  planId: string
+  runId: string
+  trigger: 'schedule' | 'catch-up' | 'manual'
+  /** The scheduled time the run stands for (ISO); for a manual run, when it was asked for. */
+  nominal: string
+  profileId: string
+  profileName: string
+}
 
 export interface RunJournal {
   record(event: JournalEvent): void

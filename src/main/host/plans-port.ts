@@ -1,0 +1,136 @@
+/**
+ * Backup plans in a host: the plan store beside the profiles, the runner with the agent's engine
+ * (save through the same verification as every save, local destinations, the engine's
+ * retention), previews and the export for servers, as the API's PlansPort.
+ */
+import type { PlanRunFinished, PlanStoreNotice } from '../../shared/backup-plan-types'
+import { AppError } from '../../shared/app-error'
+import type { PlanInput } from '../../shared/backup-plan-schema'
+import type { AgentLogger } from '../services/backups/agent-logger'
+import { nextRuns } from '../services/backups/schedule'
+import type { SaveFunction } from '../services/backups/snapshot-cycle'
+import { saveSnapshot } from '../services/consul/save-snapshot'
+import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
+import { exportPlanForServers } from '../services/plans/plan-export'
+import { defaultDestination, PlanRunner, type PlanTimers } from '../services/plans/plan-runner'
+import type { PlanLockEnvironment } from '../services/plans/plan-locks'
+import { engineSchedule } from '../services/plans/plan-schedule'
+import { PlanStore } from '../services/plans/plan-store'
+import { previewRetention } from '../services/plans/retention-preview'
+import type { ProfileService } from '../services/profiles'
+import { bundleDir } from './host-runtime'
+import type { PlansPort } from './host-services'
+
+export interface PlansComposition {
+  port: PlansPort
+  /** The stored plans as entered (no run state), for the fleet's "no scheduled backups". */
+  inputs(): PlanInput[]
+  /** Where run results go (the dispatcher's broadcast, a desktop notification). */
+  onRunFinished(listener: (event: PlanRunFinished) => void): () => void
+  /** Catch-up of missed runs, then the timers. */
+  start(): Promise<void>
+  dispose(): Promise<void>
+}
+
+export interface PlansOptions {
+  dataDir: string
+  profiles: ProfileService
+  logger: AgentLogger
+  save?: SaveFunction
+  clock?: () => Date
+  timers?: PlanTimers
+  lockEnvironment?: PlanLockEnvironment
+  /** Browser mode: paths in profiles came from a page (token files are held to their shape). */
+  untrustedPaths?: boolean
+}
+
+export async function composePlans(options: PlansOptions): Promise<PlansComposition> {
+  const { profiles } = options
+  const clock = options.clock ?? (() => new Date())
+  const profileExists = (id: string) => profiles.list().some((p) => p.id === id)
+  const opened = await PlanStore.open({ dataDir: options.dataDir, profileExists, clock })
+  const store = opened.store
+  let pendingNotice: PlanStoreNotice | null = opened.notice ?? null
+  const listeners = new Set<(event: PlanRunFinished) => void>()
+  const verifiers = createTransferVerifiers({ bundleDir: bundleDir() })
+  const runner = new PlanRunner({
+    store,
+    dataDir: options.dataDir,
+    connectionFor: async (id) => {
+      const connection = await profiles.connectionFor(id)
+      return options.untrustedPaths ? { ...connection, untrustedPaths: true } : connection
+    },
+    save: options.save ?? ((saveOptions) => saveSnapshot(saveOptions, verifiers)),
+    clock,
+    timers: options.timers,
+    logger: options.logger,
+    lockEnvironment: options.lockEnvironment,
+    onRunFinished: (event) => {
+      for (const listener of listeners) listener(event)
+    },
+  })
+  const profileName = (id: string | undefined) =>
+    (id !== undefined ? profiles.list().find((p) => p.id === id)?.name : undefined) ?? 'consul'
+
+  const port: PlansPort = {
+    async list() {
+      const notice = pendingNotice
+      pendingNotice = null
+      return { plans: await Promise.all(store.list().map((plan) => runner.view(plan))), notice }
+    },
+    create: async (input) => runner.view(await store.create(input)),
+    update: async (id, input) => runner.view(await store.update(id, input)),
+    delete: (id) => store.remove(id),
+    runNow: (id) => runner.runNow(id),
+    setPaused: async (id, paused) => runner.view(await store.setPaused(id, paused)),
+    history: (id, limit) => {
+      store.get(id)
+      return runner.history(id, limit)
+    },
+    async exportForServers(id, profileId) {
+      const plan = store.get(id)
+      const chosen = profileId ?? plan.input.profileIds[0]
+      if (chosen === undefined || !plan.input.profileIds.includes(chosen))
+        throw new AppError('INVALID_ARGUMENT', 'Choose one of the plan\u2019s connections to export.', {
+          hint: 'A server agent backs up one cluster: export the plan once per connection.',
+        })
+      const profile = profiles.get(chosen)
+      return exportPlanForServers(plan, { profileName: profile.name, connection: profile.connection })
+    },
+    previewSchedule(schedule, count, seed) {
+      let engine
+      try {
+        engine = engineSchedule(schedule)
+      } catch (error) {
+        throw new AppError('PLAN_INVALID', error instanceof Error ? error.message : String(error), {
+          hint: 'Correct the schedule.',
+          details: { field: 'schedule' },
+        })
+      }
+      const now = clock()
+      return nextRuns(engine, count, { after: now, from: now, seed }).map((run) => ({
+        nominal: run.nominal.toISOString(),
+        at: run.at.toISOString(),
+      }))
+    },
+    previewRetention: ({ destination, retention, nameTemplate, profileId }) =>
+      previewRetention(
+        defaultDestination(destination),
+        retention,
+        nameTemplate,
+        profileName(profileId),
+        clock(),
+      ),
+  }
+
+  return {
+    port,
+    inputs: () => store.list().map((plan) => plan.input),
+    onRunFinished(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    start: () => runner.start(),
+    dispose: () => runner.stop(),
+  }
+}

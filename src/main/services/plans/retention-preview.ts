@@ -1,0 +1,34 @@
+import type { PlanRetention } from '../../../shared/backup-plan-schema'
+import type { RetentionPreview } from '../../../shared/backup-plan-types'
+import { listAll, type Destination } from '../backups/destination'
+import { enterpriseNamePattern, planRetention, templateNamePattern } from '../backups/retention'
+
+/**
+ * What a policy would keep and delete in a destination now: the engine's planRetention over the
+ * destination's listing with the same name pattern as the cycle's rotation (snapshot-cycle.ts),
+ * so the preview is what the next run deletes. Nothing is deleted here.
+ */
+export async function previewRetention(
+  destination: Destination,
+  policy: PlanRetention,
+  nameTemplate: string | null,
+  profileName: string,
+  now: Date,
+): Promise<RetentionPreview> {
+  const pattern =
+    nameTemplate === null
+      ? enterpriseNamePattern()
+      : templateNamePattern(nameTemplate, { profile: profileName })
+  const plan = planRetention(await listAll(destination), policy, now, pattern)
+  return {
+    destination: destination.description,
+    keep: plan.keep.map((b) => ({ name: b.name, takenAt: b.takenAt.toISOString(), reasons: [...b.reasons] })),
+    delete: plan.delete.map((b) => ({ name: b.name, takenAt: b.takenAt.toISOString(), reasons: [b.reason] })),
+    deferred: plan.deferred.map((b) => ({
+      name: b.name,
+      takenAt: b.takenAt.toISOString(),
+      reasons: [b.reason],
+    })),
+    ignored: plan.ignored,
+  }
+}
