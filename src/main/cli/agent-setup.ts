@@ -152,6 +152,14 @@ export const CONFIG_FLAGS: FlagSpec[] = [
     usage: 'Folder for the snapshots. Default "." (the current folder).',
   },
   {
+    name: 'encrypt-recipient',
+    kind: 'string',
+    repeatable: true,
+    valueName: 'recipient',
+    usage:
+      'Encrypt every backup (age, consul-<ID>.snap.age) to this age recipient (age1…) or SSH public key. Repeatable; replaces snapshot_agent.encryption.',
+  },
+  {
     name: 'log-level',
     kind: 'string',
     valueName: 'level',
@@ -202,6 +210,7 @@ export function agentFlagsFrom(parsed: ParsedFlags): AgentFlags {
     jitter: stringFlag(parsed, 'jitter'),
     once: boolFlag(parsed, 'once'),
     awsStorage: awsStorageFlagsFrom(parsed),
+    encryptRecipients: list('encrypt-recipient'),
   }
   for (const key of Object.keys(flags) as (keyof AgentFlags)[])
     if (flags[key] === undefined) delete flags[key]

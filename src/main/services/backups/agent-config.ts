@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/app-error'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { readConsulEnvironment } from '../consul/consul-environment'
 import { validateFileNameTemplate } from '../consul/snapshot-file-name'
+import { encryptionSection, resolveAgentEncryption, type AgentEncryption } from './agent-encryption'
 import { parseGoDuration } from './go-duration'
 import type { RetentionPolicy } from './retention'
 import { parseSchedule, type Schedule } from './schedule'
@@ -57,6 +58,8 @@ export interface AgentConfig {
   destinations: DestinationConfig[]
   /** The run journal (JSON lines); null keeps no journal file. */
   journalPath: string | null
+  /** Client-side age encryption of every backup; null stores plain `.snap` files. */
+  encryption: AgentEncryption | null
 }
 
 /** Flag values as the CLI parsed them; only flags given on the command line are set. */
@@ -89,6 +92,7 @@ export interface AgentFlags {
   once?: boolean
   /** `-aws-*` flags, under the file's key names (`-aws-s3-bucket` → `s3_bucket`). */
   awsStorage?: AwsStorageSection
+  encryptRecipients?: string[]
 }
 
 export const AGENT_DEFAULTS = {
@@ -200,6 +204,7 @@ const agentSection = z
       .partial(),
     leadership: z.strictObject({ session_ttl: duration, lock_delay: duration }).partial(),
     run_journal: z.strictObject({ path: text }).partial(),
+    encryption: encryptionSection,
     local_storage: localStorage.partial(),
     aws_storage: awsStorage.partial(),
     azure_blob_storage: azureStorage.partial(),
@@ -265,13 +270,11 @@ export async function loadAgentConfig(input: LoadAgentConfigInput): Promise<Agen
     }
     return 'flags'
   }
-  return resolveConfig(merged as AgentSection, {
-    flags,
-    env,
-    cwd,
-    origin,
-    sources: sections.map((s) => s.file),
-  })
+  const file = merged as AgentSection
+  return {
+    ...resolveConfig(file, { flags, env, cwd, origin, sources: sections.map((s) => s.file) }),
+    encryption: await resolveAgentEncryption(file.encryption, flags.encryptRecipients, { cwd, origin }),
+  }
 }
 
 async function listConfigFiles(flags: AgentFlags, cwd: string): Promise<string[]> {
@@ -412,7 +415,7 @@ interface ResolveContext {
   sources: string[]
 }
 
-function resolveConfig(file: AgentSection, ctx: ResolveContext): AgentConfig {
+function resolveConfig(file: AgentSection, ctx: ResolveContext): Omit<AgentConfig, 'encryption'> {
   const { flags, cwd } = ctx
   const set = (value: string | undefined): string | undefined =>
     value === undefined || value === '' ? undefined : value

@@ -173,6 +173,7 @@ async function cycle(
       scratchPath: rt.scratchPath,
       nameTemplate: config.nameTemplate,
       retention: config.retention,
+      encryption: config.encryption,
       signal,
     },
     { save: rt.save, destinations: rt.destinations, clock: rt.clock, now: rt.now, ids, logger: rt.logger },
@@ -226,5 +227,6 @@ function logStart(rt: AgentRuntime, mode: 'daemon' | 'once'): void {
     lockKey: config.lockKey,
     maxFailures: config.maxFailures,
     destinations: rt.destinations.map((d) => d.description).join(', '),
+    encryption: config.encryption ? `age, ${config.encryption.recipients.length} recipient(s)` : 'off',
   })
 }

@@ -4,6 +4,8 @@ import { AppError, toErrorPayload, type AppErrorPayload } from '../../../shared/
 import type { SaveResult } from '../../../shared/consul-types'
 import type { ConsulConnection } from '../consul/consul-connection'
 import type { SaveSnapshotOptions } from '../consul/save-snapshot'
+import { encryptFile } from '../encryption/age-stream'
+import { encryptionTarget, type AgentEncryption } from './agent-encryption'
 import type { AgentLogger } from './agent-logger'
 import { listAll, type Destination } from './destination'
 import {
@@ -31,6 +33,8 @@ export interface CycleOptions {
   /** null: `consul-<unix ns>.snap`. */
   nameTemplate: string | null
   retention: RetentionPolicy
+  /** Encrypt the verified snapshot once, in the scratch folder, and store `<name>.age` instead. */
+  encryption?: AgentEncryption | null
   signal?: AbortSignal
 }
 
@@ -132,7 +136,9 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
       consulVersion: saved.consulVersion,
       datacenter: saved.datacenter,
     })
-    const name = basename(saved.path)
+    const upload = await sealed(saved, options)
+    const name = basename(upload.path)
+    report.name = name
 
     // Every destination or none.
     const stored: Destination[] = []
@@ -141,7 +147,7 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
         options.signal?.throwIfAborted()
         const { location } = await destination.put(
           name,
-          { path: saved.path, size: saved.size, sidecarPath: saved.sidecarPath },
+          { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
           options.signal,
         )
         stored.push(destination)
@@ -211,6 +217,17 @@ export async function applyRetention(
     })
   }
   return result
+}
+
+/**
+ * The file the destinations get: the verified snapshot itself, or its age encryption written
+ * beside it in the scratch folder (streamed; removed with the folder).
+ */
+async function sealed(saved: SaveResult, options: CycleOptions): Promise<{ path: string; size: number }> {
+  if (!options.encryption) return { path: saved.path, size: saved.size }
+  const path = `${saved.path}.age`
+  const { bytes } = await encryptFile(saved.path, path, encryptionTarget(options.encryption), options.signal)
+  return { path, size: bytes }
 }
 
 function scratchError(path: string, error: unknown): AppError {

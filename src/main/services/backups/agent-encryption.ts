@@ -1,0 +1,64 @@
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { AppError } from '../../../shared/app-error'
+import { parseRecipient, readRecipientsFile, type EncryptionTarget } from '../encryption/age-keys'
+
+/**
+ * The agent's client-side encryption (ours; the Enterprise agent has only S3 SSE/KMS):
+ * `snapshot_agent.encryption.recipients` (age X25519 `age1…` or SSH public keys) and/or
+ * `recipients_file` (`age -R` form), or `-encrypt-recipient` flags, which replace the files'
+ * recipients. Recipients only: an unattended agent has no one to type a passphrase, and a
+ * recipient's public key on a server cannot open the backups it writes.
+ */
+export const encryptionSection = z
+  .strictObject({ recipients: z.array(z.string()), recipients_file: z.string() })
+  .partial()
+
+export type EncryptionSection = z.infer<typeof encryptionSection>
+
+export interface AgentEncryption {
+  /** Every recipient, checked; the cycle encrypts each snapshot once to all of them. */
+  recipients: string[]
+}
+
+export function encryptionTarget(encryption: AgentEncryption): EncryptionTarget {
+  return { kind: 'recipients', recipients: encryption.recipients }
+}
+
+/**
+ * Resolves and checks the recipients before any snapshot is taken, so a typo fails at start-up
+ * with the key that holds it. `origin` names the config file a key came from.
+ */
+export async function resolveAgentEncryption(
+  section: EncryptionSection | undefined,
+  flagRecipients: string[] | undefined,
+  ctx: { cwd: string; origin: (path: string[]) => string },
+): Promise<AgentEncryption | null> {
+  if (flagRecipients !== undefined && flagRecipients.length > 0)
+    return {
+      recipients: flagRecipients.map((r, i) => parseRecipient(r, `flags: -encrypt-recipient #${i + 1}`)),
+    }
+  if (section === undefined) return null
+  const recipients = (section.recipients ?? [])
+    .filter((r) => r.trim() !== '')
+    .map((r, i) =>
+      parseRecipient(
+        r,
+        `${ctx.origin(['encryption', 'recipients'])}: snapshot_agent.encryption.recipients[${i}]`,
+      ),
+    )
+  const file = section.recipients_file?.trim() ?? ''
+  if (file !== '') recipients.push(...(await readRecipientsFile(resolve(ctx.cwd, file))))
+  if (recipients.length === 0) {
+    if (section.recipients === undefined && file === '') return null
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `${ctx.origin(['encryption'])}: snapshot_agent.encryption: no recipient is listed, so nothing could decrypt the backups`,
+      {
+        hint: 'List age recipients (age1…) or SSH public keys in recipients or recipients_file, or remove the encryption object.',
+        details: { key: 'snapshot_agent.encryption' },
+      },
+    )
+  }
+  return { recipients: [...new Set(recipients)] }
+}
