@@ -1,4 +1,6 @@
 import { useCallback, useEffect } from 'react'
+import { FleetScreen } from '../features/fleet/fleet-screen'
+import { GrowthScreen } from '../features/growth/growth-screen'
 import { InspectScreen } from '../features/inspect/inspect-screen'
 import { useInspectStore } from '../features/inspect/inspect-store'
 import { ProfilesScreen } from '../features/profiles/profiles-screen'
@@ -67,6 +69,8 @@ export function App() {
         {screen === 'inspect' && <InspectScreen />}
         {screen === 'save' && <SaveWizard />}
         {screen === 'restore' && <RestoreWizard />}
+        {screen === 'fleet' && <FleetScreen />}
+        {screen === 'growth' && <GrowthScreen />}
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,4 +1,6 @@
 import type { ApiClient } from '../../shared/api-client'
+import { createFleetStore } from '../features/fleet/fleet-store'
+import { createGrowthStore } from '../features/growth/growth-store'
 import { createContentStore } from '../features/inspect/content-store'
 import { createInspectStore } from '../features/inspect/inspect-store'
 import { createProfilesStore } from '../features/profiles/profiles-store'
@@ -16,5 +18,7 @@ export function createStudioStores(client: ApiClient): StudioStores {
     content,
     save: createSaveStore(client),
     restore: createRestoreStore(client),
+    fleet: createFleetStore(client),
+    growth: createGrowthStore(client),
   }
 }

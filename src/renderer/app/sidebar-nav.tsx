@@ -5,6 +5,8 @@ const ITEMS: ReadonlyArray<{ screen: Screen; label: string; shortcut?: string }>
   { screen: 'inspect', label: 'Inspect', shortcut: 'O' },
   { screen: 'save', label: 'Save', shortcut: 'S' },
   { screen: 'restore', label: 'Restore' },
+  { screen: 'fleet', label: 'Fleet' },
+  { screen: 'growth', label: 'Growth' },
 ]
 
 export function SidebarNav({ modifier }: { modifier: string }) {

@@ -5,6 +5,8 @@
  */
 import { createContext, useContext, type ReactNode } from 'react'
 import type { ApiClient } from '../../shared/api-client'
+import type { FleetStore } from '../features/fleet/fleet-store'
+import type { GrowthStore } from '../features/growth/growth-store'
 import type { ContentStore } from '../features/inspect/content-store'
 import type { InspectStore } from '../features/inspect/inspect-store'
 import type { ProfilesStore } from '../features/profiles/profiles-store'
@@ -18,6 +20,8 @@ export interface StudioStores {
   content: ContentStore
   save: SaveStore
   restore: RestoreStore
+  fleet: FleetStore
+  growth: GrowthStore
 }
 
 const StudioContext = createContext<StudioStores | null>(null)
