@@ -25,7 +25,19 @@ await build({
     js: `#!/usr/bin/env node\n// snapshot-studio ${version} snapshot agent (bundled; see docs/agent.md)`,
   },
   legalComments: 'linked',
+  // The daemon's idle memory grows with its source (V8 keeps the script text): whitespace and
+  // comments out, identifiers kept so a stack trace still names functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 })
+// One character above U+00FF anywhere makes V8 hold the whole script as UTF-16, doubling it.
+const wide = /[\u0100-\uffff]/.exec(readFileSync(outfile, 'utf8'))
+if (wide) {
+  const at = readFileSync(outfile, 'utf8').slice(Math.max(0, wide.index - 40), wide.index + 10)
+  console.error(`${path.relative(root, outfile)} holds a character above U+00FF near: ${at}`)
+  console.error('Write it as an escape (\\uXXXX) in the source.')
+  process.exit(1)
+}
 chmodSync(outfile, 0o755)
 console.log(`built ${path.relative(root, outfile)}`)

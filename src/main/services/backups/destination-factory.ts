@@ -1,7 +1,8 @@
 import type { DestinationConfig } from './destination-config'
 import type { Destination } from './destination'
+import { LazyDestination } from './lazy-destination'
 import { LocalDestination } from './local-destination'
-import { S3Destination } from './s3-destination'
+import { describeS3Destination } from './s3-destination-config'
 
 /**
  * The one place that turns validated destination configs into live Destinations. Clients are
@@ -12,7 +13,11 @@ export function createDestination(config: DestinationConfig): Destination {
     case 'local':
       return new LocalDestination(config.path)
     case 's3':
-      return new S3Destination(config)
+      // Cloud stores load their SDK on first use (lazy-destination.ts says why).
+      return new LazyDestination(
+        describeS3Destination(config),
+        async () => new (await import('./s3-destination')).S3Destination(config),
+      )
   }
 }
 

@@ -179,3 +179,9 @@ export function resolveS3DestinationConfig(
     caFile: caFile === undefined ? null : resolve(cwd, caFile),
   }
 }
+
+/** How logs, errors and the journal name an S3 destination; never carries credentials. */
+export function describeS3Destination(config: S3DestinationConfig): string {
+  const listPrefix = config.keyPrefix === '' ? '' : `${config.keyPrefix}/`
+  return `s3://${config.bucket}/${listPrefix}` + (config.endpoint !== null ? ` (${config.endpoint})` : '')
+}

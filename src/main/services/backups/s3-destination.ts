@@ -19,6 +19,7 @@ import { Upload } from '@aws-sdk/lib-storage'
 import { AppError } from '../../../shared/app-error'
 import type { BackupEntry, Destination, ListPage, PutSource } from './destination'
 import type { S3DestinationConfig } from './destination-config'
+import { describeS3Destination } from './s3-destination-config'
 import { s3Error } from './s3-errors'
 import { UploadDigest } from './upload-digest'
 
@@ -45,8 +46,7 @@ export class S3Destination implements Destination {
 
   constructor(private readonly config: S3DestinationConfig) {
     this.listPrefix = config.keyPrefix === '' ? '' : `${config.keyPrefix}/`
-    this.description =
-      `s3://${config.bucket}/${this.listPrefix}` + (config.endpoint !== null ? ` (${config.endpoint})` : '')
+    this.description = describeS3Destination(config)
     this.client = new S3Client(clientConfig(config))
   }
 
