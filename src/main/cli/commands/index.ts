@@ -39,6 +39,10 @@ export const commands: Record<string, CliCommand> = {
     'Verifies a snapshot file and restores it into a Consul cluster',
     async () => (await import('./restore')).restoreCommand,
   ),
+  'restore-keys': lazy(
+    'Restores chosen KV keys of a snapshot into a live cluster (dry run, check-and-set, undo file)',
+    async () => (await import('./restore-keys')).restoreKeysCommand,
+  ),
   retention: lazy(
     'Show what the agent retention policy would keep and delete, and why (deletes nothing)',
     async () => (await import('./retention')).retentionCommand,

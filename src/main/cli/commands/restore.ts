@@ -1,5 +1,4 @@
 import { parseCommandLine } from '../command-line'
-import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { AppError } from '../../../shared/app-error'
 import type { RestorePreflight, RestoreProgress } from '../../../shared/consul-types'
@@ -7,6 +6,7 @@ import { composeConsulService } from '../../host/consul-service'
 import { assertRestoreAllowed } from '../../services/consul/restore-protection'
 import { createInProcessInspectRunner } from '../../host/workers/in-process-inspect-runner'
 import { humanizeBytes } from '../../services/snapshot'
+import { askLine } from '../ask-line'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
 import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
@@ -140,7 +140,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         )
       }
       const word = preflight.target.datacenter ?? 'restore'
-      const answer = await ask(
+      const answer = await askLine(
         io,
         preflight.target.datacenter !== null
           ? `Type the target's datacenter name, ${word}, exactly, to replace its whole state: `
@@ -159,7 +159,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         )
       }
       if (guarded) {
-        const loss = await ask(
+        const loss = await askLine(
           io,
           `${connection.name} is protected. Everything it holds now (datacenter ${preflight.target.datacenter ?? 'unknown'}, index ${preflight.target.currentIndex ?? 'unknown'}: KV, catalog, sessions, ACLs, intentions, config entries) is replaced by the file's state at index ${preflight.file.index}; every write made since is lost. Type yes to accept that loss: `,
         )
@@ -218,25 +218,6 @@ function describePreflight(p: RestorePreflight, shownPath: string): string {
     ...p.blockers.map((b) => `Refused: ${b.message}`),
   ]
   return lines.join('\n') + '\n'
-}
-
-/** One line from stdin; undefined when there is no stdin or it ends first. */
-function ask(io: CliIo, question: string): Promise<string | undefined> {
-  const input = io.stdin
-  if (!input) return Promise.resolve(undefined)
-  io.stderr.write(question)
-  return new Promise((resolveAnswer) => {
-    const rl = createInterface({ input, terminal: false })
-    let answered = false
-    rl.once('line', (text) => {
-      answered = true
-      rl.close()
-      resolveAnswer(text)
-    })
-    rl.once('close', () => {
-      if (!answered) resolveAnswer(undefined)
-    })
-  })
 }
 
 export const restoreCommand: CliCommand = {

@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/app-error'
 import { redactUrlCredentials } from '../../logging/redact'
 
 /** What the failing request was doing, so hints can name the permission it needs. */
-export type ConsulOperation = 'read' | 'snapshot-save' | 'snapshot-restore'
+export type ConsulOperation = 'read' | 'kv-write' | 'snapshot-save' | 'snapshot-restore'
 
 export type TlsFailureReason =
   'unknown-ca' | 'hostname-mismatch' | 'expired' | 'client-cert-required' | 'not-tls' | 'other'
@@ -224,7 +224,9 @@ export function mapHttpError(
     const hint =
       operation === 'read'
         ? 'The token lacks a permission this read needs; use a token with the right policy.'
-        : 'Snapshots need a token whose policy grants acl = "write" (a management token has it).'
+        : operation === 'kv-write'
+          ? 'Writing keys needs a token whose policy grants key_prefix (or key) "write" on them.'
+          : 'Snapshots need a token whose policy grants acl = "write" (a management token has it).'
     return new AppError(
       'CONSUL_ACL_DENIED',
       `Consul at ${where} denied the request: ${text || 'Permission denied'}.`,
