@@ -99,13 +99,14 @@ export async function readPassphraseFile(path: string): Promise<string> {
 }
 
 /**
- * SNAPSHOT_STUDIO_AGE_IDENTITY: either the identities themselves (a value that begins with
- * AGE-SECRET-KEY-, as secret stores inject it) or the path of an identity file.
+ * SNAPSHOT_STUDIO_AGE_IDENTITY: either the identities themselves (a value holding
+ * AGE-SECRET-KEY-…, with or without age-keygen's comment lines, as secret stores inject it) or
+ * the path of an identity file.
  */
 export async function identitiesFromEnvironment(env: Record<string, string | undefined>): Promise<string[]> {
   const value = env[IDENTITY_ENV]
   if (value === undefined || value.trim() === '') return []
-  if (value.trimStart().startsWith('AGE-SECRET-KEY-')) return parseIdentities(value, IDENTITY_ENV)
+  if (value.includes('AGE-SECRET-KEY-')) return parseIdentities(value, IDENTITY_ENV)
   return parseIdentities(
     await readKeyFile(value, `identity file (${IDENTITY_ENV})`),
     `The identity file in ${IDENTITY_ENV}`,
