@@ -26,6 +26,23 @@ export type RecordDiffKind = (typeof recordDiffKinds)[number]
 export const diffKinds = ['kv', ...recordDiffKinds] as const
 export type DiffKind = (typeof diffKinds)[number]
 
+/** What the CLI report and the Compare view call each kind. */
+export const diffKindLabels: Record<DiffKind, string> = {
+  kv: 'KV',
+  nodes: 'Nodes',
+  services: 'Services',
+  checks: 'Checks',
+  sessions: 'Sessions',
+  'prepared-queries': 'Prepared queries',
+  'acl-tokens': 'ACL tokens',
+  'acl-policies': 'ACL policies',
+  'acl-roles': 'ACL roles',
+  'acl-auth-methods': 'ACL auth methods',
+  'acl-binding-rules': 'ACL binding rules',
+  'config-entries': 'Config entries',
+  intentions: 'Intentions',
+}
+
 export type ChangeOp = 'added' | 'removed' | 'changed'
 
 export interface ChangeCounts {

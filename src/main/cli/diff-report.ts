@@ -2,24 +2,14 @@
 // change on one line, like `diff`'s + and -), or one JSON document whose changes are written one
 // by one, so a million changed keys never sit in memory as text.
 import { printableText } from '../../shared/printable-text'
-import type { ChangeCounts, ChangeWire, DiffKind, FieldChangeWire } from '../../shared/diff-wire-types'
+import {
+  diffKindLabels,
+  type ChangeCounts,
+  type ChangeWire,
+  type DiffKind,
+  type FieldChangeWire,
+} from '../../shared/diff-wire-types'
 import type { ComparisonSummary } from '../services/diff'
-
-export const KIND_LABELS: Record<DiffKind, string> = {
-  kv: 'KV',
-  nodes: 'Nodes',
-  services: 'Services',
-  checks: 'Checks',
-  sessions: 'Sessions',
-  'prepared-queries': 'Prepared queries',
-  'acl-tokens': 'ACL tokens',
-  'acl-policies': 'ACL policies',
-  'acl-roles': 'ACL roles',
-  'acl-auth-methods': 'ACL auth methods',
-  'acl-binding-rules': 'ACL binding rules',
-  'config-entries': 'Config entries',
-  intentions: 'Intentions',
-}
 
 const MARK = { added: '+', removed: '-', changed: '~' } as const
 const MAX_SHOWN = 60
@@ -70,7 +60,7 @@ export async function writePrettyReport(
   for await (const change of changes) {
     if (change.kind !== kind) {
       kind = change.kind
-      out.write(`\n${KIND_LABELS[kind]}: ${countsText(summary.counts[kind])}\n`)
+      out.write(`\n${diffKindLabels[kind]}: ${countsText(summary.counts[kind])}\n`)
     }
     out.write(changeLine(change) + '\n')
   }

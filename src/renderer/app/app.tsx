@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react'
+import { CompareScreen } from '../features/compare/compare-screen'
 import { FleetScreen } from '../features/fleet/fleet-screen'
 import { GrowthScreen } from '../features/growth/growth-screen'
 import { InspectScreen } from '../features/inspect/inspect-screen'
@@ -71,6 +72,7 @@ export function App() {
         {screen === 'restore' && <RestoreWizard />}
         {screen === 'fleet' && <FleetScreen />}
         {screen === 'growth' && <GrowthScreen />}
+        {screen === 'compare' && <CompareScreen />}
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -7,6 +7,7 @@ const ITEMS: ReadonlyArray<{ screen: Screen; label: string; shortcut?: string }>
   { screen: 'restore', label: 'Restore' },
   { screen: 'fleet', label: 'Fleet' },
   { screen: 'growth', label: 'Growth' },
+  { screen: 'compare', label: 'Compare' },
 ]
 
 export function SidebarNav({ modifier }: { modifier: string }) {
