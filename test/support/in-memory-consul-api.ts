@@ -36,7 +36,7 @@ export interface CheckState {
   name: string
   serviceId: string | null
   ttl: string
-  status: 'passing' | 'critical'
+  status: 'passing' | 'warning' | 'critical'
   output: string
   deregisterAfter: string | null
 }
@@ -186,11 +186,12 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
       })
       return { status: 200, value: null, index: this.index }
     }
-    const checkUpdate = /^\/v1\/agent\/check\/(pass|fail)\/(.+)$/.exec(path)
+    const checkUpdate = /^\/v1\/agent\/check\/(pass|warn|fail)\/(.+)$/.exec(path)
     if (checkUpdate) {
       const check = this.checks.get(decodeURIComponent(checkUpdate[2] ?? ''))
       if (!check) return { status: 404, value: 'unknown check', index: this.index }
-      check.status = checkUpdate[1] === 'pass' ? 'passing' : 'critical'
+      check.status =
+        checkUpdate[1] === 'pass' ? 'passing' : checkUpdate[1] === 'warn' ? 'warning' : 'critical'
       check.output = String(query.note ?? '')
       return { status: 200, value: null, index: this.index }
     }

@@ -95,6 +95,17 @@ describe('AgentRegistration: the agent as a Consul service with TTL checks', () 
     })
   })
 
+  it('warns on the Saving check when a snapshot reached only some destinations', async () => {
+    const api = new InMemoryConsulApi()
+    const registration = await started(api)
+    await registration.becameLeader()
+    await registration.warnSaving('Stored in 1 of 2 destinations; failed: s3://b/')
+    expect(api.checks.get(registration.savingCheckId)).toMatchObject({
+      status: 'warning',
+      output: 'Stored in 1 of 2 destinations; failed: s3://b/',
+    })
+  })
+
   it('marks the Saving check critical at once when leadership is lost, and a standby never passes it', async () => {
     const api = new InMemoryConsulApi()
     const registration = await started(api)

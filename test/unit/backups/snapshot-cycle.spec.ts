@@ -142,17 +142,76 @@ describe('one snapshot cycle', () => {
     expect(await listScratch()).toEqual([])
   })
 
-  it('takes the file back from every destination when one of them fails', async () => {
+  it('stores in every destination it can: one failing leaves the others their copy, and the report says which failed', async () => {
     const good = new LocalDestination(join(root, 'good'))
     const notAFolder = join(root, 'file-in-the-way')
     await writeFile(notAFolder, '')
     const bad = new LocalDestination(notAFolder)
-    const report = await runSnapshotCycle(options(), deps([good, bad], fakeSave()))
-    expect(report.ok).toBe(false)
-    expect(report.destinations.map((d) => d.ok)).toEqual([true, false])
-    expect(report.error?.message).toMatch(/cannot be written/)
-    expect(await readdir(join(root, 'good'))).toEqual([])
+    const report = await runSnapshotCycle(
+      options({ retention: { ...keepAll, retain: 1 } }),
+      deps([good, bad], fakeSave()),
+    )
+    expect(report).toMatchObject({ ok: false, partial: true })
+    expect(report.destinations.map((d) => [d.destination, d.ok])).toEqual([
+      [good.description, true],
+      [bad.description, false],
+    ])
+    expect(report.destinations[1]?.error?.message).toMatch(/cannot be written/)
+    expect(report.error?.message).toContain(`Stored in 1 of 2 destinations; failed: ${bad.description}:`)
+    expect((await readdir(join(root, 'good'))).sort()).toEqual([
+      'consul-1773576000000000007.snap',
+      'consul-1773576000000000007.snap.json',
+    ])
+    // Rotation runs where the snapshot landed, and only there.
+    expect(report.retention.map((r) => r.destination)).toEqual([good.description])
     expect(await listScratch()).toEqual([])
+  })
+
+  it('fails, not partial, when no destination takes the file', async () => {
+    const notAFolder = join(root, 'file-in-the-way')
+    await writeFile(notAFolder, '')
+    const report = await runSnapshotCycle(options(), deps([new LocalDestination(notAFolder)], fakeSave()))
+    expect(report).toMatchObject({ ok: false, partial: false, retention: [] })
+    expect(report.error?.message).toMatch(/cannot be written/)
+    expect(await listScratch()).toEqual([])
+  })
+
+  it('takes back the copies already stored when cancelled during the uploads', async () => {
+    const controller = new AbortController()
+    const folder = new LocalDestination(join(root, 'first'))
+    let firstStored!: () => void
+    const stored = new Promise<void>((resolve) => (firstStored = resolve))
+    const first: Destination = {
+      description: folder.description,
+      put: async (...args) => {
+        const result = await folder.put(...args)
+        firstStored()
+        return result
+      },
+      list: (o) => folder.list(o),
+      delete: (name) => folder.delete(name),
+      openRead: (name) => folder.openRead(name),
+    }
+    const cancelling: Destination = {
+      description: 'cancels-the-cycle',
+      async put() {
+        // Cancelled only once the other copy is complete, so there is something to take back.
+        await stored
+        controller.abort()
+        throw new AppError('CANCELLED', 'cancelled')
+      },
+      list: async () => ({ entries: [], next: null }),
+      delete: async () => undefined,
+      openRead: async () => {
+        throw new Error('not used')
+      },
+    }
+    const report = await runSnapshotCycle(
+      options({ signal: controller.signal }),
+      deps([first, cancelling], fakeSave()),
+    )
+    expect(report).toMatchObject({ ok: false, partial: false, error: { code: 'CANCELLED' } })
+    expect(await readdir(join(root, 'first'))).toEqual([])
   })
 
   it('stops and stores nothing when cancelled', async () => {

@@ -72,6 +72,11 @@ export class AgentRegistration {
     if (this.leader) await this.updateCheck(this.savingCheckId, 'pass', note)
   }
 
+  /** A snapshot was taken but some destinations failed: the check warns instead of passing. */
+  async warnSaving(note: string): Promise<void> {
+    if (this.leader) await this.updateCheck(this.savingCheckId, 'warn', note)
+  }
+
   /** Stops the loops and removes the service (its checks go with it). */
   async stop(): Promise<void> {
     this.stopper.abort()
@@ -126,7 +131,7 @@ export class AgentRegistration {
     }
   }
 
-  private async updateCheck(checkId: string, verb: 'pass' | 'fail', note: string): Promise<void> {
+  private async updateCheck(checkId: string, verb: 'pass' | 'warn' | 'fail', note: string): Promise<void> {
     try {
       await this.put(
         `/v1/agent/check/${verb}/${encodeURIComponent(checkId)}?note=${encodeURIComponent(note)}`,

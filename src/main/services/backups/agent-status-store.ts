@@ -103,7 +103,8 @@ export function nextStatus(
   return {
     kind: 'snapshot-studio/agent-status',
     version: 1,
-    lastSuccess: report.ok ? summary : (previous?.lastSuccess ?? null),
+    // A partial cycle is both: the backup exists (freshness), and something failed (alerting).
+    lastSuccess: report.ok || report.partial ? summary : (previous?.lastSuccess ?? null),
     lastFailure: report.ok ? (previous?.lastFailure ?? null) : summary,
     expectedGapMs,
     updatedAt: now.toISOString(),

@@ -137,6 +137,12 @@ async function lead(
     if (report.ok) {
       failures = 0
       await registration.passSaving(`Saved snapshot ${report.id}`)
+    } else if (report.partial) {
+      // This instance can snapshot; another leader would meet the same broken store.
+      failures = 0
+      await registration.warnSaving(
+        report.error?.message ?? `Saved snapshot ${report.id} in some destinations`,
+      )
     } else {
       failures++
       logger.warn('Snapshot failed (will retry at next interval)', {
@@ -179,7 +185,9 @@ async function cycle(
     { save: rt.save, destinations: rt.destinations, clock: rt.clock, now: rt.now, ids, logger: rt.logger },
   )
   rt.journal.record({ event: 'cycle', serviceId, report })
-  if (!report.ok && report.error?.code !== 'CANCELLED')
+  if (report.partial)
+    rt.logger.warn('Snapshot stored in only some destinations', { error: report.error?.message ?? 'unknown' })
+  else if (!report.ok && report.error?.code !== 'CANCELLED')
     rt.logger.error('Snapshot cycle failed', { error: report.error?.message ?? 'unknown' })
   await recordStatus(rt, report, serviceId)
   return report

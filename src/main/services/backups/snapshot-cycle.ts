@@ -66,7 +66,13 @@ export interface RetentionResult {
 }
 
 export interface CycleReport {
+  /** Stored in every destination. */
   ok: boolean
+  /**
+   * Stored in some destinations but not all: the backup exists, and `error` names the ones that
+   * failed (each also has its own entry in `destinations`).
+   */
+  partial: boolean
   /** The Enterprise-style ID (Unix ns) of this cycle. */
   id: string
   name: string | null
@@ -90,6 +96,7 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
   const id = ids.next()
   const report: CycleReport = {
     ok: false,
+    partial: false,
     id: String(id),
     name: null,
     startedAt: startedAt.toISOString(),
@@ -140,38 +147,46 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
     const name = basename(upload.path)
     report.name = name
 
-    // Every destination or none.
-    const stored: Destination[] = []
-    for (const destination of deps.destinations) {
-      try {
-        options.signal?.throwIfAborted()
-        const { location } = await destination.put(
-          name,
-          { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
-          options.signal,
-        )
-        stored.push(destination)
-        report.destinations.push({ destination: destination.description, ok: true, location })
-      } catch (error) {
-        report.destinations.push({
-          destination: destination.description,
-          ok: false,
-          error: toErrorPayload(error),
-        })
-        for (const done of stored) {
-          await done.delete(name).catch((undo: unknown) =>
-            deps.logger.error('Could not take back a partly stored snapshot', {
-              destination: done.description,
-              name,
-              error: toErrorPayload(undo).message,
-            }),
+    // Each destination on its own: one that fails does not cost the others their copy.
+    const stored = await Promise.all(
+      deps.destinations.map(async (destination): Promise<DestinationResult> => {
+        try {
+          options.signal?.throwIfAborted()
+          const { location } = await destination.put(
+            name,
+            { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
+            options.signal,
           )
+          return { destination: destination.description, ok: true, location }
+        } catch (error) {
+          return { destination: destination.description, ok: false, error: toErrorPayload(error) }
         }
-        throw error
-      }
+      }),
+    )
+    report.destinations = stored
+    if (options.signal?.aborted) {
+      // A cancelled cycle stores nothing: copies that completed in the meantime are taken back.
+      await takeBack(deps, stored, name)
+      throw new AppError('CANCELLED', 'The cycle was cancelled; nothing was stored.')
     }
-    report.ok = true
-    deps.logger.info(`Saved snapshot ${report.id}`, { name, index: saved.index, size: saved.size })
+    const failed = stored.filter((result) => !result.ok)
+    for (const result of failed)
+      deps.logger.error('Could not store the snapshot', {
+        destination: result.destination,
+        error: result.error?.message ?? 'unknown',
+      })
+    if (failed.length === stored.length) throw firstError(failed)
+    report.partial = failed.length > 0
+    report.ok = !report.partial
+    if (report.partial) report.error = partialError(stored).toPayload()
+    deps.logger.info(`Saved snapshot ${report.id}`, {
+      name,
+      index: saved.index,
+      size: saved.size,
+      ...(report.partial
+        ? { storedIn: `${stored.length - failed.length} of ${stored.length} destinations` }
+        : {}),
+    })
   } catch (error) {
     report.error = toErrorPayload(
       options.signal?.aborted && !(error instanceof AppError && error.code === 'CANCELLED')
@@ -187,7 +202,10 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
     options.nameTemplate === null
       ? enterpriseNamePattern()
       : templateNamePattern(options.nameTemplate, { profile: options.connection.name })
+  // Rotation only where this cycle's snapshot landed: the newest good backup is then always there.
+  const storedIn = new Set(report.destinations.filter((d) => d.ok).map((d) => d.destination))
   for (const destination of deps.destinations) {
+    if (!storedIn.has(destination.description)) continue
     report.retention.push(await applyRetention(destination, options.retention, pattern, deps))
   }
   return finish()
@@ -236,4 +254,49 @@ function scratchError(path: string, error: unknown): AppError {
     hint: 'Point local_scratch_path (or -local-scratch-path) at a folder the agent may write to.',
     cause: error,
   })
+}
+
+async function takeBack(
+  deps: Pick<CycleDependencies, 'destinations' | 'logger'>,
+  results: DestinationResult[],
+  name: string,
+): Promise<void> {
+  for (const [index, result] of results.entries()) {
+    const destination = deps.destinations[index]
+    if (!result.ok || destination === undefined) continue
+    await destination.delete(name).catch((undo: unknown) =>
+      deps.logger.error('Could not take back a stored snapshot', {
+        destination: destination.description,
+        name,
+        error: toErrorPayload(undo).message,
+      }),
+    )
+    result.ok = false
+  }
+}
+
+function firstError(failed: DestinationResult[]): AppError {
+  const first = failed[0]?.error
+  if (first === undefined) return new AppError('INTERNAL', 'No destination took the snapshot.')
+  if (failed.length === 1) return AppError.fromPayload(first)
+  return new AppError(
+    first.code,
+    `No destination took the snapshot: ${failed.map((f) => `${f.destination}: ${f.error?.message ?? 'failed'}`).join('; ')}`,
+    first.hint !== undefined ? { hint: first.hint } : {},
+  )
+}
+
+function partialError(results: DestinationResult[]): AppError {
+  const failed = results.filter((r) => !r.ok)
+  const first = failed[0]?.error
+  return new AppError(
+    first?.code ?? 'INTERNAL',
+    `Stored in ${results.length - failed.length} of ${results.length} destinations; failed: ${failed
+      .map((f) => `${f.destination}: ${f.error?.message ?? 'failed'}`)
+      .join('; ')}`,
+    {
+      hint: 'The snapshot is safe in the other destinations; fix the failed one before the next cycle.',
+      details: { partial: true, failed: failed.map((f) => f.destination).join(', ') },
+    },
+  )
 }

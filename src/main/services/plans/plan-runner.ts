@@ -310,6 +310,7 @@ function failedBeforeStart(at: Date, error: unknown): CycleReport {
   const iso = at.toISOString()
   return {
     ok: false,
+    partial: false,
     id: String(BigInt(at.getTime()) * 1_000_000n),
     name: null,
     startedAt: iso,
