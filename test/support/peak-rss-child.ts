@@ -1,9 +1,9 @@
 // Run as a child process (`node --import tsx peak-rss-child.ts <reader> <file>`): reads one
 // snapshot file the way a command does and prints the process's peak resident set size in KiB.
 // Specs use it to bound memory, which only a fresh process can measure.
-import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { exportSnapshotKv, openSnapshotCatalogue } from '../../src/main/services/snapshot/catalogue'
+import { peakRssKiB } from './peak-rss'
 
 const [reader, file] = process.argv.slice(2)
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
@@ -16,20 +16,6 @@ async function main(): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? 'crash'
   }
-}
-
-/**
- * Linux's getrusage maximum survives fork and exec, so a child of a big test worker would report
- * the worker's peak; VmHWM belongs to this process's own address space.
- */
-function peakRssKiB(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))
-    if (match) return Number(match[1])
-  } catch {
-    // not Linux: the rusage figure is this process's own there
-  }
-  return process.resourceUsage().maxRSS
 }
 
 void main().then((outcome) => {
