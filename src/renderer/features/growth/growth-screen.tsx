@@ -54,7 +54,7 @@ export function GrowthScreen() {
         <h1 id="growth-title">Growth over time</h1>
       </header>
       <form
-        className="card form-grid growth-form"
+        className="card growth-form"
         onSubmit={(event) => {
           event.preventDefault()
           void actions.analyse()
@@ -137,11 +137,23 @@ function GrowthResult({ report }: { report: GrowthReport }) {
     )
   const first = report.backups[0]
   const last = report.backups[report.backups.length - 1]
-  const labels = report.backups.map((backup) => new Date(backup.takenAt).toLocaleDateString())
-  const charted = report.movers.slice(0, 5).map((mover) => {
-    const row = findSeries(report, mover)
-    return { name: moverLabel(mover), values: row?.sums ?? [] }
-  })
+  const labels = report.backups.map((backup) =>
+    new Date(backup.takenAt).toLocaleString([], {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+  )
+  // Lines that would lie flat on the axis next to the largest mover say nothing in a chart.
+  const scale = Math.abs(report.movers[0]?.change ?? 0)
+  const charted = report.movers
+    .filter((mover) => Math.abs(mover.change) >= scale / 20)
+    .slice(0, 5)
+    .map((mover) => {
+      const row = findSeries(report, mover)
+      return { name: moverLabel(mover), values: row?.sums ?? [] }
+    })
   return (
     <div className="growth-result" data-testid="growth-result">
       <section className="card" aria-labelledby="growth-summary-title">
