@@ -49,6 +49,7 @@ import type {
   ScheduledRunView,
 } from './backup-plan-types'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
+import type { KvRestorePlanWire, KvRestoreResultWire } from './selective-restore-types'
 import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
 import type { ByteProgress } from './progress'
 import type {
@@ -320,6 +321,33 @@ export const apiMethods = {
       kvDepth: z.int().min(1).max(MAX_KV_DEPTH).default(DEFAULT_KV_DEPTH),
       /** How many KV prefixes and movers to report. */
       top: z.int().min(1).max(50).default(8),
+    }),
+    operation: true,
+  }),
+
+  /**
+   * The dry run of a selective restore: chosen KV keys of an opened snapshot against a profile's
+   * live cluster. Changes nothing; the host keeps the plan for `selectiveRestore.apply`.
+   */
+  'selectiveRestore.plan': method<KvRestorePlanWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      catalogueId: catalogueIdSchema,
+      profileId: idSchema,
+      prefixes: z.array(z.string().max(8192)).max(1000).default([]),
+      keys: z.array(z.string().max(8192)).max(10_000).default([]),
+      rewrite: z.strictObject({ from: z.string().max(8192), to: z.string().max(8192) }).optional(),
+      deleteMissing: z.boolean().default(false),
+    }),
+    operation: true,
+  }),
+  /** Destructive. Applies exactly that dry run; refused unless `confirmation` equals the profile's name. */
+  'selectiveRestore.apply': method<KvRestoreResultWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      planId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      confirmation: z.string().max(200),
+      acknowledgeLoss: z.boolean().default(false),
     }),
     operation: true,
   }),

@@ -7,7 +7,12 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fetch } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createHandlers } from '../../src/main/api/create-handlers'
+import type { ApiHandlers, HandledMethodName, MethodHandler } from '../../src/main/api/dispatcher'
 import { runCli } from '../../src/main/cli/run-cli'
+import { createHostServices, type HostServicesHandle } from '../../src/main/host/create-host-services'
+import { createInProcessInspectRunner } from '../../src/main/host/workers/in-process-inspect-runner'
+import { apiMethods, type RequestInput, type RequestOf, type ResponseOf } from '../../src/shared/api-contract'
 import { createCataloguePort } from '../../src/main/host/workers/catalogue-port'
 import type { ConsulConnection } from '../../src/main/services/consul'
 import { saveSnapshot, verifyWithEngine } from '../../src/main/services/consul'
@@ -365,5 +370,136 @@ describe('snapshot-studio restore-keys', () => {
     expect(await runCli(['restore', '--profile', 'prod', '-yes', snapshotPath], protectedYes.io)).toBe(1)
     expect(protectedYes.err.join('')).toMatch(/-yes cannot confirm/)
     expect(changedKeys(before, await wholeKv())).toEqual([])
+  })
+})
+
+describe('the API (contract → handlers → host services)', () => {
+  let host: HostServicesHandle
+  let handlers: ApiHandlers
+  let apiDir: string
+
+  /** What a transport does: validate the request with the contract's schema, then call the handler. */
+  async function call<M extends HandledMethodName>(
+    method: M,
+    input: RequestInput<M>,
+  ): Promise<ResponseOf<M>> {
+    const request = apiMethods[method].request.parse(input) as RequestOf<M>
+    const context = {
+      clientId: 'it',
+      host: 'browser' as const,
+      signal: new AbortController().signal,
+      progress: () => {},
+    }
+    return (handlers[method] as MethodHandler<M>)(request, context)
+  }
+
+  beforeAll(async () => {
+    apiDir = await mkdtemp(join(tmpdir(), 'ss-it-keys-api-'))
+    host = await createHostServices({
+      kind: 'browser',
+      version: 'test',
+      platform: process.platform,
+      dataDir: join(apiDir, 'data'),
+      env: {},
+      defaultSaveFolder: apiDir,
+      secrets: new FileSecretStore(join(apiDir, 'secrets.json')),
+      inspect: createInProcessInspectRunner(),
+      spillDir: apiDir,
+    })
+    handlers = createHandlers(host.services)
+  })
+  afterAll(async () => {
+    await host?.dispose()
+  })
+
+  async function profile(name: string, protection: 'read-only' | 'normal' | 'protected') {
+    return call('profiles.create', {
+      input: {
+        name,
+        protection,
+        environment: { label: '', colour: 'grey' },
+        connection: { address: agent.httpAddr, useTls: false, tls: { insecureSkipVerify: false } },
+        token: { kind: 'set', value: agent.token },
+      },
+    })
+  }
+
+  it('reaches no restore path with a read-only profile: full restore, its preflight, selective dry run', async () => {
+    const before = await wholeKv()
+    const archive = await profile('archive', 'read-only')
+    const source = { kind: 'path' as const, path: snapshotPath }
+    const opened = await call('snapshot.browse.open', { operationId: 'op-open-1', source })
+
+    await expect(
+      call('selectiveRestore.plan', {
+        operationId: 'op-plan-ro',
+        catalogueId: opened.catalogueId,
+        profileId: archive.id,
+        prefixes: ['app/'],
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      call('restore.preflight', { operationId: 'op-pre-ro', source, profileId: archive.id }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      call('restore.start', {
+        operationId: 'op-res-ro',
+        source,
+        profileId: archive.id,
+        confirmation: 'archive',
+        safetySnapshot: true,
+        acknowledgeLoss: true,
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(changedKeys(before, await wholeKv())).toEqual([])
+  })
+
+  it('applies a dry run only with the typed profile name, and a protected profile only with the second confirmation', async () => {
+    const before = await wholeKv()
+    const prod = await profile('prod-api', 'protected')
+    const opened = await call('snapshot.browse.open', {
+      operationId: 'op-open-2',
+      source: { kind: 'path', path: snapshotPath },
+    })
+    const dryRun = async () =>
+      call('selectiveRestore.plan', {
+        operationId: 'op-plan-ok',
+        catalogueId: opened.catalogueId,
+        profileId: prod.id,
+        prefixes: ['app/config/'],
+      })
+    const first = await dryRun()
+    expect(first.counts).toEqual({ create: 1, update: 1, delete: 0 })
+
+    await expect(
+      call('selectiveRestore.apply', {
+        operationId: 'op-apply-1',
+        planId: first.planId,
+        confirmation: 'prod',
+      }),
+    ).rejects.toMatchObject({ code: 'RESTORE_REFUSED' })
+    const second = await dryRun()
+    await expect(
+      call('selectiveRestore.apply', {
+        operationId: 'op-apply-2',
+        planId: second.planId,
+        confirmation: 'prod-api',
+      }),
+    ).rejects.toMatchObject({
+      code: 'RESTORE_REFUSED',
+      message: expect.stringMatching(/second confirmation/),
+    })
+    expect(changedKeys(before, await wholeKv())).toEqual([])
+
+    const third = await dryRun()
+    const result = await call('selectiveRestore.apply', {
+      operationId: 'op-apply-3',
+      planId: third.planId,
+      confirmation: 'prod-api',
+      acknowledgeLoss: true,
+    })
+    expect(result).toMatchObject({ applied: 2, skipped: [] })
+    expect(result.undoPath.startsWith(apiDir)).toBe(true)
+    expect(changedKeys(before, await wholeKv())).toEqual(['app/config/cache', 'app/config/db'])
   })
 })

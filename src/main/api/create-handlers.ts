@@ -11,6 +11,11 @@ function missing(what: string): never {
   throw new AppError('UNSUPPORTED', `${what} is not available in this build of Snapshot Studio.`)
 }
 
+/** A port's work for an operation that reports no progress, only its cancellation. */
+function workOf(context: { signal: AbortSignal }) {
+  return { signal: context.signal, onProgress: () => undefined }
+}
+
 export function createHandlers(services: HostServices): ApiHandlers {
   const profiles = () => services.profiles ?? missing('Connection profiles')
   const catalogue = () => services.catalogue ?? missing('Snapshot browsing')
@@ -137,6 +142,11 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'compare.kvValues': async ({ comparisonId, key, maxBytes }) =>
       compare().kvValues(comparisonId, key, maxBytes),
     'compare.close': async ({ comparisonId }) => ({ closed: await compare().close(comparisonId) }),
+
+    'selectiveRestore.plan': async ({ operationId: _, ...request }, context) =>
+      (services.selectiveRestore ?? missing('Selective restore')).plan(request, workOf(context)),
+    'selectiveRestore.apply': async ({ operationId: _, ...request }, context) =>
+      (services.selectiveRestore ?? missing('Selective restore')).apply(request, workOf(context)),
 
     'recentFiles.list': async () => ({ files: await recent().list() }),
     'folders.suggestions': async () => ({

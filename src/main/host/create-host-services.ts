@@ -17,6 +17,7 @@ import { createComparePort } from './compare-port'
 import type { HostKind } from '../api/dispatcher'
 import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './host-services'
 import { createRecentFilesStore } from './recent-files-store'
+import { createSelectiveRestorePort } from './selective-restore-port'
 import { createRecentFoldersStore } from './recent-folders-store'
 import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
@@ -171,6 +172,16 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     }),
     growth: createGrowthPort({ dataDir: environment.dataDir, inspect: environment.inspect }),
     plans: plans.port,
+
+    selectiveRestore: createSelectiveRestorePort({
+      connectionFor: async (profileId) => {
+        const connection = await profiles.connectionFor(profileId)
+        // Browser mode: the profile's paths came from a page (see ConsulConnection.untrustedPaths).
+        return environment.kind === 'browser' ? { ...connection, untrustedPaths: true } : connection
+      },
+      catalogue,
+      undoFolder: environment.defaultSaveFolder,
+    }),
 
     sample: {
       async open() {

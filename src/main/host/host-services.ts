@@ -20,6 +20,7 @@ import type {
   SaveManyEntry,
   SaveProgress,
 } from '../../shared/consul-types'
+import type { KvRestorePlanWire, KvRestoreResultWire } from '../../shared/selective-restore-types'
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
 import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
 import type { ByteProgress } from '../../shared/progress'
@@ -118,6 +119,23 @@ export interface RestorePort {
   restore(request: RestoreRequest, work: Work<RestoreProgress>): Promise<RestoreResult>
 }
 
+export interface SelectiveRestorePlanRequest {
+  catalogueId: string
+  profileId: string
+  prefixes: string[]
+  keys: string[]
+  rewrite?: { from: string; to: string }
+  deleteMissing: boolean
+}
+
+export interface SelectiveRestorePort {
+  plan(request: SelectiveRestorePlanRequest, work: Work<never>): Promise<KvRestorePlanWire>
+  apply(
+    request: { planId: string; confirmation: string; acknowledgeLoss: boolean },
+    work: Work<never>,
+  ): Promise<KvRestoreResultWire>
+}
+
 /** Folders recently saved into; `list` gives only those that still exist. */
 export interface RecentFoldersPort {
   list(): Promise<string[]>
@@ -196,6 +214,7 @@ export interface HostServices {
   catalogue?: CataloguePort
   save?: SavePort
   restore?: RestorePort
+  selectiveRestore?: SelectiveRestorePort
   compare?: ComparePort
   recentFiles?: RecentFilesPort
   recentFolders?: RecentFoldersPort

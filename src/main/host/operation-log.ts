@@ -37,7 +37,7 @@ function timed<A extends unknown[], R>(
 }
 
 export function withOperationLog(services: HostServices, log: Logger): HostServices {
-  const { profiles, save, restore } = services
+  const { profiles, save, restore, selectiveRestore } = services
   return {
     ...services,
     profiles: profiles && {
@@ -82,6 +82,27 @@ export function withOperationLog(services: HostServices, log: Logger): HostServi
           safetySnapshot: request.safetySnapshot,
         }),
         (result) => ({ bytes: result.bytes, safetySnapshot: result.safetySnapshot?.path ?? null }),
+      ),
+    },
+    selectiveRestore: selectiveRestore && {
+      // Keys and counts only: values may be secrets.
+      plan: timed(
+        log,
+        'Selective restore dry run',
+        selectiveRestore.plan.bind(selectiveRestore),
+        (request) => ({
+          profileId: request.profileId,
+          prefixes: request.prefixes,
+          keys: request.keys.length,
+        }),
+        (plan) => ({ planId: plan.planId, ...plan.counts, unchanged: plan.unchanged }),
+      ),
+      apply: timed(
+        log,
+        'Selective restore',
+        selectiveRestore.apply.bind(selectiveRestore),
+        (request) => ({ planId: request.planId }),
+        (result) => ({ applied: result.applied, skipped: result.skipped.length, undo: result.undoPath }),
       ),
     },
   }
