@@ -61,12 +61,21 @@ test.describe('fleet and growth over time, against a cluster of their own', () =
     await standby.waitForLine(/Waiting to obtain leadership/, 60_000)
     const app = new StudioApp(page)
     await app.open(env.url)
-    await new ConnectionsPage(page).add({
+    const connections = new ConnectionsPage(page)
+    await connections.add({
       name: 'prod-eu',
       address: consul.httpAddr,
       token: consul.token,
       environment: 'production',
       colour: 'red',
+    })
+    // A cluster of the run that no agent and no plan backs up.
+    await connections.add({
+      name: 'staging-eu',
+      address: env.target.httpAddr,
+      token: env.target.token,
+      environment: 'staging',
+      colour: 'orange',
     })
 
     await app.go('fleet')
@@ -79,8 +88,7 @@ test.describe('fleet and growth over time, against a cluster of their own', () =
     await expect(fleet.instances('prod-eu', 'standby')).toHaveCount(1)
     await expect(fleet.cluster('prod-eu').getByTestId('fleet-saving')).toHaveText('saving passing')
     await expect(fleet.cluster('prod-eu').getByTestId('fleet-last-success')).toContainText(/consul-\d+\.snap/)
-    // The journey's profiles point at clusters without any agent.
-    await expect(fleet.cluster('source-dc1').getByTestId('no-scheduled-backups')).toBeVisible()
+    await expect(fleet.cluster('staging-eu').getByTestId('no-scheduled-backups')).toBeVisible()
     await app.capture('fleet', { fullPage: true })
   })
 
