@@ -25,6 +25,12 @@ export function ValueDiff({ values, onClose }: { values: KvValuePairWire; onClos
       </header>
       {cut && <p className="notice">Only the first megabyte of a value is compared here.</p>}
       <table className="value-diff-table">
+        <colgroup>
+          <col className="line-no-col" />
+          <col />
+          <col className="line-no-col" />
+          <col />
+        </colgroup>
         <thead>
           <tr>
             <th colSpan={2}>Before {values.before === null ? '(absent)' : ''}</th>
