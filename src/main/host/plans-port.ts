@@ -29,6 +29,8 @@ export interface PlansComposition {
   onRunFinished(listener: (event: PlanRunFinished) => void): () => void
   /** Catch-up of missed runs, then the timers. */
   start(): Promise<void>
+  /** Resolves when no run started by the schedule is in progress (tests with a manual clock). */
+  idle(): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -131,6 +133,7 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
       return () => listeners.delete(listener)
     },
     start: () => runner.start(),
+    idle: () => runner.idle(),
     dispose: () => runner.stop(),
   }
 }
