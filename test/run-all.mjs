@@ -45,6 +45,13 @@ const fakeGcs = run('fake-gcs-server binary', 'bash', [findFakeGcs], { capture: 
 const fakeGcsBin = fakeGcs.stdout?.toString().trim()
 if (fakeGcsBin) process.env.FAKE_GCS_BIN = fakeGcsBin
 
+// The S3 server for the storage specs (versitygw), likewise found or built once up front.
+const versitygw = run('versitygw binary', 'bash', ['test/storage/versitygw/find-versitygw.sh'], {
+  capture: true,
+})
+const versitygwBin = versitygw.stdout?.toString().trim()
+if (versitygwBin) process.env.VERSITYGW_BIN = versitygwBin
+
 if (wanted('build')) run('build', 'npm', ['run', 'build']) // the app, then the single-file agent
 if (wanted('static')) {
   run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])
