@@ -6,6 +6,7 @@ import { nextRuns } from '../../services/backups/schedule'
 import { ConsulClient } from '../../services/consul/consul-client'
 import { humanizeBytes } from '../../services/snapshot'
 import { buildRuntime, CONFIG_FLAGS, loadConfigFromFlags } from '../agent-setup'
+import { CYCLE_PROCESS_ENV, cycleInChildProcess, serveCycleRequest } from '../cycle-process'
 import type { CliCommand, CliIo } from '../cli-io'
 import { parseCommandLine } from '../command-line'
 import { flagError, formatFlagHelp, intFlag, type FlagSpec } from '../parse-flags'
@@ -52,6 +53,7 @@ ${formatFlagHelp(FLAGS)}
 `
 
 async function run(argv: string[], io: CliIo): Promise<number> {
+  if (io.env[CYCLE_PROCESS_ENV] === '1') return serveCycleRequest(io)
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
   try {
@@ -82,6 +84,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         )
         return 1
       }
+      runtime.runCycle = cycleInChildProcess(config)
       const stop = new AbortController()
       const onSignal = () => stop.abort()
       process.once('SIGTERM', onSignal)

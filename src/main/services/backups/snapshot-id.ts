@@ -11,6 +11,16 @@ export class SnapshotIdSource {
     private readonly hrtime: () => bigint = () => process.hrtime.bigint(),
   ) {}
 
+  /** The newest ID handed out or observed; 0n before the first. */
+  get lastId(): bigint {
+    return this.last
+  }
+
+  /** An ID made elsewhere (the daemon's cycle process): later IDs stay above it. */
+  observe(id: bigint): void {
+    if (id > this.last) this.last = id
+  }
+
   next(): bigint {
     const ms = BigInt(this.clock().getTime())
     let id = ms * 1_000_000n + (this.hrtime() % 1_000_000n)

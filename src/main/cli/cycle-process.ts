@@ -1,0 +1,176 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { AppError, toErrorPayload } from '../../shared/app-error'
+import type { AgentConfig } from '../services/backups/agent-config'
+import { runCycleHere, type CycleRunner } from '../services/backups/snapshot-agent'
+import type { CycleReport } from '../services/backups/snapshot-cycle'
+import { SnapshotIdSource } from '../services/backups/snapshot-id'
+import { buildRuntime } from './agent-setup'
+import type { CliIo } from './cli-io'
+
+/**
+ * The daemon runs each cycle in a short-lived child process of the same program. A cycle streams
+ * a snapshot of any size through gzip, tar and SHA-256 and hands it to cloud SDKs; afterwards
+ * V8 and the C allocator keep much of that memory resident, so a daemon that saved 100 MB sat at
+ * ~126 MiB between runs. In a child it is returned to the OS when the child exits, and the daemon
+ * itself (lock, registration, schedule) stays at its start size (docs/agent.md, idle cost).
+ *
+ * The parent sends the config it already validated, so both use the same one even if the files
+ * change on disk; the child logs to the same stderr, runs the cycle and sends back its report.
+ * Journal and status in Consul stay with the parent.
+ */
+export const CYCLE_PROCESS_ENV = 'SNAPSHOT_STUDIO_AGENT_CYCLE_PROCESS'
+
+interface CycleRequest {
+  kind: 'cycle-request'
+  config: AgentConfig
+  /** The newest snapshot ID so far; the child's IDs stay above it. */
+  afterId: string
+}
+
+interface CycleReply {
+  kind: 'cycle-report'
+  report: CycleReport
+}
+
+export interface CycleProcessOptions {
+  /** The program and arguments that lead to `agent` (the parent's own, by default). */
+  script?: string
+  args?: string[]
+  /** After SIGTERM on cancel, how long the child may take to clean up before SIGKILL. */
+  killAfterMs?: number
+  /** Sees each child as it starts (specs wait on its messages). */
+  onSpawn?: (child: ChildProcess) => void
+}
+
+export function cycleInChildProcess(config: AgentConfig, options: CycleProcessOptions = {}): CycleRunner {
+  const script = options.script ?? process.argv[1] ?? ''
+  const args = options.args ?? process.argv.slice(2)
+  const killAfterMs = options.killAfterMs ?? 60_000
+  return (ids, signal) =>
+    new Promise<CycleReport>((resolve) => {
+      const startedAt = new Date()
+      let report: CycleReport | null = null
+      let killTimer: NodeJS.Timeout | undefined
+      const child = fork(script, args, {
+        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      })
+      options.onSpawn?.(child)
+      const onAbort = () => {
+        child.kill('SIGTERM')
+        killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+        killTimer.unref()
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      child.on('message', (message: unknown) => {
+        if (isReply(message)) report = message.report
+      })
+      let settled = false
+      const settle = (exit: string, spawnError?: unknown) => {
+        if (settled) return
+        settled = true
+        signal?.removeEventListener('abort', onAbort)
+        clearTimeout(killTimer)
+        const final = report ?? lostReport(ids, startedAt, exit, signal?.aborted === true, spawnError)
+        ids.observe(BigInt(final.id))
+        resolve(final)
+      }
+      child.on('error', (error) => settle('could not start', error))
+      // 'close', not 'exit': the report may still be in the IPC channel when the process exits.
+      child.on('close', (code, exitSignal) =>
+        settle(exitSignal ? `signal ${exitSignal}` : `exit code ${code}`),
+      )
+      const request: CycleRequest = { kind: 'cycle-request', config, afterId: String(ids.lastId) }
+      child.send(request, (error) => {
+        if (error) child.kill('SIGKILL')
+      })
+    })
+}
+
+/** The child's side: wait for the request, run the cycle here, send the report, exit. */
+export function serveCycleRequest(io: CliIo): Promise<number> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      io.stderr.write(`Error: ${CYCLE_PROCESS_ENV} is set but there is no parent to report to.\n`)
+      resolve(1)
+      return
+    }
+    const stop = new AbortController()
+    // SIGTERM from the parent on cancel; SIGINT when Ctrl-C reaches the whole process group.
+    process.once('SIGTERM', () => stop.abort())
+    process.once('SIGINT', () => stop.abort())
+    process.once('disconnect', () => stop.abort())
+    process.once('message', (message: unknown) => {
+      if (!isRequest(message)) {
+        resolve(1)
+        return
+      }
+      void runRequested(message, io, stop.signal).then((report) => {
+        const reply: CycleReply = { kind: 'cycle-report', report }
+        const code = report.ok ? 0 : 1
+        process.send?.(reply, () => {
+          process.disconnect?.()
+          resolve(code)
+          // The parent waits for this process to exit; a handle left open by a library must not
+          // hold it (and with it the daemon) once the report is delivered.
+          setTimeout(() => process.exit(code), 1_000).unref()
+        })
+      })
+    })
+  })
+}
+
+async function runRequested(request: CycleRequest, io: CliIo, signal: AbortSignal): Promise<CycleReport> {
+  const ids = new SnapshotIdSource()
+  ids.observe(BigInt(request.afterId))
+  // The parent keeps the journal; a second writer would interleave lines.
+  const runtime = await buildRuntime({ ...request.config, journalPath: null }, io)
+  try {
+    return await runCycleHere(runtime, ids, signal)
+  } finally {
+    await runtime.client.close()
+  }
+}
+
+/** A cycle whose process ended without a report (killed, crashed, could not start). */
+function lostReport(
+  ids: SnapshotIdSource,
+  startedAt: Date,
+  exit: string,
+  cancelled: boolean,
+  cause: unknown,
+): CycleReport {
+  const endedAt = new Date()
+  const error = cancelled
+    ? new AppError('CANCELLED', 'The snapshot was cancelled; nothing was stored.')
+    : new AppError('INTERNAL', `The snapshot cycle's process ended without a report (${exit}).`, {
+        hint: 'The lines above say why; a half-written file, if any, carries a temporary name.',
+        cause,
+      })
+  return {
+    ok: false,
+    partial: false,
+    id: String(ids.next()),
+    name: null,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    size: null,
+    index: null,
+    sha256: null,
+    consulVersion: null,
+    datacenter: null,
+    destinations: [],
+    retention: [],
+    error: toErrorPayload(error),
+  }
+}
+
+function isReply(message: unknown): message is CycleReply {
+  return typeof message === 'object' && message !== null && (message as CycleReply).kind === 'cycle-report'
+}
+
+function isRequest(message: unknown): message is CycleRequest {
+  return typeof message === 'object' && message !== null && (message as CycleRequest).kind === 'cycle-request'
+}
