@@ -17,6 +17,7 @@ import {
   useContentStore,
   type BrowserTab,
 } from './content-store'
+import { KvChoiceBar, KvRestorePanel, type KvChoice } from './kv-restore-panel'
 import { KvTree } from './kv-tree'
 import { RecordList } from './record-list'
 import { ValueViewer } from './value-viewer'
@@ -108,20 +109,39 @@ function KvPane() {
     useShallow((s) => ({ browse: s.browse, ensureRows: s.ensureRows, selectKey: s.selectKey })),
   )
   const rowAt = useCallback((i: number) => kvRowAt(kv, i), [kv])
+  const catalogue = useContentStore(selectCatalogue)
+  const [choice, setChoice] = useState<KvChoice>({ prefixes: [], keys: [] })
+  const [restoring, setRestoring] = useState(false)
   return (
-    <div className="kv-pane">
-      <KvTree
+    <>
+      <KvChoiceBar
         prefix={kv.prefix}
-        total={kv.total}
-        version={kv.version}
-        rowAt={rowAt}
-        ensureRows={ensureRows}
         selectedKey={selectedKey}
-        onOpenFolder={(p) => void browse(p)}
-        onSelectKey={(k) => void selectKey(k)}
+        choice={choice}
+        onChange={setChoice}
+        onRestore={() => setRestoring(true)}
       />
-      <ValueViewer value={value.value} status={value.status} />
-    </div>
+      <div className="kv-pane">
+        <KvTree
+          prefix={kv.prefix}
+          total={kv.total}
+          version={kv.version}
+          rowAt={rowAt}
+          ensureRows={ensureRows}
+          selectedKey={selectedKey}
+          onOpenFolder={(p) => void browse(p)}
+          onSelectKey={(k) => void selectKey(k)}
+        />
+        <ValueViewer value={value.value} status={value.status} />
+      </div>
+      {restoring && catalogue !== null && (
+        <KvRestorePanel
+          catalogueId={catalogue.catalogueId}
+          choice={choice}
+          onClose={() => setRestoring(false)}
+        />
+      )}
+    </>
   )
 }
 
