@@ -1,0 +1,110 @@
+// Upload of the bench's 100 MB-class snapshot (kv-100mb: about 92 MB) to a local S3 server
+// (versitygw, as the integration specs start it): our S3 destination (streamed multipart upload,
+// then the size/ETag check) against Debian's `s3cmd put` of the same file to the same server, as a ratio of medians in the same run.
+// Ours runs in this process (its time starts at put() and ends after the verification); s3cmd's
+// is the wall time of its process, so its Python start-up (shown separately) is in its figure.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { median } from './context.mjs'
+import { kv100mbSnapshot } from './fixtures.mjs'
+
+export const title = 'S3 upload of the kv-100mb snapshot: snapshot-studio vs s3cmd put, same server'
+
+const GOAL_RATIO = 1.2
+
+export async function run(ctx) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const fx = await ctx.fixture('kv-100mb', kv100mbSnapshot)
+  const { startS3Server } = await ctx.importTs('test/support/s3-server.ts')
+  const { S3Destination } = await ctx.importTs('src/main/services/backups/s3-destination.ts')
+  const server = await startS3Server()
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ss-bench-storage-'))
+  try {
+    await server.createBucket('bench')
+    const host = new URL(server.endpoint).host
+    const s3cfg = path.join(work, 's3cfg')
+    writeFileSync(
+      s3cfg,
+      [
+        '[default]',
+        `access_key = ${server.accessKeyId}`,
+        `secret_key = ${server.secretAccessKey}`,
+        `host_base = ${host}`,
+        `host_bucket = ${host}`,
+        'use_https = False',
+        'signature_v2 = False',
+        '',
+      ].join('\n'),
+    )
+    const destination = new S3Destination({
+      kind: 's3',
+      region: server.region,
+      bucket: 'bench',
+      keyPrefix: 'ours',
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      serverSideEncryption: { mode: 'none' },
+      staticSnapshotName: null,
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      caFile: null,
+    })
+    let n = 0
+    const contenders = {
+      ours: async () => {
+        const start = process.hrtime.bigint()
+        await destination.put(`consul-${++n}.snap`, { path: fx.file, size: fx.bytes })
+        return Number(process.hrtime.bigint() - start) / 1e6
+      },
+      's3cmd put': async () => {
+        const r = await ctx.measure('s3cmd', [
+          '-c',
+          s3cfg,
+          '--no-progress',
+          'put',
+          fx.file,
+          `s3://bench/s3cmd/consul-${++n}.snap`,
+        ])
+        if (r.code !== 0) throw new Error(`s3cmd put exited ${r.code}: ${r.stderr.slice(0, 2000)}`)
+        return r.ms
+      },
+    }
+    for (const name of Object.keys(contenders)) await contenders[name]() // warm-up
+    const runs = { ours: [], 's3cmd put': [] }
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? Object.keys(contenders) : Object.keys(contenders).reverse()
+      for (const name of order) runs[name].push(await contenders[name]())
+      ctx.log(
+        `round ${round + 1}/${rounds}: ${order.map((k) => `${k} ${(runs[k].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
+      )
+    }
+    destination.close()
+    const startup = []
+    for (let i = 0; i < rounds; i++) startup.push((await ctx.measure('s3cmd', ['--version'])).ms)
+    const med = {
+      ours: median(runs.ours),
+      's3cmd put': median(runs['s3cmd put']),
+      's3cmd start-up': median(startup),
+    }
+    const ratio = med.ours / med['s3cmd put']
+    const s = (ms) => `${(ms / 1000).toFixed(2)} s`
+    const version = execFileSync('s3cmd', ['--version'], { encoding: 'utf8' }).trim()
+    return {
+      summary: [
+        `file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB; ${rounds} rounds, medians; ${version}, versitygw 1.8.0 posix on loopback`,
+        `upload: ours ${s(med.ours)} vs s3cmd put ${s(med['s3cmd put'])} (of which start-up ${s(med['s3cmd start-up'])}) → ${ratio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
+      ],
+      metrics: {
+        rounds,
+        fileBytes: fx.bytes,
+        medianMs: med,
+        ratio,
+        goals: { uploadWithin1_2x: ratio <= GOAL_RATIO },
+      },
+    }
+  } finally {
+    await server.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
