@@ -71,6 +71,14 @@ describe('the fleet view against real Consul', () => {
     const kvOnly = (await put(prod, '/v1/acl/token', { Policies: [{ Name: policy.Name }] })) as {
       SecretID: string
     }
+    // And one that sees the agents but no KV: the lock and the status key are refused.
+    await put(prod, '/v1/acl/policy', {
+      Name: 'catalog-only',
+      Rules: 'service_prefix "" { policy = "read" }\nnode_prefix "" { policy = "read" }',
+    })
+    const catalogOnly = (await put(prod, '/v1/acl/token', { Policies: [{ Name: 'catalog-only' }] })) as {
+      SecretID: string
+    }
     const make = async (name: string, address: string, token: string) =>
       (
         await profiles.create({
@@ -86,6 +94,7 @@ describe('the fleet view against real Consul', () => {
       gone: await make('gone', `127.0.0.1:${await freePort()}`, 'x'),
       denied: await make('denied', prod.httpAddr, '00000000-0000-0000-0000-000000000000'),
       filtered: await make('filtered', prod.httpAddr, kvOnly.SecretID),
+      catalogOnly: await make('catalog-only', prod.httpAddr, catalogOnly.SecretID),
     }
   }, 120_000)
 
@@ -125,6 +134,7 @@ describe('the fleet view against real Consul', () => {
       'gone',
       'denied',
       'filtered',
+      'catalog-only',
     ])
     for (const name of ['prod', 'bare'])
       expect(okCluster(clusters, name)).toMatchObject({
@@ -187,6 +197,17 @@ describe('the fleet view against real Consul', () => {
     })
     expect(okCluster((await fleet.status(request)).clusters, 'bare').warning).toBe('no-scheduled-backups')
   }, 120_000)
+
+  it('still shows who runs when the token may not read the status key, and says why the runs are missing', async () => {
+    const fleet = new FleetService({ profiles })
+
+    const [cluster] = (await fleet.status({ ...request, profileIds: [ids.catalogOnly as string] })).clusters
+
+    expect(cluster).toMatchObject({ state: 'ok', saving: 'passing', statusKnown: false, lastSuccess: null })
+    const ok = cluster as FleetClusterOk
+    expect(ok.instances.map((instance) => instance.role).sort()).toEqual(['leader', 'standby'])
+    expect(ok.statusError).toMatch(/permission|ACL|token/i)
+  })
 
   it('says so when the token may not see the agents, instead of "no scheduled backups"', async () => {
     const fleet = new FleetService({ profiles })
