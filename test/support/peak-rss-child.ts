@@ -1,17 +1,29 @@
-// Run as a child process (`node --import tsx peak-rss-child.ts <reader> <file>`): reads one
-// snapshot file the way a command does and prints the process's peak resident set size in KiB.
+// Run as a child process (`node --import tsx peak-rss-child.ts <reader> <file> [<other file>]`):
+// reads one snapshot file the way a command does (or, for `diff`, compares two and walks every
+// change) and prints the process's peak resident set size in KiB.
 // Specs use it to bound memory, which only a fresh process can measure.
 import { Writable } from 'node:stream'
+import { SnapshotComparison } from '../../src/main/services/diff'
 import { exportSnapshotKv, openSnapshotCatalogue } from '../../src/main/services/snapshot/catalogue'
 import { peakRssKiB } from './peak-rss'
 
-const [reader, file] = process.argv.slice(2)
+const [reader, file, other] = process.argv.slice(2)
+/** For `diff`: the KV counts it found, so the caller can check the answer as well as the memory. */
+let kvCounts: unknown
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
 
 async function main(): Promise<string> {
   try {
     if (reader === 'kv-export') await exportSnapshotKv(file as string, { out: sink })
-    else await (await openSnapshotCatalogue(file as string)).close()
+    else if (reader === 'diff') {
+      const comparison = await SnapshotComparison.open(file as string, other as string)
+      try {
+        for await (const change of comparison.allChanges()) sink.write(JSON.stringify(change))
+        kvCounts = comparison.summary().counts.kv
+      } finally {
+        await comparison.close()
+      }
+    } else await (await openSnapshotCatalogue(file as string)).close()
     return 'ok'
   } catch (error) {
     return (error as { code?: string }).code ?? 'crash'
@@ -19,5 +31,5 @@ async function main(): Promise<string> {
 }
 
 void main().then((outcome) => {
-  process.stdout.write(JSON.stringify({ outcome, peakRssKiB: peakRssKiB() }) + '\n')
+  process.stdout.write(JSON.stringify({ outcome, peakRssKiB: peakRssKiB(), kvCounts }) + '\n')
 })
