@@ -107,9 +107,18 @@ const hostPathSchema = z
 export const uploadIdSchema = z.string().regex(/^[a-f0-9]{32}$/, 'an upload id is 32 hexadecimal characters')
 
 /** Not strict: the client's SnapshotSourceRef also carries a display name, which is dropped here. */
+/** The key for an age-encrypted source, from the app's prompt; bounded, never stored by the host. */
+const sourceDecryptionSchema = z
+  .strictObject({ identitySecret: z.string().max(65_536), passphrase: z.string().max(4096) })
+  .partial()
+
 export const snapshotSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: hostPathSchema }),
-  z.object({ kind: z.literal('upload'), uploadId: uploadIdSchema }),
+  z.object({ kind: z.literal('path'), path: hostPathSchema, decryption: sourceDecryptionSchema.optional() }),
+  z.object({
+    kind: z.literal('upload'),
+    uploadId: uploadIdSchema,
+    decryption: sourceDecryptionSchema.optional(),
+  }),
 ])
 
 const kvOptions = {

@@ -8,7 +8,20 @@
 export type Uint64String = string
 
 /** Where a snapshot lives: a file the host can read, or a file uploaded to the browser-mode host. */
-export type SnapshotSource = { kind: 'path'; path: string } | { kind: 'upload'; uploadId: string }
+/**
+ * The key for an age-encrypted file, typed into the app's prompt and sent with each request that
+ * reads the file; the host never stores it. The field names end in "secret"/"passphrase" so the
+ * log redaction masks them by name.
+ */
+export interface SourceDecryption {
+  /** Identity file text (`AGE-SECRET-KEY-1…`, comments allowed). */
+  identitySecret?: string
+  passphrase?: string
+}
+
+export type SnapshotSource = ({ kind: 'path'; path: string } | { kind: 'upload'; uploadId: string }) & {
+  decryption?: SourceDecryption
+}
 
 /** A source together with a name to show, as the client's file helpers hand it out. */
 export type SnapshotSourceRef = SnapshotSource & { name: string }

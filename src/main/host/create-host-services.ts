@@ -19,6 +19,7 @@ import type { CataloguePort, DialogsPort, HostServices, InspectRunner } from './
 import { createRecentFilesStore } from './recent-files-store'
 import { createSelectiveRestorePort } from './selective-restore-port'
 import { createRecentFoldersStore } from './recent-folders-store'
+import { createDecryptedSources } from './decrypted-sources'
 import { createSourceResolver } from './source-resolver'
 import type { UploadStore } from './upload-store'
 import { silentLogger, type Logger } from '../logging/logger'
@@ -104,9 +105,10 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     platform: environment.platform,
   }
 
+  const decrypted = createDecryptedSources()
   const services: HostServices = {
     appInfo: () => appInfo,
-    sources: createSourceResolver({ uploads: environment.uploads }),
+    sources: createSourceResolver({ uploads: environment.uploads, decrypted }),
     inspect,
     catalogue,
     compare,
@@ -212,6 +214,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     services: withOperationLog(services, (environment.log ?? silentLogger).child('host')),
     onPlanRunFinished: plans.onRunFinished,
     async dispose() {
+      await decrypted.dispose()
       await plans.dispose()
       await catalogue.closeAll()
       await compare.closeAll()
