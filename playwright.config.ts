@@ -20,6 +20,7 @@ export default defineConfig({
     { name: 'token-isolation', testMatch: 'token-isolation.e2e.ts', dependencies: ['journey'] },
     { name: 'fleet-growth', testMatch: 'fleet-growth.e2e.ts', dependencies: ['journey'] },
     { name: 'compare', testMatch: 'compare.e2e.ts', dependencies: ['journey'] },
+    { name: 'selective-restore', testMatch: 'selective-restore.e2e.ts', dependencies: ['journey'] },
   ],
   outputDir: 'test-results/e2e',
   use: {
