@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react'
+import { BackupsScreen } from '../features/backups/backups-screen'
 import { CompareScreen } from '../features/compare/compare-screen'
 import { FleetScreen } from '../features/fleet/fleet-screen'
 import { GrowthScreen } from '../features/growth/growth-screen'
@@ -70,6 +71,7 @@ export function App() {
         {screen === 'inspect' && <InspectScreen />}
         {screen === 'save' && <SaveWizard />}
         {screen === 'restore' && <RestoreWizard />}
+        {screen === 'backups' && <BackupsScreen />}
         {screen === 'fleet' && <FleetScreen />}
         {screen === 'growth' && <GrowthScreen />}
         {screen === 'compare' && <CompareScreen />}

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../shared/api-client'
+import { createBackupsStore } from '../features/backups/backups-store'
 import { createFleetStore } from '../features/fleet/fleet-store'
 import { createGrowthStore } from '../features/growth/growth-store'
 import { createContentStore } from '../features/inspect/content-store'
@@ -19,6 +20,7 @@ export function createStudioStores(client: ApiClient): StudioStores {
     save: createSaveStore(client),
     restore: createRestoreStore(client),
     fleet: createFleetStore(client),
+    backups: createBackupsStore(client),
     growth: createGrowthStore(client),
   }
 }

@@ -5,6 +5,7 @@ const ITEMS: ReadonlyArray<{ screen: Screen; label: string; shortcut?: string }>
   { screen: 'inspect', label: 'Inspect', shortcut: 'O' },
   { screen: 'save', label: 'Save', shortcut: 'S' },
   { screen: 'restore', label: 'Restore' },
+  { screen: 'backups', label: 'Backups' },
   { screen: 'fleet', label: 'Fleet' },
   { screen: 'growth', label: 'Growth' },
   { screen: 'compare', label: 'Compare' },

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 
-export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'fleet' | 'growth' | 'compare'
+export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'backups' | 'fleet' | 'growth' | 'compare'
 
 /**
  * Which screen is showing, plus requests that cross features ("open this saved file in

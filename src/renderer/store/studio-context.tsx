@@ -5,6 +5,7 @@
  */
 import { createContext, useContext, type ReactNode } from 'react'
 import type { ApiClient } from '../../shared/api-client'
+import type { BackupsStore } from '../features/backups/backups-store'
 import type { FleetStore } from '../features/fleet/fleet-store'
 import type { GrowthStore } from '../features/growth/growth-store'
 import type { ContentStore } from '../features/inspect/content-store'
@@ -21,6 +22,7 @@ export interface StudioStores {
   save: SaveStore
   restore: RestoreStore
   fleet: FleetStore
+  backups: BackupsStore
   growth: GrowthStore
 }
 
