@@ -17,13 +17,14 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { AppError } from '../../../shared/app-error'
-import type { BackupEntry, Destination, ListPage, PutSource } from './destination'
+import type { Destination, ListPage, PutSource } from './destination'
 import type { S3DestinationConfig } from './destination-config'
+import { assertBackupName, nameInPrefix, objectKey } from './object-key'
+import { pairSidecars, SIDECAR_SUFFIX, type StoreObject } from './sidecar-pages'
 import { describeS3Destination } from './s3-destination-config'
 import { s3Error } from './s3-errors'
 import { UploadDigest } from './upload-digest'
 
-const SIDECAR_SUFFIX = '.json'
 const MIN_PART_SIZE = 8 * 1024 * 1024
 /** S3 allows 10,000 parts; stay below so a slightly larger file still fits. */
 const MAX_PARTS = 9_000
@@ -52,11 +53,11 @@ export class S3Destination implements Destination {
 
   /** The object key of a snapshot name: `<prefix>/<name>`, or `<name>` without a prefix. */
   keyFor(name: string): string {
-    return this.listPrefix + name
+    return objectKey(this.config.keyPrefix, name)
   }
 
   async put(name: string, source: PutSource, signal?: AbortSignal): Promise<{ location: string }> {
-    assertPlainName(name)
+    assertBackupName(name)
     const key = this.keyFor(this.config.staticSnapshotName ?? name)
     const context = { action: `upload ${key}`, store: this.description, bucket: this.config.bucket }
     signal?.throwIfAborted()
@@ -143,28 +144,18 @@ export class S3Destination implements Destination {
     } catch (error) {
       throw s3Error(error, context)
     }
-    const objects = (page.Contents ?? [])
-      .filter((object) => object.Key !== undefined && object.Key.length > this.listPrefix.length)
-      .map((object) => ({
-        name: object.Key!.slice(this.listPrefix.length),
-        size: object.Size ?? 0,
-        modifiedAt: object.LastModified ?? new Date(0),
-      }))
-    const present = new Set(objects.map((object) => object.name))
-    const entries: BackupEntry[] = objects
-      .filter(
-        (object) =>
-          !(
-            object.name.endsWith(SIDECAR_SUFFIX) && present.has(object.name.slice(0, -SIDECAR_SUFFIX.length))
-          ),
-      )
-      .map((object) => ({ ...object, hasSidecar: present.has(object.name + SIDECAR_SUFFIX) }))
-    const next = page.IsTruncated === true && page.NextContinuationToken ? page.NextContinuationToken : null
-    return { entries, next }
+    const objects: StoreObject[] = []
+    for (const object of page.Contents ?? []) {
+      const name = object.Key === undefined ? null : nameInPrefix(this.config.keyPrefix, object.Key)
+      if (name !== null)
+        objects.push({ name, size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) })
+    }
+    const token = page.IsTruncated === true && page.NextContinuationToken ? page.NextContinuationToken : null
+    return pairSidecars({ objects, token }, (name) => this.exists(name))
   }
 
   async delete(name: string): Promise<void> {
-    assertPlainName(name)
+    assertBackupName(name)
     const key = this.keyFor(name)
     try {
       // Sidecar first: a failure in between leaves a snapshot without sidecar, never an orphan sidecar.
@@ -178,7 +169,7 @@ export class S3Destination implements Destination {
   }
 
   async openRead(name: string): Promise<Readable> {
-    assertPlainName(name)
+    assertBackupName(name)
     return this.openKey(this.keyFor(name))
   }
 
@@ -200,6 +191,21 @@ export class S3Destination implements Destination {
       return response.Body
     } catch (error) {
       throw s3Error(error, { action: `read ${key}`, store: this.description, bucket: this.config.bucket })
+    }
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.keyFor(name) }))
+      return true
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+      if (status === 404) return false
+      throw s3Error(error, {
+        action: `look for ${name}`,
+        store: this.description,
+        bucket: this.config.bucket,
+      })
     }
   }
 
@@ -273,9 +279,4 @@ function clientConfig(config: S3DestinationConfig): S3ClientConfig {
     }
   }
   return out
-}
-
-function assertPlainName(name: string): void {
-  if (name === '' || name.startsWith('.') || /[/\\]/.test(name))
-    throw new AppError('INVALID_ARGUMENT', `"${name}" is not a backup name.`)
 }
