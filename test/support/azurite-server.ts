@@ -1,6 +1,6 @@
 // Azurite (Microsoft's Azure Storage emulator, an npm devDependency) as a real Blob service for
 // the integration specs: on a free loopback port, with its data in a temp folder, no telemetry.
-// A server can be killed and started again on the same port and folder, to see what a crash
+// A server can be shut down and started again on the same port and folder, to see what a crash
 // mid-upload left behind.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,8 +25,11 @@ export interface AzuriteServer {
   connectionString: string
   /** The data folder, kept across `kill` and `start`. */
   location: string
-  /** Kills the server at once (SIGKILL), as a crash would. */
-  kill(): Promise<void>
+  /**
+   * Stops the server (SIGTERM) and keeps its data folder. Not SIGKILL: Azurite keeps its blob
+   * index in memory and writes it on exit, so a killed Azurite forgets every container.
+   */
+  shutDown(): Promise<void>
   /** Starts it again on the same port and data folder. */
   start(): Promise<void>
   /** Stops it and removes its data folder. */
@@ -72,8 +75,8 @@ export async function startAzurite(): Promise<AzuriteServer> {
       return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint()};`
     },
     location,
-    async kill() {
-      await current?.kill()
+    async shutDown() {
+      await current?.stop()
       current = null
     },
     async start() {

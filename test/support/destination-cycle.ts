@@ -1,0 +1,67 @@
+// What the storage integration specs share: one agent cycle (real Consul, the app's save service
+// with full verification) into a given destination, and a source file that a test feeds by hand
+// so that it knows an upload is under way when it pulls the plug on the server.
+import { execFileSync } from 'node:child_process'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { silentLogger } from '../../src/main/services/backups/agent-logger'
+import type { Destination } from '../../src/main/services/backups/destination'
+import type { RetentionPolicy } from '../../src/main/services/backups/retention'
+import { runSnapshotCycle, type CycleReport } from '../../src/main/services/backups/snapshot-cycle'
+import { saveSnapshot, verifyStreamWithEngine, verifyWithEngine } from '../../src/main/services/consul'
+import type { ConsulAgent } from './consul-agent'
+
+export function keepNewest(retain: number): RetentionPolicy {
+  return { retain, maxAgeMs: null, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0, timeZone: 'UTC' }
+}
+
+export function runCycleTo(
+  destination: Destination,
+  consul: ConsulAgent,
+  options: { scratchPath: string; retention?: RetentionPolicy },
+): Promise<CycleReport> {
+  return runSnapshotCycle(
+    {
+      connection: {
+        name: 'consul',
+        settings: { address: consul.httpAddr, useTls: false, tls: { insecureSkipVerify: false } },
+        token: consul.token,
+      },
+      datacenter: null,
+      stale: false,
+      scratchPath: options.scratchPath,
+      nameTemplate: null,
+      retention: options.retention ?? keepNewest(0),
+    },
+    {
+      save: (o) => saveSnapshot(o, { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine }),
+      destinations: [destination],
+      clock: () => new Date(),
+      now: () => performance.now(),
+      logger: silentLogger,
+    },
+  )
+}
+
+/**
+ * A named pipe as an upload's source. `feed` resolves once the reader has taken the bytes (the
+ * pipe holds at most 64 KiB), so after it the upload is certainly in flight; `close` ends the file.
+ */
+export class HandFedFile {
+  private writer: WriteStream | null = null
+
+  constructor(readonly path: string) {
+    execFileSync('mkfifo', [path])
+  }
+
+  async feed(bytes: Buffer): Promise<void> {
+    // Opening a pipe for writing waits for its reader, so this also waits for the upload to start.
+    const writer = (this.writer ??= createWriteStream(this.path))
+    await new Promise<void>((resolve, reject) =>
+      writer.write(bytes, (error) => (error ? reject(error) : resolve())),
+    )
+  }
+
+  close(): void {
+    this.writer?.destroy()
+  }
+}
