@@ -118,4 +118,14 @@ describe('GCS errors in plain words', () => {
     expect(error.cause).toBeUndefined()
     expect(JSON.stringify(error.toPayload())).not.toContain('SECRET')
   })
+
+  it('says an upload broke off when the SDK finds the server lost the bytes it had sent', () => {
+    const lost = new RangeError(
+      'The offset is lower than the number of bytes written. The server has 0 bytes and while 1572864 bytes has been uploaded',
+    )
+    expect(gcsError(lost, upload)).toMatchObject({
+      code: 'STORAGE_UNREACHABLE',
+      message: expect.stringContaining('broke off mid-upload'),
+    })
+  })
 })

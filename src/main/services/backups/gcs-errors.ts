@@ -54,6 +54,17 @@ export function gcsError(error: unknown, context: Context): AppError {
       },
     )
   }
+  // The SDK's guard when, after a broken connection, the server no longer has what was sent (it
+  // was stopped, or dropped the session): it gives up rather than upload a file with a hole.
+  if (/offset is lower than the number of bytes written/.test(message)) {
+    return new AppError(
+      'STORAGE_UNREACHABLE',
+      `${head}: the connection to Google Cloud Storage broke off mid-upload and the server no longer has the bytes sent.`,
+      {
+        hint: 'Nothing was stored under the name; the next cycle uploads again. Check the network if it repeats.',
+      },
+    )
+  }
   const networkCode = [fields.code, fields.cause?.code].find(
     (code) => typeof code === 'string' && NETWORK.test(code),
   )
