@@ -60,7 +60,8 @@ export interface KvSideWire {
   session: string
 }
 
-export type KvChangedField = 'value' | 'flags' | 'session'
+/** 'indexes' (CreateIndex, ModifyIndex, LockIndex) only when a comparison is asked to include them. */
+export type KvChangedField = 'value' | 'flags' | 'session' | 'indexes'
 
 export interface KvChangeWire {
   kind: 'kv'

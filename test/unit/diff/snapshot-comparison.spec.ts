@@ -106,6 +106,33 @@ describe('SnapshotComparison', () => {
     })
   })
 
+  it('reports the raft indexes that differ when asked to include them', async () => {
+    const left = await snapshot(
+      'idx-a.snap',
+      [kvsRecord({ key: 'a', value: '1', modifyIndex: 3 }), ...base(3)],
+      30,
+    )
+    const right = await snapshot(
+      'idx-b.snap',
+      [kvsRecord({ key: 'a', value: '1', modifyIndex: 9 }), ...base(9)],
+      90,
+    )
+    const comparison = await SnapshotComparison.open(left, right, { spillDir, includeIndexes: true })
+    opened.push(comparison)
+    const changes = await all(comparison)
+    expect(changes.map((c) => [c.kind, c.kind === 'kv' ? c.key : c.id, c.fields])).toEqual([
+      ['kv', 'a', ['indexes']],
+      [
+        'config-entries',
+        'service-defaults/web',
+        [
+          { path: 'CreateIndex', secret: false, before: 3, after: 9 },
+          { path: 'ModifyIndex', secret: false, before: 3, after: 9 },
+        ],
+      ],
+    ])
+  })
+
   it('reports added, removed and changed keys with what changed in each', async () => {
     const left = await snapshot(
       'kv-a.snap',

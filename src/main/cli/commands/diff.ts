@@ -32,6 +32,12 @@ const FLAGS: FlagSpec[] = [
     usage: 'Compare only KV keys that start with this prefix. Records are always compared whole.',
   },
   {
+    name: 'indexes',
+    kind: 'bool',
+    usage:
+      'Also report raft indexes (CreateIndex, ModifyIndex, LockIndex, RaftIndex) and content hashes that differ. They change on every write, so they are left out by default.',
+  },
+  {
     name: 'live',
     kind: 'bool',
     usage:
@@ -91,6 +97,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const [before, after] = parsed.positionals.map((p) => resolve(io.cwd, p)) as [string, string]
     const options: CompareOptions = {
       prefix: stringFlag(parsed, 'prefix') ?? '',
+      includeIndexes: boolFlag(parsed, 'indexes') ?? false,
       signal: io.signal,
       onProgress: (p) =>
         line.show(

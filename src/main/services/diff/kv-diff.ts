@@ -16,6 +16,7 @@ import {
 const VALUE = 1
 const FLAGS = 2
 const SESSION = 4
+const INDEXES = 8
 /** Records up to this size are compared whole (and decoded when they differ); larger ones by parts. */
 const WHOLE_RECORD_BYTES = 4 * 1024 * 1024
 /** Values of larger records are compared in slices of this size. */
@@ -27,6 +28,8 @@ export interface KvDiffOptions {
   /** only keys that start with this (a plain string prefix, as `consul kv export` takes it) */
   prefix?: string
   signal?: AbortSignal
+  /** report changed raft indexes (CreateIndex, ModifyIndex, LockIndex) too; they are churn otherwise */
+  includeIndexes?: boolean
   /** keys walked so far, of all the keys under the prefix on both sides */
   onProgress?: (done: number, total: number) => void
 }
@@ -53,6 +56,7 @@ function fieldsOf(bits: number): KvChangedField[] {
   if (bits & VALUE) fields.push('value')
   if (bits & FLAGS) fields.push('flags')
   if (bits & SESSION) fields.push('session')
+  if (bits & INDEXES) fields.push('indexes')
   return fields
 }
 
@@ -129,7 +133,7 @@ export async function diffKv(
   const [aStart, aEnd] = a.prefixRange(prefix)
   const [bStart, bEnd] = b.prefixRange(prefix)
   const total = aEnd - aStart + (bEnd - bStart)
-  const compare = new EntryComparer(left, right)
+  const compare = new EntryComparer(left, right, options.includeIndexes ?? false)
   const leftRows = new IntColumn()
   const rightRows = new IntColumn()
   let bits = new Uint8Array(1024)
@@ -185,6 +189,7 @@ class EntryComparer {
   constructor(
     private readonly left: SnapshotCatalogue,
     private readonly right: SnapshotCatalogue,
+    private readonly includeIndexes: boolean,
   ) {
     this.a = left.kvTable
     this.b = right.kvTable
@@ -208,11 +213,25 @@ class EntryComparer {
       if (kx === undefined || ky === undefined) return what | VALUE
       if (!kx.value.equals(ky.value)) what |= VALUE
       if (kx.session !== ky.session) what |= SESSION
+      if (
+        this.includeIndexes &&
+        (kx.createIndex !== ky.createIndex ||
+          kx.modifyIndex !== ky.modifyIndex ||
+          kx.lockIndex !== ky.lockIndex)
+      )
+        what |= INDEXES
       return what
     }
     if (!(await this.sameValue(i, j))) what |= VALUE
     const [fx, fy] = [await this.left.kvFields(i), await this.right.kvFields(j)]
     if ((fx?.session ?? '') !== (fy?.session ?? '')) what |= SESSION
+    if (
+      this.includeIndexes &&
+      (fx?.createIndex !== fy?.createIndex ||
+        fx?.modifyIndex !== fy?.modifyIndex ||
+        fx?.lockIndex !== fy?.lockIndex)
+    )
+      what |= INDEXES
     return what
   }
 

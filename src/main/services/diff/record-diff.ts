@@ -46,6 +46,8 @@ function fieldChanges(revealed: [JsonView, JsonView], masked: [JsonView, JsonVie
 
 export interface RecordDiffOptions {
   signal?: AbortSignal
+  /** compare raft indexes and hashes too; they are churn otherwise */
+  includeIndexes?: boolean
 }
 
 /** The changed, added and removed records of one kind, in identity order. */
@@ -57,6 +59,7 @@ export async function diffRecords(
 ): Promise<RecordChangeWire[]> {
   const before = byId(left, kind)
   const after = byId(right, kind)
+  const normal = options.includeIndexes === true ? (view: JsonView): JsonView => view : withoutChurn
   const changes: RecordChangeWire[] = []
   const both: [RecordItem, RecordItem][] = []
   for (const [id, item] of before) {
@@ -75,13 +78,13 @@ export async function diffRecords(
         pairs.map((p) => p[0]),
         true,
       )
-    ).map(withoutChurn)
+    ).map(normal)
     const rights = (
       await right.recordViews(
         pairs.map((p) => p[1]),
         true,
       )
-    ).map(withoutChurn)
+    ).map(normal)
     const differing = pairs.flatMap((pair, i) =>
       sameJson(lefts[i] as JsonView, rights[i] as JsonView) ? [] : [{ pair, i }],
     )
@@ -97,7 +100,7 @@ export async function diffRecords(
     differing.forEach(({ pair, i }, n) => {
       const fields = fieldChanges(
         [lefts[i] as JsonView, rights[i] as JsonView],
-        [withoutChurn(maskedLeft[n] as JsonView), withoutChurn(maskedRight[n] as JsonView)],
+        [normal(maskedLeft[n] as JsonView), normal(maskedRight[n] as JsonView)],
       )
       changes.push({ kind, op: 'changed', id: pair[1].id, title: pair[1].title, fields })
     })

@@ -23,6 +23,8 @@ import { diffRecords } from './record-diff'
 export interface CompareOptions {
   /** only KV keys that start with this; records are compared whole */
   prefix?: string
+  /** report raft indexes and hashes that differ too (churn, left out by default) */
+  includeIndexes?: boolean
   /** what to call each side (default: the file names) */
   labels?: { left?: string; right?: string }
   /** folder for the two working copies (default: the OS temp folder) */
@@ -91,12 +93,19 @@ export class SnapshotComparison {
       const prefix = options.prefix ?? ''
       const kv = await diffKv(left, right, {
         prefix,
+        includeIndexes: options.includeIndexes,
         signal: options.signal,
         onProgress: (done, total) => options.onProgress?.({ phase: 'comparing', done, total }),
       })
       const records = new Map<DiffKind, RecordChangeWire[]>()
       for (const kind of recordDiffKinds)
-        records.set(kind, await diffRecords(left, right, kind, { signal: options.signal }))
+        records.set(
+          kind,
+          await diffRecords(left, right, kind, {
+            signal: options.signal,
+            includeIndexes: options.includeIndexes,
+          }),
+        )
       const side = (catalogue: SnapshotCatalogue, label: string): ComparisonSideWire => ({
         label,
         index: (catalogue.source?.meta.index ?? 0n).toString(),
