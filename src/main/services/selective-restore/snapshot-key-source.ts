@@ -51,9 +51,11 @@ export function catalogueKeySource(reader: CatalogueKvReader, catalogueId: strin
     signal: AbortSignal | undefined,
   ): AsyncGenerator<SnapshotKvEntry> {
     let below = 0
-    for (let offset = 0; ; offset += PAGE) {
+    // Advanced by the rows received: a reader may answer fewer than asked for.
+    for (let offset = 0; ;) {
       signal?.throwIfAborted()
       const page = await reader.kvList(catalogueId, folder, offset, PAGE)
+      offset += page.rows.length
       for (const row of page.rows) {
         below += row.folder ? (row.count ?? 0) : 1
         const wanted = row.key.startsWith(filter) || (row.folder && filter.startsWith(row.key))
@@ -64,7 +66,7 @@ export function catalogueKeySource(reader: CatalogueKvReader, catalogueId: strin
           if (found !== null) yield found
         }
       }
-      if (offset + page.rows.length >= page.total || page.rows.length === 0) break
+      if (offset >= page.total || page.rows.length === 0) break
     }
     if (folder !== '' && folder.startsWith(filter) && (folderCount === null || folderCount > below)) {
       const own = await entry(folder)
