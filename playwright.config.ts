@@ -19,6 +19,7 @@ export default defineConfig({
     { name: 'errors', testMatch: 'errors.e2e.ts', dependencies: ['journey'] },
     { name: 'token-isolation', testMatch: 'token-isolation.e2e.ts', dependencies: ['journey'] },
     { name: 'fleet-growth', testMatch: 'fleet-growth.e2e.ts', dependencies: ['journey'] },
+    { name: 'backups', testMatch: 'backups.e2e.ts', dependencies: ['journey'] },
     { name: 'compare', testMatch: 'compare.e2e.ts', dependencies: ['journey'] },
     { name: 'selective-restore', testMatch: 'selective-restore.e2e.ts', dependencies: ['journey'] },
   ],

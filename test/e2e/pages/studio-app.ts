@@ -15,7 +15,7 @@ export function screenshotDir(): string {
   return chosen ? path.resolve(repoRoot, chosen) : path.join(repoRoot, 'test-results', 'screenshots')
 }
 
-export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'fleet' | 'growth' | 'compare'
+export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'backups' | 'fleet' | 'growth' | 'compare'
 
 /** The shell: navigation, the error center, readiness, screenshots. */
 export class StudioApp {

@@ -1,0 +1,50 @@
+import { expect, type Locator, type Page } from '@playwright/test'
+
+/** The Backups screen: plan cards, the plan editor and a plan's run history. */
+export class BackupsPage {
+  constructor(readonly page: Page) {}
+
+  get screen(): Locator {
+    return this.page.locator('[data-screen="backups"]')
+  }
+
+  plan(name: string): Locator {
+    return this.page.locator(`[data-testid="plan-card"][data-plan="${name}"]`)
+  }
+
+  get editor(): Locator {
+    return this.page.getByTestId('plan-editor')
+  }
+
+  /** Creates a plan for the named connections into a host folder; the editor shows the next runs first. */
+  async create(plan: { name: string; profiles: string[]; folder: string; retain: number }): Promise<void> {
+    await this.page.getByTestId('plan-new').click()
+    await expect(this.editor).toBeVisible()
+    await this.editor.getByLabel('Name', { exact: true }).fill(plan.name)
+    for (const box of await this.editor.getByTestId('plan-profile').all()) {
+      const wanted = plan.profiles.includes((await box.getAttribute('data-profile-name')) ?? '')
+      if ((await box.isChecked()) !== wanted) await box.click()
+    }
+    await this.editor.getByTestId('plan-folder').fill(plan.folder)
+    await this.editor.getByLabel('Keep the newest').fill(String(plan.retain))
+    await expect(this.editor.getByTestId('plan-next-runs').locator('li')).toHaveCount(5)
+    await this.editor.getByTestId('plan-save').click()
+    await expect(this.editor).toBeHidden()
+    await expect(this.plan(plan.name)).toBeVisible()
+  }
+
+  async runNow(name: string): Promise<void> {
+    const card = this.plan(name)
+    await card.getByTestId('plan-run-now').click()
+    await expect(card.getByTestId('plan-run-now')).toHaveText('Run now', { timeout: 60_000 })
+  }
+
+  async showHistory(name: string): Promise<Locator> {
+    // A plan just saved is selected already: its history shows and the button says "Hide history".
+    const toggle = this.plan(name).getByTestId('plan-history-toggle')
+    if ((await toggle.textContent()) === 'History') await toggle.click()
+    const history = this.page.getByTestId('plan-history')
+    await expect(history).toBeVisible()
+    return history
+  }
+}
