@@ -1,14 +1,15 @@
 // A real S3 server for integration tests and benchmarks: versitygw v1.8.0 (posix backend) built
 // by test/storage/versitygw/find-versitygw.sh, on a free loopback port, over a private temp
-// folder, with known root credentials. A watchdog shell kills it if this process dies without
-// running exit handlers, as test/support/consul-agent.ts does for Consul.
-import { spawn, type ChildProcess } from 'node:child_process'
+// folder, with known root credentials; a watched child process (server-process.ts) that never
+// outlives the tests, and can be killed and started again on the same port and data.
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { startServerProcess, type ServerProcess } from './server-process'
 
 export interface S3TestServer {
   /** `http://127.0.0.1:PORT` */
@@ -20,7 +21,7 @@ export interface S3TestServer {
   /** The posix root: one folder per bucket, one file per object. */
   root: string
   createBucket(name: string): Promise<void>
-  /** Stops the gateway but keeps its data, so `start` can bring the same store back. */
+  /** Kills the gateway at once (SIGKILL, as a crash would) but keeps its data. */
   pause(): Promise<void>
   /** Starts it again on the same port and root after `pause`. */
   resume(): Promise<void>
@@ -58,67 +59,37 @@ export function findVersitygwBinary(): Promise<string> {
 export async function startS3Server(options: StartS3ServerOptions = {}): Promise<S3TestServer> {
   const bin = await findVersitygwBinary()
   const workDir = mkdtempSync(path.join(tmpdir(), 's3-server-'))
-  tempDirs.add(workDir)
-  installExitHook()
   const root = path.join(workDir, 'root')
   mkdirSync(root)
-  const logFile = path.join(workDir, 'versitygw.log')
   const accessKeyId = `test${randomBytes(6).toString('hex')}`
   const secretAccessKey = randomBytes(20).toString('hex')
   const region = 'us-east-1'
   // Our S3 client announces the SDK's Node support plans on stderr otherwise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  let port = await freePort()
-
-  let current: Running | null = null
+  let port = 0
+  let current: ServerProcess | null = null
   const launch = async (): Promise<void> => {
-    const logFd = openSync(logFile, 'a')
-    const child = spawn(
-      bin,
-      [
-        '--port',
-        `127.0.0.1:${port}`,
-        '--region',
-        region,
-        '--quiet',
-        'posix',
-        ...(options.posixArgs ?? []),
-        root,
-      ],
-      {
-        stdio: ['ignore', logFd, logFd],
-        env: { ...process.env, ROOT_ACCESS_KEY_ID: accessKeyId, ROOT_SECRET_ACCESS_KEY: secretAccessKey },
-      },
-    )
-    closeSync(logFd)
-    const entry: Running = { child, watchdog: startWatchdog(child), exited: null }
-    entry.exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve())
-      child.once('error', () => resolve())
+    const { server } = await startServerProcess({
+      name: 'versitygw',
+      command: bin,
+      args: ['--port', `127.0.0.1:${port}`, '--region', region, 'posix', ...(options.posixArgs ?? []), root],
+      env: { ROOT_ACCESS_KEY_ID: accessKeyId, ROOT_SECRET_ACCESS_KEY: secretAccessKey },
+      // Its banner, printed once the listener is bound.
+      ready: /listening on:[\s│]+http:\/\/127\.0\.0\.1:\d+/,
+      startDeadlineMs: START_DEADLINE_MS,
+      tempDirs: [workDir],
     })
-    running.add(entry)
-    current = entry
-    await waitUntilListening(port, entry, logFile)
-  }
-  const halt = async (): Promise<void> => {
-    const entry = current
-    if (entry === null) return
-    current = null
-    running.delete(entry)
-    entry.watchdog.kill('SIGKILL')
-    entry.child.kill('SIGKILL')
-    await entry.exited
+    current = server
   }
 
   for (let attempt = 0; ; attempt++) {
+    port = await freePort()
     try {
       await launch()
       break
     } catch (error) {
-      await halt()
       // A probed port can be taken by someone else before the gateway binds it.
       if (attempt >= 2) throw error
-      port = await freePort()
     }
   }
 
@@ -139,41 +110,20 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     async createBucket(name) {
       await admin.send(new CreateBucketCommand({ Bucket: name }))
     },
-    pause: halt,
-    resume: launch,
+    async pause() {
+      await current?.kill()
+      current = null
+    },
+    async resume() {
+      if (current === null) await launch()
+    },
     async stop() {
       admin.destroy()
-      await halt()
+      await current?.stop()
+      current = null
       rmSync(workDir, { recursive: true, force: true })
-      tempDirs.delete(workDir)
     },
   }
-}
-
-async function waitUntilListening(port: number, entry: Running, logFile: string): Promise<void> {
-  let exited = false
-  void entry.exited?.then(() => (exited = true))
-  const deadline = Date.now() + START_DEADLINE_MS
-  let problem = 'no answer yet'
-  while (Date.now() < deadline) {
-    if (exited) break
-    try {
-      // Any HTTP answer (an anonymous request is refused with 403) means the gateway serves.
-      const response = await fetch(`http://127.0.0.1:${port}/`)
-      await response.arrayBuffer()
-      return
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  let log = '(no log)'
-  try {
-    log = readFileSync(logFile, 'utf8')
-  } catch {
-    // keep the placeholder
-  }
-  throw new Error(`versitygw on port ${port} did not start (${exited ? 'it exited' : problem})\n${log}`)
 }
 
 async function freePort(): Promise<number> {
@@ -185,47 +135,4 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
-}
-
-// --- lifetime: nothing we start may outlive this process --------------------------------------
-
-interface Running {
-  child: ChildProcess
-  watchdog: ChildProcess
-  exited: Promise<void> | null
-}
-
-const running = new Set<Running>()
-const tempDirs = new Set<string>()
-let exitHookInstalled = false
-
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  process.on('exit', () => {
-    for (const entry of running) {
-      entry.watchdog.kill('SIGKILL')
-      entry.child.kill('SIGKILL')
-    }
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
-  })
-}
-
-/** Holds a pipe from us; when we die it closes, `read` returns, and the shell kills the gateway. */
-function startWatchdog(child: ChildProcess): ChildProcess {
-  const pid = child.pid
-  if (pid === undefined) throw new Error('versitygw could not be spawned')
-  const script = [
-    'read _ignored',
-    'kill -TERM "$1" 2>/dev/null',
-    'i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
-    'kill -KILL "$1" 2>/dev/null',
-  ].join('\n')
-  const watchdog = spawn('sh', ['-c', script, 'versitygw-watchdog', String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-    detached: true,
-  })
-  watchdog.unref()
-  ;(watchdog.stdin as Socket | null)?.unref()
-  return watchdog
 }
