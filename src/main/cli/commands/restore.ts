@@ -57,6 +57,10 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
   Afterwards the command waits until the cluster has a leader and answers
   reads.
 
+  With --profile, the profile's protection level holds: a read-only profile
+  refuses; a protected one keeps its safety snapshot, refuses -yes and asks a
+  second question naming what will be lost.
+
   With -yes and -safety-snapshot=false the file is read once: it is
   verified while it uploads, and its last bytes are sent only when it
   passed (Consul restores nothing from an incomplete upload).
