@@ -96,9 +96,11 @@ function idleContent(): Pick<
     hits: null,
   }
 }
+
+/** Problems the summary reports (or, for an encrypted file, the key prompt asks about): not said twice. */
 function isFileProblem(error: unknown): boolean {
   const code = toPayload(error).code
-  return code.startsWith('SNAPSHOT_') || code.startsWith('FILE_')
+  return code.startsWith('SNAPSHOT_') || code.startsWith('FILE_') || code.startsWith('ENCRYPTED_')
 }
 
 function sameSource(a: SnapshotSourceRef, b: SnapshotSourceRef): boolean {

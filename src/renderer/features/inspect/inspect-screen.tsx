@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../../components/progress-bar'
 import { selectInspectRequest, useNavigationStore } from '../../store/navigation-store'
 import { ContentBrowser } from './content-browser'
+import { EncryptedFilePrompt } from './encrypted-file-prompt'
 import {
   selectInspectProgress,
   selectInspectStatus,
@@ -96,6 +97,7 @@ export function InspectScreen() {
           onCancel={cancel}
         />
       )}
+      <EncryptedFilePrompt />
       {status === 'ready' && openError !== null && (
         <div className="notice error open-error" role="alert" data-testid="open-error">
           <p>

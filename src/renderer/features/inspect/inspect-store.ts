@@ -9,6 +9,7 @@ import type {
   RecentFile,
   SnapshotInspectionWire,
   SnapshotSourceRef,
+  SourceDecryption,
 } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
 import { reportError, toPayload } from '../../store/error-store'
@@ -36,6 +37,11 @@ export interface InspectState {
   pending: string | null
   /** Why the last file could not be opened, shown beside the file that stayed open. */
   openError: { name: string; error: AppErrorPayload } | null
+  /**
+   * An age-encrypted file that needs a key (or got a wrong one): the screen asks for an identity
+   * or passphrase, which goes with this file's requests only and is never saved.
+   */
+  keyPrompt: { source: SnapshotSourceRef; error: AppErrorPayload } | null
   recent: RecentFile[]
   loadRecent(): Promise<void>
   open(source: SnapshotSourceRef): Promise<void>
@@ -47,6 +53,14 @@ export interface InspectState {
   applyKvOptions(options: KvDetailsOptions): Promise<void>
   close(): void
   dismissOpenError(): void
+  unlock(key: SourceDecryption): Promise<void>
+  dismissKeyPrompt(): void
+}
+
+/** The host's answers that mean "ask the operator for the file's key". */
+function needsKey(error: unknown): boolean {
+  const code = toPayload(error).code
+  return code === 'ENCRYPTED_KEY_REQUIRED' || code === 'ENCRYPTED_WRONG_KEY'
 }
 
 export type InspectStore = StoreApi<InspectState>
@@ -113,7 +127,12 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         void content.getState().open(source)
         void get().loadRecent()
       } catch (error) {
-        if (current === op) failedBeside(source.name, op, error)
+        if (current !== op) return
+        if (needsKey(error) && !op.signal.aborted) {
+          set({ pending: null, progress: null, phase: null, keyPrompt: { source, error: toPayload(error) } })
+          return
+        }
+        failedBeside(source.name, op, error)
       }
     }
 
@@ -149,6 +168,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
       kvStatus: 'idle',
       pending: null,
       openError: null,
+      keyPrompt: null,
       recent: [],
       async loadRecent() {
         try {
@@ -185,8 +205,19 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           })
           // A file that cannot be read has no contents to browse either.
           content.getState().reset()
-          if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
+          if (!op.signal.aborted && needsKey(error))
+            set({ status: 'empty', keyPrompt: { source, error: toPayload(error) } })
+          else if (!op.signal.aborted) reportError(`Opening ${source.name}`, error)
         }
+      },
+      async unlock(key) {
+        const prompt = get().keyPrompt
+        if (prompt === null) return
+        set({ keyPrompt: null })
+        await get().open({ ...prompt.source, decryption: key })
+      },
+      dismissKeyPrompt() {
+        set({ keyPrompt: null })
       },
       async openFile(file) {
         if (showing()) return uploadBeside(file)
@@ -316,3 +347,4 @@ export const selectKvOptions = (s: InspectState): KvDetailsOptions => s.kvOption
 export const selectKvStatus = (s: InspectState): InspectState['kvStatus'] => s.kvStatus
 export const selectPending = (s: InspectState): string | null => s.pending
 export const selectOpenError = (s: InspectState): InspectState['openError'] => s.openError
+export const selectKeyPrompt = (s: InspectState): InspectState['keyPrompt'] => s.keyPrompt
