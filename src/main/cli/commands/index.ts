@@ -23,6 +23,10 @@ export const commands: Record<string, CliCommand> = {
     'Compare two snapshots, or a snapshot with a live cluster (exit 0 same, 1 different, 2 error)',
     async () => (await import('./diff')).diffCommand,
   ),
+  drill: lazy(
+    'Restore a snapshot into a throw-away Consul and check that it comes back whole',
+    async () => (await import('./drill')).drillCommand,
+  ),
   inspect: lazy(
     'Verify a snapshot file and show what it holds (like consul snapshot inspect)',
     async () => (await import('./inspect')).inspectCommand,

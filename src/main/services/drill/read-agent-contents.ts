@@ -1,0 +1,99 @@
+import type { ConsulClient } from '../consul/consul-client'
+import { parseLosslessJson, type JsonNode } from '../snapshot/lossless-json'
+import { addCount, emptyContents, kvDigest, type DrillContents } from './drill-contents'
+
+const SERF_HEALTH = 'serfHealth'
+
+type Json = Record<string, unknown>
+const list = (v: unknown): Json[] =>
+  Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Json[]) : []
+const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+async function getList(
+  client: ConsulClient,
+  path: string,
+  signal?: AbortSignal,
+  query?: Record<string, true>,
+): Promise<Json[]> {
+  const read = await client.getJson(path, { accept: [404], signal, query })
+  return read.status === 404 ? [] : list(read.value)
+}
+
+/**
+ * The restored agent's data in the drill's terms (drill-contents.ts), read through the HTTP API
+ * with the token the agent was started with.
+ */
+export async function readAgentContents(
+  client: ConsulClient,
+  options: { acls: boolean; configEntryKinds: readonly string[]; signal?: AbortSignal },
+): Promise<DrillContents> {
+  const { signal } = options
+  const contents = emptyContents()
+  await readKv(client, contents, signal)
+
+  const checks = await getList(client, '/v1/health/state/any', signal)
+  const membership = new Set(
+    checks.filter((c) => str(c['CheckID']) === SERF_HEALTH).map((c) => str(c['Node'])),
+  )
+  const nodes = (await getList(client, '/v1/catalog/nodes', signal)).map((n) => str(n['Node']))
+  for (const node of nodes) {
+    if (membership.has(node)) continue
+    addCount(contents, 'nodes')
+    const read = await client.getJson(`/v1/catalog/node/${encodeURIComponent(node)}`, { signal })
+    const services = (read.value as Json | null)?.['Services']
+    addCount(
+      contents,
+      'services',
+      typeof services === 'object' && services !== null ? Object.keys(services).length : 0,
+    )
+  }
+  addCount(contents, 'checks', checks.filter((c) => !membership.has(str(c['Node']))).length)
+  const sessions = await getList(client, '/v1/session/list', signal)
+  addCount(contents, 'sessions', sessions.filter((s) => !membership.has(str(s['Node']))).length)
+  addCount(contents, 'prepared-queries', (await getList(client, '/v1/query', signal)).length)
+  if (options.acls) {
+    addCount(contents, 'acl-tokens', (await getList(client, '/v1/acl/tokens', signal)).length)
+    addCount(contents, 'acl-policies', (await getList(client, '/v1/acl/policies', signal)).length)
+    addCount(contents, 'acl-roles', (await getList(client, '/v1/acl/roles', signal)).length)
+    addCount(contents, 'acl-auth-methods', (await getList(client, '/v1/acl/auth-methods', signal)).length)
+    addCount(contents, 'acl-binding-rules', (await getList(client, '/v1/acl/binding-rules', signal)).length)
+  }
+  for (const kind of options.configEntryKinds)
+    addCount(
+      contents,
+      `config-entries/${kind}`,
+      (await getList(client, `/v1/config/${encodeURIComponent(kind)}`, signal)).length,
+    )
+  return contents
+}
+
+const member = (node: JsonNode, name: string): JsonNode | undefined =>
+  node.kind === 'object' ? node.members.find(([k]) => k === name)?.[1] : undefined
+
+/** KV pairs, parsed losslessly: flags are 64-bit and JSON.parse would round the large ones. */
+async function readKv(client: ConsulClient, contents: DrillContents, signal?: AbortSignal): Promise<void> {
+  const response = await client.send({
+    method: 'GET',
+    path: '/v1/kv/',
+    query: { recurse: true },
+    accept: [404],
+    signal,
+  })
+  const text = await response.body.text()
+  if (response.status === 404) return
+  const root = parseLosslessJson(text)
+  if (root.kind !== 'array') return
+  for (const entry of root.items) {
+    const key = member(entry, 'Key')
+    const flags = member(entry, 'Flags')
+    const value = member(entry, 'Value')
+    contents.kv.set(
+      key?.kind === 'string' ? key.value : '',
+      kvDigest(
+        flags?.kind === 'number' ? BigInt(flags.text) : 0n,
+        value?.kind === 'string' ? Buffer.from(value.value, 'base64') : new Uint8Array(0),
+      ),
+    )
+    addCount(contents, 'kv')
+  }
+}
