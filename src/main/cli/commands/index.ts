@@ -55,6 +55,10 @@ export const commands: Record<string, CliCommand> = {
     'Saves a verified snapshot of a Consul cluster',
     async () => (await import('./save')).saveCommand,
   ),
+  search: lazy(
+    'Search inside the values of a snapshot (KV, service metadata, config entries)',
+    async () => (await import('./search')).searchCommand,
+  ),
   status: lazy(
     'Tests a connection: leader, version, datacenter, snapshot permission',
     async () => (await import('./status')).statusCommand,
