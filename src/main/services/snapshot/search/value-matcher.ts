@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer'
+import { isAscii as isAsciiBytes, isUtf8 } from 'node:buffer'
 import { AppError } from '../../../../shared/app-error'
 
 /** How a pattern is matched against values (the CLI flags and the content browser's switches). */
@@ -55,7 +55,7 @@ export class ValueMatcher {
     const sensitive = options.caseSensitive === true
     if (options.regex === true) {
       try {
-        this.regex = new RegExp(pattern, sensitive ? 'u' : 'iu')
+        this.regex = new RegExp(pattern, sensitive ? '' : 'i')
       } catch (error) {
         throw new AppError(
           'INVALID_ARGUMENT',
@@ -88,8 +88,10 @@ export class ValueMatcher {
       if (at >= 0) return this.textMatch(value, at, this.lowerAscii.length)
       return isUtf8(value) ? null : this.binaryMatch(value)
     }
-    if (!isUtf8(value)) return this.binaryMatch(value)
-    const text = value.toString('utf8')
+    // ASCII (most values) decodes to a one-byte string, which V8 also matches faster.
+    const ascii = isAsciiBytes(value)
+    if (!ascii && !isUtf8(value)) return this.binaryMatch(value)
+    const text = value.toString(ascii ? 'latin1' : 'utf8')
     if (this.regex !== null) {
       const found = this.regex.exec(text)
       return found === null ? null : { excerpt: excerptOf(text, found.index, found[0].length), binary: false }
