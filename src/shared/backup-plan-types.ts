@@ -75,7 +75,11 @@ export interface RetentionPreview {
   keep: RetentionPreviewEntry[]
   delete: RetentionPreviewEntry[]
   deferred: RetentionPreviewEntry[]
-  ignored: string[]
+  /**
+   * How many other files the folder holds (never touched). Their names stay on the host: a page
+   * in browser mode may name any folder, and the preview must not become a folder listing.
+   */
+  ignoredCount: number
 }
 
 export interface ExportedFile {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { renderFileName } from '../../../src/main/services/consul/snapshot-file-name'
 import {
   enterpriseNamePattern,
   planRetention,
@@ -185,6 +186,22 @@ describe('template names', () => {
     )
     expect(pattern.match('other-dc1-1.14.8-42-20260315T110000Z.snap')).toBeNull()
     expect(pattern.match('prod-dc1-1.14.8-42-20260315T110000Z.snap.json')).toBeNull()
+  })
+
+  it('recognise a profile name as the template wrote it into the file name (spaces and all)', () => {
+    const template = '{profile}-{dc}-{time}.snap'
+    const written = renderFileName(template, {
+      profile: 'orders prod/eu',
+      dc: 'dc1',
+      version: null,
+      time: new Date('2026-03-15T11:00:00Z'),
+      index: 1,
+      term: 1,
+    })
+    expect(written).toBe('orders_prod_eu-dc1-20260315T110000Z.snap')
+    expect(
+      templateNamePattern(template, { profile: 'orders prod/eu' }).match(written)?.takenAt.toISOString(),
+    ).toBe('2026-03-15T11:00:00.000Z')
   })
 
   it('drive the same plan', () => {

@@ -1,3 +1,5 @@
+import { safe } from '../consul/snapshot-file-name'
+
 /**
  * Which backups to keep and which to delete: a pure function from a listing, a policy and the
  * current time to a plan, so `snapshot-studio retention plan` (the preview) and the agent's
@@ -97,7 +99,9 @@ export function templateNamePattern(template: string, values: { profile?: string
     if (key === 'time') source += '(\\d{8}T\\d{6}Z)'
     else if (key === 'index' || key === 'term') source += '(\\d+)'
     else if (key === 'date') source += '(\\d{4}-\\d{2}-\\d{2})'
-    else if (key === 'profile' && values.profile !== undefined) source += `(${escapeRegExp(values.profile)})`
+    // The name holds the profile as the template wrote it: "orders prod" became "orders_prod".
+    else if (key === 'profile' && values.profile !== undefined)
+      source += `(${escapeRegExp(safe(values.profile))})`
     else source += '([A-Za-z0-9._+-]+?)'
     last = (m.index ?? 0) + m[0].length
   }

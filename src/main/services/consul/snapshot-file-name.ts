@@ -49,7 +49,8 @@ export function renderFileName(template: string, values: FileNameValues): string
   return name
 }
 
-function safe(value: string): string {
+/** A value as a template writes it into a file name (retention reads names back with it). */
+export function safe(value: string): string {
   const cleaned = value.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^\.+/, '')
   return cleaned === '' ? 'unknown' : cleaned
 }

@@ -29,6 +29,6 @@ export async function previewRetention(
       takenAt: b.takenAt.toISOString(),
       reasons: [b.reason],
     })),
-    ignored: plan.ignored,
+    ignoredCount: plan.ignored.length,
   }
 }

@@ -301,7 +301,7 @@ function RetentionPreviewList({ editor }: { editor: PlanEditor }) {
       <p>
         In {preview.destination}: keeps {preview.keep.length}, deletes {preview.delete.length}
         {preview.deferred.length > 0 ? `, ${preview.deferred.length} later` : ''}
-        {preview.ignored.length > 0 ? `; ${preview.ignored.length} other files never touched` : ''}.
+        {preview.ignoredCount > 0 ? `; ${preview.ignoredCount} other files never touched` : ''}.
       </p>
       {preview.delete.length > 0 && (
         <ul className="retention-deletes">

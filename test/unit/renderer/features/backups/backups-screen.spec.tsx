@@ -186,7 +186,7 @@ describe('the Backups screen', () => {
             { name: 'consul-1.snap', takenAt: '2026-11-01T10:00:00Z', reasons: ['not among the 1 newest'] },
           ],
           deferred: [],
-          ignored: ['notes.txt'],
+          ignoredCount: 1,
         }
       },
     })
