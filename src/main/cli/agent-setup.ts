@@ -12,6 +12,7 @@ import { saveSnapshot } from '../services/consul/save-snapshot'
 import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
 import { bundleDir } from '../host/host-runtime'
 import { AWS_STORAGE_FLAGS, awsStorageFlagsFrom } from './aws-storage-flags'
+import { azureBlobStorageFlagsFrom, CLOUD_STORAGE_FLAGS, googleStorageFlagsFrom } from './cloud-storage-flags'
 import type { CliIo } from './cli-io'
 import { boolFlag, intFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-flags'
 
@@ -167,6 +168,7 @@ export const CONFIG_FLAGS: FlagSpec[] = [
   },
   { name: 'log-json', kind: 'bool', usage: 'Log JSON lines instead of text.' },
   ...AWS_STORAGE_FLAGS,
+  ...CLOUD_STORAGE_FLAGS,
   // Accepted so Enterprise command lines run unchanged; logs go to stderr (journald under systemd).
   {
     name: 'syslog',
@@ -210,6 +212,8 @@ export function agentFlagsFrom(parsed: ParsedFlags): AgentFlags {
     jitter: stringFlag(parsed, 'jitter'),
     once: boolFlag(parsed, 'once'),
     awsStorage: awsStorageFlagsFrom(parsed),
+    azureBlobStorage: azureBlobStorageFlagsFrom(parsed),
+    googleStorage: googleStorageFlagsFrom(parsed),
     encryptRecipients: list('encrypt-recipient'),
   }
   for (const key of Object.keys(flags) as (keyof AgentFlags)[])

@@ -204,9 +204,9 @@ describe('bad input: one line naming the key and the file', () => {
       'bad.json: snapshot_agent.log.level: "loud" is not a log level',
     ],
     [
-      'a store not supported yet',
-      { snapshot_agent: { google_storage: { bucket: 'b' } } },
-      'bad.json: snapshot_agent.google_storage.bucket: Google Cloud Storage is not supported',
+      'a bucket GCS would refuse',
+      { snapshot_agent: { google_storage: { bucket: 'Bad_Bucket' } } },
+      'bad.json: snapshot_agent.google_storage.bucket: GCS bucket name "Bad_Bucket" is not valid',
     ],
     [
       'template without time',

@@ -15,6 +15,14 @@ import {
   resolveS3DestinationConfig,
   type AwsStorageSection,
 } from './s3-destination-config'
+import {
+  isAzureBlobStorageConfigured,
+  isGoogleStorageConfigured,
+  resolveAzureBlobDestinationConfig,
+  resolveGcsDestinationConfig,
+  type AzureBlobStorageSection,
+  type GoogleStorageSection,
+} from './cloud-destination-config'
 
 export type { DestinationConfig, LocalDestinationConfig } from './destination-config'
 
@@ -92,6 +100,10 @@ export interface AgentFlags {
   once?: boolean
   /** `-aws-*` flags, under the file's key names (`-aws-s3-bucket` → `s3_bucket`). */
   awsStorage?: AwsStorageSection
+  /** `-azure-blob-*` flags, under the file's key names (`-azure-blob-container-name` → `container_name`). */
+  azureBlobStorage?: AzureBlobStorageSection
+  /** `-gcs-*` flags, under the file's key names (`-gcs-bucket` → `bucket`). */
+  googleStorage?: GoogleStorageSection
   encryptRecipients?: string[]
 }
 
@@ -147,8 +159,20 @@ const azureStorage = z.strictObject({
   service_principal_id: text,
   service_principal_secret: text,
   tenant_id: text,
+  // ours: the other ways Azure signs in, emulators and private endpoints, a blob prefix
+  sas_token: text,
+  connection_string: text,
+  endpoint: text,
+  prefix: text,
 })
-const googleStorage = z.strictObject({ bucket: text })
+const googleStorage = z.strictObject({
+  bucket: text,
+  // ours: a key file instead of Application Default Credentials, emulators, an object prefix
+  prefix: text,
+  credentials_file: text,
+  endpoint: text,
+  project_id: text,
+})
 const localStorage = z.strictObject({ path: text })
 
 const agentSection = z
@@ -630,12 +654,16 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
   const { flags, cwd } = ctx
   const listed = file.backup_destinations
   if (listed !== undefined) {
+    const firstFlag = (prefix: string, section: object | undefined) =>
+      section !== undefined && Object.keys(section).length > 0
+        ? `${prefix}${Object.keys(section)[0]!.replaceAll('_', '-')}`
+        : null
     const flagName =
       flags.localPath !== undefined
         ? '-local-path'
-        : flags.awsStorage !== undefined && Object.keys(flags.awsStorage).length > 0
-          ? `-aws-${Object.keys(flags.awsStorage)[0]!.replaceAll('_', '-')}`
-          : null
+        : (firstFlag('-aws-', flags.awsStorage) ??
+          firstFlag('-azure-blob-', flags.azureBlobStorage) ??
+          firstFlag('-gcs-', flags.googleStorage))
     if (flagName !== null)
       throw new AgentConfigError(
         'flags',
@@ -649,6 +677,20 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
         'snapshot_agent.aws_storage',
         'cannot be combined with snapshot_agent.backup_destinations',
         'Move the store into backup_destinations.aws_storage.',
+      )
+    if (isAzureBlobStorageConfigured(file.azure_blob_storage))
+      throw new AgentConfigError(
+        ctx.origin(['azure_blob_storage', 'container_name']),
+        'snapshot_agent.azure_blob_storage',
+        'cannot be combined with snapshot_agent.backup_destinations',
+        'Move the store into backup_destinations.azure_blob_storage.',
+      )
+    if (isGoogleStorageConfigured(file.google_storage))
+      throw new AgentConfigError(
+        ctx.origin(['google_storage', 'bucket']),
+        'snapshot_agent.google_storage',
+        'cannot be combined with snapshot_agent.backup_destinations',
+        'Move the store into backup_destinations.google_storage.',
       )
     const out: DestinationConfig[] = (listed.local_storage ?? []).map((entry): LocalDestinationConfig => ({
       kind: 'local',
@@ -664,12 +706,34 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
         ),
       )
     })
+    const azureWhere = ctx.origin(['backup_destinations', 'azure_blob_storage'])
+    ;(listed.azure_blob_storage ?? []).forEach((entry, index) => {
+      out.push(
+        resolveAzureBlobDestinationConfig(entry, (key) => ({
+          where: azureWhere,
+          key: `snapshot_agent.backup_destinations.azure_blob_storage[${index}].${key}`,
+        })),
+      )
+    })
+    const gcsWhere = ctx.origin(['backup_destinations', 'google_storage'])
+    ;(listed.google_storage ?? []).forEach((entry, index) => {
+      out.push(
+        resolveGcsDestinationConfig(
+          entry,
+          (key) => ({
+            where: gcsWhere,
+            key: `snapshot_agent.backup_destinations.google_storage[${index}].${key}`,
+          }),
+          cwd,
+        ),
+      )
+    })
     if (out.length === 0)
       throw new AgentConfigError(
         ctx.origin(['backup_destinations']),
         'snapshot_agent.backup_destinations',
         'lists no destination',
-        'Add at least one local_storage or aws_storage entry, or remove backup_destinations.',
+        'Add at least one local_storage, aws_storage, azure_blob_storage or google_storage entry, or remove backup_destinations.',
       )
     return out
   }
@@ -684,27 +748,44 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
     }
     return [resolveS3DestinationConfig(aws, locate, cwd)]
   }
+  const azure: AzureBlobStorageSection = { ...file.azure_blob_storage, ...flags.azureBlobStorage }
+  if (isAzureBlobStorageConfigured(azure)) {
+    const locate = (key: keyof AzureBlobStorageSection) => {
+      const asFlag = { where: 'flags', key: `-azure-blob-${key.replaceAll('_', '-')}` }
+      if (flags.azureBlobStorage?.[key] !== undefined) return asFlag
+      const file = [ctx.origin(['azure_blob_storage', key]), ctx.origin(['azure_blob_storage'])].find(
+        (w) => w !== 'flags',
+      )
+      return file === undefined ? asFlag : { where: file, key: `snapshot_agent.azure_blob_storage.${key}` }
+    }
+    return [resolveAzureBlobDestinationConfig(azure, locate)]
+  }
+  const google: GoogleStorageSection = { ...file.google_storage, ...flags.googleStorage }
+  if (isGoogleStorageConfigured(google)) {
+    const locate = (key: keyof GoogleStorageSection) => {
+      const asFlag = { where: 'flags', key: `-gcs-${key.replaceAll('_', '-')}` }
+      if (flags.googleStorage?.[key] !== undefined) return asFlag
+      const file = [ctx.origin(['google_storage', key]), ctx.origin(['google_storage'])].find(
+        (w) => w !== 'flags',
+      )
+      return file === undefined ? asFlag : { where: file, key: `snapshot_agent.google_storage.${key}` }
+    }
+    return [resolveGcsDestinationConfig(google, locate, cwd)]
+  }
   const path = flags.localPath ?? (file.local_storage?.path || AGENT_DEFAULTS.localPath)
   return [{ kind: 'local', path: resolve(cwd, path) }]
 }
 
-/** Remote stores and Kubernetes login come in their own issue: say so instead of ignoring them. */
+/** Kubernetes login comes in its own issue: say so instead of ignoring it. */
 function rejectUnsupported(file: AgentSection, ctx: ResolveContext): void {
   const refuse = (path: string[], what: string) => {
     throw new AgentConfigError(
       ctx.origin(path),
       ['snapshot_agent', ...path].join('.'),
       `${what} is not supported by this agent yet`,
-      'Use local_storage or aws_storage (or their backup_destinations arrays) for now; the other stores are planned.',
+      'Give the token with -token, -token-file or CONSUL_HTTP_TOKEN for now; auth-method login is planned.',
     )
   }
-  if (file.azure_blob_storage?.container_name)
-    refuse(['azure_blob_storage', 'container_name'], 'Azure Blob storage')
-  if (file.google_storage?.bucket) refuse(['google_storage', 'bucket'], 'Google Cloud Storage')
-  const dest = file.backup_destinations
-  if (dest?.azure_blob_storage?.length)
-    refuse(['backup_destinations', 'azure_blob_storage'], 'Azure Blob storage')
-  if (dest?.google_storage?.length) refuse(['backup_destinations', 'google_storage'], 'Google Cloud Storage')
   if (file.login?.auth_method) refuse(['login', 'auth_method'], 'Logging in with an auth method')
 }
 

@@ -1,3 +1,6 @@
+import type { AzureBlobOptions } from './azure-blob-options'
+import type { GcsOptions } from './gcs-options'
+
 /**
  * What the agent's config says about one destination, as plain data: validated while the config
  * is read, before any storage SDK client exists. `destination-factory.ts` turns these into
@@ -29,4 +32,11 @@ export interface S3DestinationConfig {
   caFile: string | null
 }
 
-export type DestinationConfig = LocalDestinationConfig | S3DestinationConfig
+/** Azure Blob: the destination's own options, as plain data (checked by azure-blob-options.ts). */
+export type AzureBlobDestinationConfig = { kind: 'azure-blob' } & AzureBlobOptions
+
+/** Google Cloud Storage: the destination's own options, as plain data (checked by gcs-options.ts). */
+export type GcsDestinationConfig = { kind: 'gcs' } & GcsOptions
+
+export type DestinationConfig =
+  LocalDestinationConfig | S3DestinationConfig | AzureBlobDestinationConfig | GcsDestinationConfig

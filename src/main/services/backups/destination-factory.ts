@@ -3,6 +3,8 @@ import type { Destination } from './destination'
 import { LazyDestination } from './lazy-destination'
 import { LocalDestination } from './local-destination'
 import { describeS3Destination } from './s3-destination-config'
+import { describeAzureBlobDestination } from './azure-blob-options'
+import { describeGcsDestination } from './gcs-options'
 
 /**
  * The one place that turns validated destination configs into live Destinations. Clients are
@@ -17,6 +19,16 @@ export function createDestination(config: DestinationConfig): Destination {
       return new LazyDestination(
         describeS3Destination(config),
         async () => new (await import('./s3-destination')).S3Destination(config),
+      )
+    case 'azure-blob':
+      return new LazyDestination(
+        describeAzureBlobDestination(config),
+        async () => new (await import('./azure-blob-destination')).AzureBlobDestination(config),
+      )
+    case 'gcs':
+      return new LazyDestination(
+        describeGcsDestination(config),
+        async () => new (await import('./gcs-destination')).GcsDestination(config),
       )
   }
 }
