@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
-import { SnapshotComparison } from '../../src/main/services/diff'
+import { compareWithLive, SnapshotComparison } from '../../src/main/services/diff'
 import type { ChangeWire } from '../../src/shared/diff-wire-types'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
@@ -50,6 +50,26 @@ const byName = <T extends { name: string }>(list: T[], name: string): T => {
   const found = list.find((x) => x.name === name)
   if (found === undefined) throw new Error(`populate wrote no ${name}`)
   return found
+}
+
+/**
+ * A snapshot the live cluster still equals when it is compared: the agent re-syncs its sidecar
+ * proxy from config entries a moment after they are written (anti-entropy), a real change that
+ * must not land between two snapshots a spec means to differ only by what it did.
+ */
+async function settledSnapshot(name: string): Promise<string> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const candidate = await save(`${name}-${attempt}.snap`)
+    const check = await compareWithLive(
+      candidate,
+      async (folder) => save(path.relative(workDir, path.join(folder, 'live.snap'))),
+      { liveLabel: 'live', spillDir: workDir },
+    )
+    const same = check.summary().total === 0
+    await check.close()
+    if (same) return candidate
+  }
+  throw new Error('the cluster never settled')
 }
 
 /** One change of every kind, through the API as an operator would make it. */
@@ -124,11 +144,12 @@ async function changeEveryKind(): Promise<void> {
   await api('PUT', `/v1/acl/binding-rule/${ruleId}`, { ...rule, Description: 'services by claim, v2' })
 
   // A config entry's meta changed, one added; an intention's action turned around.
+  // (admin has no sidecar proxy: the agent re-syncs nothing from this entry.)
   await api('PUT', '/v1/config', {
     Kind: 'service-defaults',
-    Name: 'web',
+    Name: 'admin',
     Protocol: 'http',
-    Meta: { owner: 'web-team' },
+    Meta: { owner: 'ops' },
   })
   await api('PUT', '/v1/config', { Kind: 'service-defaults', Name: 'diff-svc', Protocol: 'tcp' })
   await api('PUT', '/v1/connect/intentions/exact?source=web&destination=api', {
@@ -156,7 +177,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'diff-it-'))
   agent = await startConsulAgent()
   manifest = await populateEveryRecordKind(agent)
-  before = await save('before.snap')
+  before = await settledSnapshot('before')
   await changeEveryKind()
   after = await save('after.snap')
 })
@@ -196,8 +217,8 @@ describe('diff of two snapshots a real Consul wrote', () => {
         ['acl-roles', 'changed', byName(manifest.aclRoles, 'reader').id, ['Description']],
         ['acl-auth-methods', 'changed', 'ci-jwt', ['DisplayName']],
         ['acl-binding-rules', 'changed', manifest.bindingRules[0]?.id ?? '', ['Description']],
+        ['config-entries', 'changed', 'service-defaults/admin', ['Meta']],
         ['config-entries', 'added', 'service-defaults/diff-svc', []],
-        ['config-entries', 'changed', 'service-defaults/web', ['Meta.owner']],
         ['intentions', 'changed', 'web → api', ['Action']],
       ])
       const secret = changes.find((c) => c.kind === 'acl-tokens' && c.id === fixed)
@@ -215,21 +236,27 @@ describe('diff of two snapshots a real Consul wrote', () => {
   })
 
   it('diff -live sees a key changed through the API since the last snapshot, and only that', async () => {
-    await api('PUT', '/v1/kv/app/config/json', JSON.stringify({ replicas: 5 }))
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli(
-      ['diff', '-live', '-format', 'json', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, after],
-      {
-        stdout: {
-          write: (s: string | Uint8Array) =>
-            (stdout += typeof s === 'string' ? s : Buffer.from(s).toString()),
+    const run = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      let stdout = ''
+      let stderr = ''
+      const code = await runCli(
+        ['diff', '-live', `-http-addr=${agent.httpAddr}`, `-token=${agent.token}`, ...argv],
+        {
+          stdout: {
+            write: (s: string | Uint8Array) =>
+              (stdout += typeof s === 'string' ? s : Buffer.from(s).toString()),
+          },
+          stderr: { write: (s: string) => (stderr += s) },
+          env: {},
+          cwd: workDir,
         },
-        stderr: { write: (s: string) => (stderr += s) },
-        env: {},
-        cwd: workDir,
-      },
-    )
+      )
+      return { code, stdout, stderr }
+    }
+    const baseline = await settledSnapshot('settled')
+
+    await api('PUT', '/v1/kv/app/config/json', JSON.stringify({ replicas: 5 }))
+    const { code, stdout, stderr } = await run('-format', 'json', baseline)
     expect({ code, stderr }).toEqual({ code: 1, stderr: '' })
     const doc = JSON.parse(stdout) as { right: { label: string }; changes: ChangeWire[] }
     expect(outline(doc.changes)).toEqual([['kv', 'changed', 'app/config/json', ['value']]])
