@@ -13,7 +13,7 @@ export function createElectronDialogs(
         title: 'Open Consul Snapshot',
         properties: ['openFile'],
         filters: [
-          { name: 'Consul snapshots', extensions: ['snap', 'tgz', 'gz'] },
+          { name: 'Consul snapshots', extensions: ['snap', 'age', 'tgz', 'gz'] },
           { name: 'All files', extensions: ['*'] },
         ],
       }

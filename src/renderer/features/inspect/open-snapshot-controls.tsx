@@ -51,7 +51,7 @@ export function OpenSnapshotControls({ compact = false }: { compact?: boolean })
         <input
           ref={fileInput}
           type="file"
-          accept=".snap,.tgz,.gz,application/gzip"
+          accept=".snap,.age,.tgz,.gz,application/gzip"
           className="visually-hidden"
           tabIndex={-1}
           aria-label="Snapshot file to upload"
