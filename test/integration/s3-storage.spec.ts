@@ -29,13 +29,17 @@ import { cliScript } from '../support/snapshot-agent-process'
 
 const run = promisify(execFile)
 
-function runAgentOnce(
-  configFile: string,
+function runAgentOnce(configFile: string, cwd: string, env: Record<string, string>) {
+  return runCli(['agent', '-config-file', configFile, '-once'], cwd, env)
+}
+
+function runCli(
+  args: string[],
   cwd: string,
-  env: Record<string, string>,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cliScript, 'agent', '-config-file', configFile, '-once'], {
+    const child = spawn(process.execPath, [cliScript, ...args], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
     })
@@ -164,6 +168,38 @@ describe('S3 destination against a real S3 server', () => {
     const inspected = await runConsul(['snapshot', 'inspect', local])
     expect(inspected.stderr).toBe('')
     expect(inspected.code).toBe(0)
+  })
+
+  it('verify streams every stored backup under a prefix through full verification and names the damaged one', async () => {
+    const flags = [
+      '-aws-s3-endpoint',
+      s3.endpoint,
+      '-aws-s3-force-path-style',
+      '-aws-s3-region',
+      s3.region,
+      '-aws-access-key-id',
+      s3.accessKeyId,
+      '-aws-secret-access-key',
+      s3.secretAccessKey,
+    ]
+    const good = await runCli(['verify', ...flags, 's3://snapshots/dc1/'], root)
+    expect(good.stdout).toMatch(/^ok +s3:\/\/snapshots\/dc1\/consul-\d{19}\.snap +index \d+/m)
+    expect(good.stdout).toContain('1 of 1 backups verified; 0 damaged.')
+    expect(good.code).toBe(0)
+
+    // A copy cut short, stored under another prefix: found damaged, nothing written locally.
+    const whole = await readFile(join(root, 'downloaded.snap'))
+    const cut = join(root, 'cut.snap')
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length / 2)))
+    await s3cmd('put', join(root, 'downloaded.snap'), 's3://snapshots/mixed/consul-1.snap')
+    await s3cmd('put', cut, 's3://snapshots/mixed/consul-2.snap')
+    const mixed = await runCli(['verify', ...flags, 's3://snapshots/mixed/'], root)
+    expect(mixed.stdout).toMatch(/^ok +s3:\/\/snapshots\/mixed\/consul-1\.snap/m)
+    expect(mixed.stdout).toMatch(/^DAMAGED +s3:\/\/snapshots\/mixed\/consul-2\.snap +\S/m)
+    expect(mixed.stdout).toContain('1 of 2 backups verified; 1 damaged.')
+    expect(mixed.code).toBe(1)
+    const one = await runCli(['verify', ...flags, 's3://snapshots/mixed/consul-2.snap'], root)
+    expect(one.code).toBe(1)
   })
 
   it('puts snapshots at the top of the bucket without a prefix, and refuses to replace a rotating name', async () => {

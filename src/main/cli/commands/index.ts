@@ -63,6 +63,10 @@ export const commands: Record<string, CliCommand> = {
     'Tests a connection: leader, version, datacenter, snapshot permission',
     async () => (await import('./status')).statusCommand,
   ),
+  verify: lazy(
+    'Stream stored backups (s3://…) through full verification without writing them to disk',
+    async () => (await import('./verify')).verifyCommand,
+  ),
   web: lazy(
     'Serve Snapshot Studio to a web browser on 127.0.0.1 (browser mode)',
     async () => (await import('./web')).webCommand,
