@@ -167,6 +167,20 @@ export interface FolderSuggestions {
   recentFolders: string[]
 }
 
+/** A match inside a value, with the text around it (secret fields are never searched). */
+export interface ValueSearchResultWire {
+  hits: Array<{
+    kind: 'kv' | 'service-meta' | 'config-entry'
+    name: string
+    field: string
+    excerpt: string
+    binary: boolean
+  }>
+  total: number
+  truncated: boolean
+  valuesSearched: number
+}
+
 export interface SampleSnapshot {
   path: string
   name: string
@@ -260,6 +274,20 @@ export const apiMethods = {
       query: z.string().min(1).max(1024),
       limit: z.int().min(1).max(1000).default(100),
     }),
+  }),
+
+  /** Searches inside the values of a snapshot (KV, service metadata, config entries), streamed. */
+  'snapshot.searchValues': method<ValueSearchResultWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      source: snapshotSourceSchema,
+      pattern: z.string().min(1).max(1024),
+      regex: z.boolean().default(false),
+      caseSensitive: z.boolean().default(false),
+      prefix: z.string().max(8192).optional(),
+      limit: z.int().min(1).max(1000).default(200),
+    }),
+    operation: true,
   }),
 
   /** Saves from one or many profiles into a folder; each profile succeeds or fails on its own. */

@@ -4,6 +4,7 @@
  */
 import { dirname } from 'node:path'
 import { AppError } from '../../shared/app-error'
+import { searchSnapshotValues } from '../services/snapshot/search/search-snapshot'
 import type { ApiHandlers } from './dispatcher'
 import type { HostServices } from '../host/host-services'
 
@@ -78,6 +79,15 @@ export function createHandlers(services: HostServices): ApiHandlers {
     }),
     'snapshot.browse.search': async ({ catalogueId, query, limit }) =>
       catalogue().search(catalogueId, query, limit),
+    'snapshot.searchValues': async ({ source, pattern, regex, caseSensitive, prefix, limit }, context) =>
+      searchSnapshotValues(await services.sources.resolve(source), pattern, {
+        regex,
+        caseSensitive,
+        ...(prefix !== undefined ? { prefix } : {}),
+        limit,
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
+      }),
 
     'save.start': async ({ profileIds, folder, fileNameTemplate, stale, datacenter }, context) => {
       const save = services.save ?? missing('Saving snapshots')
