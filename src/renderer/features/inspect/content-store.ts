@@ -181,6 +181,10 @@ export function createContentStore(client: ApiClient): ContentStore {
           )
           if (opening !== op) return
           set({ catalogue, status: 'ready', progress: null })
+          // A search typed while the file was still being read had nothing to search yet; the
+          // search box keeps its text and would not ask again, so run it now.
+          const pending = get().query
+          if (pending.trim() !== '') void get().search(pending)
           await get().browse('')
         } catch (error) {
           if (opening !== op) return

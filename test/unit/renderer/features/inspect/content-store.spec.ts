@@ -77,6 +77,31 @@ describe('content store', () => {
     expect(open).toHaveBeenCalledTimes(1)
   })
 
+  it('runs a search typed while the contents were still loading once they are ready', async () => {
+    let finishOpen: (summary: CatalogueSummary) => void = () => undefined
+    const search = vi.fn(async () => ({
+      hits: [{ kind: 'kv' as const, id: 'app/web.json', label: 'app/web.json' }],
+      truncated: false,
+    }))
+    const { stores } = createTestStudio({
+      catalogue: fakeCatalogue({
+        open: () => new Promise<CatalogueSummary>((done) => (finishOpen = done)),
+        kvList: async (_id, prefix, offset, limit) => page(prefix, offset, limit, 3),
+        search,
+      }),
+    })
+    const opened = stores.content.getState().open(source)
+    await vi.waitFor(() => expect(stores.content.getState().status).toBe('loading'))
+
+    await stores.content.getState().search('web')
+    expect(search).not.toHaveBeenCalled()
+    finishOpen(catalogue)
+    await opened
+
+    await vi.waitFor(() => expect(stores.content.getState().hits).toHaveLength(1))
+    expect(search).toHaveBeenCalledWith('c1', 'web', 200)
+  })
+
   it('knows the folder a key sits in', () => {
     expect(parentPrefix('a/b/c')).toBe('a/b/')
     expect(parentPrefix('a/b/')).toBe('a/')
