@@ -115,11 +115,22 @@ describe('age streams', { timeout: 60_000 }, () => {
     it.each([
       ['a payload byte', (c: Buffer) => c.length - 2 * 65536],
       ['the last chunk', (c: Buffer) => c.length - 3],
-      ['the header MAC', (c: Buffer) => c.indexOf('\n---') + 8],
     ])('calls a flipped byte in %s damage', async (_where, at) => {
       const cipher = await encryptTo(plaintext, [recipient])
       const offset = at(cipher)
       cipher[offset] = (cipher[offset] as number) ^ 0x01
+      expect((await failure(decrypt(cipher, keys))).code).toBe('ENCRYPTED_DAMAGED')
+    })
+
+    // The MAC is base64 text: a changed letter is either another valid letter (a MAC that does
+    // not match) or one base64 does not allow (a line that does not parse). Both are damage.
+    it.each([
+      ['another base64 letter', (letter: number) => (letter === 0x41 ? 0x42 : 0x41)],
+      ['a letter base64 does not allow', () => 0x40],
+    ])('calls a header MAC changed to %s damage', async (_what, replace) => {
+      const cipher = await encryptTo(plaintext, [recipient])
+      const offset = cipher.indexOf('\n---') + 8
+      cipher[offset] = replace(cipher[offset] as number)
       expect((await failure(decrypt(cipher, keys))).code).toBe('ENCRYPTED_DAMAGED')
     })
 

@@ -64,7 +64,8 @@ export function ageReadError(label: string, error: unknown): AppError {
       { hint: 'Re-encrypt it with the default work factor (age -p), or to a recipient key.', cause: error },
     )
   if (message.includes('invalid version')) return ageErrors.notAge(label)
-  if (/invalid (header|stanza)|non-ASCII byte in header|stanza/.test(message))
+  // The library's base64 decoder names the letter it refused: a header line changed in transit.
+  if (/invalid (header|stanza)|non-ASCII byte in header|stanza|Unknown letter/.test(message))
     return ageErrors.damaged(label, 'its header is malformed', error)
   if (message.includes('stream ended before') || message.includes('too small'))
     return ageErrors.damaged(label, 'it ends before its first encrypted chunk', error)
