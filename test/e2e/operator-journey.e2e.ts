@@ -97,12 +97,13 @@ test('opens the saved snapshot in Inspect: summary, record types and a known key
   await page.getByTestId('open-in-inspect').click()
   const inspect = new InspectPage(page)
 
-  await inspect.waitForSummary()
+  // The sample opened earlier stays on screen, summary and contents ready, while this one is read.
+  await inspect.waitForSummary(savedPath)
   await expect(inspect.integrity).toHaveAttribute('data-verified', 'true')
   await expect(inspect.typeRow('KVS')).toBeVisible()
   await expect(inspect.typeRow('Register')).toBeVisible()
   await expect(inspect.typeRow('ACLToken')).toBeVisible()
-  await inspect.waitForContents()
+  await inspect.waitForContents(savedPath)
   const value = await inspect.openKey(env.knownKey.key)
 
   await expect(value).toContainText('"image": "web:1.4.2"')

@@ -44,13 +44,18 @@ export class InspectPage {
     return this.page.getByTestId('open-error')
   }
 
-  async waitForSummary(): Promise<void> {
+  /** With `file`: the summary of that file, not the one still shown while it is read. */
+  async waitForSummary(file?: string): Promise<void> {
     await expect(this.screen).toHaveAttribute('data-state', 'ready')
     await expect(this.page.getByTestId('snapshot-summary')).toBeVisible()
+    if (file !== undefined) await expect(this.page.getByTestId('summary-file')).toHaveText(file)
   }
 
-  async waitForContents(): Promise<void> {
-    await expect(this.page.getByTestId('content-browser')).toHaveAttribute('data-state', 'ready')
+  /** With `file`: the contents of that file (a file opened beside another replaces them late). */
+  async waitForContents(file?: string): Promise<void> {
+    const browser = this.page.getByTestId('content-browser')
+    if (file !== undefined) await expect(browser).toHaveAttribute('data-source', file)
+    await expect(browser).toHaveAttribute('data-state', 'ready')
   }
 
   summaryValue(field: 'id' | 'index' | 'term' | 'version' | 'size'): Locator {

@@ -43,6 +43,7 @@ export function ContentBrowser() {
   const progress = useContentStore(selectContentProgress)
   const catalogue = useContentStore(selectCatalogue)
   const tab = useContentStore(selectTab)
+  const source = useContentStore((s) => s.source)
   const { setTab, cancel } = useContentStore(useShallow((s) => ({ setTab: s.setTab, cancel: s.cancel })))
 
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -59,6 +60,9 @@ export function ContentBrowser() {
       aria-labelledby="browser-title"
       data-testid="content-browser"
       data-state={status}
+      // Which file these contents are of: while a second file's summary is read, the first
+      // file's contents stay on screen (and ready) until the second file's replace them.
+      data-source={source === null ? undefined : source.kind === 'path' ? source.path : source.name}
     >
       <header className="card-header">
         <h2 id="browser-title">Contents</h2>

@@ -33,7 +33,7 @@ export function SnapshotSummary({
         {source && (
           <>
             <dt>File</dt>
-            <dd>
+            <dd data-testid="summary-file">
               <code>{source.kind === 'path' ? source.path : source.name}</code>
             </dd>
           </>
