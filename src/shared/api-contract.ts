@@ -51,6 +51,7 @@ import type {
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
 import type { KvRestorePlanWire, KvRestoreResultWire } from './selective-restore-types'
 import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
+import { drillPhases, type DrillResultWire, type RedactedCopyWire } from './snapshot-tools-types'
 import type { ByteProgress } from './progress'
 import type {
   ChangePageWire,
@@ -290,6 +291,24 @@ export const apiMethods = {
     operation: true,
   }),
 
+  /**
+   * A copy with its secrets replaced, written where the host chooses (the default save folder,
+   * a new file): the request names no output path (docs/threat-model.md).
+   */
+  'snapshot.redact': method<RedactedCopyWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      source: snapshotSourceSchema,
+      kvPrefixes: z.array(z.string().max(8192)).max(100).default([]),
+    }),
+    operation: true,
+  }),
+  /** Restores the file into a throw-away Consul the host starts with its own binary, and compares. */
+  'snapshot.drill': method<DrillResultWire>()({
+    request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema }),
+    operation: true,
+  }),
+
   /** Saves from one or many profiles into a folder; each profile succeeds or fails on its own. */
   'save.start': method<{ entries: SaveManyEntry[] }>()({
     request: z.strictObject({
@@ -524,6 +543,7 @@ const progressSchema = z.discriminatedUnion('kind', [
       total: z.number().min(0).nullable(),
     }) satisfies z.ZodType<CompareProgress>,
   }),
+  z.strictObject({ kind: z.literal('drill'), phase: z.enum(drillPhases) }),
 ])
 
 /** What a long operation reports: reading a file, a save per profile, a restore, or a growth analysis. */

@@ -5,6 +5,8 @@
 import { dirname } from 'node:path'
 import { AppError } from '../../shared/app-error'
 import { searchSnapshotValues } from '../services/snapshot/search/search-snapshot'
+import { drillForApp } from '../services/snapshot-tools/drill-for-app'
+import { redactToSaveFolder } from '../services/snapshot-tools/redact-to-save-folder'
 import type { ApiHandlers } from './dispatcher'
 import type { HostServices } from '../host/host-services'
 
@@ -87,6 +89,20 @@ export function createHandlers(services: HostServices): ApiHandlers {
         limit,
         signal: context.signal,
         onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
+      }),
+
+    'snapshot.redact': async ({ source, kvPrefixes }, context) =>
+      redactToSaveFolder(await services.sources.resolve(source), services.appInfo().defaultSaveFolder, {
+        kvPrefixes,
+        now: new Date(),
+        signal: context.signal,
+        onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
+      }),
+    'snapshot.drill': async ({ source }, context) =>
+      drillForApp(await services.sources.resolve(source), {
+        env: process.env,
+        signal: context.signal,
+        onPhase: (phase) => context.progress({ kind: 'drill', phase }),
       }),
 
     'save.start': async ({ profileIds, folder, fileNameTemplate, stale, datacenter }, context) => {
