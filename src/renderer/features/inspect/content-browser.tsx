@@ -20,6 +20,7 @@ import {
 import { KvChoiceBar, KvRestorePanel, type KvChoice } from './kv-restore-panel'
 import { KvTree } from './kv-tree'
 import { RecordList } from './record-list'
+import { ValueSearch } from './value-search'
 import { ValueViewer } from './value-viewer'
 
 export const TABS: ReadonlyArray<{ id: BrowserTab; label: string }> = [
@@ -45,6 +46,7 @@ export function ContentBrowser() {
   const tab = useContentStore(selectTab)
   const source = useContentStore((s) => s.source)
   const { setTab, cancel } = useContentStore(useShallow((s) => ({ setTab: s.setTab, cancel: s.cancel })))
+  const [searchingValues, setSearchingValues] = useState(false)
 
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
@@ -67,6 +69,16 @@ export function ContentBrowser() {
       <header className="card-header">
         <h2 id="browser-title">Contents</h2>
         {status === 'ready' && <SearchBox />}
+        {status === 'ready' && (
+          <button
+            type="button"
+            className="button-quiet"
+            aria-expanded={searchingValues}
+            onClick={() => setSearchingValues((open) => !open)}
+          >
+            Search inside values
+          </button>
+        )}
       </header>
       {status === 'loading' && (
         <ProgressBar label="Cataloguing records" progress={progress} onCancel={cancel} />
@@ -74,6 +86,7 @@ export function ContentBrowser() {
       {status === 'error' && <p className="muted">The contents could not be read; see the message above.</p>}
       {status === 'ready' && catalogue !== null && (
         <>
+          {searchingValues && <ValueSearch />}
           <SearchResults />
           <div className="tabs" role="tablist" aria-label="Record kinds" onKeyDown={onTabKey}>
             {TABS.map((t) => (
