@@ -176,7 +176,7 @@ function ValueSearchResults({
         {answer.total === 0
           ? `Nothing matches “${query.pattern}”`
           : `${formatCount(answer.total)} ${answer.total === 1 ? 'match' : 'matches'}`}
-        {answer.truncated ? `, first ${formatCount(answer.hits.length)} shown` : ''} in{' '}
+        {answer.truncated ? ` (first ${formatCount(answer.hits.length)} shown)` : ''} in{' '}
         {formatCount(answer.valuesSearched)} values searched.
       </p>
       {answer.hits.length > 0 && (

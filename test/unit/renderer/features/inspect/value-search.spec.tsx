@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ContentBrowser } from '../../../../../src/renderer/features/inspect/content-browser'
+import { VALUE_SEARCH_LIMIT } from '../../../../../src/renderer/features/inspect/value-search'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
 import type { KvValueWire } from '../../../../../src/shared/browse-wire-types'
 import {
@@ -136,6 +137,23 @@ describe('Search inside values', () => {
     expect(studio.calls.filter((c) => c.method === 'snapshot.browse.kvValue').at(-1)?.input).toMatchObject({
       key: 'app/db',
     })
+  })
+
+  it('says when there are more matches than it lists', async () => {
+    const many = join(await mkdtemp(join(tmpdir(), 'ss-value-search-ui-')), 'many.snap')
+    const keys = Array.from({ length: VALUE_SEARCH_LIMIT + 5 }, (_, i) =>
+      kvsRecord({ key: `feature/${i}`, value: bytes('enabled') }),
+    )
+    await writeSnapshotFile(many, buildStateBin(3, [...keys, chunkingStateRecord()]))
+    await openBrowser(async () => many)
+    typeSearch('enabled')
+    await act(async () => submit())
+
+    const results = await screen.findByTestId('value-search-results')
+    expect(within(results).getAllByRole('listitem')).toHaveLength(VALUE_SEARCH_LIMIT)
+    expect(screen.getByTestId('value-search-summary').textContent).toBe(
+      `${VALUE_SEARCH_LIMIT + 5} matches (first ${VALUE_SEARCH_LIMIT} shown) in ${VALUE_SEARCH_LIMIT + 5} values searched.`,
+    )
   })
 
   it('shows progress with a Cancel that stops the host search and leaves no error', async () => {
