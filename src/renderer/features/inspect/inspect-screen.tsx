@@ -20,6 +20,7 @@ import { KvDetails } from './kv-details'
 import { OpenSnapshotControls, RecentFiles } from './open-snapshot-controls'
 import { RecordTypeTable } from './record-type-table'
 import { SnapshotSummary } from './snapshot-summary'
+import { SnapshotTools } from './snapshot-tools'
 
 let handledRequest = 0
 
@@ -120,6 +121,9 @@ export function InspectScreen() {
             busy={kvStatus === 'reading'}
             apply={(o) => void applyKvOptions(o)}
           />
+          {source !== null && (
+            <SnapshotTools key={source.kind === 'path' ? source.path : source.uploadId} source={source} />
+          )}
           <ContentBrowser />
         </div>
       )}
