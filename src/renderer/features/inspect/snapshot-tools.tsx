@@ -46,7 +46,9 @@ export function SnapshotTools({ source }: { source: SnapshotSourceRef }) {
 
   return (
     <section className="card snapshot-tools" aria-labelledby="snapshot-tools-title">
-      <h2 id="snapshot-tools-title">Share and test</h2>
+      <header className="card-header">
+        <h2 id="snapshot-tools-title">Share and test</h2>
+      </header>
       <div className="actions">
         <button type="button" disabled={redact.status === 'running'} onClick={() => setAsking(true)}>
           Export redacted copy…
