@@ -93,6 +93,9 @@ export async function run(ctx) {
     )
     agents.push(idle)
     await idle.waitForLine(/Saved snapshot/, 120_000)
+    // Idle starts when the cycle is over: the daemon records its status in KV as the cycle's last
+    // step (the child process logs "Saved snapshot" before retention and its exit).
+    await untilStatusRecorded(consul, 'idle/lock-status')
     const before = procStat(idle.pid)
     const started = performance.now()
     let rssMaxKiB = 0
@@ -160,6 +163,18 @@ async function must(name, promise) {
 }
 
 /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+async function untilStatusRecorded(consul, key) {
+  for (let tries = 0; tries < 600; tries++) {
+    const response = await fetch(`${consul.httpAddr}/v1/kv/${key}`, {
+      headers: { 'X-Consul-Token': consul.token },
+    })
+    await response.arrayBuffer()
+    if (response.status === 200) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`the agent never recorded its status under ${key}`)
+}
+
 function procStat(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
   return Number(fields[11]) + Number(fields[12])
