@@ -72,6 +72,28 @@ async function settledSnapshot(name: string): Promise<string> {
   throw new Error('the cluster never settled')
 }
 
+/**
+ * The agent writes web-1's sidecar to the catalog before it has resolved proxy-defaults (written
+ * by the populate step) and again, merged, some seconds later. A snapshot that matched the live
+ * cluster in between still saw that second write land later, so wait for the merged one.
+ */
+async function untilSidecarResolved(): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const entries = (await api('GET', '/v1/catalog/service/web-sidecar-proxy')) as Array<{
+      ServiceID: string
+      ServiceProxy?: { MeshGateway?: { Mode?: string }; Config?: Record<string, unknown> }
+    }>
+    const sidecar = entries.find((entry) => entry.ServiceID === 'web-1-sidecar-proxy')
+    if (
+      sidecar?.ServiceProxy?.MeshGateway?.Mode === 'local' &&
+      sidecar.ServiceProxy.Config?.protocol === 'http'
+    )
+      return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error("web-1's sidecar never took the proxy-defaults the populate step wrote")
+}
+
 /** One change of every kind, through the API as an operator would make it. */
 async function changeEveryKind(): Promise<void> {
   // KV: a value, flags alone, a lock released (session), a key deleted, a key added.
@@ -177,6 +199,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'diff-it-'))
   agent = await startConsulAgent()
   manifest = await populateEveryRecordKind(agent)
+  await untilSidecarResolved()
   before = await settledSnapshot('before')
   await changeEveryKind()
   after = await save('after.snap')
