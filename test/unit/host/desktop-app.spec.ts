@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DesktopApp } from '../../../src/main/host/desktop-app'
+import { instanceFolderPrefix, processStartTime } from '../../../src/main/host/instance-folder'
 import { ipcChannels } from '../../../src/shared/ipc-channels'
 import { createFakeElectron, FakeWebContents } from '../shell/fake-electron'
 
@@ -213,6 +214,49 @@ describe('the desktop app', () => {
     expect(linux.app.quitCalled).toBe(true)
     expect(mac.app.quitCalled).toBe(false)
     linux.app.emit('before-quit')
+  })
+
+  it('removes the working copies of the snapshots it opened when it quits, and sweeps what a crashed run left', async () => {
+    // Its own temp folder, so only this app's folders and the planted ones are there.
+    const temp = join(dataDir, 'tmp')
+    await mkdir(temp)
+    vi.stubEnv('TMPDIR', temp)
+    const plant = async (name: string, owner: object) => {
+      await mkdir(join(temp, name))
+      await writeFile(join(temp, name, 'owner.json'), JSON.stringify(owner))
+      await writeFile(join(temp, name, 'state.bin'), 'KV values and ACL secrets')
+    }
+    // A run that died (no such process) and one that still runs (this process, as another
+    // instance on the same machine would be): only the first is swept, whatever its age.
+    await plant(`${instanceFolderPrefix}crashed`, { pid: 2 ** 22 + 1, started: null })
+    await plant(`${instanceFolderPrefix}running`, {
+      pid: process.pid,
+      started: processStartTime(process.pid),
+    })
+    const sample = resolve(__dirname, '../../../resources/sample/sample.snap')
+
+    try {
+      await desktopApp().run()
+      const opened = await callFromPage('snapshot.browse.open', {
+        operationId: 'op-00000001',
+        source: { kind: 'path', path: sample },
+      })
+      const ours = (await readdir(temp)).filter((name) => !name.endsWith('running'))
+      const copies = (await readdir(join(temp, ours[0] ?? 'none'), { recursive: true })).filter((name) =>
+        name.endsWith('state.bin'),
+      )
+
+      fake.app.emit('before-quit')
+      fake.app.emit('will-quit')
+
+      expect(opened).toMatchObject({ ok: true })
+      expect(ours).toHaveLength(1)
+      expect(ours[0]).toMatch(new RegExp(`^${instanceFolderPrefix}`))
+      expect(copies).toHaveLength(1)
+      expect(await readdir(temp)).toEqual([`${instanceFolderPrefix}running`])
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it('writes its log as JSON lines to a rotated file in its data folder, without secrets', async () => {
