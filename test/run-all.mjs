@@ -4,6 +4,7 @@
 // integration suites (real Consul), the Playwright suite (browser mode, Debian Chromium), and the
 // Electron security scan, then prints one closing line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -28,6 +29,20 @@ function run(label, cmd, args, options = {}) {
 function wanted(phase) {
   return only.length === 0 || only.includes(phase)
 }
+
+// npm test must leave a checkout as it found it (the e2e run once rewrote docs/screenshots on every
+// run): what git sees (changed, added and untracked files, and the changes' content) is compared
+// before and after. Outside a git checkout there is nothing to compare.
+function checkoutState() {
+  const git = (args) => spawnSync('git', args, { cwd: root, maxBuffer: 1 << 30 })
+  const status = git(['status', '--porcelain=v1', '--untracked-files=all'])
+  if (status.status !== 0) return null
+  const diff = git(['diff', 'HEAD', '--binary'])
+  return `${status.stdout}${createHash('sha256')
+    .update(diff.stdout ?? '')
+    .digest('hex')}`
+}
+const checkoutBefore = checkoutState()
 
 // The test Consul: CONSUL_BIN, PATH, the cache, else a one-time build (test/consul/find-consul.sh).
 const find = run('consul binary', 'bash', ['test/consul/find-consul.sh'], { capture: true })
@@ -99,6 +114,13 @@ if (wanted('e2e') && existsSync(join(root, 'playwright.config.ts'))) {
 
 if (wanted('security') && existsSync(join(root, 'scripts/electronegativity-check.mjs'))) {
   run('electronegativity', 'node', ['scripts/electronegativity-check.mjs'])
+}
+
+const checkoutAfter = checkoutState()
+if (checkoutBefore !== null && checkoutAfter !== checkoutBefore) {
+  console.error('\nThe tests changed the checkout (git status / git diff differ from before the run):')
+  spawnSync('git', ['status', '--short'], { cwd: root, stdio: 'inherit' })
+  failures.push('checkout unchanged')
 }
 
 if (failures.length > 0) console.log(`\nFailed phases: ${failures.join(', ')}`)
