@@ -60,6 +60,7 @@ export const profileInputSchema = z.strictObject({
   name: profileNameSchema,
   environment: environmentLabelSchema,
   protection: protectionLevelSchema.optional(),
+  scratchCluster: z.boolean().optional(),
   connection: connectionSettingsSchema,
   token: secretChangeSchema.optional(),
   basicAuthPassword: secretChangeSchema.optional(),

@@ -73,6 +73,8 @@ export interface ProfileView {
   name: string
   environment: EnvironmentLabel
   protection: ProtectionLevel
+  /** A cluster kept for restore drills: a drill may replace its whole state (see ProfileInput). */
+  scratchCluster: boolean
   connection: ConnectionSettings
   tokenSet: boolean
   basicAuthPasswordSet: boolean
@@ -90,6 +92,13 @@ export interface ProfileInput {
   environment: EnvironmentLabel
   /** Left out: `normal` for a new profile, unchanged for an edit (a form that does not show it never lowers it). */
   protection?: ProtectionLevel
+  /**
+   * Marks a throw-away cluster that restore drills may overwrite without asking. Only such a
+   * profile can be a drill target, and it must be `normal`: a read-only or protected cluster is
+   * by definition not one whose state may be thrown away. Left out: false for a new profile,
+   * unchanged for an edit.
+   */
+  scratchCluster?: boolean
   connection: ConnectionSettings
   token?: SecretChange
   basicAuthPassword?: SecretChange

@@ -147,6 +147,7 @@ export function profileView(name: string, overrides: Partial<ProfileView> = {}):
     name,
     environment: { label: 'staging', colour: 'orange' },
     protection: 'normal',
+    scratchCluster: false,
     connection: { address: 'http://127.0.0.1:8500', useTls: false, tls: { insecureSkipVerify: false } },
     tokenSet: true,
     basicAuthPasswordSet: false,

@@ -21,6 +21,8 @@ export interface ConsulConnection {
   untrustedPaths?: boolean
   /** The saved profile's protection level; a connection from flags or the environment has none. */
   protection?: ProtectionLevel
+  /** The saved profile is marked as a scratch cluster: a restore drill may replace its state. */
+  scratchCluster?: boolean
 }
 
 /** A connection ready to use: address parsed, token file read. */

@@ -14,6 +14,8 @@ export const storedProfileSchema = z.object({
   environment: environmentLabelSchema,
   // Files written before protection levels existed load as `normal`, what those profiles allowed.
   protection: protectionLevelSchema.default('normal'),
+  // Files written before scratch clusters existed load as false: no drill may overwrite them.
+  scratchCluster: z.boolean().default(false),
   connection: connectionSettingsSchema,
   hasToken: z.boolean(),
   hasBasicAuthPassword: z.boolean(),

@@ -105,12 +105,14 @@ export class ProfileService {
         name: valid.name,
         environment: valid.environment,
         protection: valid.protection ?? 'normal',
+        scratchCluster: valid.scratchCluster ?? false,
         connection: valid.connection,
         hasToken: false,
         hasBasicAuthPassword: false,
         createdAt: at,
         updatedAt: at,
       }
+      assertScratchIsNormal(stored)
       stored.hasToken = await this.applySecret(id, 'token', valid.token, false)
       stored.hasBasicAuthPassword = await this.applySecret(
         id,
@@ -140,9 +142,11 @@ export class ProfileService {
         name: valid.name,
         environment: valid.environment,
         protection: valid.protection ?? current.protection,
+        scratchCluster: valid.scratchCluster ?? current.scratchCluster,
         connection: valid.connection,
         updatedAt: this.deps.clock().toISOString(),
       }
+      assertScratchIsNormal(next)
       next.hasToken = await this.applySecret(id, 'token', valid.token, current.hasToken)
       next.hasBasicAuthPassword = await this.applySecret(
         id,
@@ -243,6 +247,7 @@ export class ProfileService {
       name: stored.name,
       settings: structuredClone(stored.connection),
       protection: stored.protection,
+      scratchCluster: stored.scratchCluster,
     }
     if (stored.hasToken) {
       const token = await this.deps.secrets.get(secretKey(id, 'token'))
@@ -270,6 +275,7 @@ export class ProfileService {
       name: p.name,
       environment: { ...p.environment },
       protection: p.protection,
+      scratchCluster: p.scratchCluster,
       connection: structuredClone(p.connection),
       tokenSet: p.hasToken,
       basicAuthPasswordSet: p.hasBasicAuthPassword,
@@ -325,6 +331,23 @@ export class ProfileService {
 
 function secretKey(id: string, name: SecretName): string {
   return `profile/${id}/${name}`
+}
+
+/**
+ * A scratch cluster is one whose state a drill throws away; read-only and protected say the
+ * opposite, so a profile cannot be both (checked on the merged profile: an edit that leaves the
+ * level out keeps the stored one).
+ */
+function assertScratchIsNormal(profile: Pick<StoredProfile, 'scratchCluster' | 'protection'>): void {
+  if (!profile.scratchCluster || profile.protection === 'normal') return
+  throw new AppError(
+    'PROFILE_INVALID',
+    `A scratch cluster cannot be ${profile.protection}: restore drills replace its whole state.`,
+    {
+      hint: 'Set the protection level to normal, or leave the profile unmarked as a scratch cluster.',
+      details: { field: 'scratchCluster' },
+    },
+  )
 }
 
 function validate(input: unknown): ProfileInput {

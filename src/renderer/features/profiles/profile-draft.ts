@@ -17,6 +17,8 @@ export interface ProfileDraft {
   environmentLabel: string
   colour: EnvironmentColour
   protection: ProtectionLevel
+  /** a throw-away cluster that restore drills may overwrite; only with `normal` protection */
+  scratchCluster: boolean
   /** a new token typed in; empty keeps the stored one */
   token: string
   clearToken: boolean
@@ -45,6 +47,7 @@ export function blankDraft(): ProfileDraft {
     environmentLabel: 'development',
     colour: 'green',
     protection: 'normal',
+    scratchCluster: false,
     token: '',
     clearToken: false,
     caFile: '',
@@ -62,6 +65,7 @@ export function draftFromProfile(profile: ProfileView | ProfileInput): ProfileDr
     environmentLabel: profile.environment.label,
     colour: profile.environment.colour,
     protection: profile.protection ?? 'normal',
+    scratchCluster: profile.scratchCluster ?? false,
     token: 'token' in profile && profile.token?.kind === 'set' ? profile.token.value : '',
     clearToken: false,
     caFile: c.tls.caFile ?? '',
@@ -81,6 +85,7 @@ export function draftToInput(draft: ProfileDraft, base?: ProfileView | ProfileIn
     name: draft.name.trim(),
     environment: { label: draft.environmentLabel.trim(), colour: draft.colour },
     protection: draft.protection,
+    scratchCluster: draft.scratchCluster,
     connection: {
       ...baseConnection,
       address,

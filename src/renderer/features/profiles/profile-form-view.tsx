@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { ConnectionTestView } from './connection-test-view'
 import { protectionLevels } from '../../../shared/profile-types'
 import { PROTECTION_TEXT } from '../../components/protection-badge'
+import { SCRATCH_CLUSTER_TEXT } from '../../components/scratch-cluster-badge'
 import { clearTextTokenWarning, COLOURS, ENVIRONMENT_PRESETS } from './profile-draft'
 import { selectProfileForm, useProfilesStore } from './profiles-store'
 
@@ -143,6 +144,7 @@ export function ProfileFormView() {
           <select
             id="profile-protection"
             value={draft.protection}
+            disabled={draft.scratchCluster}
             onChange={(e) =>
               updateDraft({ protection: protectionLevels.find((p) => p === e.target.value) ?? 'normal' })
             }
@@ -154,6 +156,22 @@ export function ProfileFormView() {
             ))}
           </select>
           <p className="hint">{PROTECTION_TEXT[draft.protection].explanation}</p>
+          <label className="inline-check">
+            <input
+              type="checkbox"
+              checked={draft.scratchCluster}
+              onChange={(e) =>
+                // A scratch cluster's state is thrown away by drills, so it cannot also be guarded.
+                updateDraft(
+                  e.target.checked
+                    ? { scratchCluster: true, protection: 'normal' }
+                    : { scratchCluster: false },
+                )
+              }
+            />{' '}
+            Scratch cluster for restore drills
+          </label>
+          {draft.scratchCluster && <p className="hint">{SCRATCH_CLUSTER_TEXT.explanation}</p>}
         </div>
         <label htmlFor="profile-token">ACL token</label>
         <div>

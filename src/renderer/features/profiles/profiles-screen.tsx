@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { EmptyState } from '../../components/empty-state'
 import { EnvironmentBadge } from '../../components/environment-badge'
 import { ProtectionBadge } from '../../components/protection-badge'
+import { ScratchClusterBadge } from '../../components/scratch-cluster-badge'
 import { selectNewProfileRequest, selectOpenSample, useNavigationStore } from '../../store/navigation-store'
 import type { ProfileView } from '../../../shared/profile-types'
 import { ConnectionTestView } from './connection-test-view'
@@ -106,6 +107,12 @@ function ProfileCard({ profile }: { profile: ProfileView }) {
           <h2>{profile.name}</h2>
           <EnvironmentBadge environment={profile.environment} />{' '}
           <ProtectionBadge protection={profile.protection} />
+          {profile.scratchCluster && (
+            <>
+              {' '}
+              <ScratchClusterBadge />
+            </>
+          )}
         </div>
         <dl className="facts">
           <dt>Address</dt>

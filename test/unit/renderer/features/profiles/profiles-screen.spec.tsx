@@ -183,4 +183,29 @@ describe('a token that would travel in clear text', () => {
     fireEvent.change(address(), { target: { value: 'http://127.0.0.1:8500' } })
     expect(warning()).toBeNull()
   })
+
+  it('marks a scratch cluster with a badge, and saves the mark with protection forced to normal', async () => {
+    const create = vi.fn<ProfilesPort['create']>((input) =>
+      Promise.resolve(profileView(input.name, { scratchCluster: true })),
+    )
+    await renderLoaded({
+      list: listing([profileView('drills', { scratchCluster: true }), profileView('prod-east')]),
+      create,
+    })
+    const cards = screen.getAllByTestId('profile-card')
+    expect(cards.map((c) => c.querySelector('[data-scratch-cluster]') !== null)).toEqual([true, false])
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'New profile' })[0]!)
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'scratch-2' } })
+    fireEvent.change(screen.getByLabelText('Protection'), { target: { value: 'protected' } })
+    fireEvent.click(screen.getByLabelText('Scratch cluster for restore drills'))
+    expect((screen.getByLabelText('Protection') as HTMLSelectElement).disabled).toBe(true)
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save profile' })))
+
+    expect(create.mock.calls[0]?.[0]).toMatchObject({
+      name: 'scratch-2',
+      scratchCluster: true,
+      protection: 'normal',
+    })
+  })
 })
