@@ -14,7 +14,8 @@ import {
 import { listAll } from '../../src/main/services/backups/destination'
 import { startAzurite, type AzuriteServer } from '../support/azurite-server'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
-import { HandFedFile, keepNewest, runCycleTo } from '../support/destination-cycle'
+import { keepNewest, runCycleTo, uploadCutOffBy } from '../support/destination-cycle'
+import { createKeys, retentionRetain, retentionSeed } from '../support/retention-seed'
 
 let azurite: AzuriteServer
 let consul: ConsulAgent
@@ -89,67 +90,34 @@ describe('Azure Blob destination', () => {
   it('applies retention over more blobs than one listing page: exactly the oldest go, with their sidecars', async () => {
     const container = await newContainer('retention')
     const target = destination('retention', { prefix: 'team' })
-    const seeded = Array.from(
-      { length: 1105 },
-      (_, i) => `consul-${1_600_000_000_000_000_000n + BigInt(i)}.snap`,
-    )
-    const foreign = ['team/notes.txt', 'team/consul-1.snap.bak', 'team/deeper/consul-2.snap', 'consul-3.snap']
-    const withSidecar = new Set(seeded.filter((_, i) => i % 50 === 0))
-    const keys = [
-      ...seeded.map((name) => `team/${name}`),
-      ...[...withSidecar].map((name) => `team/${name}.json`),
-      ...foreign,
-    ]
-    for (let i = 0; i < keys.length; i += 128)
-      await Promise.all(keys.slice(i, i + 128).map((key) => container.getBlockBlobClient(key).upload('x', 1)))
+    const seed = retentionSeed('team')
+    await createKeys(seed.keys, (key) => container.getBlockBlobClient(key).upload('x', 1))
 
     const report = await runCycleTo(target, consul, {
       scratchPath: join(work, 'scratch'),
-      retention: keepNewest(1000),
+      retention: keepNewest(retentionRetain),
     })
 
     expect(report.ok).toBe(true)
     // 1,105 seeded + this cycle's = 1,106: the 106 oldest go (under the cap of 2 × retain).
-    const doomed = seeded.slice(0, 106)
-    expect(report.retention).toEqual([{ destination: target.description, deleted: doomed, deferred: 0 }])
-    const remaining = new Set<string>()
-    for await (const blob of container.listBlobsFlat()) remaining.add(blob.name)
-    const expected = new Set([
-      ...seeded.slice(106).map((name) => `team/${name}`),
-      ...[...withSidecar].filter((name) => !doomed.includes(name)).map((name) => `team/${name}.json`),
-      ...foreign,
-      `team/consul-${report.id}.snap`,
-      `team/consul-${report.id}.snap.json`,
-    ])
-    expect([...remaining].sort()).toEqual([...expected].sort())
+    expect(report.retention).toEqual([{ destination: target.description, deleted: seed.doomed, deferred: 0 }])
+    const remaining: string[] = []
+    for await (const blob of container.listBlobsFlat()) remaining.push(blob.name)
+    expect(remaining.sort()).toEqual(seed.keysAfter(report.id))
     // And the destination's own listing, page by page, agrees.
     const entries = await listAll(target, 400)
-    expect(entries.map((entry) => entry.name)).toEqual(
-      [...seeded.slice(106), `consul-${report.id}.snap`, 'consul-1.snap.bak', 'notes.txt'].sort(),
-    )
+    expect(entries.map((entry) => entry.name)).toEqual(seed.listedAfter(report.id))
     expect(entries.filter((entry) => entry.hasSidecar).map((entry) => entry.name)).toEqual(
-      [...[...withSidecar].filter((name) => !doomed.includes(name)), `consul-${report.id}.snap`].sort(),
+      seed.withSidecarAfter(report.id),
     )
   })
 
   it('leaves no blob under the final name when the server stops mid-upload, and says it cannot reach it', async () => {
     const container = await newContainer('killed')
     const target = destination('killed', { blockSize: 256 * 1024, concurrency: 2 })
-    const earlier = join(work, 'earlier.snap')
-    await writeFile(earlier, randomBytes(1000))
-    await target.put('consul-1.snap', { path: earlier, size: 1000 })
-    const source = new HandFedFile(join(work, 'hand-fed.snap'))
 
-    const upload = target.put('consul-2.snap', { path: source.path, size: 8 * 1024 * 1024 })
-    const failure = upload.then(
-      () => null,
-      (error: unknown) => error,
-    )
-    await source.feed(randomBytes(2 * 1024 * 1024))
-    await azurite.shutDown()
-    source.close()
+    const error = await uploadCutOffBy(() => azurite.shutDown(), target, work)
 
-    const error = await failure
     expect(error).toMatchObject({
       code: 'STORAGE_UNREACHABLE',
       message: expect.stringMatching(

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAll } from '../../src/main/services/backups/destination'
 import { GcsDestination, type GcsOptions } from '../../src/main/services/backups/gcs-destination'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
-import { HandFedFile, keepNewest, runCycleTo } from '../support/destination-cycle'
+import { keepNewest, runCycleTo, uploadCutOffBy } from '../support/destination-cycle'
+import { createKeys, retentionRetain, retentionSeed } from '../support/retention-seed'
 import { startFakeGcsServer, type FakeGcsServer } from '../support/fake-gcs-server'
 
 let gcs: FakeGcsServer
@@ -76,67 +77,32 @@ describe('GCS destination', () => {
   it('applies retention over more objects than one listing page: exactly the oldest go, with their sidecars', async () => {
     const bucket = await newBucket('retention')
     const target = destination('retention', { prefix: 'team' })
-    const seeded = Array.from(
-      { length: 1105 },
-      (_, i) => `consul-${1_600_000_000_000_000_000n + BigInt(i)}.snap`,
-    )
-    const foreign = ['team/notes.txt', 'team/consul-1.snap.bak', 'team/deeper/consul-2.snap', 'consul-3.snap']
-    const withSidecar = new Set(seeded.filter((_, i) => i % 50 === 0))
-    const keys = [
-      ...seeded.map((name) => `team/${name}`),
-      ...[...withSidecar].map((name) => `team/${name}.json`),
-      ...foreign,
-    ]
-    for (let i = 0; i < keys.length; i += 128)
-      await Promise.all(keys.slice(i, i + 128).map((key) => bucket.file(key).save('x', { resumable: false })))
+    const seed = retentionSeed('team')
+    await createKeys(seed.keys, (key) => bucket.file(key).save('x', { resumable: false }))
 
     const report = await runCycleTo(target, consul, {
       scratchPath: join(work, 'scratch'),
-      retention: keepNewest(1000),
+      retention: keepNewest(retentionRetain),
     })
 
     expect(report.ok).toBe(true)
     // 1,105 seeded + this cycle's = 1,106: the 106 oldest go (under the cap of 2 × retain).
-    const doomed = seeded.slice(0, 106)
-    expect(report.retention).toEqual([{ destination: target.description, deleted: doomed, deferred: 0 }])
-    const kept = seeded.slice(106)
-    const keptSidecars = [...withSidecar].filter((name) => !doomed.includes(name))
-    expect(await names(bucket)).toEqual(
-      [
-        ...kept.map((name) => `team/${name}`),
-        ...keptSidecars.map((name) => `team/${name}.json`),
-        ...foreign,
-        `team/consul-${report.id}.snap`,
-        `team/consul-${report.id}.snap.json`,
-      ].sort(),
-    )
+    expect(report.retention).toEqual([{ destination: target.description, deleted: seed.doomed, deferred: 0 }])
+    expect(await names(bucket)).toEqual(seed.keysAfter(report.id))
     const entries = await listAll(target, 400)
-    expect(entries.map((entry) => entry.name)).toEqual(
-      [...kept, `consul-${report.id}.snap`, 'consul-1.snap.bak', 'notes.txt'].sort(),
-    )
+    expect(entries.map((entry) => entry.name)).toEqual(seed.listedAfter(report.id))
     expect(entries.filter((entry) => entry.hasSidecar).map((entry) => entry.name)).toEqual(
-      [...keptSidecars, `consul-${report.id}.snap`].sort(),
+      seed.withSidecarAfter(report.id),
     )
   })
 
   it('leaves no object under the final name when the server is killed mid-upload, and says it cannot reach it', async () => {
     const bucket = await newBucket('killed')
     const target = destination('killed', { chunkSize: 256 * 1024 })
-    const earlier = join(work, 'earlier.snap')
-    await writeFile(earlier, randomBytes(1000))
-    await target.put('consul-1.snap', { path: earlier, size: 1000 })
-    const source = new HandFedFile(join(work, 'hand-fed.snap'))
 
-    const upload = target.put('consul-2.snap', { path: source.path, size: 8 * 1024 * 1024 })
-    const failure = upload.then(
-      () => null,
-      (error: unknown) => error,
-    )
-    await source.feed(randomBytes(2 * 1024 * 1024))
-    await gcs.kill()
-    source.close()
+    const error = await uploadCutOffBy(() => gcs.kill(), target, work)
 
-    expect(await failure).toMatchObject({
+    expect(error).toMatchObject({
       code: 'STORAGE_UNREACHABLE',
       message: expect.stringMatching(
         // Which of the two depends on whether the SDK was sending a chunk or asking for the
