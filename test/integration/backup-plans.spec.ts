@@ -55,13 +55,12 @@ describe('backup plans in the host, against a real Consul', () => {
 
   /** A host's plans on a data folder, on the given manual time. */
   async function host(dataDir: string, time: ManualTime, events: PlanRunFinished[] = []) {
-    const { service: profiles } = await ProfileService.open({
-      dataDir,
-      secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
-    })
+    const secrets = new FileSecretStore(join(dataDir, 'secrets.json'))
+    const { service: profiles } = await ProfileService.open({ dataDir, secrets })
     const plans = await composePlans({
       dataDir,
       profiles,
+      secrets,
       logger: silentLogger,
       clock: time.clock,
       timers: time.timers,

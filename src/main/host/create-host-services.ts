@@ -88,6 +88,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   const plans = await composePlans({
     dataDir: environment.dataDir,
     profiles,
+    secrets: environment.secrets,
     logger: (environment.log ?? silentLogger).child('plans'),
     untrustedPaths: environment.kind === 'browser',
     ...environment.plans,

@@ -12,12 +12,14 @@ import type { SaveFunction } from '../services/backups/snapshot-cycle'
 import { saveSnapshot } from '../services/consul/save-snapshot'
 import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
 import { exportPlanForServers } from '../services/plans/plan-export'
-import { defaultDestination, PlanRunner, type PlanTimers } from '../services/plans/plan-runner'
+import { PlanRunner, type PlanTimers } from '../services/plans/plan-runner'
+import { planDestination } from '../services/plans/plan-destination-config'
+import { savedDestinationFor } from '../services/plans/saved-destination'
 import type { PlanLockEnvironment } from '../services/plans/plan-locks'
 import { engineSchedule } from '../services/plans/plan-schedule'
 import { PlanStore } from '../services/plans/plan-store'
 import { previewRetention } from '../services/plans/retention-preview'
-import type { ProfileService } from '../services/profiles'
+import type { ProfileService, SecretStore } from '../services/profiles'
 import { bundleDir } from './host-runtime'
 import type { PlansPort } from './host-services'
 
@@ -37,6 +39,8 @@ export interface PlansComposition {
 export interface PlansOptions {
   dataDir: string
   profiles: ProfileService
+  /** Where remote destinations' secrets live: the profiles' store. */
+  secrets: SecretStore
   logger: AgentLogger
   save?: SaveFunction
   clock?: () => Date
@@ -50,7 +54,12 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
   const { profiles } = options
   const clock = options.clock ?? (() => new Date())
   const profileExists = (id: string) => profiles.list().some((p) => p.id === id)
-  const opened = await PlanStore.open({ dataDir: options.dataDir, profileExists, clock })
+  const opened = await PlanStore.open({
+    dataDir: options.dataDir,
+    profileExists,
+    secrets: options.secrets,
+    clock,
+  })
   const store = opened.store
   let pendingNotice: PlanStoreNotice | null = opened.notice ?? null
   const listeners = new Set<(event: PlanRunFinished) => void>()
@@ -58,6 +67,7 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
   const runner = new PlanRunner({
     store,
     dataDir: options.dataDir,
+    secrets: options.secrets,
     connectionFor: async (id) => {
       const connection = await profiles.connectionFor(id)
       return options.untrustedPaths ? { ...connection, untrustedPaths: true } : connection
@@ -115,14 +125,15 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
         at: run.at.toISOString(),
       }))
     },
-    previewRetention: ({ destination, retention, nameTemplate, profileId }) =>
-      previewRetention(
-        defaultDestination(destination),
-        retention,
-        nameTemplate,
-        profileName(profileId),
-        clock(),
-      ),
+    async previewRetention({ destination, retention, nameTemplate, profileId }) {
+      // A remote destination is previewed only as saved: its secret goes nowhere else.
+      const saved = destination.kind === 'local' ? null : savedDestinationFor(store.list(), destination)
+      const live =
+        saved === null
+          ? await planDestination('', destination, options.secrets)
+          : await planDestination(saved.planId, saved.destination, options.secrets)
+      return previewRetention(live, retention, nameTemplate, profileName(profileId), clock())
+    },
   }
 
   return {

@@ -8,6 +8,7 @@ import type { PlanRunFinished } from '../../../src/shared/backup-plan-types'
 import { silentLogger } from '../../../src/main/services/backups/agent-logger'
 import { PlanRunner } from '../../../src/main/services/plans/plan-runner'
 import { PlanStore } from '../../../src/main/services/plans/plan-store'
+import { FileSecretStore } from '../../../src/main/services/profiles'
 import { ManualTime } from '../../support/manual-timers'
 
 describe('PlanRunner', () => {
@@ -15,12 +16,14 @@ describe('PlanRunner', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ss-plan-runner-'))
     const folder = join(dataDir, 'backups')
     const time = new ManualTime(new Date('2026-12-01T10:00:00Z'))
-    const { store } = await PlanStore.open({ dataDir, profileExists: () => true, clock: time.clock })
+    const secrets = new FileSecretStore(join(dataDir, 'secrets.json'))
+    const { store } = await PlanStore.open({ dataDir, profileExists: () => true, secrets, clock: time.clock })
     const plan = await store.create({ ...defaultPlanInput(['p1'], folder), name: 'prod' })
     const events: PlanRunFinished[] = []
     const runner = new PlanRunner({
       store,
       dataDir,
+      secrets,
       connectionFor: async () => ({
         name: 'prod',
         settings: { address: 'http://127.0.0.1:1', useTls: false, tls: { insecureSkipVerify: false } },
@@ -55,12 +58,14 @@ describe('PlanRunner', () => {
   it('does not run a paused plan when its time comes, and runs it again after resume', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ss-plan-runner-'))
     const time = new ManualTime(new Date('2026-12-01T10:00:00Z'))
-    const { store } = await PlanStore.open({ dataDir, profileExists: () => true, clock: time.clock })
+    const secrets = new FileSecretStore(join(dataDir, 'secrets.json'))
+    const { store } = await PlanStore.open({ dataDir, profileExists: () => true, secrets, clock: time.clock })
     const plan = await store.create({ ...defaultPlanInput(['p1'], join(dataDir, 'b')), name: 'prod' })
     let saves = 0
     const runner = new PlanRunner({
       store,
       dataDir,
+      secrets,
       connectionFor: async () => ({
         name: 'prod',
         settings: { address: 'x', useTls: false, tls: { insecureSkipVerify: false } },

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { defaultPlanInput, type PlanInput } from '../../../src/shared/backup-plan-schema'
 import { PlanStore } from '../../../src/main/services/plans/plan-store'
+import { FileSecretStore } from '../../../src/main/services/profiles'
 
 let dir: string
 let ids: number
@@ -17,6 +18,7 @@ const open = (dataDir = dir) =>
   PlanStore.open({
     dataDir,
     profileExists: (id) => profiles.has(id),
+    secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
     clock: () => new Date('2026-12-01T10:00:00Z'),
     newId: () => `plan${++ids}`,
   })

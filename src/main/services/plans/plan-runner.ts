@@ -12,7 +12,6 @@ import type {
 import type { ConsulConnection } from '../consul/consul-connection'
 import type { AgentLogger } from '../backups/agent-logger'
 import type { Destination } from '../backups/destination'
-import { LocalDestination } from '../backups/local-destination'
 import { openRunJournal, type PlanCycleContext } from '../backups/run-journal'
 import { expectedGapMs, type Schedule } from '../backups/schedule'
 import { runSnapshotCycle, type CycleReport, type SaveFunction } from '../backups/snapshot-cycle'
@@ -21,6 +20,8 @@ import { planLocks, type PlanLockEnvironment, type PlanLocks } from './plan-lock
 import { engineSchedule, latestDueRun, upcomingRun } from './plan-schedule'
 import type { StoredPlan } from './plan-file'
 import type { PlanStore } from './plan-store'
+import type { SecretStore } from '../profiles/secret-store'
+import { planDestination } from './plan-destination-config'
 
 /** Timers, injected so tests drive the schedule with a clock of their own. */
 export interface PlanTimers {
@@ -45,7 +46,10 @@ export interface PlanRunnerDependencies {
   /** The profile's connection with its secrets (main process only). */
   connectionFor(profileId: string): Promise<ConsulConnection>
   save: SaveFunction
-  destinationFor?: (destination: PlanDestination) => Destination
+  /** Where remote destinations' secrets are read when a run starts. */
+  secrets: SecretStore
+  /** Tests put a destination of their own here; by default, the agent's destination factory. */
+  destinationFor?: (destination: PlanDestination, planId: string) => Destination | Promise<Destination>
   clock?: () => Date
   now?: () => number
   timers?: PlanTimers
@@ -246,8 +250,18 @@ export class PlanRunner {
       return failedBeforeStart(this.clock(), error)
     }
     context.profileName = connection.name
-    const destinationFor = this.deps.destinationFor ?? defaultDestination
-    const destinations = plan.input.destinations.map(destinationFor)
+    const destinationFor =
+      this.deps.destinationFor ??
+      ((destination: PlanDestination, planId: string) =>
+        planDestination(planId, destination, this.deps.secrets))
+    let destinations: Destination[]
+    try {
+      destinations = await Promise.all(plan.input.destinations.map((d) => destinationFor(d, plan.id)))
+    } catch (error) {
+      // A missing secret or a store setting the host refuses (an unreadable key file): the run
+      // fails with the reason, before anything is saved.
+      return failedBeforeStart(this.clock(), error)
+    }
     const firstLocal = plan.input.destinations.find((d) => d.kind === 'local')
     return runSnapshotCycle(
       {
@@ -284,10 +298,6 @@ export class PlanRunner {
     )
     return work
   }
-}
-
-export function defaultDestination(destination: PlanDestination): Destination {
-  return new LocalDestination(destination.path)
 }
 
 function freshnessOf(

@@ -6,7 +6,9 @@ import { planInputSchema, type PlanInput } from '../../../shared/backup-plan-sch
 import type { PlanStoreNotice } from '../../../shared/backup-plan-types'
 import { validateFileNameTemplate } from '../consul/snapshot-file-name'
 import { isTimeZone } from '../backups/agent-config'
+import type { SecretStore } from '../profiles/secret-store'
 import { engineSchedule } from './plan-schedule'
+import { applyDestinationSecrets, deleteDestinationSecrets } from './plan-secrets'
 import { loadPlanFile, savePlanFile, type PlanFile, type StoredPlan } from './plan-file'
 
 export interface PlanStoreDependencies {
@@ -14,6 +16,8 @@ export interface PlanStoreDependencies {
   dataDir: string
   /** Whether a connection profile exists, so a plan never names one that does not. */
   profileExists(id: string): boolean
+  /** Where the destinations' secrets live (S3 secret keys, Azure keys…), as profiles keep tokens. */
+  secrets: SecretStore
   clock?: () => Date
   newId?: () => string
 }
@@ -21,8 +25,9 @@ export interface PlanStoreDependencies {
 /**
  * Backup plans: validated on the way in (the shared schema, then what only the host can check:
  * cron syntax, time zones, the name template, the profiles), written atomically (0600 in the
- * 0700 data folder), a damaged file kept aside and reported. Plans hold no secret: the token is
- * the profile's, read from the SecretStore when a run starts.
+ * 0700 data folder), a damaged file kept aside and reported. The plan file holds no secret: the
+ * token is the profile's, and a remote destination's key is in the SecretStore under the
+ * destination's id (plan-secrets.ts); both are read when a run starts.
  */
 export class PlanStore {
   private queue: Promise<unknown> = Promise.resolve()
@@ -67,7 +72,9 @@ export class PlanStore {
       const valid = this.validate(input)
       this.assertNameFree(valid.name)
       const at = this.deps.clock().toISOString()
-      const plan: StoredPlan = { id: this.deps.newId(), input: valid, createdAt: at, updatedAt: at }
+      const id = this.deps.newId()
+      const destinations = await this.withSecrets(id, valid, [])
+      const plan: StoredPlan = { id, input: { ...valid, destinations }, createdAt: at, updatedAt: at }
       await this.persist({ ...this.file, plans: [...this.file.plans, plan] })
       return structuredClone(plan)
     })
@@ -78,7 +85,12 @@ export class PlanStore {
       const current = this.get(id)
       const valid = this.validate(input)
       this.assertNameFree(valid.name, id)
-      const next: StoredPlan = { ...current, input: valid, updatedAt: this.deps.clock().toISOString() }
+      const destinations = await this.withSecrets(id, valid, current.input.destinations)
+      const next: StoredPlan = {
+        ...current,
+        input: { ...valid, destinations },
+        updatedAt: this.deps.clock().toISOString(),
+      }
       await this.persist({ ...this.file, plans: this.file.plans.map((p) => (p.id === id ? next : p)) })
       return structuredClone(next)
     })
@@ -99,8 +111,9 @@ export class PlanStore {
 
   remove(id: string): Promise<void> {
     return this.serialise(async () => {
-      this.get(id)
+      const current = this.get(id)
       await this.persist({ ...this.file, plans: this.file.plans.filter((p) => p.id !== id) })
+      await deleteDestinationSecrets(id, current.input.destinations, this.deps.secrets)
     })
   }
 
@@ -130,6 +143,16 @@ export class PlanStore {
       }
     }
     return plan
+  }
+
+  private withSecrets(planId: string, plan: PlanInput, current: PlanInput['destinations']) {
+    return applyDestinationSecrets({
+      planId,
+      next: plan.destinations,
+      current,
+      secrets: this.deps.secrets,
+      newId: () => randomUUID(),
+    })
   }
 
   private assertNameFree(name: string, exceptId?: string): void {

@@ -158,7 +158,7 @@ export function PlanEditorForm() {
             className="wide"
             spellCheck={false}
             data-testid="plan-folder"
-            value={destination?.path ?? ''}
+            value={destination?.kind === 'local' ? destination.path : ''}
             onChange={(e) => change({ destinations: [{ kind: 'local', path: e.target.value }] })}
           />
           <p className="hint">A folder on the computer that runs Snapshot Studio.</p>
