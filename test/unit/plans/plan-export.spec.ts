@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadAgentConfig } from '../../../src/main/services/backups/agent-config'
-import { exportPlanForServers } from '../../../src/main/services/plans/plan-export'
+import { exportPlanForServers, SECRET_PLACEHOLDER } from '../../../src/main/services/plans/plan-export'
 import type { StoredPlan } from '../../../src/main/services/plans/plan-file'
 import { defaultPlanInput } from '../../../src/shared/backup-plan-schema'
 
@@ -58,6 +58,53 @@ describe('a plan exported for servers', () => {
       connection: { name: 'prod', settings: { address: 'https://consul.example:8501' } },
     })
     expect(loaded.connection.settings.tls.caFile).toBe('/etc/consul/ca.pem')
+  })
+
+  it('exports remote destinations as the agent\u2019s backup_destinations, with a placeholder where the secret goes', async () => {
+    const remote: StoredPlan = {
+      ...plan,
+      input: {
+        ...plan.input,
+        destinations: [
+          { kind: 'local', path: '/var/backups/consul' },
+          {
+            kind: 's3',
+            id: 'd1',
+            secretSet: true,
+            region: 'eu-central-1',
+            bucket: 'backups',
+            prefix: '',
+            endpoint: 'https://minio.example:9000',
+            forcePathStyle: true,
+            serverSideEncryption: { mode: 'aws:kms', keyId: 'alias/consul' },
+            caFile: null,
+            credentials: { kind: 'static', accessKeyId: 'AKIAEXAMPLE' },
+          },
+          { kind: 'gcs', bucket: 'snaps', prefix: 'prod', endpoint: null, projectId: null, keyFile: null },
+        ],
+      },
+    }
+    const [config] = exportPlanForServers(remote, target)
+    expect(config!.content).toContain(SECRET_PLACEHOLDER)
+    const dir = await mkdtemp(join(tmpdir(), 'ss-plan-export-'))
+    await writeFile(join(dir, config!.name), config!.content.replace(SECRET_PLACEHOLDER, 'the-secret'))
+    const loaded = await loadAgentConfig({ flags: { configFiles: [config!.name] }, env: {}, cwd: dir })
+    expect(loaded.destinations).toEqual([
+      { kind: 'local', path: '/var/backups/consul' },
+      {
+        kind: 's3',
+        region: 'eu-central-1',
+        bucket: 'backups',
+        keyPrefix: '',
+        endpoint: 'https://minio.example:9000',
+        forcePathStyle: true,
+        serverSideEncryption: { mode: 'aws:kms', keyId: 'alias/consul' },
+        staticSnapshotName: null,
+        credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'the-secret' },
+        caFile: null,
+      },
+      { kind: 'gcs', bucket: 'snaps', prefix: 'prod', keyFile: null, endpoint: null, projectId: null },
+    ])
   })
 
   it('writes an interval as a Go duration, and no secret anywhere', () => {

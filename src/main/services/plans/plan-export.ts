@@ -1,3 +1,4 @@
+import type { PlanDestination } from '../../../shared/backup-plan-schema'
 import type { ExportedFile } from '../../../shared/backup-plan-types'
 import type { ConnectionSettings } from '../../../shared/profile-types'
 import { AGENT_DEFAULTS } from '../backups/agent-config'
@@ -11,7 +12,7 @@ import type { StoredPlan } from './plan-file'
  * a plan with several connections is exported once per connection.
  *
  * No secret is written: the unit reads the token from a file (CONSUL_HTTP_TOKEN_FILE) that the
- * operator installs. Lock key and service name stay the defaults, so the shipped policy fits.
+ * operator installs, and a store's secret is a placeholder the operator replaces. Lock key and service name stay the defaults, so the shipped policy fits.
  */
 export interface ExportTarget {
   /** The connection's name: `{profile}` in name templates, and `cluster` in the config. */
@@ -87,9 +88,79 @@ export function agentConfigFor(
   section.snapshot = snapshot
   section.retention = retention
   const locals = input.destinations.filter((d) => d.kind === 'local')
-  if (locals.length === 1) section.local_storage = { path: locals[0]!.path }
-  else section.backup_destinations = { local_storage: locals.map((d) => ({ path: d.path })) }
+  if (locals.length === 1 && input.destinations.length === 1)
+    section.local_storage = { path: locals[0]!.path }
+  else section.backup_destinations = storeSections(input.destinations)
   return { snapshot_agent: section }
+}
+
+/**
+ * Where a secret belongs in the exported config: the app never writes one out, so the operator
+ * replaces this text with the value (the agent refuses the file until then).
+ */
+export const SECRET_PLACEHOLDER = 'ENTER-THE-SECRET-HERE'
+
+/** The plan's destinations as the agent's `backup_destinations` arrays (Enterprise keys, then ours). */
+function storeSections(destinations: PlanDestination[]): Record<string, unknown[]> {
+  const sections: Record<string, unknown[]> = {}
+  const add = (key: string, value: unknown) => (sections[key] ??= []).push(value)
+  for (const d of destinations) {
+    switch (d.kind) {
+      case 'local':
+        add('local_storage', { path: d.path })
+        break
+      case 's3':
+        add('aws_storage', {
+          s3_region: d.region,
+          s3_bucket: d.bucket,
+          // The agent reads "" as its default prefix; "/" asks for none.
+          s3_key_prefix: d.prefix === '' ? '/' : d.prefix,
+          ...(d.endpoint !== null ? { s3_endpoint: d.endpoint } : {}),
+          ...(d.forcePathStyle ? { s3_force_path_style: true } : {}),
+          ...(d.serverSideEncryption.mode === 'AES256' ? { s3_server_side_encryption: true } : {}),
+          ...(d.serverSideEncryption.mode === 'aws:kms'
+            ? {
+                s3_enable_kms: true,
+                ...(d.serverSideEncryption.keyId ? { s3_kms_key: d.serverSideEncryption.keyId } : {}),
+              }
+            : {}),
+          ...(d.caFile !== null ? { s3_ca_file: d.caFile } : {}),
+          ...(d.credentials.kind === 'static'
+            ? { access_key_id: d.credentials.accessKeyId, secret_access_key: SECRET_PLACEHOLDER }
+            : {}),
+        })
+        break
+      case 'azure-blob':
+        add('azure_blob_storage', {
+          container_name: d.container,
+          ...(d.auth !== 'connection-string' ? { account_name: d.accountName } : {}),
+          ...(d.auth === 'shared-key' ? { account_key: SECRET_PLACEHOLDER } : {}),
+          ...(d.auth === 'sas' ? { sas_token: SECRET_PLACEHOLDER } : {}),
+          ...(d.auth === 'connection-string' ? { connection_string: SECRET_PLACEHOLDER } : {}),
+          ...(d.auth === 'service-principal'
+            ? {
+                tenant_id: d.tenantId,
+                service_principal_id: d.clientId,
+                service_principal_secret: SECRET_PLACEHOLDER,
+              }
+            : {}),
+          ...(d.environment !== 'AzurePublicCloud' ? { environment: d.environment } : {}),
+          ...(d.endpoint !== null ? { endpoint: d.endpoint } : {}),
+          ...(d.prefix !== '' ? { prefix: d.prefix } : {}),
+        })
+        break
+      case 'gcs':
+        add('google_storage', {
+          bucket: d.bucket,
+          ...(d.prefix !== '' ? { prefix: d.prefix } : {}),
+          ...(d.endpoint !== null ? { endpoint: d.endpoint } : {}),
+          ...(d.projectId !== null ? { project_id: d.projectId } : {}),
+          ...(d.keyFile !== null ? { credentials_file: d.keyFile } : {}),
+        })
+        break
+    }
+  }
+  return sections
 }
 
 /** The hardening of resources/agent/consul-snapshot.service, with the plan's folders writable. */
@@ -98,8 +169,7 @@ export function systemdUnitFor(plan: StoredPlan): string {
   return `# systemd unit for the open snapshot agent, exported from the backup plan "${plan.input.name.replace(/\n/g, ' ')}".
 # Install on every Consul server (one instance saves, the others stand by):
 #   useradd --system --home-dir /var/lib/consul-snapshot --shell /usr/sbin/nologin consul-snapshot
-#   install -d -o consul-snapshot -g consul-snapshot -m 0750 ${writable.join(' ')}
-#   install -D -m 0644 snapshot-agent.js ${AGENT_SCRIPT}
+${writable.length > 0 ? `#   install -d -o consul-snapshot -g consul-snapshot -m 0750 ${writable.join(' ')}\n` : ''}#   install -D -m 0644 snapshot-agent.js ${AGENT_SCRIPT}
 #   install -D -m 0640 -g consul-snapshot snapshot-agent.json ${SERVER_CONFIG_DIR}/snapshot-agent.json
 #   install -D -m 0640 -g consul-snapshot /dev/stdin ${SERVER_CONFIG_DIR}/token   # the ACL token
 #   systemctl enable --now consul-snapshot
