@@ -46,8 +46,8 @@ export const ageErrors = {
 }
 
 /**
- * Sorts an error age-encryption threw while reading `label`. Header parsing and the header MAC
- * fail before any payload is read; ChaCha20-Poly1305 tag failures come from the payload chunks.
+ * Sorts an error age-encryption threw while opening the header of `label` (parsing, unwrapping
+ * the file key, the header MAC). The payload is ours (age-payload.ts) and throws typed errors.
  */
 export function ageReadError(label: string, error: unknown): AppError {
   if (error instanceof AppError) return error
@@ -67,13 +67,8 @@ export function ageReadError(label: string, error: unknown): AppError {
   // The library's base64 decoder names the letter it refused: a header line changed in transit.
   if (/invalid (header|stanza)|non-ASCII byte in header|stanza|Unknown letter/.test(message))
     return ageErrors.damaged(label, 'its header is malformed', error)
-  if (message.includes('stream ended before') || message.includes('too small'))
-    return ageErrors.damaged(label, 'it ends before its first encrypted chunk', error)
-  if (message.includes('final chunk is empty'))
-    return ageErrors.damaged(label, 'its last chunk is empty', error)
-  // @noble/ciphers: a Poly1305 tag that does not match (a changed, cut or reordered chunk).
-  if (/tag|invalid|decrypt/i.test(message))
-    return ageErrors.damaged(label, 'an encrypted chunk does not authenticate', error)
+  // @noble/ciphers: a wrapped file key whose Poly1305 tag does not match.
+  if (/tag|invalid|decrypt/i.test(message)) return ageErrors.damaged(label, 'its header does not open', error)
   return new AppError('INTERNAL', `Unexpected failure while decrypting ${label}: ${message}`, {
     cause: error,
   })
