@@ -50,7 +50,7 @@ import type {
 } from './backup-plan-types'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
 import type { KvRestorePlanWire, KvRestoreResultWire } from './selective-restore-types'
-import type { RecentFile, SnapshotInspectionWire } from './snapshot-wire-types'
+import type { RecentFile, SnapshotInspectionWire, UploadedFile } from './snapshot-wire-types'
 import { drillPhases, type DrillResultWire, type RedactedCopyWire } from './snapshot-tools-types'
 import type { ByteProgress } from './progress'
 import type {
@@ -60,6 +60,12 @@ import type {
   KvValuePairWire,
 } from './diff-wire-types'
 import { comparePhases, diffKinds } from './diff-wire-types'
+import type {
+  StoredBackupDownload,
+  StoredBackupList,
+  StoredBackupVerifyReport,
+  StoredVerifyProgress,
+} from './stored-backup-types'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -126,6 +132,20 @@ const kvOptions = {
   kvDetails: z.boolean().default(false),
   kvDepth: z.int().min(0).max(MAX_KV_DEPTH).default(DEFAULT_KV_DEPTH),
   kvFilter: z.string().max(4096).default(''),
+}
+
+/** A backup in a plan's destination: the plan, which of its destinations, and the object's name there. */
+const storedBackupNameSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine(
+    (name) => !/[/\\\0]/.test(name) && !name.startsWith('.'),
+    'a backup name has no slash, backslash or NUL and does not start with a dot',
+  )
+const storedDestinationSchema = {
+  planId: idSchema,
+  destinationIndex: z.int().min(0).max(63),
 }
 
 const catalogueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -458,6 +478,72 @@ export const apiMethods = {
     }),
   }),
 
+  // Backups in a plan's destination (folder, S3, Azure Blob, GCS): read where they are stored.
+  /** Every backup in the destination (all pages), newest first, with what its sidecar or name tells. */
+  'storedBackups.list': method<StoredBackupList>()({
+    request: z.strictObject({ ...storedDestinationSchema }),
+  }),
+  /** Inspect streamed from the store: nothing is downloaded first, nothing written. */
+  'storedBackups.inspect': method<SnapshotInspectionWire>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...storedDestinationSchema,
+      name: storedBackupNameSchema,
+      decryption: sourceDecryptionSchema.optional(),
+      ...kvOptions,
+    }),
+    operation: true,
+  }),
+  /**
+   * A verified copy (encrypted ones stay encrypted) in a host folder: the default save folder, or
+   * one the operator picked. Never replaces a file; nothing is left behind when it fails.
+   */
+  'storedBackups.download': method<StoredBackupDownload>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...storedDestinationSchema,
+      name: storedBackupNameSchema,
+      folder: hostPathSchema.optional(),
+      decryption: sourceDecryptionSchema.optional(),
+    }),
+    operation: true,
+  }),
+  /** Destructive. Refused unless `confirmation` equals the backup's name. */
+  'storedBackups.delete': method<{ name: string }>()({
+    request: z.strictObject({
+      ...storedDestinationSchema,
+      name: storedBackupNameSchema,
+      confirmation: z.string().max(1024),
+    }),
+  }),
+  /** Streams each backup (all when `names` is absent) through full verification; writes nothing. */
+  'storedBackups.verify': method<StoredBackupVerifyReport>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...storedDestinationSchema,
+      names: z.array(storedBackupNameSchema).min(1).max(10_000).optional(),
+      decryption: sourceDecryptionSchema.optional(),
+    }),
+    operation: true,
+  }),
+  /**
+   * Downloads and verifies a backup (decrypted) into the host's upload area; the restore wizard
+   * then takes it as `{ kind: 'upload', uploadId }`, with its own checks.
+   */
+  'storedBackups.prepareRestore': method<UploadedFile>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...storedDestinationSchema,
+      name: storedBackupNameSchema,
+      decryption: sourceDecryptionSchema.optional(),
+    }),
+    operation: true,
+  }),
+  /** Removes a copy made by prepareRestore once the wizard is done with it. */
+  'storedBackups.discardPrepared': method<{ removed: boolean }>()({
+    request: z.strictObject({ uploadId: uploadIdSchema }),
+  }),
+
   /**
    * Compares a snapshot (before) with another snapshot or a fresh snapshot of a profile's cluster
    * (after). The host keeps both open for `compare.changes` and `compare.kvValues` until closed.
@@ -544,6 +630,16 @@ const progressSchema = z.discriminatedUnion('kind', [
     }) satisfies z.ZodType<CompareProgress>,
   }),
   z.strictObject({ kind: z.literal('drill'), phase: z.enum(drillPhases) }),
+  z.strictObject({
+    kind: z.literal('stored-verify'),
+    progress: z.object({
+      done: z.int().min(0),
+      total: z.int().min(0),
+      name: z.string(),
+      bytes: z.number().min(0),
+      totalBytes: z.number().min(0).nullable(),
+    }) satisfies z.ZodType<StoredVerifyProgress>,
+  }),
 ])
 
 /** What a long operation reports: reading a file, a save per profile, a restore, or a growth analysis. */

@@ -8,6 +8,7 @@ import { searchSnapshotValues } from '../services/snapshot/search/search-snapsho
 import { drillForApp } from '../services/snapshot-tools/drill-for-app'
 import { redactToSaveFolder } from '../services/snapshot-tools/redact-to-save-folder'
 import type { ApiHandlers } from './dispatcher'
+import { createStoredBackupHandlers } from './stored-backup-handlers'
 import type { HostServices } from '../host/host-services'
 
 function missing(what: string): never {
@@ -201,5 +202,7 @@ export function createHandlers(services: HostServices): ApiHandlers {
       runs: plans().previewSchedule(schedule, count, seed),
     }),
     'retention.preview': async (request) => plans().previewRetention(request),
+
+    ...createStoredBackupHandlers(services),
   }
 }

@@ -21,7 +21,8 @@ import { createSelectiveRestorePort } from './selective-restore-port'
 import { createRecentFoldersStore } from './recent-folders-store'
 import { createDecryptedSources } from './decrypted-sources'
 import { createSourceResolver } from './source-resolver'
-import type { UploadStore } from './upload-store'
+import { createUploadFolder, createUploadStore, type UploadStore } from './upload-store'
+import { StoredBackupsService } from '../services/stored-backups/stored-backups-service'
 import { silentLogger, type Logger } from '../logging/logger'
 import { withOperationLog } from './operation-log'
 import { planCoverageFrom } from '../services/fleet/plan-coverage'
@@ -107,9 +108,12 @@ export async function createHostServices(environment: HostEnvironment): Promise<
   }
 
   const decrypted = createDecryptedSources()
+  // Stored backups fetched for a restore go where uploads go (the desktop app gets a private area
+  // of its own), so the restore wizard reads them as uploads, with all of its checks.
+  const uploads = environment.uploads ?? createUploadStore(await createUploadFolder(environment.spillDir))
   const services: HostServices = {
     appInfo: () => appInfo,
-    sources: createSourceResolver({ uploads: environment.uploads, decrypted }),
+    sources: createSourceResolver({ uploads, decrypted }),
     inspect,
     catalogue,
     compare,
@@ -175,6 +179,11 @@ export async function createHostServices(environment: HostEnvironment): Promise<
     }),
     growth: createGrowthPort({ dataDir: environment.dataDir, inspect: environment.inspect }),
     plans: plans.port,
+    storedBackups: new StoredBackupsService({
+      open: (ref) => plans.openDestination(ref),
+      scratch: uploads,
+      defaultFolder: environment.defaultSaveFolder,
+    }),
 
     selectiveRestore: createSelectiveRestorePort({
       connectionFor: async (profileId) => {
@@ -219,7 +228,7 @@ export async function createHostServices(environment: HostEnvironment): Promise<
       await plans.dispose()
       await catalogue.closeAll()
       await compare.closeAll()
-      await environment.uploads?.dispose()
+      await uploads.dispose()
     },
   }
 }

@@ -42,6 +42,7 @@ import type {
   RetentionPreview,
   ScheduledRunView,
 } from '../../shared/backup-plan-types'
+import type { StoredBackupsPort } from '../services/stored-backups/stored-backups-service'
 
 export interface Work<P> {
   signal: AbortSignal
@@ -207,6 +208,8 @@ export interface ComparePort {
 }
 
 export interface HostServices {
+  /** Backups where a plan stores them (src/main/services/stored-backups). */
+  storedBackups?: StoredBackupsPort
   appInfo(): AppInfo
   sources: SourceResolver
   inspect: InspectRunner

@@ -22,6 +22,7 @@ import { previewRetention } from '../services/plans/retention-preview'
 import type { ProfileService, SecretStore } from '../services/profiles'
 import { bundleDir } from './host-runtime'
 import type { PlansPort } from './host-services'
+import type { OpenedDestination, StoredBackupsRef } from '../services/stored-backups/stored-backups-service'
 
 export interface PlansComposition {
   port: PlansPort
@@ -29,6 +30,8 @@ export interface PlansComposition {
   inputs(): PlanInput[]
   /** Where run results go (the dispatcher's broadcast, a desktop notification). */
   onRunFinished(listener: (event: PlanRunFinished) => void): () => void
+  /** A plan's destination opened for the Backups view (stored-backups), with how the plan names backups. */
+  openDestination(ref: StoredBackupsRef): Promise<OpenedDestination>
   /** Catch-up of missed runs, then the timers. */
   start(): Promise<void>
   /** Resolves when no run started by the schedule is in progress (tests with a manual clock). */
@@ -142,6 +145,26 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
     onRunFinished(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    async openDestination({ planId, destinationIndex }) {
+      const plan = store.get(planId)
+      const destination = plan.input.destinations[destinationIndex]
+      if (destination === undefined)
+        throw new AppError(
+          'INVALID_ARGUMENT',
+          `The plan "${plan.input.name}" has no destination ${destinationIndex + 1}.`,
+          {
+            hint: 'Its destinations changed; reload the Backups view.',
+          },
+        )
+      return {
+        // The runner's own resolution, so the view reads exactly where the plan writes.
+        destination: defaultDestination(destination),
+        hints: {
+          nameTemplate: plan.input.options.nameTemplate,
+          profiles: plan.input.profileIds.map((id) => profileName(id)),
+        },
+      }
     },
     start: () => runner.start(),
     idle: () => runner.idle(),

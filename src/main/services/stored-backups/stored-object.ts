@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream'
+import { ageErrors } from '../encryption/age-errors'
+import { sniffAge } from '../encryption/age-stream'
+import type { Destination } from '../backups/destination'
+
+/** How many leading bytes decide whether an object is age-encrypted (its magic line and more). */
+const SNIFF_BYTES = 64
+
+export interface StoredObject {
+  /** The object's bytes as stored, from the first; pulled from the store only as they are read. */
+  bytes: AsyncIterable<Uint8Array>
+  /** Age-encrypted, told by its first bytes, so a renamed file is still recognised. */
+  encrypted: boolean
+  /** Stops the download (a reader that gives up early). */
+  close(): void
+}
+
+/**
+ * Opens a stored backup for reading and looks at its first bytes, which are then handed on with
+ * the rest: nothing is fetched twice and nothing waits for the whole object. A name ending in
+ * `.age` whose bytes are not age, or an armored age file, is refused here, as for local files.
+ */
+export async function openStoredObject(
+  destination: Destination,
+  name: string,
+  onBytes?: (bytes: number) => void,
+): Promise<StoredObject> {
+  const raw = await destination.openRead(name)
+  const iterator = (raw as Readable & AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  const head: Uint8Array[] = []
+  let headBytes = 0
+  let ended = false
+  try {
+    while (headBytes < SNIFF_BYTES) {
+      const next = await iterator.next()
+      if (next.done === true) {
+        ended = true
+        break
+      }
+      head.push(next.value)
+      headBytes += next.value.length
+    }
+  } catch (error) {
+    raw.destroy()
+    throw error
+  }
+  const first = Buffer.concat(head)
+  const kind = sniffAge(first.subarray(0, SNIFF_BYTES))
+  try {
+    if (kind === 'armored') throw ageErrors.armored(name)
+    if (kind !== 'age' && name.toLowerCase().endsWith('.age')) throw ageErrors.notAge(name)
+  } catch (error) {
+    raw.destroy()
+    throw error
+  }
+  let seen = 0
+  const count = (chunk: Uint8Array) => {
+    seen += chunk.length
+    onBytes?.(seen)
+  }
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    try {
+      if (first.length > 0) {
+        count(first)
+        yield first
+      }
+      if (ended) return
+      for (;;) {
+        const next = await iterator.next()
+        if (next.done === true) return
+        count(next.value)
+        yield next.value
+      }
+    } finally {
+      // A reader that stopped early (a damaged archive, a cancel) ends the download too.
+      raw.destroy()
+    }
+  }
+  return { bytes: bytes(), encrypted: kind === 'age', close: () => raw.destroy() }
+}
