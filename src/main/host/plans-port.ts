@@ -22,6 +22,7 @@ import { previewRetention } from '../services/plans/retention-preview'
 import type { ProfileService, SecretStore } from '../services/profiles'
 import { bundleDir } from './host-runtime'
 import type { PlansPort } from './host-services'
+import type { Destination } from '../services/backups/destination'
 import type { OpenedDestination, StoredBackupsRef } from '../services/stored-backups/stored-backups-service'
 
 export interface PlansComposition {
@@ -139,6 +140,25 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
     },
   }
 
+  // One live destination (and cloud client) per saved version of a plan's destination, not one
+  // per request of the Backups view.
+  const destinations = new Map<string, Promise<Destination>>()
+  const liveDestination = (
+    planId: string,
+    index: number,
+    version: string,
+    open: () => Promise<Destination>,
+  ) => {
+    const key = `${planId}\0${index}\0${version}`
+    let found = destinations.get(key)
+    if (found === undefined) {
+      found = open()
+      destinations.set(key, found)
+      found.catch(() => destinations.delete(key))
+    }
+    return found
+  }
+
   return {
     port,
     inputs: () => store.list().map((plan) => plan.input),
@@ -159,7 +179,9 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
         )
       return {
         // The runner's own resolution, so the view reads exactly where the plan writes.
-        destination: defaultDestination(destination),
+        destination: await liveDestination(plan.id, destinationIndex, plan.updatedAt, () =>
+          planDestination(plan.id, destination, options.secrets),
+        ),
         hints: {
           nameTemplate: plan.input.options.nameTemplate,
           profiles: plan.input.profileIds.map((id) => profileName(id)),
