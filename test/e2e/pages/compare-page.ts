@@ -10,7 +10,7 @@ export class ComparePage {
 
   async chooseHostFile(side: 'before' | 'after', hostPath: string): Promise<void> {
     await this.page.getByTestId(`compare-${side}-path`).fill(hostPath)
-    await this.screen.locator(`[data-side="${side}"]`).getByRole('button', { name: 'Use' }).click()
+    await this.screen.locator(`[data-side="${side}"]`).getByRole('button', { name: 'Use this file' }).click()
     await expect(this.page.getByTestId(`compare-${side}-chosen`)).toHaveText(hostPath.split('/').pop() ?? '')
   }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import {
   diffKindLabels,
@@ -9,8 +9,8 @@ import {
   type FieldChangeWire,
 } from '../../../shared/diff-wire-types'
 import { EmptyState } from '../../components/empty-state'
+import { SnapshotFilePicker } from '../../components/snapshot-file-picker'
 import { formatBytes } from '../../components/format-bytes'
-import { usePlatform } from '../../store/studio-context'
 import {
   selectAfter,
   selectBefore,
@@ -140,7 +140,6 @@ function SidePicker({
   chosen: string | null
   children?: React.ReactNode
 }) {
-  const platform = usePlatform()
   const uploading = useCompareStore(selectUploading)
   const { chooseFile, chooseWithDialog, chooseHostPath } = useCompareStore(
     useShallow((s) => ({
@@ -149,53 +148,20 @@ function SidePicker({
       chooseHostPath: s.chooseHostPath,
     })),
   )
-  const input = useRef<HTMLInputElement>(null)
-  const [hostPath, setHostPath] = useState('')
   return (
     <fieldset className="compare-side" data-side={side}>
       <legend>{label}</legend>
       <p className="compare-chosen" data-testid={`compare-${side}-chosen`}>
         {uploading === side ? 'Uploading…' : (chosen ?? 'Nothing chosen yet')}
       </p>
-      <button
-        type="button"
-        onClick={() => (platform.nativeDialogs ? void chooseWithDialog(side) : input.current?.click())}
-      >
-        Choose snapshot…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept=".snap,.tgz,.gz,application/gzip"
-        className="visually-hidden"
-        tabIndex={-1}
-        aria-label={`${label} snapshot file`}
-        data-testid={`compare-${side}-input`}
-        onChange={(e) => {
-          const file = e.target.files?.[0]
-          e.target.value = ''
-          if (file) void chooseFile(side, file)
-        }}
+      <SnapshotFilePicker
+        fileInputLabel={`${label} snapshot file`}
+        fileInputTestId={`compare-${side}-input`}
+        hostPathId={`compare-${side}-path`}
+        onDialog={() => void chooseWithDialog(side)}
+        onFile={(file) => void chooseFile(side, file)}
+        onHostPath={(path) => chooseHostPath(side, path)}
       />
-      {!platform.nativeDialogs && (
-        <div className="compare-host-path">
-          <label htmlFor={`compare-${side}-path`}>or a file on the host</label>
-          <input
-            id={`compare-${side}-path`}
-            value={hostPath}
-            onChange={(e) => setHostPath(e.target.value)}
-            spellCheck={false}
-            data-testid={`compare-${side}-path`}
-          />
-          <button
-            type="button"
-            disabled={hostPath.trim() === ''}
-            onClick={() => chooseHostPath(side, hostPath)}
-          >
-            Use
-          </button>
-        </div>
-      )}
       {children}
     </fieldset>
   )

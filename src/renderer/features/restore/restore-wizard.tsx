@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { RestorePreflight } from '../../../shared/consul-types'
 import { EmptyState } from '../../components/empty-state'
@@ -6,8 +6,8 @@ import { EnvironmentBadge } from '../../components/environment-badge'
 import { ProtectionBadge } from '../../components/protection-badge'
 import { formatBytes, formatCount, formatRate } from '../../components/format-bytes'
 import { ProgressBar } from '../../components/progress-bar'
+import { SnapshotFilePicker } from '../../components/snapshot-file-picker'
 import { WizardSteps } from '../../components/wizard-steps'
-import { usePlatform } from '../../store/studio-context'
 import { selectGo, useNavigationStore } from '../../store/navigation-store'
 import {
   RESTORE_STEPS,
@@ -67,9 +67,6 @@ function FileStep() {
       cancel: s.cancel,
     })),
   )
-  const platform = usePlatform()
-  const input = useRef<HTMLInputElement>(null)
-  const [hostPath, setHostPath] = useState('')
   if (reading !== null)
     return (
       <ProgressBar label={`Verifying ${source?.name ?? 'the file'}`} progress={reading} onCancel={cancel} />
@@ -79,51 +76,16 @@ function FileStep() {
       <p>
         Choose the snapshot to restore. It is read in full and its checksums verified before anything else.
       </p>
-      <div className="actions">
-        <button
-          type="button"
-          className="button-primary"
-          onClick={() => (platform.nativeDialogs ? void chooseWithDialog() : input.current?.click())}
-        >
-          Choose snapshot…
-        </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".snap,.tgz,.gz,application/gzip"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label="Snapshot file to restore"
-          data-testid="restore-file-input"
-          onChange={(e) => {
-            const file = e.target.files?.[0]
-            e.target.value = ''
-            if (file) void chooseFile(file)
-          }}
-        />
-      </div>
-      {!platform.nativeDialogs && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void chooseHostPath(hostPath)
-          }}
-        >
-          <label htmlFor="restore-host-path">Or a file on the host</label>
-          <input
-            id="restore-host-path"
-            value={hostPath}
-            onChange={(e) => setHostPath(e.target.value)}
-            className="wide"
-            spellCheck={false}
-            data-testid="restore-host-path"
-          />
-          <button type="submit" disabled={hostPath.trim() === ''}>
-            Use this file
-          </button>
-        </form>
-      )}
+      <SnapshotFilePicker
+        primary
+        wide
+        fileInputLabel="Snapshot file to restore"
+        fileInputTestId="restore-file-input"
+        hostPathId="restore-host-path"
+        onDialog={() => void chooseWithDialog()}
+        onFile={(file) => void chooseFile(file)}
+        onHostPath={(path) => void chooseHostPath(path)}
+      />
     </div>
   )
 }
