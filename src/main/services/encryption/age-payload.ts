@@ -38,13 +38,14 @@ function chunkNonce(index: number, last: boolean): Buffer {
   return nonce
 }
 
-function seal(key: Buffer, index: number, last: boolean, plaintext: Buffer): Buffer {
+/** The sealed chunk as its ciphertext and its tag, handed on as they are (no copy into one). */
+function seal(key: Buffer, index: number, last: boolean, plaintext: Buffer): [Buffer, Buffer] {
   const cipher = createCipheriv('chacha20-poly1305', key, chunkNonce(index, last), {
     authTagLength: TAG_SIZE,
   })
   const body = cipher.update(plaintext)
-  const rest = cipher.final()
-  return Buffer.concat([body, rest, cipher.getAuthTag()])
+  cipher.final() // a stream cipher: everything came out of update()
+  return [body, cipher.getAuthTag()]
 }
 
 /** The chunk's plaintext, or null when it does not authenticate under this index and flag. */
@@ -71,7 +72,7 @@ export async function* encryptPayload(
   const key = payloadKey(fileKey, nonce)
   yield nonce
   let index = 0
-  for await (const { bytes, last } of fixedBlocks(source, CHUNK_SIZE)) yield seal(key, index++, last, bytes)
+  for await (const { bytes, last } of fixedBlocks(source, CHUNK_SIZE)) yield* seal(key, index++, last, bytes)
 }
 
 /**

@@ -24,6 +24,11 @@ const ARMOR_MAGIC = Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----')
  * would otherwise grow in memory while its end is looked for.
  */
 const MAX_HEADER_BYTES = 1 << 20
+/**
+ * File reads and writes in 1 MiB: each one is a trip through libuv's thread pool, and at 64 KiB
+ * those trips, not the cipher, set the pace on a busy machine. Still a fixed bound on memory.
+ */
+const FILE_IO_BYTES = 1 << 20
 /** Enough of the start of a file to tell age, armored age and anything else apart. */
 const SNIFF_BYTES = 64
 
@@ -80,8 +85,8 @@ export async function encryptFile(
   signal?: AbortSignal,
 ): Promise<{ bytes: number }> {
   try {
-    const encrypted = await encryptStream(createReadStream(from, { highWaterMark: 1 << 16 }), target)
-    const out = createWriteStream(to, { flags: 'wx', mode: 0o600 })
+    const encrypted = await encryptStream(createReadStream(from, { highWaterMark: FILE_IO_BYTES }), target)
+    const out = createWriteStream(to, { flags: 'wx', mode: 0o600, highWaterMark: FILE_IO_BYTES })
     await pipeline(encrypted, out, { signal })
     return { bytes: out.bytesWritten }
   } catch (error) {
@@ -144,5 +149,5 @@ export async function decryptFileStream(
   keys: DecryptionKeys | null | undefined,
   label = path,
 ): Promise<Readable> {
-  return decryptStream(createReadStream(path, { highWaterMark: 1 << 16 }), keys, label)
+  return decryptStream(createReadStream(path, { highWaterMark: FILE_IO_BYTES }), keys, label)
 }
