@@ -12,6 +12,22 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('SpillFile', () => {
+  it('reads in the caller\u2019s turn the same bytes an awaited read gives, and refuses what lies outside', async () => {
+    const spill = new SpillFile(dir)
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) & 0xff))
+    spill.append(bytes.subarray(0, 3000))
+    spill.append(bytes.subarray(3000))
+    await spill.seal()
+    try {
+      expect(spill.readSync(1234, 2500)).toEqual(await spill.read(1234, 2500))
+      expect(spill.readSync(0, 5000)).toEqual(bytes)
+      expect(() => spill.readSync(4000, 1001)).toThrow(expect.objectContaining({ code: 'INTERNAL' }))
+    } finally {
+      await spill.remove()
+    }
+    expect(() => spill.readSync(0, 1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+  })
+
   it('stops growing at its capacity with an error that says what to do, before the disk is full', async () => {
     const spill = new SpillFile(dir, { maxBytes: 1000 })
 

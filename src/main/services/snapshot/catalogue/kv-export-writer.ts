@@ -18,11 +18,12 @@ export interface KvExportRow {
 export type ReadSpill = (offset: number, length: number) => Buffer | Promise<Buffer>
 
 const FLUSH_AT = 1 << 20
+// Room past FLUSH_AT for the entry that crosses it. Every buffer handed out is a new one (the
+// destination may hold it), so its size is what the collector sees come and go.
+const BUFFER_BYTES = FLUSH_AT + (64 << 10)
 // Base64 turns every 3 bytes into 4 characters: slices of a multiple of 3 encode independently.
 const VALUE_SLICE = 3 << 20
 
-const SMALL_VALUE = 64 * 1024
-const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
 const FIRST_HEAD = Buffer.from('[\n\t{\n\t\t"key": ')
 const NEXT_HEAD = Buffer.from(',\n\t{\n\t\t"key": ')
 const FLAGS_HEAD = Buffer.from(',\n\t\t"flags": ')
@@ -31,7 +32,7 @@ const VALUE_HEAD = Buffer.from(',\n\t\t"value": "')
 const ENTRY_TAIL = Buffer.from('"\n\t}')
 
 class OutputBuffer {
-  private buf = Buffer.allocUnsafe(FLUSH_AT * 2)
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES)
   private used = 0
 
   constructor(
@@ -67,29 +68,11 @@ class OutputBuffer {
   }
 
   base64(bytes: Buffer): void {
-    if (bytes.length > SMALL_VALUE) return this.ascii(bytes.toString('base64'))
-    // Values up to 64 KiB (nearly all) are encoded in place: a string per value would leave the
-    // collector as many bytes again as the export writes.
-    this.ensure(Math.ceil(bytes.length / 3) * 4)
-    const out = this.buf
-    let o = this.used
-    let i = 0
-    for (; i + 3 <= bytes.length; i += 3) {
-      const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
-      out[o++] = B64[n >> 18] as number
-      out[o++] = B64[(n >> 12) & 63] as number
-      out[o++] = B64[(n >> 6) & 63] as number
-      out[o++] = B64[n & 63] as number
-    }
-    const rest = bytes.length - i
-    if (rest > 0) {
-      const n = ((bytes[i] as number) << 16) | (rest === 2 ? (bytes[i + 1] as number) << 8 : 0)
-      out[o++] = B64[n >> 18] as number
-      out[o++] = B64[(n >> 12) & 63] as number
-      out[o++] = rest === 2 ? (B64[(n >> 6) & 63] as number) : 0x3d
-      out[o++] = 0x3d
-    }
-    this.used = o
+    // Node's encoder, through a short-lived string: measured at twice the speed of encoding byte
+    // by byte here, and the strings die young (a scavenge costs what survives, not what was made).
+    const text = bytes.toString('base64')
+    this.ensure(text.length)
+    this.used += this.buf.write(text, this.used, 'latin1')
   }
 
   private ensure(n: number): void {
@@ -108,7 +91,7 @@ class OutputBuffer {
     if (this.signal?.aborted) throw new AppError('CANCELLED', 'The KV export was cancelled.')
     if (this.used === 0) return
     const chunk = this.buf.subarray(0, this.used)
-    this.buf = Buffer.allocUnsafe(FLUSH_AT * 2)
+    this.buf = Buffer.allocUnsafe(BUFFER_BYTES)
     this.used = 0
     await write(this.out, chunk)
   }
