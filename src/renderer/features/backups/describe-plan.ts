@@ -8,7 +8,20 @@ export function describeSchedule(schedule: PlanSchedule): string {
 }
 
 export function describeDestination(destination: PlanDestination): string {
-  return destination.kind === 'local' ? destination.path : destination.kind
+  const under = (prefix: string) => {
+    const trimmed = prefix.replace(/^\/+|\/+$/g, '')
+    return trimmed === '' ? '' : `/${trimmed}`
+  }
+  switch (destination.kind) {
+    case 'local':
+      return destination.path
+    case 's3':
+      return `s3://${destination.bucket}${under(destination.prefix)}${destination.endpoint ? ` (${destination.endpoint})` : ''}`
+    case 'azure-blob':
+      return `az://${destination.auth === 'connection-string' ? '' : `${destination.accountName}/`}${destination.container}${under(destination.prefix)}`
+    case 'gcs':
+      return `gs://${destination.bucket}${under(destination.prefix)}`
+  }
 }
 
 export function describeRetention(retention: PlanRetention): string {

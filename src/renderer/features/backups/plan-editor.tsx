@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
 import type { PlanInput } from '../../../shared/backup-plan-schema'
+import { DestinationsEditor } from './destinations-editor'
 import { selectBackupProfiles, selectEditor, useBackupsStore, type PlanEditor } from './backups-store'
 
 const TIERS = ['hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const
@@ -31,7 +32,6 @@ export function PlanEditorForm() {
   const setRetention = (patch: Partial<PlanInput['retention']>) =>
     change({ retention: { ...retention, ...patch } })
   const options = draft.options
-  const destination = draft.destinations[0]
 
   return (
     <form
@@ -151,19 +151,12 @@ export function PlanEditorForm() {
           <NextRuns editor={editor} />
         </div>
 
-        <label htmlFor="plan-folder">Folder</label>
-        <div>
-          <input
-            id="plan-folder"
-            className="wide"
-            spellCheck={false}
-            data-testid="plan-folder"
-            value={destination?.kind === 'local' ? destination.path : ''}
-            onChange={(e) => change({ destinations: [{ kind: 'local', path: e.target.value }] })}
-          />
-          <p className="hint">A folder on the computer that runs Snapshot Studio.</p>
-          {error('destinations') ?? error('destinations.0.path')}
-        </div>
+        <span>Destinations</span>
+        <DestinationsEditor
+          destinations={draft.destinations}
+          errors={errors}
+          onChange={(destinations) => change({ destinations })}
+        />
 
         <span>Retention</span>
         <div className="inline-fields retention-fields">
