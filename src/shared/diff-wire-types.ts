@@ -4,23 +4,16 @@
  * from the content, coordinates, tombstones. Secrets are never carried: a changed secret is
  * reported as a changed field with no values.
  */
-import type { RecordValueWire } from './browse-wire-types'
+import { recordKinds, type RecordKind, type RecordValueWire } from './browse-wire-types'
 
-/** The record kinds a comparison covers, in the order a summary lists them. */
-export const recordDiffKinds = [
-  'nodes',
-  'services',
-  'checks',
-  'sessions',
-  'prepared-queries',
-  'acl-tokens',
-  'acl-policies',
-  'acl-roles',
-  'acl-auth-methods',
-  'acl-binding-rules',
-  'config-entries',
-  'intentions',
-] as const
+/** Kinds a snapshot holds that a comparison leaves out: the cluster's own bookkeeping. */
+type UncomparedKind = 'system-metadata' | 'connect-ca'
+const uncompared: readonly RecordKind[] = ['system-metadata', 'connect-ca'] satisfies UncomparedKind[]
+
+/** The record kinds a comparison covers (every browsable kind but those), in the catalogue's order. */
+export const recordDiffKinds = recordKinds.filter(
+  (kind): kind is Exclude<RecordKind, UncomparedKind> => !uncompared.includes(kind),
+)
 export type RecordDiffKind = (typeof recordDiffKinds)[number]
 
 export const diffKinds = ['kv', ...recordDiffKinds] as const
