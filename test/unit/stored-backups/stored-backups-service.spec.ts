@@ -221,6 +221,17 @@ describe('StoredBackupsService.download', () => {
     expect(readdirSync(downloads)).toEqual(['a.snap'])
   })
 
+  it('makes the default folder, but not a folder the operator named', async () => {
+    writeFileSync(join(folder, 'a.snap'), sound)
+    rmSync(downloads, { recursive: true })
+
+    const missing = await failure(service.download(ref, 'a.snap', join(root, 'nowhere'), undefined, work()))
+    const result = await service.download(ref, 'a.snap', undefined, undefined, work())
+
+    expect(missing.code).toBe('FILE_NOT_FOUND')
+    expect(result.path).toBe(join(downloads, 'a.snap'))
+  })
+
   it('stops and keeps nothing when cancelled', async () => {
     writeFileSync(join(folder, 'a.snap'), sound)
     const controller = new AbortController()

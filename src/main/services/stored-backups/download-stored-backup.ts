@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { access, open, unlink } from 'node:fs/promises'
+import { access, open, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -29,6 +29,11 @@ export async function downloadStoredBackup(
   keys: DecryptionKeys | null,
   work: { signal?: AbortSignal; onBytes?: (bytes: number) => void } = {},
 ): Promise<StoredBackupDownload> {
+  const folderInfo = await stat(folder).catch(() => null)
+  if (!folderInfo?.isDirectory())
+    throw new AppError('FILE_NOT_FOUND', `There is no folder ${folder} to download ${name} into.`, {
+      hint: 'Choose an existing folder.',
+    })
   const target = join(folder, name)
   if (await exists(target)) throw fileExists(target)
   const object = await openStoredObject(destination, name, work.onBytes)

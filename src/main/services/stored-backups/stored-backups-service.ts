@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -106,6 +107,8 @@ export class StoredBackupsService {
     const keys = keysFromPrompt(decryption)
     const { destination } = await this.deps.open(ref)
     const totalBytes = this.sizes.get(sizeKey(destination, name)) ?? null
+    // The default save folder is the app's to make; a folder the operator named must exist.
+    if (folder === undefined) await mkdir(this.deps.defaultFolder, { recursive: true })
     return downloadStoredBackup(destination, name, folder ?? this.deps.defaultFolder, keys, {
       signal: work.signal,
       onBytes: (bytes) => work.onProgress({ bytes, totalBytes }),
