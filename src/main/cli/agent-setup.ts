@@ -161,6 +161,26 @@ export const CONFIG_FLAGS: FlagSpec[] = [
       'Encrypt every backup (age, consul-<ID>.snap.age) to this age recipient (age1…) or SSH public key. Repeatable; replaces snapshot_agent.encryption.',
   },
   {
+    name: 'verify-interval',
+    kind: 'string',
+    valueName: 'duration',
+    usage:
+      'The leader re-verifies the newest backup of every destination this often (e.g. 24h). 0 or unset: off.',
+  },
+  {
+    name: 'drill-interval',
+    kind: 'string',
+    valueName: 'duration',
+    usage:
+      'The leader restores the newest backup into a throw-away Consul this often (e.g. 168h). 0 or unset: off.',
+  },
+  {
+    name: 'drill-consul',
+    kind: 'string',
+    valueName: 'path',
+    usage: 'The consul binary the drill starts. Default: $CONSUL_BIN, else consul on the PATH.',
+  },
+  {
     name: 'log-level',
     kind: 'string',
     valueName: 'level',
@@ -215,6 +235,9 @@ export function agentFlagsFrom(parsed: ParsedFlags): AgentFlags {
     azureBlobStorage: azureBlobStorageFlagsFrom(parsed),
     googleStorage: googleStorageFlagsFrom(parsed),
     encryptRecipients: list('encrypt-recipient'),
+    verifyInterval: stringFlag(parsed, 'verify-interval'),
+    drillInterval: stringFlag(parsed, 'drill-interval'),
+    drillConsul: stringFlag(parsed, 'drill-consul'),
   }
   for (const key of Object.keys(flags) as (keyof AgentFlags)[])
     if (flags[key] === undefined) delete flags[key]

@@ -2,6 +2,10 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { AppError, toErrorPayload } from '../../shared/app-error'
 import type { AgentConfig } from '../services/backups/agent-config'
 import { runCycleHere, type CycleRunner } from '../services/backups/snapshot-agent'
+import type { CheckKind, CheckReport } from '../services/backups/agent-check-report'
+import type { CheckRunner } from '../services/backups/leader-checks'
+import { runCheckHere } from '../services/backups/run-check'
+import { checkDependencies } from '../services/backups/snapshot-agent'
 import type { CycleReport } from '../services/backups/snapshot-cycle'
 import { SnapshotIdSource } from '../services/backups/snapshot-id'
 import { buildRuntime } from './agent-setup'
@@ -30,6 +34,18 @@ interface CycleRequest {
 interface CycleReply {
   kind: 'cycle-report'
   report: CycleReport
+}
+
+/** A scheduled check (verify, drill) runs in a child for the same reason as a cycle. */
+interface CheckRequest {
+  kind: 'check-request'
+  config: AgentConfig
+  check: CheckKind
+}
+
+interface CheckReply {
+  kind: 'check-report'
+  report: CheckReport
 }
 
 export interface CycleProcessOptions {
@@ -102,13 +118,15 @@ export function serveCycleRequest(io: CliIo): Promise<number> {
     process.once('SIGINT', () => stop.abort())
     process.once('disconnect', () => stop.abort())
     process.once('message', (message: unknown) => {
-      if (!isRequest(message)) {
+      if (!isRequest(message) && !isCheckRequest(message)) {
         resolve(1)
         return
       }
-      void runRequested(message, io, stop.signal).then((report) => {
-        const reply: CycleReply = { kind: 'cycle-report', report }
-        const code = report.ok ? 0 : 1
+      const work: Promise<CycleReply | CheckReply> = isCheckRequest(message)
+        ? runCheckRequested(message, io, stop.signal).then((report) => ({ kind: 'check-report', report }))
+        : runRequested(message, io, stop.signal).then((report) => ({ kind: 'cycle-report', report }))
+      void work.then((reply) => {
+        const code = reply.kind === 'cycle-report' ? (reply.report.ok ? 0 : 1) : 0
         process.send?.(reply, () => {
           process.disconnect?.()
           resolve(code)
@@ -131,6 +149,100 @@ async function runRequested(request: CycleRequest, io: CliIo, signal: AbortSigna
   } finally {
     await runtime.client.close()
   }
+}
+
+async function runCheckRequested(
+  request: CheckRequest,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<CheckReport> {
+  const runtime = await buildRuntime({ ...request.config, journalPath: null }, io)
+  try {
+    return await runCheckHere(request.check, { ...checkDependencies(runtime), env: io.env }, signal)
+  } finally {
+    await runtime.client.close()
+  }
+}
+
+/**
+ * The daemon's side for scheduled checks: one child per run, its report back over IPC; a child
+ * that ends without one (killed, crashed) gives a report that says so, as a warning.
+ */
+export function checkInChildProcess(config: AgentConfig, options: CycleProcessOptions = {}): CheckRunner {
+  const script = options.script ?? process.argv[1] ?? ''
+  const args = options.args ?? process.argv.slice(2)
+  const killAfterMs = options.killAfterMs ?? 60_000
+  return (check, signal) =>
+    new Promise<CheckReport>((resolve) => {
+      const startedAt = new Date()
+      let report: CheckReport | null = null
+      let killTimer: NodeJS.Timeout | undefined
+      const child = fork(script, args, {
+        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      })
+      options.onSpawn?.(child)
+      const onAbort = () => {
+        child.kill('SIGTERM')
+        killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+        killTimer.unref()
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      child.on('message', (message: unknown) => {
+        if (isCheckReply(message)) report = message.report
+      })
+      let settled = false
+      const settle = (exit: string, spawnError?: unknown) => {
+        if (settled) return
+        settled = true
+        signal.removeEventListener('abort', onAbort)
+        clearTimeout(killTimer)
+        resolve(report ?? lostCheckReport(check, startedAt, exit, signal.aborted, spawnError))
+      }
+      child.on('error', (error) => settle('could not start', error))
+      child.on('close', (code, exitSignal) =>
+        settle(exitSignal ? `signal ${exitSignal}` : `exit code ${code}`),
+      )
+      const request: CheckRequest = { kind: 'check-request', config, check }
+      child.send(request, (error) => {
+        if (error) child.kill('SIGKILL')
+      })
+    })
+}
+
+function lostCheckReport(
+  check: CheckKind,
+  startedAt: Date,
+  exit: string,
+  cancelled: boolean,
+  cause: unknown,
+): CheckReport {
+  const endedAt = new Date()
+  const error = cancelled
+    ? new AppError('CANCELLED', 'The check was cancelled.')
+    : new AppError('INTERNAL', `The ${check} process ended without a report (${exit}).`, {
+        hint: 'The lines above say why.',
+        cause,
+      })
+  return {
+    kind: check,
+    severity: 'warning',
+    summary: error.message,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    backups: [],
+    error: toErrorPayload(error),
+  }
+}
+
+function isCheckReply(message: unknown): message is CheckReply {
+  return typeof message === 'object' && message !== null && (message as CheckReply).kind === 'check-report'
+}
+
+function isCheckRequest(message: unknown): message is CheckRequest {
+  return typeof message === 'object' && message !== null && (message as CheckRequest).kind === 'check-request'
 }
 
 /** A cycle whose process ended without a report (killed, crashed, could not start). */

@@ -6,7 +6,12 @@ import { nextRuns } from '../../services/backups/schedule'
 import { ConsulClient } from '../../services/consul/consul-client'
 import { humanizeBytes } from '../../services/snapshot'
 import { buildRuntime, CONFIG_FLAGS, loadConfigFromFlags } from '../agent-setup'
-import { CYCLE_PROCESS_ENV, cycleInChildProcess, serveCycleRequest } from '../cycle-process'
+import {
+  checkInChildProcess,
+  CYCLE_PROCESS_ENV,
+  cycleInChildProcess,
+  serveCycleRequest,
+} from '../cycle-process'
 import type { CliCommand, CliIo } from '../cli-io'
 import { parseCommandLine } from '../command-line'
 import { flagError, formatFlagHelp, intFlag, type FlagSpec } from '../parse-flags'
@@ -85,6 +90,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         return 1
       }
       runtime.runCycle = cycleInChildProcess(config)
+      runtime.runCheck = checkInChildProcess(config)
       const stop = new AbortController()
       const onSignal = () => stop.abort()
       process.once('SIGTERM', onSignal)
@@ -139,6 +145,15 @@ async function status(config: Awaited<ReturnType<typeof loadConfigFromFlags>>, i
       'Last error',
       failure ? `${failure.endedAt} ${failure.error ?? ''} (${ago(now, failure.endedAt)})` : 'none',
     )
+    for (const [label, check] of [
+      ['Last verify', report.status?.lastVerify],
+      ['Last drill', report.status?.lastDrill],
+    ] as const)
+      if (check)
+        line(
+          label,
+          `${check.endedAt} ${check.severity.toUpperCase()} ${check.summary} (${ago(now, check.endedAt)})`,
+        )
     line(
       'Next run',
       report.nextRun ? report.nextRun.toISOString() : config.once ? 'one-shot mode' : 'unknown',

@@ -5,7 +5,20 @@ import { AppError } from '../../../shared/app-error'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { readConsulEnvironment } from '../consul/consul-environment'
 import { validateFileNameTemplate } from '../consul/snapshot-file-name'
-import { encryptionSection, resolveAgentEncryption, type AgentEncryption } from './agent-encryption'
+import {
+  destinationEncryptionSection,
+  encryptionSection,
+  resolveAgentEncryption,
+  resolveDestinationEncryption,
+  type AgentEncryption,
+  type DestinationEncryptionSection,
+} from './agent-encryption'
+import {
+  drillSection,
+  resolveAgentChecks,
+  verifySection,
+  type AgentChecksConfig,
+} from './agent-checks-config'
 import { parseGoDuration } from './go-duration'
 import type { RetentionPolicy } from './retention'
 import { parseSchedule, type Schedule } from './schedule'
@@ -68,6 +81,8 @@ export interface AgentConfig {
   journalPath: string | null
   /** Client-side age encryption of every backup; null stores plain `.snap` files. */
   encryption: AgentEncryption | null
+  /** The scheduled integrity re-check and restore drill (ours). */
+  checks: AgentChecksConfig
 }
 
 /** Flag values as the CLI parsed them; only flags given on the command line are set. */
@@ -105,6 +120,9 @@ export interface AgentFlags {
   /** `-gcs-*` flags, under the file's key names (`-gcs-bucket` → `bucket`). */
   googleStorage?: GoogleStorageSection
   encryptRecipients?: string[]
+  verifyInterval?: string
+  drillInterval?: string
+  drillConsul?: string
 }
 
 export const AGENT_DEFAULTS = {
@@ -229,16 +247,27 @@ const agentSection = z
     leadership: z.strictObject({ session_ttl: duration, lock_delay: duration }).partial(),
     run_journal: z.strictObject({ path: text }).partial(),
     encryption: encryptionSection,
+    verify: verifySection,
+    drill: drillSection,
     local_storage: localStorage.partial(),
     aws_storage: awsStorage.partial(),
     azure_blob_storage: azureStorage.partial(),
     google_storage: googleStorage.partial(),
+    // Ours in each entry: `encryption` with the destination's own recipients.
     backup_destinations: z
       .strictObject({
-        local_storage: z.array(localStorage.partial()),
-        aws_storage: z.array(awsStorage.partial()),
-        azure_blob_storage: z.array(azureStorage.partial()),
-        google_storage: z.array(googleStorage.partial()),
+        local_storage: z.array(
+          localStorage.partial().extend({ encryption: destinationEncryptionSection.optional() }),
+        ),
+        aws_storage: z.array(
+          awsStorage.partial().extend({ encryption: destinationEncryptionSection.optional() }),
+        ),
+        azure_blob_storage: z.array(
+          azureStorage.partial().extend({ encryption: destinationEncryptionSection.optional() }),
+        ),
+        google_storage: z.array(
+          googleStorage.partial().extend({ encryption: destinationEncryptionSection.optional() }),
+        ),
       })
       .partial(),
   })
@@ -295,10 +324,45 @@ export async function loadAgentConfig(input: LoadAgentConfigInput): Promise<Agen
     return 'flags'
   }
   const file = merged as AgentSection
+  const resolved = resolveConfig(file, { flags, env, cwd, origin, sources: sections.map((s) => s.file) })
   return {
-    ...resolveConfig(file, { flags, env, cwd, origin, sources: sections.map((s) => s.file) }),
+    ...resolved,
+    destinations: await withDestinationEncryption(resolved.destinations, file, cwd, origin),
     encryption: await resolveAgentEncryption(file.encryption, flags.encryptRecipients, { cwd, origin }),
   }
+}
+
+/**
+ * Each `backup_destinations` entry's own recipients, checked like the agent-wide ones before any
+ * store is contacted. destinationsOf lists the entries in this same order (local, S3, Azure, GCS).
+ */
+async function withDestinationEncryption(
+  destinations: DestinationConfig[],
+  file: AgentSection,
+  cwd: string,
+  origin: (path: string[]) => string,
+): Promise<DestinationConfig[]> {
+  const listed = file.backup_destinations
+  if (listed === undefined) return destinations
+  const stores = ['local_storage', 'aws_storage', 'azure_blob_storage', 'google_storage'] as const
+  const sections: { path: string; encryption: DestinationEncryptionSection | undefined }[] = []
+  for (const store of stores)
+    (listed[store] ?? []).forEach((entry, index) =>
+      sections.push({ path: `backup_destinations.${store}[${index}]`, encryption: entry.encryption }),
+    )
+  const out: DestinationConfig[] = []
+  for (const [index, destination] of destinations.entries()) {
+    const section = sections[index]
+    const encryption =
+      section === undefined
+        ? null
+        : await resolveDestinationEncryption(section.encryption, section.path, {
+            cwd,
+            where: origin(['backup_destinations']),
+          })
+    out.push(encryption === null ? destination : { ...destination, encryption })
+  }
+  return out
 }
 
 async function listConfigFiles(flags: AgentFlags, cwd: string): Promise<string[]> {
@@ -440,6 +504,19 @@ interface ResolveContext {
 }
 
 function resolveConfig(file: AgentSection, ctx: ResolveContext): Omit<AgentConfig, 'encryption'> {
+  const checks = resolveAgentChecks(
+    {
+      ...(file.verify ? { verify: file.verify } : {}),
+      ...(file.drill ? { drill: file.drill } : {}),
+      ...(file.encryption?.identity_file ? { identityFile: file.encryption.identity_file } : {}),
+    },
+    ctx.flags,
+    {
+      cwd: ctx.cwd,
+      origin: ctx.origin,
+      fail: (where, key, why, hint) => new AgentConfigError(where, key, why, hint),
+    },
+  )
   const { flags, cwd } = ctx
   const set = (value: string | undefined): string | undefined =>
     value === undefined || value === '' ? undefined : value
@@ -628,6 +705,7 @@ function resolveConfig(file: AgentSection, ctx: ResolveContext): Omit<AgentConfi
     leadership: { sessionTtlMs, lockDelayMs },
     destinations,
     journalPath: journal === undefined ? null : resolve(cwd, journal),
+    checks,
   }
 }
 
@@ -692,12 +770,14 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
         'cannot be combined with snapshot_agent.backup_destinations',
         'Move the store into backup_destinations.google_storage.',
       )
-    const out: DestinationConfig[] = (listed.local_storage ?? []).map((entry): LocalDestinationConfig => ({
-      kind: 'local',
-      path: resolve(cwd, entry.path || '.'),
-    }))
+    const out: DestinationConfig[] = (listed.local_storage ?? []).map(
+      ({ encryption: _own, ...entry }): LocalDestinationConfig => ({
+        kind: 'local',
+        path: resolve(cwd, entry.path || '.'),
+      }),
+    )
     const where = ctx.origin(['backup_destinations', 'aws_storage'])
-    ;(listed.aws_storage ?? []).forEach((entry, index) => {
+    ;(listed.aws_storage ?? []).forEach(({ encryption: _own, ...entry }, index) => {
       out.push(
         resolveS3DestinationConfig(
           entry,
@@ -707,7 +787,7 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
       )
     })
     const azureWhere = ctx.origin(['backup_destinations', 'azure_blob_storage'])
-    ;(listed.azure_blob_storage ?? []).forEach((entry, index) => {
+    ;(listed.azure_blob_storage ?? []).forEach(({ encryption: _own, ...entry }, index) => {
       out.push(
         resolveAzureBlobDestinationConfig(entry, (key) => ({
           where: azureWhere,
@@ -716,7 +796,7 @@ function destinationsOf(file: AgentSection, ctx: ResolveContext): DestinationCon
       )
     })
     const gcsWhere = ctx.origin(['backup_destinations', 'google_storage'])
-    ;(listed.google_storage ?? []).forEach((entry, index) => {
+    ;(listed.google_storage ?? []).forEach(({ encryption: _own, ...entry }, index) => {
       out.push(
         resolveGcsDestinationConfig(
           entry,

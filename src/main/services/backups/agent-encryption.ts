@@ -11,10 +11,21 @@ import { parseRecipient, readRecipientsFile, type EncryptionTarget } from '../en
  * recipient's public key on a server cannot open the backups it writes.
  */
 export const encryptionSection = z
+  .strictObject({
+    recipients: z.array(z.string()),
+    recipients_file: z.string(),
+    /** Read only by the scheduled verify and drill steps, never for writing (agent-checks-config.ts). */
+    identity_file: z.string(),
+  })
+  .partial()
+
+/** A `backup_destinations` entry's own recipients, replacing the agent-wide ones for it. */
+export const destinationEncryptionSection = z
   .strictObject({ recipients: z.array(z.string()), recipients_file: z.string() })
   .partial()
 
 export type EncryptionSection = z.infer<typeof encryptionSection>
+export type DestinationEncryptionSection = z.infer<typeof destinationEncryptionSection>
 
 export interface AgentEncryption {
   /** Every recipient, checked; the cycle encrypts each snapshot once to all of them. */
@@ -38,25 +49,41 @@ export async function resolveAgentEncryption(
     return {
       recipients: flagRecipients.map((r, i) => parseRecipient(r, `flags: -encrypt-recipient #${i + 1}`)),
     }
+  return resolveRecipients(section, ['encryption'], ctx)
+}
+
+/**
+ * A `backup_destinations` entry's own `encryption`: its recipients replace the agent-wide ones for
+ * that destination only. `path` is where it sits, e.g. `backup_destinations.aws_storage[1]`.
+ */
+export async function resolveDestinationEncryption(
+  section: DestinationEncryptionSection | undefined,
+  path: string,
+  ctx: { cwd: string; where: string },
+): Promise<AgentEncryption | null> {
+  return resolveRecipients(section, [path, 'encryption'], { cwd: ctx.cwd, origin: () => ctx.where })
+}
+
+async function resolveRecipients(
+  section: DestinationEncryptionSection | undefined,
+  path: string[],
+  ctx: { cwd: string; origin: (path: string[]) => string },
+): Promise<AgentEncryption | null> {
   if (section === undefined) return null
+  const key = ['snapshot_agent', ...path].join('.')
   const recipients = (section.recipients ?? [])
     .filter((r) => r.trim() !== '')
-    .map((r, i) =>
-      parseRecipient(
-        r,
-        `${ctx.origin(['encryption', 'recipients'])}: snapshot_agent.encryption.recipients[${i}]`,
-      ),
-    )
+    .map((r, i) => parseRecipient(r, `${ctx.origin([...path, 'recipients'])}: ${key}.recipients[${i}]`))
   const file = section.recipients_file?.trim() ?? ''
   if (file !== '') recipients.push(...(await readRecipientsFile(resolve(ctx.cwd, file))))
   if (recipients.length === 0) {
     if (section.recipients === undefined && file === '') return null
     throw new AppError(
       'INVALID_ARGUMENT',
-      `${ctx.origin(['encryption'])}: snapshot_agent.encryption: no recipient is listed, so nothing could decrypt the backups`,
+      `${ctx.origin(path)}: ${key}: no recipient is listed, so nothing could decrypt the backups`,
       {
         hint: 'List age recipients (age1…) or SSH public keys in recipients or recipients_file, or remove the encryption object.',
-        details: { key: 'snapshot_agent.encryption' },
+        details: { key },
       },
     )
   }

@@ -12,9 +12,15 @@ import { formatGoDuration } from './go-duration'
  */
 export const ALIVE_CHECK_NAME = 'Consul Snapshot Agent Alive'
 export const SAVING_CHECK_NAME = 'Consul Snapshot Agent Saving Snapshots'
+/** Ours: the leader's scheduled integrity re-check and restore drill, each on its own check. */
+export const VERIFY_CHECK_NAME = 'Consul Snapshot Agent Verifying Backups'
+export const DRILL_CHECK_NAME = 'Consul Snapshot Agent Restore Drill'
 export const ALIVE_TTL_MS = 30_000
 export const ALIVE_PASS_EVERY_MS = 15_000
 export const REREGISTER_EVERY_MS = 30_000
+
+type Verb = 'pass' | 'warn' | 'fail'
+const VERB: Record<CheckStatus, Verb> = { passing: 'pass', warning: 'warn', critical: 'fail' }
 
 export interface RegistrationOptions {
   service: string
@@ -33,10 +39,21 @@ export interface RegistrationDependencies {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
+export type CheckStatus = 'passing' | 'warning' | 'critical'
+
+/** A check only the leader carries, besides Saving: its last state, to register it again as it was. */
+interface LeaderCheck {
+  name: string
+  ttlMs: number
+  status: CheckStatus
+  note: string
+}
+
 export class AgentRegistration {
   readonly aliveCheckId: string
   readonly savingCheckId: string
   private leader = false
+  private leaderChecks = new Map<string, LeaderCheck>()
   private stopper = new AbortController()
   private loops: Promise<void>[] = []
 
@@ -61,11 +78,61 @@ export class AgentRegistration {
     await this.registerSavingCheck()
   }
 
-  /** Marks the Saving check critical at once (lost leadership, gave it up, or shutting down). */
+  /**
+   * Marks the Saving check critical at once (lost leadership, gave it up, or shutting down) and
+   * removes the leader's other checks: a standby has no verdict on the backups; the next leader
+   * registers its own from the status in KV.
+   */
   async lostLeadership(note: string): Promise<void> {
     if (!this.leader) return
     this.leader = false
     await this.updateCheck(this.savingCheckId, 'fail', note)
+    for (const id of [...this.leaderChecks.keys()]) await this.removeLeaderCheck(id)
+  }
+
+  /** The check ID of a leader check on this instance (`<service ID>:<suffix>`). */
+  leaderCheckId(suffix: string): string {
+    return `${this.options.serviceId}:${suffix}`
+  }
+
+  /**
+   * Adds or updates a leader check (a TTL check: when the step stops running, Consul turns it
+   * critical after `ttlMs`). Only while leading.
+   */
+  async setLeaderCheck(id: string, check: LeaderCheck): Promise<void> {
+    if (!this.leader) return
+    const known = this.leaderChecks.has(id)
+    this.leaderChecks.set(id, check)
+    try {
+      if (!known) await this.registerLeaderCheck(id, check)
+    } catch (error) {
+      this.deps.logger.warn('Could not register a health check', {
+        check: id,
+        error: (error as Error).message,
+      })
+      return
+    }
+    await this.updateCheck(id, VERB[check.status], check.note)
+  }
+
+  private async removeLeaderCheck(id: string): Promise<void> {
+    this.leaderChecks.delete(id)
+    await this.put(`/v1/agent/check/deregister/${encodeURIComponent(id)}`).catch((error: unknown) =>
+      this.deps.logger.warn('Could not remove a health check', {
+        check: id,
+        error: (error as Error).message,
+      }),
+    )
+  }
+
+  private async registerLeaderCheck(id: string, check: LeaderCheck): Promise<void> {
+    await this.put('/v1/agent/check/register', {
+      ID: id,
+      Name: check.name,
+      ServiceID: this.options.serviceId,
+      TTL: formatGoDuration(check.ttlMs),
+      Status: check.status,
+    })
   }
 
   async passSaving(note: string): Promise<void> {
@@ -103,6 +170,11 @@ export class AgentRegistration {
       Checks: [check],
     })
     if (this.leader) await this.registerSavingCheck()
+    if (this.leader)
+      for (const [id, check] of this.leaderChecks) {
+        await this.registerLeaderCheck(id, check)
+        await this.updateCheck(id, VERB[check.status], check.note)
+      }
   }
 
   private async registerSavingCheck(): Promise<void> {
@@ -131,7 +203,7 @@ export class AgentRegistration {
     }
   }
 
-  private async updateCheck(checkId: string, verb: 'pass' | 'warn' | 'fail', note: string): Promise<void> {
+  private async updateCheck(checkId: string, verb: Verb, note: string): Promise<void> {
     try {
       await this.put(
         `/v1/agent/check/${verb}/${encodeURIComponent(checkId)}?note=${encodeURIComponent(note)}`,

@@ -20,6 +20,19 @@ const cycleSummary = z.object({
   serviceId: z.string().nullable(),
 })
 
+/**
+ * The last scheduled integrity re-check or restore drill (ours): its verdict as the health check
+ * shows it, so a new leader starts from where the old one left off and the schedule is the
+ * cluster's, not one process's.
+ */
+const checkSummary = z.object({
+  startedAt: z.string(),
+  endedAt: z.string(),
+  severity: z.enum(['passing', 'warning', 'critical']),
+  summary: z.string(),
+  serviceId: z.string().nullable(),
+})
+
 export const agentStatusSchema = z.object({
   kind: z.literal('snapshot-studio/agent-status'),
   version: z.literal(1),
@@ -27,11 +40,15 @@ export const agentStatusSchema = z.object({
   lastFailure: cycleSummary.nullable(),
   /** The expected gap between runs (interval or cron), so readers can judge staleness. */
   expectedGapMs: z.number().nullable(),
+  /** Optional: written only by agents that run these steps; older readers ignore them. */
+  lastVerify: checkSummary.optional(),
+  lastDrill: checkSummary.optional(),
   updatedAt: z.string(),
 })
 
 export type AgentStatus = z.infer<typeof agentStatusSchema>
 export type CycleSummary = z.infer<typeof cycleSummary>
+export type CheckSummary = z.infer<typeof checkSummary>
 
 export function statusKeyFor(lockKey: string): string {
   return `${lockKey.replace(/\/+$/, '')}-status`
@@ -58,7 +75,7 @@ export interface StatusStore {
 
 export class ConsulKvStatusStore implements StatusStore {
   constructor(
-    private readonly client: ConsulClient,
+    private readonly client: Pick<ConsulClient, 'send' | 'getJson'>,
     readonly key: string,
   ) {}
 
@@ -107,6 +124,28 @@ export function nextStatus(
     lastSuccess: report.ok || report.partial ? summary : (previous?.lastSuccess ?? null),
     lastFailure: report.ok ? (previous?.lastFailure ?? null) : summary,
     expectedGapMs,
+    ...(previous?.lastVerify ? { lastVerify: previous.lastVerify } : {}),
+    ...(previous?.lastDrill ? { lastDrill: previous.lastDrill } : {}),
+    updatedAt: now.toISOString(),
+  }
+}
+
+/** The status with one check's verdict replaced; everything else as it was. */
+export function withCheck(
+  previous: AgentStatus | null,
+  kind: 'verify' | 'drill',
+  summary: CheckSummary,
+  now: Date,
+): AgentStatus {
+  return {
+    kind: 'snapshot-studio/agent-status',
+    version: 1,
+    lastSuccess: previous?.lastSuccess ?? null,
+    lastFailure: previous?.lastFailure ?? null,
+    expectedGapMs: previous?.expectedGapMs ?? null,
+    ...(previous?.lastVerify ? { lastVerify: previous.lastVerify } : {}),
+    ...(previous?.lastDrill ? { lastDrill: previous.lastDrill } : {}),
+    [kind === 'verify' ? 'lastVerify' : 'lastDrill']: summary,
     updatedAt: now.toISOString(),
   }
 }

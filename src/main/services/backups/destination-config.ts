@@ -1,3 +1,4 @@
+import type { AgentEncryption } from './agent-encryption'
 import type { AzureBlobOptions } from './azure-blob-options'
 import type { GcsOptions } from './gcs-options'
 
@@ -38,5 +39,9 @@ export type AzureBlobDestinationConfig = { kind: 'azure-blob' } & AzureBlobOptio
 /** Google Cloud Storage: the destination's own options, as plain data (checked by gcs-options.ts). */
 export type GcsDestinationConfig = { kind: 'gcs' } & GcsOptions
 
-export type DestinationConfig =
+export type DestinationConfig = (
   LocalDestinationConfig | S3DestinationConfig | AzureBlobDestinationConfig | GcsDestinationConfig
+) & {
+  /** This destination's own recipients (`backup_destinations[…].encryption`), replacing the agent-wide ones. */
+  encryption?: AgentEncryption
+}

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { createStream, type RotatingFileStream } from 'rotating-file-stream'
+import type { CheckReport } from './agent-check-report'
 import type { CycleReport } from './snapshot-cycle'
 
 /**
@@ -12,6 +13,7 @@ export type JournalEvent =
   | { event: 'cycle'; serviceId: string | null; report: CycleReport; plan?: PlanCycleContext }
   | { event: 'agent-start' | 'agent-stop'; serviceId: string | null; mode: 'daemon' | 'once' }
   | { event: 'leadership'; serviceId: string | null; held: boolean; reason?: string }
+  | { event: 'check'; serviceId: string | null; report: CheckReport }
 
 /** Set when the app's backup plans run the cycle: which plan, cluster and run it belongs to. */
 export interface PlanCycleContext {

@@ -9,7 +9,10 @@ import { collectGarbage } from './collect-garbage'
 import { ConsulLock, type HeldLock } from './consul-lock'
 import type { Destination } from './destination'
 import { formatGoDuration } from './go-duration'
+import { runLeaderChecks, type CheckRunner } from './leader-checks'
+import { runCheckHere, type CheckDependencies } from './run-check'
 import type { RunJournal } from './run-journal'
+import { SerialLane } from './serial-lane'
 import { expectedGapMs, nextRuns } from './schedule'
 import { runSnapshotCycle, type CycleReport, type SaveFunction } from './snapshot-cycle'
 import { SnapshotIdSource } from './snapshot-id'
@@ -37,6 +40,8 @@ export interface AgentRuntime {
    * ends instead of staying resident between runs (cli/cycle-process.ts).
    */
   runCycle?: CycleRunner
+  /** Runs one scheduled check (verify, drill). Unset: in this process; the daemon uses a child. */
+  runCheck?: CheckRunner
 }
 
 export type CycleRunner = (ids: SnapshotIdSource, signal: AbortSignal | undefined) => Promise<CycleReport>
@@ -132,15 +137,69 @@ async function lead(
   ids: SnapshotIdSource,
   registration: AgentRegistration,
 ): Promise<LeadershipOutcome> {
-  const { config, logger } = rt
   const signal = AbortSignal.any([held.lost, stop])
+  // The checks live as long as this leadership, whichever way it ends (giving up included).
+  const checksStop = new AbortController()
+  const lane = new SerialLane()
+  let checks: Promise<void> | null = null
+  const startChecks = () =>
+    runLeaderChecks(
+      {
+        checks: rt.config.checks,
+        client: rt.client,
+        statusKey: statusKeyFor(rt.config.lockKey),
+        serviceId: rt.serviceId,
+        run: rt.runCheck ?? ((kind, checkSignal) => runCheckHere(kind, checkDependencies(rt), checkSignal)),
+        lane,
+        registration,
+        journal: rt.journal,
+        logger: rt.logger,
+        clock: rt.clock,
+        sleep: rt.sleep,
+      },
+      AbortSignal.any([signal, checksStop.signal]),
+    ).catch((error: unknown) =>
+      rt.logger.error('Scheduled checks stopped', { error: toErrorPayload(error).message }),
+    )
+  try {
+    return await snapshotWhileLeading(rt, signal, stop, ids, registration, lane, () => {
+      // After the first cycle, so a check never races the snapshot the leader takes at once.
+      checks ??= startChecks()
+    })
+  } finally {
+    checksStop.abort()
+    await checks
+  }
+}
+
+export function checkDependencies(rt: AgentRuntime): CheckDependencies {
+  return {
+    config: rt.config,
+    destinations: rt.destinations,
+    env: process.env,
+    clock: rt.clock,
+    now: rt.now,
+  }
+}
+
+async function snapshotWhileLeading(
+  rt: AgentRuntime,
+  signal: AbortSignal,
+  stop: AbortSignal,
+  ids: SnapshotIdSource,
+  registration: AgentRegistration,
+  lane: SerialLane,
+  afterFirstCycle: () => void,
+): Promise<LeadershipOutcome> {
+  const { config, logger } = rt
   const outcome = (): LeadershipOutcome => (stop.aborted ? 'stopped' : 'lost')
   // First snapshot right after obtaining leadership, then on schedule from here.
   const from = rt.clock()
   let failures = 0
   for (;;) {
     if (signal.aborted) return outcome()
-    const report = await cycle(rt, ids, signal, rt.serviceId)
+    const report = await lane.run(() => cycle(rt, ids, signal, rt.serviceId))
+    afterFirstCycle()
     if (signal.aborted) return outcome()
     if (report.ok) {
       failures = 0
@@ -204,6 +263,7 @@ export function runCycleHere(
       nameTemplate: config.nameTemplate,
       retention: config.retention,
       encryption: config.encryption,
+      destinationEncryption: config.destinations.map((destination) => destination.encryption),
       signal,
     },
     { save: rt.save, destinations: rt.destinations, clock: rt.clock, now: rt.now, ids, logger: rt.logger },
@@ -253,5 +313,7 @@ function logStart(rt: AgentRuntime, mode: 'daemon' | 'once'): void {
     maxFailures: config.maxFailures,
     destinations: rt.destinations.map((d) => d.description).join(', '),
     encryption: config.encryption ? `age, ${config.encryption.recipients.length} recipient(s)` : 'off',
+    verify: config.checks.verify ? `every ${formatGoDuration(config.checks.verify.intervalMs)}` : 'off',
+    drill: config.checks.drill ? `every ${formatGoDuration(config.checks.drill.intervalMs)}` : 'off',
   })
 }

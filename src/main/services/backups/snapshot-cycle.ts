@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { AppError, toErrorPayload, type AppErrorPayload } from '../../../shared/app-error'
 import type { SaveResult } from '../../../shared/consul-types'
 import type { ConsulConnection } from '../consul/consul-connection'
@@ -35,6 +35,11 @@ export interface CycleOptions {
   retention: RetentionPolicy
   /** Encrypt the verified snapshot once, in the scratch folder, and store `<name>.age` instead. */
   encryption?: AgentEncryption | null
+  /**
+   * Per destination (same order as the destinations): its own recipients, replacing `encryption`
+   * for it. The snapshot is encrypted once per distinct set of recipients.
+   */
+  destinationEncryption?: (AgentEncryption | undefined)[]
   signal?: AbortSignal
 }
 
@@ -143,17 +148,19 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
       consulVersion: saved.consulVersion,
       datacenter: saved.datacenter,
     })
-    const upload = await sealed(saved, options)
-    const name = basename(upload.path)
+    const uploads = await sealedPerDestination(saved, options, deps.destinations.length)
+    const names = uploads.map((upload) => basename(upload.path))
+    const name = names[0] ?? basename(saved.path)
     report.name = name
 
     // Each destination on its own: one that fails does not cost the others their copy.
     const stored = await Promise.all(
-      deps.destinations.map(async (destination): Promise<DestinationResult> => {
+      deps.destinations.map(async (destination, index): Promise<DestinationResult> => {
+        const upload = uploads[index]!
         try {
           options.signal?.throwIfAborted()
           const { location } = await destination.put(
-            name,
+            basename(upload.path),
             { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
             options.signal,
           )
@@ -166,7 +173,7 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
     report.destinations = stored
     if (options.signal?.aborted) {
       // A cancelled cycle stores nothing: copies that completed in the meantime are taken back.
-      await takeBack(deps, stored, name)
+      await takeBack(deps, stored, names)
       throw new AppError('CANCELLED', 'The cycle was cancelled; nothing was stored.')
     }
     const failed = stored.filter((result) => !result.ok)
@@ -238,13 +245,44 @@ export async function applyRetention(
 }
 
 /**
- * The file the destinations get: the verified snapshot itself, or its age encryption written
- * beside it in the scratch folder (streamed; removed with the folder).
+ * The file each destination gets: the verified snapshot itself, or its age encryption written in
+ * the scratch folder (streamed; removed with the folder), made once per distinct set of
+ * recipients and shared by the destinations that use that set.
  */
-async function sealed(saved: SaveResult, options: CycleOptions): Promise<{ path: string; size: number }> {
-  if (!options.encryption) return { path: saved.path, size: saved.size }
-  const path = `${saved.path}.age`
-  const { bytes } = await encryptFile(saved.path, path, encryptionTarget(options.encryption), options.signal)
+async function sealedPerDestination(
+  saved: SaveResult,
+  options: CycleOptions,
+  count: number,
+): Promise<{ path: string; size: number }[]> {
+  const made = new Map<string, { path: string; size: number }>()
+  const out: { path: string; size: number }[] = []
+  for (let index = 0; index < count; index++) {
+    const encryption = options.destinationEncryption?.[index] ?? options.encryption ?? null
+    const key = encryption === null ? '' : [...encryption.recipients].sort().join('\n')
+    let upload = made.get(key)
+    if (upload === undefined) {
+      upload =
+        encryption === null
+          ? { path: saved.path, size: saved.size }
+          : await sealed(saved, encryption, made.size, options.signal)
+      made.set(key, upload)
+    }
+    out.push(upload)
+  }
+  return out
+}
+
+async function sealed(
+  saved: SaveResult,
+  encryption: AgentEncryption,
+  nth: number,
+  signal: AbortSignal | undefined,
+): Promise<{ path: string; size: number }> {
+  // Same name in every destination; a folder of its own per set of recipients.
+  const folder = join(dirname(saved.path), `sealed-${nth}`)
+  await mkdir(folder, { mode: 0o700 })
+  const path = join(folder, `${basename(saved.path)}.age`)
+  const { bytes } = await encryptFile(saved.path, path, encryptionTarget(encryption), signal)
   return { path, size: bytes }
 }
 
@@ -259,11 +297,12 @@ function scratchError(path: string, error: unknown): AppError {
 async function takeBack(
   deps: Pick<CycleDependencies, 'destinations' | 'logger'>,
   results: DestinationResult[],
-  name: string,
+  names: string[],
 ): Promise<void> {
   for (const [index, result] of results.entries()) {
     const destination = deps.destinations[index]
-    if (!result.ok || destination === undefined) continue
+    const name = names[index]
+    if (!result.ok || destination === undefined || name === undefined) continue
     await destination.delete(name).catch((undo: unknown) =>
       deps.logger.error('Could not take back a stored snapshot', {
         destination: destination.description,
