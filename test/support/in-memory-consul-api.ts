@@ -174,13 +174,18 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
         ? { status: 200, value: { ID: id, Service: service.name }, index: this.index }
         : { status: 404, value: 'unknown service', index: this.index }
     }
+    if (path.startsWith('/v1/agent/check/deregister/')) {
+      this.checks.delete(decodeURIComponent(path.slice('/v1/agent/check/deregister/'.length)))
+      return { status: 200, value: null, index: this.index }
+    }
     if (path === '/v1/agent/check/register') {
-      const spec = body as { ID: string; Name: string; ServiceID: string; TTL: string }
+      const spec = body as { ID: string; Name: string; ServiceID: string; TTL: string; Status?: string }
       this.checks.set(spec.ID, {
         name: spec.Name,
         serviceId: spec.ServiceID,
         ttl: spec.TTL,
-        status: 'critical',
+        // A TTL check starts critical unless the registration gives a status.
+        status: spec.Status === 'passing' || spec.Status === 'warning' ? spec.Status : 'critical',
         output: '',
         deregisterAfter: null,
       })
@@ -214,6 +219,8 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
       }
       const entry = this.kv.get(key)
       if (!entry) return { status: 404, value: null, index: this.index }
+      // ?raw answers the value itself (the status key is JSON).
+      if (query.raw !== undefined) return { status: 200, value: entry.value, index: entry.modifyIndex }
       return {
         status: 200,
         value: [
