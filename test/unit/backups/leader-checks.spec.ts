@@ -80,7 +80,7 @@ afterEach(async () => {
   await Promise.all(loops.splice(0))
 })
 
-async function leader(api: InMemoryConsulApi, time: FakeTime) {
+async function leader(api: InMemoryConsulApi) {
   const registration = new AgentRegistration(
     { service: 'consul-snapshot', serviceId: SERVICE_ID, deregisterAfterMs: 0, savingTtlMs: 2 * HOUR },
     { client: api, logger: silentLogger, sleep: () => new Promise(() => undefined) },
@@ -131,7 +131,7 @@ describe('the leader runs the scheduled checks', () => {
   it('verifies at once when no run is on record, then every interval, recording journal, KV status and a passing check', async () => {
     const api = new InMemoryConsulApi()
     const time = new FakeTime('2026-12-01T10:00:00Z')
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     const runs: string[] = []
     const { journal } = start(api, time, registration, verifyDaily, async (kind) => {
       runs.push(`${kind} at ${time.clock().toISOString()}`)
@@ -171,7 +171,7 @@ describe('the leader runs the scheduled checks', () => {
       updatedAt: '2026-12-01T09:00:00.000Z',
     }
     api.putKey(STATUS_KEY, JSON.stringify(before), '0')
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     start(api, time, registration, verifyDaily, async (kind) =>
       report(kind, time.clock(), [
         sound('consul-2.snap'),
@@ -216,7 +216,7 @@ describe('the leader runs the scheduled checks', () => {
       }),
       '0',
     )
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     const runs: string[] = []
     start(
       api,
@@ -244,7 +244,7 @@ describe('the leader runs the scheduled checks', () => {
   it('waits for work already on the lane (a snapshot cycle) before it reads the destinations', async () => {
     const api = new InMemoryConsulApi()
     const time = new FakeTime('2026-12-01T10:00:00Z')
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     const lane = new SerialLane()
     let finishCycle = () => undefined as void
     const order: string[] = []
@@ -279,7 +279,7 @@ describe('the leader runs the scheduled checks', () => {
   it('is a leader-only affair: losing leadership ends the loop and removes the check, and a standby never adds one', async () => {
     const api = new InMemoryConsulApi()
     const time = new FakeTime('2026-12-01T10:00:00Z')
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     const { stop, loop } = start(api, time, registration, verifyDaily, async (kind) =>
       report(kind, time.clock(), [sound('consul-1.snap')]),
     )
@@ -302,7 +302,7 @@ describe('the leader runs the scheduled checks', () => {
   it('runs nothing and registers nothing when neither step is configured', async () => {
     const api = new InMemoryConsulApi()
     const time = new FakeTime('2026-12-01T10:00:00Z')
-    const registration = await leader(api, time)
+    const registration = await leader(api)
     const run = vi.fn<CheckRunner>()
     const { loop } = start(api, time, registration, { verify: null, drill: null, identityFile: null }, run)
     await loop
