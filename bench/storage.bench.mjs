@@ -57,6 +57,7 @@ export async function run(ctx) {
       caFile: null,
     })
     let n = 0
+    const encryptMs = []
     const contenders = {
       ours: async () => {
         const start = process.hrtime.bigint()
@@ -67,6 +68,7 @@ export async function run(ctx) {
         const sealed = path.join(work, `consul-${++n}.snap.age`)
         const start = process.hrtime.bigint()
         const { bytes } = await encryptFile(fx.file, sealed, { kind: 'recipients', recipients: [recipient] })
+        encryptMs.push(Number(process.hrtime.bigint() - start) / 1e6)
         await destination.put(path.basename(sealed), { path: sealed, size: bytes })
         const ms = Number(process.hrtime.bigint() - start) / 1e6
         rmSync(sealed)
@@ -100,6 +102,7 @@ export async function run(ctx) {
     const med = {
       ...Object.fromEntries(Object.entries(runs).map(([name, ms]) => [name, median(ms)])),
       's3cmd start-up': median(startup),
+      'ours encrypted, of which encryption': median(encryptMs.slice(1)),
     }
     const ratio = med.ours / med['s3cmd put']
     const encryptedRatio = med['ours encrypted'] / med['s3cmd put']
@@ -109,7 +112,7 @@ export async function run(ctx) {
       summary: [
         `file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB; ${rounds} rounds, medians; ${version}, versitygw 1.8.0 posix on loopback`,
         `upload: ours ${s(med.ours)} vs s3cmd put ${s(med['s3cmd put'])} (of which start-up ${s(med['s3cmd start-up'])}) → ${ratio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
-        `upload with encryption: ours (age encrypt + upload) ${s(med['ours encrypted'])} vs s3cmd put of the plain file ${s(med['s3cmd put'])} → ${encryptedRatio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${encryptedRatio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
+        `upload with encryption: ours (age encrypt + upload) ${s(med['ours encrypted'])} (of which encryption ${s(med['ours encrypted, of which encryption'])}) vs s3cmd put of the plain file ${s(med['s3cmd put'])} → ${encryptedRatio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${encryptedRatio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
       ],
       metrics: {
         rounds,
