@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error'
-import type { CheckState, FleetInstance, FleetRun } from '../../../shared/fleet-types'
+import type { FleetClusterOk, FleetRun } from '../../../shared/fleet-types'
 import {
   agentStatusSchema,
   encodeKey,
@@ -10,17 +10,11 @@ import {
 import { headerValue, type ConsulClient } from '../consul/consul-client'
 import { chooseLeader, instancesFromHealth, withRoles, type LockHolder } from './agent-instances'
 
-/** What one cluster says about the snapshot agents running on it. */
-export interface ClusterAgents {
-  instances: FleetInstance[]
-  leader: string | null
-  saving: CheckState | 'none'
-  statusKnown: boolean
-  /** Why the status key could not be read (not "absent": that is statusKnown false). */
-  statusError: string | null
-  lastSuccess: FleetRun | null
-  lastFailure: FleetRun | null
-}
+/** What one cluster says about the snapshot agents running on it: the agent part of its fleet row. */
+export type ClusterAgents = Pick<
+  FleetClusterOk,
+  'instances' | 'leader' | 'saving' | 'statusKnown' | 'statusError' | 'lastSuccess' | 'lastFailure'
+>
 
 const READ_TIMEOUT_MS = 10_000
 
