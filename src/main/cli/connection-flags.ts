@@ -2,9 +2,6 @@ import { join } from 'node:path'
 import { AppError } from '../../shared/app-error'
 import type { ConsulConnection } from '../services/consul/consul-connection'
 import { readConsulEnvironment } from '../services/consul/consul-environment'
-import { FileSecretStore } from '../services/profiles/file-secret-store'
-import { ProfileService } from '../services/profiles/profile-service'
-import { appDataDir } from '../host/app-data-dir'
 import type { CliIo } from './cli-io'
 import { boolFlag, stringFlag, type FlagSpec, type ParsedFlags } from './parse-flags'
 
@@ -99,6 +96,12 @@ export async function connectionFromFlags(
   let connection: ConsulConnection
   const warnings: string[] = []
   if (profileName !== undefined) {
+    // Loaded only here: the profile store brings zod, a tenth of save's and restore's start-up.
+    const [{ appDataDir }, { ProfileService }, { FileSecretStore }] = await Promise.all([
+      import('../host/app-data-dir'),
+      import('../services/profiles/profile-service'),
+      import('../services/profiles/file-secret-store'),
+    ])
     const dataDir = appDataDir(io.env)
     const { service, notice } = await ProfileService.open({
       dataDir,

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
-import { request } from 'undici'
 import { AppError } from '../../../shared/app-error'
 import { endpointOrigin } from './consul-address'
 import { resolveConnection, type ConsulConnection, type ResolvedConnection } from './consul-connection'
@@ -13,6 +12,7 @@ import {
   type ConsulOperation,
 } from './consul-errors'
 import { probeTlsClose } from './tls-close-probe'
+import { request } from './undici-parts'
 
 export interface ConsulRequest {
   method: 'GET' | 'PUT'
@@ -66,8 +66,7 @@ export class ConsulClient {
     const url = this.url(req)
     let response: Dispatcher.ResponseData
     try {
-      response = await request(url, {
-        dispatcher: this.dispatcher,
+      response = await request(this.dispatcher, url, {
         method: req.method,
         headers: this.headers(req.headers),
         // undici streams async iterables too; its typings list only Readable.

@@ -1,7 +1,8 @@
 import type { ConnectionOptions } from 'node:tls'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { ResolvedConnection } from './consul-connection'
 import { loadTlsOptions } from './tls-options'
+import { Agent } from './undici-parts'
 
 export interface DispatcherTimeouts {
   connectMs: number

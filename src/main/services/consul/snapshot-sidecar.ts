@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { open, readFile, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { z } from 'zod'
 import { AppError } from '../../../shared/app-error'
 import { readRegisteredServers, type RegisteredServer } from '../snapshot'
 import { compareConsulVersions } from './consul-version'
@@ -16,21 +15,40 @@ import { versionFromFileName } from './snapshot-file-name'
  * when it is missing we fall back to the version in the file name (our template, or
  * `consul snapshot save -append-filename version`).
  */
-const sidecarSchema = z.object({
-  kind: z.literal('snapshot-studio/save-record'),
-  version: z.literal(1),
-  file: z.string(),
-  size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  index: z.number().int().nonnegative(),
-  term: z.number().int().nonnegative(),
-  consulVersion: z.string().nullable(),
-  datacenter: z.string().nullable(),
-  profile: z.string(),
-  savedAt: z.string(),
-})
+export interface SaveRecord {
+  kind: 'snapshot-studio/save-record'
+  version: 1
+  file: string
+  size: number
+  sha256: string
+  index: number
+  term: number
+  consulVersion: string | null
+  datacenter: string | null
+  profile: string
+  savedAt: string
+}
 
-export type SaveRecord = z.infer<typeof sidecarSchema>
+/**
+ * The schema a sidecar is read with. Loaded when a sidecar is read, not with this module: save
+ * and restore start by loading it, and zod is as much of their start-up as the HTTP client.
+ */
+async function sidecarSchema() {
+  const { z } = await import('zod')
+  return z.object({
+    kind: z.literal('snapshot-studio/save-record'),
+    version: z.literal(1),
+    file: z.string(),
+    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    index: z.number().int().nonnegative(),
+    term: z.number().int().nonnegative(),
+    consulVersion: z.string().nullable(),
+    datacenter: z.string().nullable(),
+    profile: z.string(),
+    savedAt: z.string(),
+  }) satisfies { parse(value: unknown): SaveRecord }
+}
 
 export function sidecarPathFor(snapshotPath: string): string {
   return `${snapshotPath}.json`
@@ -107,7 +125,9 @@ async function matchingSidecar(
   facts: { size: number; index: number },
 ): Promise<SaveRecord | null> {
   try {
-    const record = sidecarSchema.parse(JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')))
+    const record = (await sidecarSchema()).parse(
+      JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')),
+    )
     return record.size === facts.size && record.index === facts.index ? record : null
   } catch {
     // No sidecar, or one that does not describe this file.
