@@ -54,7 +54,13 @@ export async function sealHeader(target: EncryptionTarget): Promise<{ header: Bu
     },
   }
   if (target.kind === 'recipients') encrypter.addRecipient(witness)
-  const empty = Buffer.from(await encrypter.encrypt(new Uint8Array(0)))
+  // A stream in and out: the library collects a byte array through fetch's Response, which
+  // would load undici into every CLI run that encrypts.
+  const sealedEmpty = await encrypter.encrypt(new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
+  const parts: Uint8Array[] = []
+  const reader = sealedEmpty.getReader()
+  for (let read = await reader.read(); read.done !== true; read = await reader.read()) parts.push(read.value)
+  const empty = Buffer.concat(parts)
   const header = empty.subarray(0, empty.length - 32)
   if (headerLength(empty) !== header.length)
     throw new AppError('INTERNAL', 'age-encryption wrote a header of an unexpected shape.')
