@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run fuzz`: the archive fuzz properties (test/unit/snapshot/archive-fuzz.spec.ts) with many
 // more cases than `npm test` runs: FUZZ_RUNS per layer (default 2500, so 10,000 damaged files in
-// all, each read by inspect, kv-export and the catalogue). Prints the verdict counts per layer.
+// all, each read by inspect, kv-export and the catalogue; no time limit). Prints the verdict counts
+// per layer.
 // `npm run fuzz -- 5000` picks another count.
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
