@@ -323,9 +323,21 @@ export const apiMethods = {
     }),
     operation: true,
   }),
-  /** Restores the file into a throw-away Consul the host starts with its own binary, and compares. */
+  /**
+   * Restores the file into a throw-away Consul and compares: a dev agent the host starts with its
+   * own binary, or a saved profile marked as a scratch cluster (any other profile is refused).
+   */
   'snapshot.drill': method<DrillResultWire>()({
-    request: z.strictObject({ operationId: operationIdSchema, source: snapshotSourceSchema }),
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      source: snapshotSourceSchema,
+      target: z
+        .discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('dev-agent') }),
+          z.strictObject({ kind: z.literal('scratch-profile'), profileId: idSchema }),
+        ])
+        .default({ kind: 'dev-agent' }),
+    }),
     operation: true,
   }),
 

@@ -29,6 +29,8 @@ export interface DrillResultWire {
   differences: Array<{ kind: string; message: string }>
   counts: Array<{ kind: string; file: number; agent: number | null }>
   notes: string[]
+  /** For a dev agent its binary; for a scratch cluster its address. */
   consul: { path: string; version: string | null }
+  target?: { kind: 'dev-agent' } | { kind: 'scratch-cluster'; name: string }
   durationMs: number
 }

@@ -99,8 +99,17 @@ export function createHandlers(services: HostServices): ApiHandlers {
         signal: context.signal,
         onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
       }),
-    'snapshot.drill': async ({ source }, context) =>
+    'snapshot.drill': async ({ source, target }, context) =>
       drillForApp(await services.sources.resolve(source), {
+        target:
+          target.kind === 'scratch-profile'
+            ? {
+                kind: 'scratch-cluster',
+                connection: await (
+                  services.drillTargets ?? missing('Drills into scratch clusters')
+                ).connectionFor(target.profileId),
+              }
+            : { kind: 'dev-agent' },
         env: process.env,
         signal: context.signal,
         onPhase: (phase) => context.progress({ kind: 'drill', phase }),

@@ -185,6 +185,13 @@ export async function createHostServices(environment: HostEnvironment): Promise<
       defaultFolder: environment.defaultSaveFolder,
     }),
 
+    drillTargets: {
+      connectionFor: async (profileId) => {
+        const connection = await profiles.connectionFor(profileId)
+        return environment.kind === 'browser' ? { ...connection, untrustedPaths: true } : connection
+      },
+    },
+
     selectiveRestore: createSelectiveRestorePort({
       connectionFor: async (profileId) => {
         const connection = await profiles.connectionFor(profileId)

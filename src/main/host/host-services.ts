@@ -24,6 +24,7 @@ import type { KvRestorePlanWire, KvRestoreResultWire } from '../../shared/select
 import type { EnvProfileDraft, ProfileInput, ProfileView } from '../../shared/profile-types'
 import type { RecentFile, SnapshotInspectionWire, SnapshotSource } from '../../shared/snapshot-wire-types'
 import type { ByteProgress } from '../../shared/progress'
+import type { ConsulConnection } from '../services/consul/consul-connection'
 import type {
   ChangePageWire,
   ComparisonSummaryWire,
@@ -207,6 +208,11 @@ export interface ComparePort {
   close(comparisonId: string): Promise<boolean>
 }
 
+/** The connection of a profile a drill may restore into; the drill engine refuses a non-scratch one. */
+export interface DrillTargetsPort {
+  connectionFor(profileId: string): Promise<ConsulConnection>
+}
+
 export interface HostServices {
   /** Backups where a plan stores them (src/main/services/stored-backups). */
   storedBackups?: StoredBackupsPort
@@ -218,6 +224,7 @@ export interface HostServices {
   save?: SavePort
   restore?: RestorePort
   selectiveRestore?: SelectiveRestorePort
+  drillTargets?: DrillTargetsPort
   compare?: ComparePort
   recentFiles?: RecentFilesPort
   recentFolders?: RecentFoldersPort

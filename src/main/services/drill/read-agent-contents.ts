@@ -25,7 +25,13 @@ async function getList(
  */
 export async function readAgentContents(
   client: ConsulClient,
-  options: { acls: boolean; configEntryKinds: readonly string[]; signal?: AbortSignal },
+  options: {
+    acls: boolean
+    configEntryKinds: readonly string[]
+    /** A token the target made itself after the restore, not part of the restored state. */
+    isTargetsOwnToken?: (token: { accessorId: string; description: string }) => boolean
+    signal?: AbortSignal
+  },
 ): Promise<DrillContents> {
   const { signal } = options
   const contents = emptyContents()
@@ -52,7 +58,14 @@ export async function readAgentContents(
   addCount(contents, 'sessions', sessions.filter((s) => !membership.has(str(s['Node']))).length)
   addCount(contents, 'prepared-queries', (await getList(client, '/v1/query', signal)).length)
   if (options.acls) {
-    addCount(contents, 'acl-tokens', (await getList(client, '/v1/acl/tokens', signal)).length)
+    const own = options.isTargetsOwnToken ?? (() => false)
+    const tokens = await getList(client, '/v1/acl/tokens', signal)
+    addCount(
+      contents,
+      'acl-tokens',
+      tokens.filter((t) => !own({ accessorId: str(t['AccessorID']), description: str(t['Description']) }))
+        .length,
+    )
     addCount(contents, 'acl-policies', (await getList(client, '/v1/acl/policies', signal)).length)
     addCount(contents, 'acl-roles', (await getList(client, '/v1/acl/roles', signal)).length)
     addCount(contents, 'acl-auth-methods', (await getList(client, '/v1/acl/auth-methods', signal)).length)

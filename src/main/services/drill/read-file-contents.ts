@@ -12,6 +12,8 @@ export interface FileContents {
   managementToken: string | null
   /** The file holds ACL objects. */
   hasAcls: boolean
+  /** The AccessorIDs of the file's ACL tokens (not secret), to tell a target's own token apart. */
+  tokenAccessors: Set<string>
   configEntryKinds: string[]
 }
 
@@ -76,6 +78,7 @@ export async function readFileContents(
   let datacenter = ''
   let managementToken: string | null = null
   let hasAcls = false
+  const tokenAccessors = new Set<string>()
   await readSnapshot(
     path,
     new RecordSplitter({
@@ -116,9 +119,11 @@ export async function readFileContents(
         if (acl === undefined) return
         hasAcls = true
         addCount(contents, acl)
-        if (type === T.ACLToken && managementToken === null) {
+        if (type === T.ACLToken) {
           const r = decodeMsgpackValue(value).value
           if (!isRec(r)) return
+          tokenAccessors.add(text(r['AccessorID']))
+          if (managementToken !== null) return
           const policies = Array.isArray(r['Policies']) ? r['Policies'] : []
           const isManagement = policies.some((p) => isRec(p) && text(p['ID']) === GLOBAL_MANAGEMENT_POLICY)
           const secret = text(r['SecretID'])
@@ -141,6 +146,7 @@ export async function readFileContents(
     datacenter: datacenter || 'dc1',
     managementToken,
     hasAcls,
+    tokenAccessors,
     configEntryKinds: [...kinds].sort(),
   }
 }

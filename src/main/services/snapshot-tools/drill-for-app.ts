@@ -1,13 +1,15 @@
 import { AppError } from '../../../shared/app-error'
 import type { DrillPhaseWire, DrillResultWire } from '../../../shared/snapshot-tools-types'
 import { findConsulBinary } from '../drill/consul-binary'
-import { runDrill } from '../drill/run-drill'
+import { runDrill, type DrillTarget } from '../drill/run-drill'
 
 export interface DrillForAppOptions {
   /** The host's own environment: CONSUL_BIN, else consul on PATH. */
   env: Record<string, string | undefined>
   signal: AbortSignal
   onPhase: (phase: DrillPhaseWire) => void
+  /** A scratch cluster's profile connection (checked by the engine), else the dev agent. */
+  target?: DrillTarget
 }
 
 /**
@@ -16,6 +18,12 @@ export interface DrillForAppOptions {
  * what the operator of the host can do, instead of the CLI's advice to pass -consul.
  */
 export async function drillForApp(path: string, options: DrillForAppOptions): Promise<DrillResultWire> {
+  if (options.target?.kind === 'scratch-cluster')
+    return runDrill(path, {
+      target: options.target,
+      signal: options.signal,
+      onPhase: options.onPhase,
+    })
   let binary: string
   try {
     binary = (await findConsulBinary(undefined, options.env)).path

@@ -18,10 +18,13 @@ export interface SnapshotToolsState {
   redact: Step<RedactedCopyWire, ByteProgress>
   drill: Step<DrillResultWire, DrillPhaseWire>
   exportRedacted(kvPrefixes: string[]): Promise<void>
-  runDrill(): Promise<void>
+  /** Into the host's throw-away dev agent, or a profile marked as a scratch cluster. */
+  runDrill(target?: DrillTargetChoice): Promise<void>
   cancelRedact(): void
   cancelDrill(): void
 }
+
+export type DrillTargetChoice = { kind: 'dev-agent' } | { kind: 'scratch-profile'; profileId: string }
 
 export type SnapshotToolsStore = StoreApi<SnapshotToolsState>
 
@@ -65,14 +68,14 @@ export function createSnapshotToolsStore(client: ApiClient, source: SnapshotSour
         if (redacting === controller) redacting = null
       }
     },
-    async runDrill() {
+    async runDrill(target = { kind: 'dev-agent' }) {
       drilling?.abort()
       const controller = new AbortController()
       drilling = controller
       set({ drill: { status: 'running', progress: null } })
       try {
         const result = await followOperation(
-          client.snapshot.drill({ source }),
+          client.snapshot.drill({ source, target }),
           controller.signal,
           (event) => {
             if (event.kind === 'drill' && drilling === controller)

@@ -3,7 +3,9 @@ import { useStore } from 'zustand'
 import type { AppErrorPayload } from '../../../shared/app-error'
 import type { DrillPhaseWire } from '../../../shared/snapshot-tools-types'
 import type { SnapshotSourceRef } from '../../../shared/snapshot-wire-types'
+import type { ProfileView } from '../../../shared/profile-types'
 import { ProgressBar } from '../../components/progress-bar'
+import { ScratchClusterBadge } from '../../components/scratch-cluster-badge'
 import { useStudio } from '../../store/studio-context'
 import { createSnapshotToolsStore, parseKvPrefixes } from './snapshot-tools-store'
 
@@ -35,6 +37,21 @@ export function SnapshotTools({ source }: { source: SnapshotSourceRef }) {
   const drill = useStore(store, (s) => s.drill)
   const [asking, setAsking] = useState(false)
   const [prefixes, setPrefixes] = useState('')
+  const [scratchProfiles, setScratchProfiles] = useState<ProfileView[]>([])
+  /** '' is the throw-away dev agent; otherwise a scratch profile's id. */
+  const [drillInto, setDrillInto] = useState('')
+  useEffect(() => {
+    let live = true
+    void client.profiles.list({}).then(
+      (list) => live && setScratchProfiles(list.profiles.filter((p) => p.scratchCluster)),
+      // Without the profiles the throw-away dev agent is still there to drill into.
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
+  }, [client])
+  const drillProfile = scratchProfiles.find((p) => p.id === drillInto) ?? null
   // Closing the file (or opening another) ends whatever ran for this one.
   useEffect(
     () => () => {
@@ -53,14 +70,43 @@ export function SnapshotTools({ source }: { source: SnapshotSourceRef }) {
         <button type="button" disabled={redact.status === 'running'} onClick={() => setAsking(true)}>
           Export redacted copy…
         </button>
+        <label className="drill-target">
+          Drill into{' '}
+          <select
+            value={drillProfile?.id ?? ''}
+            disabled={drill.status === 'running'}
+            onChange={(e) => setDrillInto(e.target.value)}
+          >
+            <option value="">Throw-away dev agent</option>
+            {scratchProfiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                Scratch cluster: {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button
           type="button"
           disabled={drill.status === 'running'}
-          onClick={() => void store.getState().runDrill()}
+          onClick={() =>
+            void store
+              .getState()
+              .runDrill(
+                drillProfile === null
+                  ? { kind: 'dev-agent' }
+                  : { kind: 'scratch-profile', profileId: drillProfile.id },
+              )
+          }
         >
           Run restore drill
         </button>
       </div>
+      {drillProfile !== null && (
+        <p className="notice warn" data-testid="drill-scratch-warning">
+          The drill replaces the whole state of {drillProfile.name} ({drillProfile.connection.address}) with
+          this backup, without a safety snapshot: it is marked as a scratch cluster. <ScratchClusterBadge />
+        </p>
+      )}
 
       {asking && (
         <form
@@ -133,7 +179,9 @@ export function SnapshotTools({ source }: { source: SnapshotSourceRef }) {
           <p>
             <strong>{drill.result.passed ? 'Drill passed' : 'Drill failed'}</strong>
             {drill.result.passed
-              ? ': the backup restored into a throw-away Consul and read back the same.'
+              ? drill.result.target?.kind === 'scratch-cluster'
+                ? `: the backup restored into the scratch cluster ${drill.result.target.name} and read back the same.`
+                : ': the backup restored into a throw-away Consul and read back the same.'
               : drill.result.failure !== null
                 ? `: ${drill.result.failure.message}`
                 : ': the restored data differs from the file.'}
@@ -144,6 +192,13 @@ export function SnapshotTools({ source }: { source: SnapshotSourceRef }) {
                 <li key={i}>
                   {d.kind}: {d.message}
                 </li>
+              ))}
+            </ul>
+          )}
+          {drill.result.notes.length > 0 && (
+            <ul className="muted" aria-label="Notes">
+              {drill.result.notes.map((n, i) => (
+                <li key={i}>{n}</li>
               ))}
             </ul>
           )}

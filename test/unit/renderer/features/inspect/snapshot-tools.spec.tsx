@@ -11,13 +11,15 @@ import { InspectScreen } from '../../../../../src/renderer/features/inspect/insp
 import type { DrillForAppOptions } from '../../../../../src/main/services/snapshot-tools/drill-for-app'
 import type { DrillResultWire } from '../../../../../src/shared/snapshot-tools-types'
 import { createFakeHostServices, sampleInspection } from '../../../api/fake-host-services'
-import { createTestStudio } from '../../studio-harness'
+import type { HostServices } from '../../../../../src/main/host/host-services'
+import { createTestStudio, fakeProfiles, profileView } from '../../studio-harness'
 
 // The host's own work (a real consul, the real rewrite) is covered by the drill, redact and
 // handler specs; here the host answers a given verdict or report, as the real ones shape them.
-const drill = vi.hoisted(() => ({ answer: null as unknown }))
+const drill = vi.hoisted(() => ({ answer: null as unknown, target: undefined as unknown }))
 vi.mock('../../../../../src/main/services/snapshot-tools/drill-for-app', () => ({
   drillForApp: async (_path: string, options: DrillForAppOptions) => {
+    drill.target = options.target
     options.onPhase('starting-agent')
     if (drill.answer instanceof Error) throw drill.answer
     return drill.answer
@@ -41,7 +43,7 @@ const failed: DrillResultWire = {
   durationMs: 4200,
 }
 
-async function openStudio() {
+async function openStudio(services: Partial<HostServices> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'ss-tools-ui-'))
   const file = join(dir, 'prod.snap')
   const base = createFakeHostServices()
@@ -49,6 +51,7 @@ async function openStudio() {
     inspect: { inspect: async () => sampleInspection, verify: async () => sampleInspection },
     sources: { resolve: async () => file },
     appInfo: () => ({ ...base.appInfo(), defaultSaveFolder: join(dir, 'saves') }),
+    ...services,
   })
   await act(async () => {
     studio.render(<InspectScreen />)
@@ -109,5 +112,58 @@ describe('inspect: redacted copy and restore drill', () => {
       ),
     )
     expect(screen.getByRole('button', { name: 'Run restore drill' })).not.toHaveProperty('disabled', true)
+  })
+
+  it('offers the scratch profiles beside the dev agent, warns what a scratch drill replaces, and sends only the profile id', async () => {
+    drill.answer = {
+      ...failed,
+      passed: true,
+      differences: [],
+      target: { kind: 'scratch-cluster', name: 'drills' },
+    }
+    const connectionFor = vi.fn(async (id: string) => ({
+      name: 'drills',
+      settings: { address: 'http://10.0.0.9:8500', useTls: false, tls: { insecureSkipVerify: false } },
+      scratchCluster: true,
+      token: `secret-of-${id}`,
+    }))
+    const { studio } = await openStudio({
+      profiles: fakeProfiles({
+        list: async () => ({
+          profiles: [
+            profileView('prod'),
+            profileView('drills', {
+              scratchCluster: true,
+              connection: {
+                address: 'http://10.0.0.9:8500',
+                useTls: false,
+                tls: { insecureSkipVerify: false },
+              },
+            }),
+          ],
+          notice: null,
+        }),
+      }),
+      drillTargets: { connectionFor },
+    })
+
+    const into = await screen.findByLabelText('Drill into')
+    await waitFor(() => expect(into.querySelectorAll('option')).toHaveLength(2))
+    expect([...into.querySelectorAll('option')].map((o) => o.textContent)).toEqual([
+      'Throw-away dev agent',
+      'Scratch cluster: drills',
+    ])
+    fireEvent.change(into, { target: { value: 'id-drills' } })
+    expect(screen.getByTestId('drill-scratch-warning').textContent).toContain(
+      'replaces the whole state of drills (http://10.0.0.9:8500)',
+    )
+    fireEvent.click(screen.getByRole('button', { name: 'Run restore drill' }))
+
+    const result = await screen.findByTestId('drill-result')
+    expect(result.textContent).toContain('restored into the scratch cluster drills')
+    const call = studio.calls.find((c) => c.method === 'snapshot.drill')
+    expect(call?.input).toMatchObject({ target: { kind: 'scratch-profile', profileId: 'id-drills' } })
+    expect(connectionFor).toHaveBeenCalledWith('id-drills')
+    expect(drill.target).toMatchObject({ kind: 'scratch-cluster', connection: { name: 'drills' } })
   })
 })
