@@ -1,4 +1,12 @@
 import { create } from 'zustand'
+import type { SnapshotSourceRef } from '../../shared/snapshot-wire-types'
+
+/** A backup in a plan's destination, read where it is stored. */
+export interface StoredBackupRef {
+  planId: string
+  destinationIndex: number
+  name: string
+}
 
 export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'backups' | 'fleet' | 'growth' | 'compare'
 
@@ -10,6 +18,10 @@ interface NavigationState {
   screen: Screen
   /** a snapshot another screen asked Inspect to open (path null: the bundled sample); handled once */
   inspectRequest: { path: string | null; seq: number } | null
+  /** a stored backup the Backups view asked Inspect to read streamed from its store; handled once */
+  storedInspectRequest: { backup: StoredBackupRef; seq: number } | null
+  /** a snapshot the Backups view fetched for the restore wizard; handled once */
+  restoreRequest: { source: SnapshotSourceRef; seq: number } | null
   /** bumped by Ctrl/Cmd+N and the menu; the profiles screen opens a blank form */
   newProfileRequest: number
   /** bumped by Ctrl/Cmd+O and the menu; Inspect opens its file chooser */
@@ -17,6 +29,8 @@ interface NavigationState {
   go(screen: Screen): void
   openInInspect(path: string): void
   openSample(): void
+  openStoredInInspect(backup: StoredBackupRef): void
+  openInRestore(source: SnapshotSourceRef): void
   requestNewProfile(): void
   requestOpenFile(): void
 }
@@ -26,6 +40,8 @@ let seq = 0
 export const useNavigationStore = create<NavigationState>((set) => ({
   screen: 'profiles',
   inspectRequest: null,
+  storedInspectRequest: null,
+  restoreRequest: null,
   newProfileRequest: 0,
   openFileRequest: 0,
   go(screen) {
@@ -36,6 +52,12 @@ export const useNavigationStore = create<NavigationState>((set) => ({
   },
   openSample() {
     set({ screen: 'inspect', inspectRequest: { path: null, seq: ++seq } })
+  },
+  openStoredInInspect(backup) {
+    set({ screen: 'inspect', storedInspectRequest: { backup, seq: ++seq } })
+  },
+  openInRestore(source) {
+    set({ screen: 'restore', restoreRequest: { source, seq: ++seq } })
   },
   requestNewProfile() {
     set((s) => ({ screen: 'profiles', newProfileRequest: s.newProfileRequest + 1 }))
@@ -53,3 +75,7 @@ export const selectNewProfileRequest = (s: NavigationState): number => s.newProf
 export const selectOpenFileRequest = (s: NavigationState): number => s.openFileRequest
 export const selectOpenInInspect = (s: NavigationState): NavigationState['openInInspect'] => s.openInInspect
 export const selectOpenSample = (s: NavigationState): NavigationState['openSample'] => s.openSample
+export const selectStoredInspectRequest = (s: NavigationState): NavigationState['storedInspectRequest'] =>
+  s.storedInspectRequest
+export const selectRestoreRequest = (s: NavigationState): NavigationState['restoreRequest'] =>
+  s.restoreRequest

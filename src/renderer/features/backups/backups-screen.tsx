@@ -18,6 +18,7 @@ import {
 import { describeDestination, describeRetention, describeSchedule } from './describe-plan'
 import { PlanEditorForm } from './plan-editor'
 import { SizeChart } from './size-chart'
+import { StoredBackupsPanel } from './stored-backups-panel'
 import './backups.css'
 
 const FRESHNESS: Record<PlanFreshness, { label: string; className: string }> = {
@@ -77,6 +78,7 @@ export function BackupsScreen() {
           <PlanCard key={plan.id} plan={plan} profileNames={profiles} selected={plan.id === selected} />
         ))}
       </div>
+      <StoredBackupsPanel plans={plans} />
       {selected !== null && <HistoryPanel planId={selected} />}
       <ExportPanel />
     </section>
@@ -93,7 +95,7 @@ function PlanCard({
   selected: boolean
 }) {
   const running = useBackupsStore(selectRunning).includes(plan.id) || plan.running
-  const { runNow, setPaused, remove, select, edit, exportPlan } = useBackupsStore(
+  const { runNow, setPaused, remove, select, edit, exportPlan, browse } = useBackupsStore(
     useShallow((s) => ({
       runNow: s.runNow,
       setPaused: s.setPaused,
@@ -101,6 +103,7 @@ function PlanCard({
       select: s.select,
       edit: s.edit,
       exportPlan: s.exportPlan,
+      browse: s.browse,
     })),
   )
   const names = plan.profileIds.map(
@@ -128,7 +131,21 @@ function PlanCard({
         <dd>{describeSchedule(plan.schedule)}</dd>
         <dt>Destination</dt>
         <dd>
-          <code>{plan.destinations.map(describeDestination).join(', ')}</code>
+          <ul className="plan-destinations">
+            {plan.destinations.map((destination, index) => (
+              <li key={index}>
+                <code>{describeDestination(destination)}</code>{' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  data-testid="plan-destination-browse"
+                  onClick={() => void browse(plan.id, index)}
+                >
+                  Backups
+                </button>
+              </li>
+            ))}
+          </ul>
         </dd>
         <dt>Retention</dt>
         <dd>{describeRetention(plan.retention)}</dd>

@@ -14,6 +14,7 @@ import type { ProfileView } from '../../../shared/profile-types'
 import { reportError } from '../../store/error-store'
 import { useStudio } from '../../store/studio-context'
 import { validatePlan, type PlanErrors } from './plan-validation'
+import { createStoredBackupsSlice, type StoredBackupsSlice } from './stored-backups-slice'
 
 export interface PlanEditor {
   /** null: a new plan. */
@@ -27,7 +28,7 @@ export interface PlanEditor {
   saving: boolean
 }
 
-export interface BackupsState {
+export interface BackupsState extends StoredBackupsSlice {
   status: 'idle' | 'loading' | 'ready' | 'error'
   plans: PlanView[]
   profiles: ProfileView[]
@@ -65,6 +66,7 @@ export function createBackupsStore(client: ApiClient): BackupsStore {
       if (get().selected === planId) set({ history: runs })
     }
     return {
+      ...createStoredBackupsSlice(client, set, get),
       status: 'idle',
       plans: [],
       profiles: [],
@@ -250,3 +252,4 @@ export const selectSelectedPlan = (s: BackupsState): string | null => s.selected
 export const selectHistory = (s: BackupsState): PlanRunView[] => s.history
 export const selectEditor = (s: BackupsState): PlanEditor | null => s.editor
 export const selectExported = (s: BackupsState): BackupsState['exported'] => s.exported
+export const selectBrowser = (s: BackupsState): BackupsState['browser'] => s.browser

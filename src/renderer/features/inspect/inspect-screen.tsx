@@ -1,7 +1,11 @@
 import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ProgressBar } from '../../components/progress-bar'
-import { selectInspectRequest, useNavigationStore } from '../../store/navigation-store'
+import {
+  selectInspectRequest,
+  selectStoredInspectRequest,
+  useNavigationStore,
+} from '../../store/navigation-store'
 import { ContentBrowser } from './content-browser'
 import { EncryptedFilePrompt } from './encrypted-file-prompt'
 import {
@@ -45,6 +49,16 @@ export function InspectScreen() {
     })),
   )
   const request = useNavigationStore(selectInspectRequest)
+  const storedRequest = useNavigationStore(selectStoredInspectRequest)
+  const streamed = useInspectStore((s) => s.streamed)
+  const openStored = useInspectStore((s) => s.openStored)
+
+  // The Backups view asked for a stored backup: read it streamed from its store.
+  useEffect(() => {
+    if (storedRequest === null || storedRequest.seq <= handledRequest) return
+    handledRequest = storedRequest.seq
+    void openStored(storedRequest.backup)
+  }, [storedRequest, openStored])
 
   // Another screen (Save's "Open in Inspect") asked for a file.
   useEffect(() => {
@@ -73,7 +87,7 @@ export function InspectScreen() {
           label={
             phase === 'upload'
               ? 'Uploading the snapshot to the host'
-              : `Reading ${source?.name ?? 'the snapshot'}`
+              : `Reading ${source?.name ?? streamed?.name ?? 'the snapshot'}`
           }
           progress={progress}
           onCancel={cancel}
@@ -110,6 +124,11 @@ export function InspectScreen() {
             Dismiss
           </button>
         </div>
+      )}
+      {status === 'ready' && inspection !== null && streamed !== null && (
+        <p className="notice" data-testid="inspect-streamed">
+          <strong>{streamed.name}</strong>, read streamed from its store (nothing downloaded).
+        </p>
       )}
       {status === 'ready' && inspection !== null && (
         <div className="inspect-grid">

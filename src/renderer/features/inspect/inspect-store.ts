@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
 import { reportError, toPayload } from '../../store/error-store'
+import type { StoredBackupRef } from '../../store/navigation-store'
 import { useStudio } from '../../store/studio-context'
 import type { ContentStore } from './content-store'
 
@@ -43,7 +44,10 @@ export interface InspectState {
    */
   keyPrompt: { source: SnapshotSourceRef; error: AppErrorPayload } | null
   recent: RecentFile[]
+  /** The stored backup on screen, read streamed from its store (no file on the host); else null. */
+  streamed: StoredBackupRef | null
   loadRecent(): Promise<void>
+  openStored(backup: StoredBackupRef): Promise<void>
   open(source: SnapshotSourceRef): Promise<void>
   openFile(file: File): Promise<void>
   openHostPath(path: string): Promise<void>
@@ -118,6 +122,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         set({
           status: 'ready',
           source,
+          streamed: null,
           inspection,
           integrity: inspection.integrity,
           pending: null,
@@ -170,6 +175,42 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
       openError: null,
       keyPrompt: null,
       recent: [],
+      streamed: null,
+      async openStored(backup) {
+        const op = startOperation()
+        content.getState().reset()
+        set({
+          openError: null,
+          status: 'reading',
+          source: null,
+          streamed: backup,
+          progress: { bytes: 0, totalBytes: null },
+          phase: 'read',
+          inspection: null,
+          integrity: null,
+        })
+        const { kvOptions } = get()
+        try {
+          const inspection = await followOperation(
+            client.storedBackups.inspect({
+              ...backup,
+              kvDetails: true,
+              kvDepth: kvOptions.depth,
+              kvFilter: kvOptions.filter,
+            }),
+            op.signal,
+            (event) => {
+              if (current === op && event.kind === 'inspect') set({ progress: event.progress })
+            },
+          )
+          if (current !== op) return
+          set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
+        } catch (error) {
+          if (current !== op) return
+          set({ status: op.signal.aborted ? 'empty' : 'error', streamed: null, progress: null, phase: null })
+          if (!op.signal.aborted) reportError(`Reading ${backup.name} from its store`, error)
+        }
+      },
       async loadRecent() {
         try {
           set({ recent: (await client.recentFiles.list({})).files })
@@ -184,6 +225,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           openError: null,
           status: 'reading',
           source,
+          streamed: null,
           progress: { bytes: 0, totalBytes: null },
           phase: 'read',
           inspection: null,
@@ -313,6 +355,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         set({
           status: 'empty',
           source: null,
+          streamed: null,
           inspection: null,
           integrity: null,
           progress: null,

@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatRate } from '../../components/format-by
 import { ProgressBar } from '../../components/progress-bar'
 import { SnapshotFilePicker } from '../../components/snapshot-file-picker'
 import { WizardSteps } from '../../components/wizard-steps'
-import { selectGo, useNavigationStore } from '../../store/navigation-store'
+import { selectGo, selectRestoreRequest, useNavigationStore } from '../../store/navigation-store'
 import {
   RESTORE_STEPS,
   selectBlockedBecause,
@@ -30,12 +30,22 @@ import {
   useRestoreStore,
 } from './restore-store'
 
+let handledRestoreRequest = 0
+
 export function RestoreWizard() {
   const step = useRestoreStore(selectRestoreStep)
   const loadProfiles = useRestoreStore((s) => s.loadProfiles)
+  const restoreFrom = useRestoreStore((s) => s.useSource)
+  const request = useNavigationStore(selectRestoreRequest)
   useEffect(() => {
     void loadProfiles()
   }, [loadProfiles])
+  // The Backups view fetched a stored backup for a restore: the wizard's own checks start on it.
+  useEffect(() => {
+    if (request === null || request.seq <= handledRestoreRequest) return
+    handledRestoreRequest = request.seq
+    void restoreFrom(request.source)
+  }, [request, restoreFrom])
   return (
     <section className="screen" aria-labelledby="restore-title" data-screen="restore" data-state={step}>
       <header className="screen-header">
