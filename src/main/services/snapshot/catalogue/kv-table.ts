@@ -11,6 +11,25 @@ function resize<T extends Uint32Array | Float64Array | BigUint64Array>(from: T, 
   return to
 }
 
+/** Byte order of a[aStart, aEnd) against b[bStart, bEnd): negative, zero or positive. */
+function compareKeys(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): number {
+  const aLength = aEnd - aStart
+  const bLength = bEnd - bStart
+  const n = aLength < bLength ? aLength : bLength
+  for (let i = 0; i < n; i++) {
+    const d = (a[aStart + i] as number) - (b[bStart + i] as number)
+    if (d !== 0) return d
+  }
+  return aLength - bLength
+}
+
 export interface KvRow {
   key: string
   /** offset in state.bin of the record's msgpack value (just after the type byte) */
@@ -75,13 +94,18 @@ export class KvTableBuilder {
     }
     if (n > 0 && this.sorted) {
       const prevStart = this.keyStart[n - 1] as number
-      const order = this.keyBytes.compare(source, keyStart, keyEnd, prevStart, this.keyBytesUsed)
+      const order = compareKeys(this.keyBytes, prevStart, this.keyBytesUsed, source, keyStart, keyEnd)
       if (order > 0) this.sorted = false
       // The same key again: this record replaces the previous one's numbers.
       else if (order === 0) n--
     }
     if (n === this.rows) {
-      source.copy(this.keyBytes, this.keyBytesUsed, keyStart, keyEnd)
+      // Keys are short: a loop beats a native copy's call overhead (this runs once per key).
+      if (keyLength <= 64) {
+        const bytes = this.keyBytes
+        const at = this.keyBytesUsed - keyStart
+        for (let i = keyStart; i < keyEnd; i++) bytes[at + i] = source[i] as number
+      } else source.copy(this.keyBytes, this.keyBytesUsed, keyStart, keyEnd)
       if (n + 1 >= this.recordOffset.length) this.growColumns(n + 2)
       this.keyStart[n] = this.keyBytesUsed
       this.keyBytesUsed += keyLength
