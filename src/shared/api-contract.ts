@@ -696,12 +696,7 @@ export type OperationMethodName = {
 }[MethodName]
 
 export const methodNames = Object.keys(apiMethods) as MethodName[]
-export const eventNames = Object.keys(apiEvents) as EventName[]
 
 export function isMethodName(value: unknown): value is MethodName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, value)
-}
-
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiEvents, value)
 }
