@@ -1,4 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { AppError, toErrorPayload } from '../../shared/app-error'
 import type { AgentConfig } from '../services/backups/agent-config'
 import { runCycleHere, type CycleRunner } from '../services/backups/snapshot-agent'
@@ -172,13 +175,25 @@ export function checkInChildProcess(config: AgentConfig, options: CycleProcessOp
   const script = options.script ?? process.argv[1] ?? ''
   const args = options.args ?? process.argv.slice(2)
   const killAfterMs = options.killAfterMs ?? 60_000
-  return (check, signal) =>
-    new Promise<CheckReport>((resolve) => {
+  return async (check, signal) => {
+    // The child's TMPDIR is a private folder removed after it ends, whatever happened: the drill's
+    // throw-away agent and Consul's own restore (which leaves a temporary file behind when it
+    // refuses a snapshot) keep nothing in the operator's temporary folder.
+    const temp = await mkdtemp(join(tmpdir(), 'snapshot-studio-check-'))
+    try {
+      return await checkInChild(check, signal, temp)
+    } finally {
+      await rm(temp, { recursive: true, force: true }).catch(() => undefined)
+    }
+  }
+
+  function checkInChild(check: CheckKind, signal: AbortSignal, temp: string): Promise<CheckReport> {
+    return new Promise<CheckReport>((resolve) => {
       const startedAt = new Date()
       let report: CheckReport | null = null
       let killTimer: NodeJS.Timeout | undefined
       const child = fork(script, args, {
-        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1' },
+        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1', TMPDIR: temp, TMP: temp, TEMP: temp },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'advanced',
       })
@@ -209,6 +224,7 @@ export function checkInChildProcess(config: AgentConfig, options: CycleProcessOp
         if (error) child.kill('SIGKILL')
       })
     })
+  }
 }
 
 function lostCheckReport(

@@ -82,13 +82,6 @@ async function record(
 ): Promise<void> {
   const { kind } = report
   deps.journal.record({ event: 'check', serviceId: deps.serviceId, report })
-  const log =
-    report.severity === 'passing'
-      ? deps.logger.info
-      : report.severity === 'warning'
-        ? deps.logger.warn
-        : deps.logger.error
-  log.call(deps.logger, headline(kind, report.severity), { summary: report.summary })
   const summary: CheckSummary = {
     startedAt: report.startedAt,
     endedAt: report.endedAt,
@@ -109,6 +102,14 @@ async function record(
   } catch (error) {
     deps.logger.warn('Could not record the check in Consul KV', { error: toErrorPayload(error).message })
   }
+  // Last, so that whoever reads the line finds the health check and the status key up to date.
+  const log =
+    report.severity === 'passing'
+      ? deps.logger.info
+      : report.severity === 'warning'
+        ? deps.logger.warn
+        : deps.logger.error
+  log.call(deps.logger, headline(kind, report.severity), { summary: report.summary })
 }
 
 function headline(kind: CheckKind, severity: CheckSeverity): string {
