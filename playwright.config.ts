@@ -20,6 +20,7 @@ export default defineConfig({
     { name: 'token-isolation', testMatch: 'token-isolation.e2e.ts', dependencies: ['journey'] },
     { name: 'fleet-growth', testMatch: 'fleet-growth.e2e.ts', dependencies: ['journey'] },
     { name: 'backups', testMatch: 'backups.e2e.ts', dependencies: ['journey'] },
+    { name: 'backups-s3', testMatch: 'backups-s3.e2e.ts', dependencies: ['journey'] },
     { name: 'compare', testMatch: 'compare.e2e.ts', dependencies: ['journey'] },
     { name: 'selective-restore', testMatch: 'selective-restore.e2e.ts', dependencies: ['journey'] },
   ],

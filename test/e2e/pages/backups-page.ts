@@ -33,6 +33,50 @@ export class BackupsPage {
     await expect(this.plan(plan.name)).toBeVisible()
   }
 
+  /** Creates a plan whose only destination is an S3 bucket, signed in with static keys. */
+  async createS3(plan: {
+    name: string
+    profiles: string[]
+    s3: {
+      endpoint: string
+      region: string
+      bucket: string
+      prefix: string
+      accessKeyId: string
+      secretAccessKey: string
+    }
+  }): Promise<void> {
+    await this.page.getByTestId('plan-new').click()
+    await expect(this.editor).toBeVisible()
+    await this.editor.getByLabel('Name', { exact: true }).fill(plan.name)
+    for (const box of await this.editor.getByTestId('plan-profile').all()) {
+      const wanted = plan.profiles.includes((await box.getAttribute('data-profile-name')) ?? '')
+      if ((await box.isChecked()) !== wanted) await box.click()
+    }
+    await this.editor.getByTestId('plan-destination-add-s3').click()
+    await this.editor.getByTestId('plan-destination-remove').first().click()
+    const s3 = this.editor.locator('[data-testid="plan-destination"][data-kind="s3"]')
+    await s3.getByTestId('plan-s3-bucket').fill(plan.s3.bucket)
+    await s3.getByTestId('plan-s3-region').fill(plan.s3.region)
+    await s3.getByTestId('plan-s3-prefix').fill(plan.s3.prefix)
+    await s3.getByTestId('plan-s3-endpoint').fill(plan.s3.endpoint)
+    await s3.getByTestId('plan-s3-path-style').check()
+    await s3.getByTestId('plan-s3-credentials').selectOption('static')
+    await s3.getByTestId('plan-s3-access-key-id').fill(plan.s3.accessKeyId)
+    await s3.getByTestId('plan-destination-secret').fill(plan.s3.secretAccessKey)
+    await this.editor.getByTestId('plan-save').click()
+    await expect(this.editor).toBeHidden()
+    await expect(this.plan(plan.name)).toBeVisible()
+  }
+
+  /** Opens the Backups view of a plan's destination and waits for its listing. */
+  async browse(name: string, destinationIndex = 0): Promise<Locator> {
+    await this.plan(name).getByTestId('plan-destination-browse').nth(destinationIndex).click()
+    const stored = this.page.getByTestId('stored-backups')
+    await expect(stored).toHaveAttribute('data-state', 'ready')
+    return stored
+  }
+
   async runNow(name: string): Promise<void> {
     const card = this.plan(name)
     await card.getByTestId('plan-run-now').click()

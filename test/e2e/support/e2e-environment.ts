@@ -12,6 +12,8 @@ export interface E2eEnvironment {
   target: AgentInfo
   /** a key the source agent holds, with its value, to find in the snapshot */
   knownKey: { key: string; value: string }
+  /** a real S3 server (versitygw) and its empty bucket */
+  s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string }
   /** the bundled sample snapshot, a file on the host */
   sampleSnapshot: string
 }

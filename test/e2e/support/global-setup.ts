@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startConsulAgent, type ConsulAgent } from '../../support/consul-agent'
 import { populateEveryRecordKind } from '../../support/consul-populate'
+import { startS3Server } from '../../support/s3-server'
 import { environmentFile, type E2eEnvironment } from './e2e-environment'
 import { startStudioWeb } from './studio-web'
 
@@ -11,7 +12,7 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..')
 
 /**
  * Starts what the journey needs and returns the teardown: a source agent filled with every
- * record kind, an empty target agent to restore into, and `snapshot-studio web` on its own data
+ * record kind, an empty target agent to restore into, an S3 server with an empty bucket, and `snapshot-studio web` on its own data
  * folder, with the Consul CLI variables pointing at the source (for "import from environment").
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -30,6 +31,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     started.push(source)
     const target = await startConsulAgent({ datacenter: 'dc1', nodeName: 'e2e-target' })
     started.push(target)
+
+    // An S3 server (versitygw) with one empty bucket, for the plan with an S3 destination.
+    const s3 = await startS3Server()
+    stops.push(() => s3.stop())
+    const s3Bucket = 'consul-backups'
+    await s3.createBucket(s3Bucket)
 
     await populateEveryRecordKind(source)
     const knownKey = {
@@ -63,6 +70,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       source: { httpAddr: source.httpAddr, token: source.token, datacenter: source.datacenter },
       target: { httpAddr: target.httpAddr, token: target.token, datacenter: target.datacenter },
       knownKey,
+      s3: {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        bucket: s3Bucket,
+      },
       sampleSnapshot: path.join(repoRoot, 'resources', 'sample', 'sample.snap'),
     }
     mkdirSync(path.dirname(environmentFile), { recursive: true })
