@@ -11,6 +11,8 @@ import type { CliCommand, CliIo } from '../cli-io'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
 import { resolve } from 'node:path'
+import { parseStoredAddress, STORED_ADDRESS_FLAGS } from '../stored-address'
+import { withStoredSnapshot } from '../stored-snapshot-source'
 import { DEFAULT_KV_DEPTH } from '../../../shared/kv-details-options'
 
 /**
@@ -43,6 +45,7 @@ const FLAGS: FlagSpec[] = [
     usage: 'Can only be used with -kvdetails. Limits KV key breakdown using this prefix filter.',
   },
   ...DECRYPTION_FLAGS,
+  ...STORED_ADDRESS_FLAGS,
 ]
 
 export const INSPECT_HELP = `Usage: snapshot-studio inspect [options] FILE
@@ -55,6 +58,11 @@ export const INSPECT_HELP = `Usage: snapshot-studio inspect [options] FILE
   data directory with its meta.json beside it, or an age-encrypted backup
   (.snap.age) with -identity or -passphrase-file: it is decrypted as it is
   read, never written to disk.
+
+  FILE may also be a backup in a store: s3://BUCKET/KEY, az://CONTAINER/BLOB
+  or gs://BUCKET/OBJECT, with the store's settings in the agent's flags
+  (-aws-*, -azure-blob-*, -gcs-*). It is streamed from the store, not
+  downloaded first.
 
   To inspect the file "backup.snap":
 
@@ -79,18 +87,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return reportError(io, flagError(`Unknown format: ${format} (use pretty or json)`))
   if (kvDepth < 0) return reportError(io, flagError(`-kvdepth must be 0 or more, got ${kvDepth}`))
 
-  const file = resolve(io.cwd, parsed.positionals[0] as string)
+  const given = parsed.positionals[0] as string
+  const file = resolve(io.cwd, given)
   try {
     const options = { kvDetails, kvDepth, kvFilter, signal: io.signal }
-    const inspection = (await isEncryptedSnapshot(file))
-      ? await inspectSnapshotStream(
-          await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io)),
-          {
-            ...options,
-            label: file,
-          },
+    const address = parseStoredAddress(given)
+    const inspection = address
+      ? await withStoredSnapshot(address, parsed, io, (source) =>
+          inspectSnapshotStream(source, { ...options, label: address.text }),
         )
-      : await inspectSnapshot(file, options)
+      : (await isEncryptedSnapshot(file))
+        ? await inspectSnapshotStream(
+            await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io)),
+            {
+              ...options,
+              label: file,
+            },
+          )
+        : await inspectSnapshot(file, options)
     if (format === 'json') io.stdout.write(formatInspectJson(inspection) + '\n')
     else
       io.stdout.write(Buffer.concat([formatInspectPrettyBytes(inspection, { kvDetails }), Buffer.from('\n')]))

@@ -7,6 +7,8 @@ import { flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-f
 import { reportError } from '../report-error'
 import { isEncryptedSnapshot, openDecryptedSnapshot } from '../../services/encryption/encrypted-snapshot'
 import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
+import { parseStoredAddress, STORED_ADDRESS_FLAGS } from '../stored-address'
+import { withStoredSnapshot } from '../stored-snapshot-source'
 
 /**
  * `snapshot-studio kv-export`: the KV data of a snapshot FILE, printed exactly as
@@ -21,6 +23,7 @@ const FLAGS: FlagSpec[] = [
       'Only export keys that start with this prefix (a leading "/" is ignored). The default is every key.',
   },
   ...DECRYPTION_FLAGS,
+  ...STORED_ADDRESS_FLAGS,
 ]
 
 export const KV_EXPORT_HELP = `Usage: snapshot-studio kv-export [options] FILE
@@ -29,6 +32,10 @@ export const KV_EXPORT_HELP = `Usage: snapshot-studio kv-export [options] FILE
   byte what \`consul kv export\` prints for the same data, after verifying the
   archive. Tombstones (deleted keys) are not exported. An age-encrypted
   backup (.snap.age) is read with -identity or -passphrase-file.
+
+  FILE may also be a backup in a store: s3://BUCKET/KEY, az://CONTAINER/BLOB
+  or gs://BUCKET/OBJECT, with the store's settings in the agent's flags
+  (-aws-*, -azure-blob-*, -gcs-*); it is streamed, not downloaded first.
 
   To export every key under "app/" from "backup.snap" into a file:
 
@@ -62,13 +69,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return reportError(io, flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`))
   }
   const prefix = stringFlag(parsed, 'prefix') ?? ''
-  const file = resolve(io.cwd, parsed.positionals[0] as string)
+  const given = parsed.positionals[0] as string
+  const file = resolve(io.cwd, given)
   try {
     const out = stdoutStream(io)
-    const source = (await isEncryptedSnapshot(file))
-      ? await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io))
-      : undefined
-    await exportSnapshotKv(file, { prefix, out, signal: io.signal, source })
+    const address = parseStoredAddress(given)
+    if (address) {
+      await withStoredSnapshot(address, parsed, io, (source) =>
+        exportSnapshotKv(address.text, { prefix, out, signal: io.signal, source }),
+      )
+    } else {
+      const source = (await isEncryptedSnapshot(file))
+        ? await openDecryptedSnapshot(file, await decryptionKeysFromFlags(parsed, io))
+        : undefined
+      await exportSnapshotKv(file, { prefix, out, signal: io.signal, source })
+    }
     await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
     return 0
   } catch (error) {

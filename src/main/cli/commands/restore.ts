@@ -9,7 +9,14 @@ import { humanizeBytes } from '../../services/snapshot'
 import { askLine } from '../ask-line'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, connectionFromFlags } from '../connection-flags'
-import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
+import {
+  boolFlag,
+  flagError,
+  formatFlagHelp,
+  stringFlag,
+  type FlagSpec,
+  type ParsedFlags,
+} from '../parse-flags'
 import { describeTransfer, progressLine } from '../progress-line'
 import { reportError } from '../report-error'
 import {
@@ -18,6 +25,17 @@ import {
   type DecryptedCopy,
 } from '../../services/encryption/encrypted-snapshot'
 import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
+import {
+  fetchVerifiedPlaintext,
+  type FetchedCopy,
+} from '../../services/stored-backups/fetch-verified-plaintext'
+import {
+  openStoredAddress,
+  parseStoredAddress,
+  requireObject,
+  STORED_ADDRESS_FLAGS,
+  type StoredAddress,
+} from '../stored-address'
 
 const FLAGS: FlagSpec[] = [
   ...CONNECTION_FLAGS,
@@ -39,6 +57,7 @@ const FLAGS: FlagSpec[] = [
     usage: 'Folder the safety snapshot is written to. Default: the current folder, where the command runs.',
   },
   ...DECRYPTION_FLAGS,
+  ...STORED_ADDRESS_FLAGS,
 ]
 
 const HELP = `Usage: snapshot-studio restore [options] FILE
@@ -71,6 +90,13 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
   authenticated, so a damaged or tampered file is refused before the
   cluster is contacted; the copy then goes through the checks above.
 
+  FILE may also be a backup in a store: s3://BUCKET/KEY, az://CONTAINER/BLOB
+  or gs://BUCKET/OBJECT, with the store's settings in the agent's flags
+  (-aws-*, -azure-blob-*, -gcs-*). It is downloaded first into a private
+  temporary file (TMPDIR, mode 0600), verified as it arrives (decrypted,
+  for an encrypted backup), and removed afterwards whatever happens; the
+  checks above then run on that copy.
+
     $ snapshot-studio restore backup.snap
     $ snapshot-studio restore -safety-dir /var/backups/consul backup.snap
 
@@ -83,12 +109,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
   let decrypted: DecryptedCopy | null = null
+  let fetched: FetchedCopy | null = null
   try {
     if (parsed.positionals.length === 0) throw flagError('Missing FILE argument')
     if (parsed.positionals.length > 1)
       throw flagError(`Too many arguments (expected 1, got ${parsed.positionals.length})`)
-    const given = resolve(io.cwd, parsed.positionals[0] as string)
-    if (await isEncryptedSnapshot(given)) {
+    const address = parseStoredAddress(parsed.positionals[0] as string)
+    if (address !== null) fetched = await fetchFromStore(address, parsed, io)
+    const given = fetched?.path ?? resolve(io.cwd, parsed.positionals[0] as string)
+    const shown = address?.text ?? given
+    if (fetched === null && (await isEncryptedSnapshot(given))) {
       decrypted = await decryptToPrivateCopy(given, await decryptionKeysFromFlags(parsed, io), {
         signal: io.signal,
       })
@@ -111,7 +141,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const safetyOn = boolFlag(parsed, 'safety-snapshot') ?? true
     const safetyDir = resolve(io.cwd, stringFlag(parsed, 'safety-dir') ?? '.')
     const describe = (preflight: RestorePreflight) => {
-      io.stdout.write(describePreflight(preflight, given))
+      io.stdout.write(describePreflight(preflight, shown, fetched !== null))
       io.stdout.write(
         safetyOn
           ? `Safety: a snapshot of the target is saved in ${safetyDir} before the restore\n`
@@ -199,6 +229,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return reportError(io, error)
   } finally {
     await decrypted?.remove().catch(() => undefined)
+    await fetched?.remove().catch(() => undefined)
+  }
+}
+
+/** The stored backup as a verified private file, with a progress line while it downloads. */
+async function fetchFromStore(address: StoredAddress, parsed: ParsedFlags, io: CliIo): Promise<FetchedCopy> {
+  const name = requireObject(address)
+  const keys = await decryptionKeysFromFlags(parsed, io)
+  const opened = await openStoredAddress(address, parsed, io)
+  const line = progressLine(io)
+  try {
+    return await fetchVerifiedPlaintext(opened.destination, name, keys, {
+      signal: io.signal,
+      onBytes: (bytes) => line.show(`Downloading and verifying ${humanizeBytes(bytes)}`),
+    })
+  } finally {
+    line.clear()
+    opened.close()
   }
 }
 
@@ -209,12 +257,12 @@ const VERSION_SOURCE: Record<RestorePreflight['file']['consulVersionSource'], st
   unknown: '',
 }
 
-/** `shownPath`: the file as given (an encrypted backup, not its private decrypted copy). */
-function describePreflight(p: RestorePreflight, shownPath: string): string {
+/** `shownPath`: the file as given (an encrypted backup or a stored one, not its private copy). */
+function describePreflight(p: RestorePreflight, shownPath: string, downloaded: boolean): string {
   const f = p.file
   const t = p.target
   const lines = [
-    `File:   ${shownPath}${shownPath !== f.path ? ' (decrypted)' : ''}`,
+    `File:   ${shownPath}${downloaded ? ' (downloaded, verified)' : shownPath !== f.path ? ' (decrypted)' : ''}`,
     `        ${humanizeBytes(f.size)}, index ${f.index}, term ${f.term}, Consul ${f.consulVersion ?? 'unknown'}${VERSION_SOURCE[f.consulVersionSource]}, datacenter ${f.datacenter ?? 'unknown'}`,
     `        ${f.stats.map((s) => `${s.name} ${s.count}`).join(', ') || 'no records'}`,
     `Target: ${t.endpoint}, leader ${t.leader ?? 'none'}, Consul ${t.consulVersion ?? 'unknown'}, datacenter ${t.datacenter ?? 'unknown'}, index ${t.currentIndex ?? 'unknown'}`,

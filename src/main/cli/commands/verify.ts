@@ -1,33 +1,32 @@
 import { AppError, toErrorPayload } from '../../../shared/app-error'
 import { listAll } from '../../services/backups/destination'
-import {
-  resolveS3DestinationConfig,
-  type AwsStorageSection,
-} from '../../services/backups/s3-destination-config'
-import { verifyStreamWithEngine } from '../../services/consul'
-import { AWS_STORAGE_FLAGS, awsStorageFlagsFrom } from '../aws-storage-flags'
+import { verifySnapshotStream } from '../../services/snapshot'
+import { openStoredSnapshot } from '../../services/stored-backups/stored-backup-reader'
 import type { CliCommand, CliIo } from '../cli-io'
 import { parseCommandLine } from '../command-line'
+import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
 import { flagError, formatFlagHelp, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
+import { openStoredAddress, parseStoredAddress, STORED_ADDRESS_FLAGS } from '../stored-address'
 
-// The bucket and prefix come from the address; the store's other settings from the -aws-* flags.
-const FLAGS: FlagSpec[] = AWS_STORAGE_FLAGS.filter(
-  (f) => !['aws-s3-bucket', 'aws-s3-key-prefix', 'aws-s3-static-snapshot-name'].includes(f.name),
-)
+const FLAGS: FlagSpec[] = [...STORED_ADDRESS_FLAGS, ...DECRYPTION_FLAGS]
 
-const HELP = `Usage: snapshot-studio verify [options] s3://BUCKET/KEY | s3://BUCKET/PREFIX/
+const HELP = `Usage: snapshot-studio verify [options] ADDRESS
 
-  Streams stored backups from S3 (or an S3-compatible store) through the
-  same full verification as "snapshot-studio save" (gzip, tar, SHA256SUMS,
-  meta.json, every state record) without writing them to disk, and says
-  which are damaged. An address ending in "/" verifies every backup under
-  that prefix. Exit 0 when all are sound, 1 when any is damaged or
+  Streams stored backups through the same full verification as
+  "snapshot-studio save" (gzip, tar, SHA256SUMS, meta.json, every state
+  record) without writing them to disk, and says which are damaged.
+
+  ADDRESS is s3://BUCKET/KEY, az://CONTAINER/BLOB or gs://BUCKET/OBJECT; one
+  ending in "/" verifies every backup under that prefix. Age-encrypted
+  backups (.snap.age) are decrypted as they stream, with -identity or
+  -passphrase-file. Exit 0 when all are sound, 1 when any is damaged or
   unreadable.
 
-  Credentials: the -aws-* flags, else the standard AWS chain
-  (AWS_ACCESS_KEY_ID, AWS_PROFILE, web identity, instance role). Region:
-  -aws-s3-region, else AWS_REGION, else us-east-1.
+  The store's settings come from the agent's flags: -aws-* for S3
+  (credentials else the standard AWS chain; region -aws-s3-region, else
+  AWS_REGION, else us-east-1), -azure-blob-* for Azure Blob, -gcs-* for
+  Google Cloud Storage (credentials else Application Default Credentials).
 
     $ snapshot-studio verify -aws-s3-endpoint http://127.0.0.1:7070 \\
         -aws-s3-force-path-style s3://backups/consul-snapshot/
@@ -37,54 +36,37 @@ Options:
 ${formatFlagHelp(FLAGS)}
 `
 
-export function parseS3Address(address: string): { bucket: string; prefix: string; key: string | null } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(address)
-  if (!match) throw flagError(`"${address}" is not an s3://BUCKET/KEY or s3://BUCKET/PREFIX/ address`)
-  const bucket = match[1]!
-  const path = match[2] ?? ''
-  if (path === '' || path.endsWith('/')) return { bucket, prefix: path.replace(/\/+$/, ''), key: null }
-  const slash = path.lastIndexOf('/')
-  return {
-    bucket,
-    prefix: slash < 0 ? '' : path.slice(0, slash),
-    key: slash < 0 ? path : path.slice(slash + 1),
-  }
-}
-
 async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, FLAGS, HELP, io)
   if (typeof parsed === 'number') return parsed
   try {
     if (parsed.positionals.length !== 1)
-      throw flagError(`Expected one s3:// address (got ${parsed.positionals.length} arguments)`)
-    const address = parseS3Address(parsed.positionals[0]!)
-    const section: AwsStorageSection = {
-      s3_region: io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1',
-      ...awsStorageFlagsFrom(parsed),
-      s3_bucket: address.bucket,
-      // "/" is the config's way of saying "no prefix".
-      s3_key_prefix: address.prefix === '' ? '/' : address.prefix,
-    }
-    const config = resolveS3DestinationConfig(
-      section,
-      (key) => ({ where: 'flags', key: `-aws-${key.replaceAll('_', '-')}` }),
-      io.cwd,
-    )
-    const { S3Destination } = await import('../../services/backups/s3-destination')
-    const destination = new S3Destination(config)
+      throw flagError(
+        `Expected one s3://, az:// or gs:// address (got ${parsed.positionals.length} arguments)`,
+      )
+    const given = parsed.positionals[0]!
+    const address = parseStoredAddress(given)
+    if (address === null)
+      throw flagError(
+        `"${given}" is not a stored backup's address: use s3://BUCKET/KEY, az://CONTAINER/BLOB or gs://BUCKET/OBJECT (a local file is checked by "snapshot-studio inspect")`,
+      )
+    const keys = await decryptionKeysFromFlags(parsed, io)
+    const opened = await openStoredAddress(address, parsed, io)
     try {
+      const { destination } = opened
       const names =
-        address.key !== null ? [address.key] : (await listAll(destination)).map((entry) => entry.name)
+        address.name !== null ? [address.name] : (await listAll(destination)).map((entry) => entry.name)
       let damaged = 0
       for (const name of names) {
-        const where = `s3://${address.bucket}/${destination.keyFor(name)}`
+        const where = opened.addressOf(name)
         try {
-          const archive = await verifyStreamWithEngine(await destination.openRead(name), {
+          const inspection = await verifySnapshotStream(await openStoredSnapshot(destination, name, keys), {
             signal: io.signal,
+            label: where,
           })
-          io.stdout.write(`ok       ${where}  index ${archive.meta.index}, Consul ${archive.meta.version}\n`)
+          io.stdout.write(`ok       ${where}  index ${inspection.meta.index}\n`)
         } catch (error) {
-          if (error instanceof AppError && error.code === 'CANCELLED') throw error
+          if (io.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED')) throw error
           damaged++
           io.stdout.write(`DAMAGED  ${where}  ${toErrorPayload(error).message}\n`)
         }
@@ -96,7 +78,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       )
       return damaged > 0 ? 1 : 0
     } finally {
-      destination.close()
+      opened.close()
     }
   } catch (error) {
     return reportError(io, error)
@@ -104,6 +86,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 export const verifyCommand: CliCommand = {
-  summary: 'Stream stored backups (s3://…) through full verification without writing them to disk',
+  summary:
+    'Stream stored backups (s3://, az://, gs://) through full verification without writing them to disk',
   run,
 }
