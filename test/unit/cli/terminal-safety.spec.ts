@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/main/cli/run-cli'
 import { buildSnapshot } from '../../support/snapshot-builder'
+import { buildStateBin, kvsRecord } from '../../support/state-bin-writer'
 
 // A hostile snapshot names a tar entry with an escape sequence that retitles the terminal window
 // (OSC 0 … BEL); printed raw, it would reach the operator's terminal as a command.
@@ -61,5 +62,24 @@ describe('file-supplied text in error messages', () => {
   it('keeps an ordinary archive working', async () => {
     writeFileSync(path.join(dir, 'fine.snap'), buildSnapshot())
     expect((await run(['kv-export', 'fine.snap'])).code).toBe(0)
+  })
+})
+
+describe('file-supplied text in what a command lists', () => {
+  it('reaches the terminal escaped when search names the key it matched in', async () => {
+    const file = path.join(dir, 'hostile-key.snap')
+    writeFileSync(
+      file,
+      buildSnapshot({
+        stateBin: buildStateBin(9, [kvsRecord({ key: `app/${HOSTILE_NAME}`, value: 'needle' })]),
+      }),
+    )
+
+    const result = await run(['search', file, 'needle'])
+
+    expect(result.code).toBe(0)
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    expect(result.stdout).toContain('app/\\x1b]0;pwned\\x07')
   })
 })

@@ -4,6 +4,7 @@ import type { CliCommand, CliIo } from '../cli-io'
 import { parseCommandLine } from '../command-line'
 import { boolFlag, flagError, formatFlagHelp, intFlag, stringFlag, type FlagSpec } from '../parse-flags'
 import { reportError } from '../report-error'
+import { printableText } from '../../../shared/printable-text'
 
 const FLAGS: FlagSpec[] = [
   { name: 'regex', kind: 'bool', usage: 'PATTERN is a regular expression (JavaScript syntax).' },
@@ -74,7 +75,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (format === 'json') io.stdout.write(JSON.stringify(result, null, 2) + '\n')
     else {
       for (const hit of result.hits) {
-        const where = hit.field === '' ? hit.name : `${hit.name} ${hit.field}`
+        // Keys and names come from the file: escaped, as the excerpt is, so they cannot drive the terminal.
+        const where = printableText(hit.field === '' ? hit.name : `${hit.name} ${hit.field}`)
         io.stdout.write(`${hit.kind}\t${where}\t${hit.binary ? '(hex) ' : ''}${hit.excerpt}\n`)
       }
       io.stderr.write(
