@@ -1,7 +1,8 @@
 // Remote destinations in backup plans: their secrets live in the SecretStore under the
 // destination's id, never in plans.json and never in what the renderer gets back; a change of
 // store or sign-in drops a kept secret unless it is entered again; removing a destination or the
-// plan removes its secret; a run reaches the store with the stored secret.
+// plan removes its secret; a run reaches the store with the stored secret, and fails with the
+// reason when it has none.
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +17,8 @@ import {
 import { PlanStore } from '../../../src/main/services/plans/plan-store'
 import { planDestinationConfig } from '../../../src/main/services/plans/plan-destination-config'
 import { FileSecretStore } from '../../../src/main/services/profiles'
+import { PlanRunner } from '../../../src/main/services/plans/plan-runner'
+import { silentLogger } from '../../../src/main/services/backups/agent-logger'
 
 let dir: string
 let secrets: FileSecretStore
@@ -183,5 +186,32 @@ describe('remote plan destinations and their secrets', () => {
       endpoint: null,
       projectId: null,
     })
+  })
+
+  it('fails a run whose destination has lost its secret with the reason, before anything is saved', async () => {
+    const created = await store.create(plan([s3({ secret: { kind: 'set', value: SECRET } })]))
+    // As after restoring plans.json without the app's secret store.
+    await secrets.delete(`plan:${created.id}:destination:${stored(created.id).id}`)
+    let saves = 0
+    const runner = new PlanRunner({
+      store,
+      dataDir: dir,
+      secrets,
+      connectionFor: async () => ({
+        name: 'prod',
+        settings: { address: 'http://127.0.0.1:1', useTls: false, tls: { insecureSkipVerify: false } },
+      }),
+      save: async () => {
+        saves++
+        throw new Error('not reached')
+      },
+      logger: silentLogger,
+    })
+    const run = await runner.runNow(created.id)
+    expect(saves).toBe(0)
+    expect(run.ok).toBe(false)
+    expect(run.cycles[0]!.error).toMatchObject({ code: 'PLAN_INVALID' })
+    expect(run.cycles[0]!.error!.message).toMatch(/S3 destination has no secret access key stored/)
+    await runner.stop()
   })
 })
