@@ -6,6 +6,9 @@
 // "ours encrypted" is what an agent with encryption does: encrypt the snapshot to an age
 // recipient into the scratch folder, then upload that; it is held to the same goal against
 // s3cmd putting the plain file.
+// Then reading back: `inspect` of one stored copy streamed from the same server (GetObject into
+// the engine, nothing written; what the Backups view and `inspect s3://…` do) against inspect of
+// the local file, alternating, as a ratio of medians (goal ≤ 1.3×).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { generateX25519Identity, identityToRecipient } from 'age-encryption'
@@ -17,6 +20,7 @@ import { kv100mbSnapshot } from './fixtures.mjs'
 export const title = 'S3 upload of the kv-100mb snapshot: snapshot-studio vs s3cmd put, same server'
 
 const GOAL_RATIO = 1.2
+const INSPECT_GOAL_RATIO = 1.3
 
 export async function run(ctx) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -24,6 +28,10 @@ export async function run(ctx) {
   const { startS3Server } = await ctx.importTs('test/support/s3-server.ts')
   const { S3Destination } = await ctx.importTs('src/main/services/backups/s3-destination.ts')
   const { encryptFile } = await ctx.importTs('src/main/services/encryption/age-stream.ts')
+  const { inspectSnapshot, inspectSnapshotStream } = await ctx.importTs('src/main/services/snapshot/index.ts')
+  const { openStoredSnapshot } = await ctx.importTs(
+    'src/main/services/stored-backups/stored-backup-reader.ts',
+  )
   const recipient = await identityToRecipient(await generateX25519Identity())
   const server = await startS3Server()
   const work = mkdtempSync(path.join(os.tmpdir(), 'ss-bench-storage-'))
@@ -101,23 +109,45 @@ export async function run(ctx) {
         `round ${round + 1}/${rounds}: ${order.map((k) => `${k} ${(runs[k].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
       )
     }
+    const inspect = await inspectRounds(
+      ctx,
+      rounds,
+      {
+        'inspect streamed from S3': async () => {
+          const start = process.hrtime.bigint()
+          await inspectSnapshotStream(await openStoredSnapshot(destination, 'stored.snap', null), {
+            label: 'stored.snap',
+          })
+          return Number(process.hrtime.bigint() - start) / 1e6
+        },
+        'inspect of the local copy': async () => {
+          const start = process.hrtime.bigint()
+          await inspectSnapshot(fx.file)
+          return Number(process.hrtime.bigint() - start) / 1e6
+        },
+      },
+      () => destination.put('stored.snap', { path: fx.file, size: fx.bytes }),
+    )
     destination.close()
     const startup = []
     for (let i = 0; i < rounds; i++) startup.push((await ctx.measure('s3cmd', ['--version'])).ms)
     const med = {
       ...Object.fromEntries(Object.entries(runs).map(([name, ms]) => [name, median(ms)])),
+      ...inspect,
       's3cmd start-up': median(startup),
       'ours encrypted, of which encryption': median(encryptMs.slice(1)),
       'encryption CPU': median(encryptCpuMs.slice(1)),
     }
     const ratio = med.ours / med['s3cmd put']
     const encryptedRatio = med['ours encrypted'] / med['s3cmd put']
+    const inspectRatio = med['inspect streamed from S3'] / med['inspect of the local copy']
     const s = (ms) => `${(ms / 1000).toFixed(2)} s`
     const version = execFileSync('s3cmd', ['--version'], { encoding: 'utf8' }).trim()
     return {
       summary: [
         `file: ${(fx.bytes / 2 ** 20).toFixed(1)} MiB; ${rounds} rounds, medians; ${version}, versitygw 1.8.0 posix on loopback`,
         `upload: ours ${s(med.ours)} vs s3cmd put ${s(med['s3cmd put'])} (of which start-up ${s(med['s3cmd start-up'])}) → ${ratio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
+        `inspect: streamed from S3 ${s(med['inspect streamed from S3'])} vs of the local copy ${s(med['inspect of the local copy'])} → ${inspectRatio.toFixed(2)}x (goal ≤ ${INSPECT_GOAL_RATIO}x: ${inspectRatio <= INSPECT_GOAL_RATIO ? 'met' : 'NOT met'})`,
         `upload with encryption: ours (age encrypt + upload) ${s(med['ours encrypted'])} (of which encryption ${s(med['ours encrypted, of which encryption'])}, ${s(med['encryption CPU'])} of CPU) vs s3cmd put of the plain file ${s(med['s3cmd put'])} → ${encryptedRatio.toFixed(2)}x (goal ≤ ${GOAL_RATIO}x: ${encryptedRatio <= GOAL_RATIO ? 'met' : 'NOT met'})`,
       ],
       metrics: {
@@ -126,7 +156,9 @@ export async function run(ctx) {
         medianMs: med,
         ratio,
         encryptedRatio,
+        inspectRatio,
         goals: {
+          inspectStreamedWithin1_3x: inspectRatio <= INSPECT_GOAL_RATIO,
           uploadWithin1_2x: ratio <= GOAL_RATIO,
           encryptedUploadWithin1_2x: encryptedRatio <= GOAL_RATIO,
         },
@@ -136,4 +168,19 @@ export async function run(ctx) {
     await server.stop()
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+/** Stores one copy, then times each contender once per round (order alternating), after a warm-up. */
+async function inspectRounds(ctx, rounds, contenders, store) {
+  await store()
+  for (const name of Object.keys(contenders)) await contenders[name]() // warm-up
+  const runs = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]))
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? Object.keys(contenders) : Object.keys(contenders).reverse()
+    for (const name of order) runs[name].push(await contenders[name]())
+    ctx.log(
+      `inspect round ${round + 1}/${rounds}: ${order.map((k) => `${k} ${(runs[k].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
+    )
+  }
+  return Object.fromEntries(Object.entries(runs).map(([name, ms]) => [name, median(ms)]))
 }
