@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.spec.{ts,tsx}'],
           environment: 'node',
+          setupFiles: ['test/support/dom-wait-budget.ts'],
         },
       },
       {
