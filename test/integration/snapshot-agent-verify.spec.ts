@@ -59,6 +59,15 @@ describe('the agent re-checks its stored backups', () => {
       name,
     ])
     expect(await readdir(setup.temp)).toEqual([])
+    // For monitoring: `agent status` exits 2 and names the object.
+    const statusRun = startAgentProcess(
+      ['status', '-http-addr', consul.httpAddr, '-lock-key', 'verify/lock', '-service', 'snapshot-verify'],
+      { cwd: setup.cwd, env: { CONSUL_HTTP_TOKEN: consul.token } },
+    )
+    let printed = ''
+    statusRun.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk))
+    expect(await statusRun.exited).toBe(2)
+    expect(printed).toMatch(new RegExp(`Health: +DAMAGED: DAMAGED ${name} in local:`))
     await stopAgent(standby)
     await stopAgent(leader)
   })

@@ -44,9 +44,10 @@ const HELP = `Usage: snapshot-studio agent [options]
   obtaining leadership, then every interval. With -interval 0 or -once it takes
   one snapshot, applies retention and exits 0 (saved) or 1 (failed).
 
-  "agent status" prints the leader, the standbys, the last success and failure
-  and the next run; it exits 2 when the last good snapshot is older than twice
-  the interval.
+  "agent status" prints the leader, the standbys, the last success and failure,
+  the last verify and drill, and the next run; it exits 2 when the last good
+  snapshot is older than twice the interval, or the last verify or drill found
+  a damaged backup.
 
     $ snapshot-studio agent -config-dir /etc/consul-snapshot.d
     $ snapshot-studio agent -once -local-path /backups -retain 7
@@ -163,6 +164,14 @@ async function status(config: Awaited<ReturnType<typeof loadConfigFromFlags>>, i
         'Health',
         `STALE: no good snapshot within ${formatGoDuration(report.staleAfterMs ?? 0)} (2 × the schedule's gap)`,
       )
+      return 2
+    }
+    // A damaged stored backup or a failed drill needs an operator as much as a stale schedule.
+    const damaged = [report.status?.lastVerify, report.status?.lastDrill].find(
+      (c) => c?.severity === 'critical',
+    )
+    if (damaged) {
+      line('Health', `DAMAGED: ${damaged.summary}`)
       return 2
     }
     line('Health', 'OK')
