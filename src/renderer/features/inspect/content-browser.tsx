@@ -172,8 +172,11 @@ function RecordsPane({ kind }: { kind: RecordKind }) {
     (id: string, field: string) => revealSecret(kind, id, field),
     [revealSecret, kind],
   )
+  const focused = useContentStore((s) => (s.focusedRecord?.kind === kind ? s.focusedRecord.id : null))
   const label = TABS.find((t) => t.id === kind)?.label ?? kind
-  return <RecordList kind={kind} label={label} listing={listing} load={load} reveal={reveal} />
+  return (
+    <RecordList kind={kind} label={label} listing={listing} load={load} reveal={reveal} focusedId={focused} />
+  )
 }
 
 function SearchBox() {

@@ -50,6 +50,8 @@ export interface ContentState {
   query: string
   hits: SearchHitWire[] | null
   searching: boolean
+  /** The record a search hit opened: its tab shows it marked and scrolled into view. */
+  focusedRecord: { kind: RecordKind; id: string } | null
   open(source: SnapshotSourceRef): Promise<void>
   reset(): void
   cancel(): void
@@ -61,7 +63,12 @@ export interface ContentState {
   revealSecret(kind: RecordKind, id: string, field: string): Promise<string>
   search(query: string): Promise<void>
   openHit(hit: SearchHitWire): Promise<void>
+  /** Shows one record in its tab, paging its list until it is loaded; false when it was not found. */
+  openRecord(kind: RecordKind, id: string): Promise<boolean>
 }
+
+/** How far openRecord pages through a kind looking for one record (pages of RECORD_PAGE_SIZE). */
+const OPEN_RECORD_MAX_PAGES = 100
 
 const emptyKv = (): KvListing => ({ prefix: '', total: 0, pages: {}, version: 0 })
 
@@ -80,6 +87,7 @@ function idleContent(): Pick<
   | 'records'
   | 'query'
   | 'hits'
+  | 'focusedRecord'
 > {
   return {
     status: 'idle',
@@ -94,6 +102,7 @@ function idleContent(): Pick<
     records: {},
     query: '',
     hits: null,
+    focusedRecord: null,
   }
 }
 
@@ -309,7 +318,20 @@ export function createContentStore(client: ApiClient): ContentStore {
           await get().selectKey(hit.id)
           return
         }
-        get().setTab(hit.kind)
+        await get().openRecord(hit.kind, hit.id)
+      },
+      async openRecord(kind, id) {
+        set({ tab: kind, focusedRecord: { kind, id } })
+        const has = () => get().records[kind]?.items.some((item) => item.id === id) ?? false
+        if (get().records[kind] === undefined) await get().loadRecords(kind)
+        for (let page = 0; !has() && page < OPEN_RECORD_MAX_PAGES; page++) {
+          const listing = get().records[kind]
+          if (listing === undefined || listing.loading || listing.items.length >= listing.total) break
+          await get().loadRecords(kind, true)
+        }
+        const found = has()
+        if (!found && get().focusedRecord?.id === id) set({ focusedRecord: null })
+        return found
       },
     }
   })

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import type { RecordKind, RecordPageWire } from '../../../shared/browse-wire-types'
 import { formatCount } from '../../components/format-bytes'
 import { RecordField } from './record-value'
@@ -9,13 +9,25 @@ export interface RecordListProps {
   listing: { total: number; items: RecordPageWire['items']; loading: boolean } | undefined
   load(more: boolean): void
   reveal(id: string, field: string): Promise<string>
+  /** A record opened from a search hit: marked and scrolled into view. */
+  focusedId?: string | null
 }
 
 /** Nodes, services, sessions, ACL objects…: cards of fields, secrets masked until revealed. */
-export function RecordList({ kind, label, listing, load, reveal }: RecordListProps) {
+export function RecordList({ kind, label, listing, load, reveal, focusedId = null }: RecordListProps) {
+  const list = useRef<HTMLElement>(null)
   useEffect(() => {
     if (listing === undefined) load(false)
   }, [listing, load])
+  const focusedShown = listing?.items.some((item) => item.id === focusedId) ?? false
+  useEffect(() => {
+    if (!focusedShown) return
+    const card = [...(list.current?.querySelectorAll<HTMLElement>('[data-record-id]') ?? [])].find(
+      (el) => el.dataset.recordId === focusedId,
+    )
+    // jsdom has no scrollIntoView; a browser always does.
+    card?.scrollIntoView?.({ block: 'nearest' })
+  }, [focusedId, focusedShown])
   if (listing === undefined || (listing.loading && listing.items.length === 0))
     return (
       <p className="muted" aria-busy="true">
@@ -24,13 +36,18 @@ export function RecordList({ kind, label, listing, load, reveal }: RecordListPro
     )
   if (listing.total === 0) return <p className="muted">This snapshot holds no {label.toLowerCase()}.</p>
   return (
-    <section className="record-list" aria-label={label} data-testid={`records-${kind}`}>
+    <section ref={list} className="record-list" aria-label={label} data-testid={`records-${kind}`}>
       <p className="muted">
         {formatCount(listing.items.length)} of {formatCount(listing.total)}
       </p>
       <ul>
         {listing.items.map((item) => (
-          <li key={item.id} className="record-card" data-record-id={item.id}>
+          <li
+            key={item.id}
+            className={item.id === focusedId ? 'record-card record-focused' : 'record-card'}
+            data-record-id={item.id}
+            aria-current={item.id === focusedId ? 'true' : undefined}
+          >
             <h4>
               {item.title}
               {item.subtitle && <span className="muted"> · {item.subtitle}</span>}

@@ -35,14 +35,16 @@ interface Query {
 export function ValueSearch() {
   const { client } = useStudio()
   const source = useContentStore((s) => s.source)
-  const { browse, selectKey } = useContentStore(
-    useShallow((s) => ({ browse: s.browse, selectKey: s.selectKey })),
+  const { browse, selectKey, openRecord } = useContentStore(
+    useShallow((s) => ({ browse: s.browse, selectKey: s.selectKey, openRecord: s.openRecord })),
   )
   const [query, setQuery] = useState<Query>({ pattern: '', regex: false, caseSensitive: false, prefix: '' })
   const [running, setRunning] = useState(false)
   const [progress, setProgress] = useState<ByteProgress | null>(null)
   const [result, setResult] = useState<{ query: Query; answer: ValueSearchResultWire } | null>(null)
   const current = useRef<AbortController | null>(null)
+  /** A hit whose record the browser could not show (its list had no such id). */
+  const [missing, setMissing] = useState<string | null>(null)
 
   // A search belongs to one file: another file (or leaving the screen) stops it and drops its hits.
   useEffect(() => {
@@ -96,9 +98,20 @@ export function ValueSearch() {
     setProgress(null)
   }
 
-  const openKey = async (key: string) => {
-    await browse(parentPrefix(key))
-    await selectKey(key)
+  const openHit = async (hit: ValueHit) => {
+    if (hit.kind === 'kv') {
+      await browse(parentPrefix(hit.name))
+      await selectKey(hit.name)
+      return
+    }
+    // The search names a service `node/service-id` and a config entry `kind/name`, as the
+    // catalogue's record ids do.
+    const kind = hit.kind === 'service-meta' ? 'services' : 'config-entries'
+    setMissing(null)
+    if (!(await openRecord(kind, hit.name)))
+      setMissing(
+        `${KIND_LABELS[hit.kind]} ${hit.name} is not among the ${kind.replace('-', ' ')} this file lists.`,
+      )
   }
 
   return (
@@ -149,9 +162,14 @@ export function ValueSearch() {
           Search values
         </button>
       </form>
+      {missing !== null && (
+        <p className="notice warn" role="status">
+          {missing}
+        </p>
+      )}
       {running && <ProgressBar label="Searching values" progress={progress} onCancel={cancel} />}
       {!running && result !== null && (
-        <ValueSearchResults query={result.query} answer={result.answer} onOpenKey={openKey} />
+        <ValueSearchResults query={result.query} answer={result.answer} onOpen={openHit} />
       )}
     </section>
   )
@@ -160,11 +178,11 @@ export function ValueSearch() {
 function ValueSearchResults({
   query,
   answer,
-  onOpenKey,
+  onOpen,
 }: {
   query: Query
   answer: ValueSearchResultWire
-  onOpenKey: (key: string) => Promise<void>
+  onOpen: (hit: ValueHit) => Promise<void>
 }) {
   return (
     <section
@@ -184,13 +202,9 @@ function ValueSearchResults({
           {answer.hits.map((hit, i) => (
             <li key={i} data-hit-kind={hit.kind}>
               <span className="tag">{KIND_LABELS[hit.kind]}</span>{' '}
-              {hit.kind === 'kv' ? (
-                <button type="button" className="link" onClick={() => void onOpenKey(hit.name)}>
-                  {hit.name}
-                </button>
-              ) : (
-                <span>{hit.name}</span>
-              )}
+              <button type="button" className="link" onClick={() => void onOpen(hit)}>
+                {hit.name}
+              </button>
               {hit.field !== '' && <span className="muted"> · {hit.field}</span>}
               {hit.binary && <span className="tag">binary (hex)</span>}
               <div className="value-search-excerpt">

@@ -9,10 +9,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { ContentBrowser } from '../../../../../src/renderer/features/inspect/content-browser'
 import { VALUE_SEARCH_LIMIT } from '../../../../../src/renderer/features/inspect/value-search'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
-import type { KvValueWire } from '../../../../../src/shared/browse-wire-types'
+import type { CataloguePort } from '../../../../../src/main/host/host-services'
+import type { KvValueWire, RecordItemWire } from '../../../../../src/shared/browse-wire-types'
 import {
   buildStateBin,
   chunkingStateRecord,
+  configEntryRecord,
   kvsRecord,
   registerNodeRecord,
   registerServiceRecord,
@@ -56,10 +58,13 @@ const kvValue = (key: string): KvValueWire => ({
   lockIndex: '0',
 })
 
-async function openBrowser(resolve: () => Promise<string> = async () => file): Promise<TestStudio> {
+async function openBrowser(
+  resolve: () => Promise<string> = async () => file,
+  records?: CataloguePort['records'],
+): Promise<TestStudio> {
   const studio = createTestStudio({
     sources: { resolve },
-    catalogue: fakeCatalogue({ kvValue: async (_id, key) => kvValue(key) }),
+    catalogue: fakeCatalogue({ kvValue: async (_id, key) => kvValue(key), ...(records ? { records } : {}) }),
   })
   await studio.stores.content.getState().open(source)
   await act(async () => {
@@ -195,5 +200,85 @@ describe('Search inside values', () => {
     expect(error?.code).toBe('INVALID_ARGUMENT')
     expect(screen.queryByTestId('value-search-results')).toBeNull()
     expect(screen.queryByRole('status')).toBeNull()
+  })
+
+  describe('a match in service metadata or a config entry', () => {
+    let recordsFile = ''
+    beforeAll(async () => {
+      recordsFile = join(await mkdtemp(join(tmpdir(), 'ss-value-search-ui-')), 'records.snap')
+      const node = { node: 'web-1', address: '10.0.0.5' }
+      const entry = configEntryRecord('service-defaults', {
+        Name: 'api',
+        Protocol: 'http',
+        ExternalSNI: 'edge.internal',
+      })
+      // The entry's raw string as jsdom's bytes (see `bytes` above), or the writer takes it for a map.
+      entry.value = new Uint8Array(entry.value as Buffer)
+      await writeSnapshotFile(
+        recordsFile,
+        buildStateBin(9, [
+          registerNodeRecord(node),
+          registerServiceRecord(node, { id: 'web', service: 'web', meta: { upstream: 'api.internal' } }),
+          entry,
+          chunkingStateRecord(),
+        ]),
+      )
+    })
+    const item = (id: string): RecordItemWire => ({ id, title: id, fields: [] })
+    // The catalogue lists web-1/web on its second page of services, behind 100 others.
+    const services = Array.from({ length: 130 }, (_, i) => item(`node-${i}/svc`))
+    services.splice(120, 0, item('web-1/web'))
+    const records: CataloguePort['records'] = async (_id, kind, offset, limit) => {
+      const all =
+        kind === 'services' ? services : kind === 'config-entries' ? [item('service-defaults/api')] : []
+      return { kind, total: all.length, offset, items: all.slice(offset, offset + limit) }
+    }
+
+    it('opens the record in its tab, paging the list until it is there, and marks it', async () => {
+      const studio = await openBrowser(async () => recordsFile, records)
+      typeSearch('internal')
+      await act(async () => submit())
+      const results = await screen.findByTestId('value-search-results')
+
+      await act(async () => fireEvent.click(within(results).getByRole('button', { name: 'web-1/web' })))
+
+      expect(studio.stores.content.getState().tab).toBe('services')
+      expect(
+        studio.calls
+          .filter((c) => c.method === 'snapshot.browse.records')
+          .map((c) => (c.input as { offset: number }).offset),
+      ).toEqual([0, 100])
+      const card = screen.getByTestId('records-services').querySelector('[aria-current="true"]')
+      expect(card?.getAttribute('data-record-id')).toBe('web-1/web')
+
+      await act(async () =>
+        fireEvent.click(
+          within(screen.getByTestId('value-search-results')).getByRole('button', {
+            name: 'service-defaults/api',
+          }),
+        ),
+      )
+
+      expect(studio.stores.content.getState().tab).toBe('config-entries')
+      const entry = screen.getByTestId('records-config-entries').querySelector('[aria-current="true"]')
+      expect(entry?.getAttribute('data-record-id')).toBe('service-defaults/api')
+    })
+
+    it('says so, marking nothing, when the record is not in its list', async () => {
+      await openBrowser(
+        async () => recordsFile,
+        async (_id, kind, offset) => ({ kind, total: 0, offset, items: [] }),
+      )
+      typeSearch('api.internal')
+      await act(async () => submit())
+      const results = await screen.findByTestId('value-search-results')
+
+      await act(async () => fireEvent.click(within(results).getByRole('button', { name: 'web-1/web' })))
+
+      expect(screen.getByRole('status').textContent).toBe(
+        'Service meta web-1/web is not among the services this file lists.',
+      )
+      expect(document.querySelector('[aria-current="true"]')).toBeNull()
+    })
   })
 })
