@@ -92,9 +92,10 @@ export class StoredBackupsService {
     const plaintext = await openStoredSnapshot(destination, name, keys, (bytes) =>
       work.onProgress({ bytes, totalBytes }),
     )
+    // The download ends with the read, whichever way it ends (a reader that never started too).
     return cancellable(name, work.signal, () =>
       inspectSnapshotStream(plaintext, { ...choices, signal: work.signal, label: name }),
-    )
+    ).finally(() => plaintext.destroy())
   }
 
   async download(
@@ -159,7 +160,7 @@ export class StoredBackupsService {
         )
         const inspection = await cancellable(name, work.signal, () =>
           verifySnapshotStream(plaintext, { signal: work.signal, label: name }),
-        )
+        ).finally(() => plaintext.destroy())
         checks.push({ name, ok: true, index: inspection.meta.index.toString(), code: null, message: null })
       } catch (error) {
         if (work.signal.aborted) throw cancelled(name, error)
@@ -195,7 +196,7 @@ export class StoredBackupsService {
     pipeline(plaintext, tee, body, { signal: work.signal }).catch(() => undefined)
     return cancellable(name, work.signal, () =>
       this.deps.scratch.receive(body, plaintextName(name), work.signal),
-    )
+    ).finally(() => body.destroy())
   }
 
   discardPrepared(uploadId: string): Promise<boolean> {
