@@ -1,11 +1,13 @@
 import { create } from 'zustand'
-import type { SnapshotSourceRef } from '../../shared/snapshot-wire-types'
+import type { SnapshotSourceRef, SourceDecryption } from '../../shared/snapshot-wire-types'
 
 /** A backup in a plan's destination, read where it is stored. */
 export interface StoredBackupRef {
   planId: string
   destinationIndex: number
   name: string
+  /** The key of an encrypted backup, held in memory for this request only. */
+  decryption?: SourceDecryption
 }
 
 export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'backups' | 'fleet' | 'growth' | 'compare'

@@ -19,6 +19,7 @@ export function StoredBackupsPanel({ plans }: { plans: PlanView[] }) {
       filterCluster: s.filterCluster,
       verifyStored: s.verifyStored,
       cancelStoredWork: s.cancelStoredWork,
+      setStoredKey: s.setStoredKey,
     })),
   )
   const [folder, setFolder] = useState('')
@@ -104,6 +105,36 @@ export function StoredBackupsPanel({ plans }: { plans: PlanView[] }) {
               </span>
             )}
           </div>
+          {backups.some((b) => b.encrypted) && (
+            <div className="inline-fields stored-backups-key">
+              <span className="hint">
+                Encrypted backups open with their age key (kept for this view only):
+              </span>
+              <input
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                aria-label="Age identity"
+                placeholder="AGE-SECRET-KEY-1…"
+                data-testid="stored-key-identity"
+                onChange={(e) =>
+                  actions.setStoredKey(
+                    e.target.value.trim() === '' ? null : { identitySecret: e.target.value },
+                  )
+                }
+              />
+              <input
+                type="password"
+                autoComplete="off"
+                aria-label="Passphrase"
+                placeholder="or the passphrase"
+                data-testid="stored-key-passphrase"
+                onChange={(e) =>
+                  actions.setStoredKey(e.target.value === '' ? null : { passphrase: e.target.value })
+                }
+              />
+            </div>
+          )}
           <VerifyReport />
           {browser.downloaded && (
             <p className="notice" data-testid="stored-downloaded">

@@ -5,6 +5,7 @@ import type {
   StoredBackupVerifyReport,
   StoredVerifyProgress,
 } from '../../../shared/stored-backup-types'
+import type { SourceDecryption } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
 import { reportError } from '../../store/error-store'
 import { useNavigationStore } from '../../store/navigation-store'
@@ -23,6 +24,8 @@ export interface StoredBackupsBrowser {
   downloaded: { name: string; path: string } | null
   verifying: StoredVerifyProgress | null
   verified: StoredBackupVerifyReport | null
+  /** The age identity or passphrase for encrypted backups: sent with each request, never saved. */
+  decryption: SourceDecryption | null
 }
 
 export interface StoredBackupsSlice {
@@ -30,6 +33,7 @@ export interface StoredBackupsSlice {
   browse(planId: string, destinationIndex: number): Promise<void>
   closeBrowser(): void
   filterCluster(cluster: string): void
+  setStoredKey(key: SourceDecryption | null): void
   inspectStored(name: string): void
   downloadStored(name: string, folder: string): Promise<void>
   restoreStored(name: string): Promise<void>
@@ -52,6 +56,10 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
   const ref = () => {
     const browser = get().browser
     return browser === null ? null : { planId: browser.planId, destinationIndex: browser.destinationIndex }
+  }
+  const key = () => {
+    const decryption = get().browser?.decryption ?? null
+    return decryption === null ? {} : { decryption }
   }
   const patch = (next: Partial<StoredBackupsBrowser>) => {
     const browser = get().browser
@@ -91,6 +99,7 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
           downloaded: null,
           verifying: null,
           verified: null,
+          decryption: null,
         },
       })
       await load()
@@ -102,9 +111,12 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
     filterCluster(cluster) {
       patch({ cluster })
     },
+    setStoredKey(decryption) {
+      patch({ decryption })
+    },
     inspectStored(name) {
       const at = ref()
-      if (at !== null) useNavigationStore.getState().openStoredInInspect({ ...at, name })
+      if (at !== null) useNavigationStore.getState().openStoredInInspect({ ...at, name, ...key() })
     },
     async downloadStored(name, folder) {
       const at = ref()
@@ -113,7 +125,12 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
       patch({ busy: name, downloaded: null })
       try {
         const result = await followOperation(
-          client.storedBackups.download({ ...at, name, ...(folder.trim() ? { folder: folder.trim() } : {}) }),
+          client.storedBackups.download({
+            ...at,
+            name,
+            ...(folder.trim() ? { folder: folder.trim() } : {}),
+            ...key(),
+          }),
           op.signal,
         )
         patch({ downloaded: { name, path: result.path } })
@@ -130,7 +147,7 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
       patch({ busy: name })
       try {
         const uploaded = await followOperation(
-          client.storedBackups.prepareRestore({ ...at, name }),
+          client.storedBackups.prepareRestore({ ...at, name, ...key() }),
           op.signal,
         )
         useNavigationStore
@@ -160,9 +177,13 @@ export function createStoredBackupsSlice(client: ApiClient, set: Set, get: Get):
       const op = begin()
       patch({ verified: null, verifying: { done: 0, total: 0, name: '', bytes: 0, totalBytes: null } })
       try {
-        const report = await followOperation(client.storedBackups.verify(at), op.signal, (event) => {
-          if (event.kind === 'stored-verify' && work === op) patch({ verifying: event.progress })
-        })
+        const report = await followOperation(
+          client.storedBackups.verify({ ...at, ...key() }),
+          op.signal,
+          (event) => {
+            if (event.kind === 'stored-verify' && work === op) patch({ verifying: event.progress })
+          },
+        )
         patch({ verified: report })
       } catch (error) {
         if (!op.signal.aborted) reportError('Verifying the stored backups', error)

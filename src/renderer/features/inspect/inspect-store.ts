@@ -183,7 +183,8 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           openError: null,
           status: 'reading',
           source: null,
-          streamed: backup,
+          // The key, if any, goes with the request only; the state keeps where the backup is.
+          streamed: { planId: backup.planId, destinationIndex: backup.destinationIndex, name: backup.name },
           progress: { bytes: 0, totalBytes: null },
           phase: 'read',
           inspection: null,
@@ -193,7 +194,10 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         try {
           const inspection = await followOperation(
             client.storedBackups.inspect({
-              ...backup,
+              planId: backup.planId,
+              destinationIndex: backup.destinationIndex,
+              name: backup.name,
+              ...(backup.decryption ? { decryption: backup.decryption } : {}),
               kvDetails: true,
               kvDepth: kvOptions.depth,
               kvFilter: kvOptions.filter,

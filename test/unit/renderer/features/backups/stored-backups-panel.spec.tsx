@@ -99,6 +99,8 @@ describe('the Backups view of a destination', () => {
     const panel = within(screen.getByTestId('stored-backups'))
     expect(panel.getByText('s3://backups/consul/')).toBeTruthy()
     expect(rows()).toEqual(['prod-3.snap', 'stage-2.snap', 'consul-1.snap'])
+    // No backup here is encrypted, so no key is asked for.
+    expect(screen.queryByTestId('stored-key-passphrase')).toBeNull()
     const first = within(screen.getAllByTestId('stored-backup')[0]!)
     expect(first.getByText('300')).toBeTruthy()
     expect(first.getByText('dc1')).toBeTruthy()
@@ -260,5 +262,29 @@ describe('the Backups view of a destination', () => {
     })
     expect(verified).toEqual([{ kind: 'upload', uploadId: 'b'.repeat(32) }])
     expect(screen.getByText(sampleInspection.meta.id)).toBeTruthy()
+  })
+
+  it('sends the age key typed for encrypted backups with the request, and only when some are encrypted', async () => {
+    const asked: unknown[] = []
+    await openBrowser({
+      list: async () => ({
+        destination: 's3://backups/consul/',
+        backups: [backup('prod-4.snap.age', { encrypted: true }), ...listed],
+      }),
+      verify: async (_ref, names, decryption) => {
+        asked.push({ names, decryption })
+        return { checks: [], sound: 0, damaged: 0 }
+      },
+    })
+    expect(within(screen.getAllByTestId('stored-backup')[0]!).getByText('encrypted')).toBeTruthy()
+    const passphrase = screen.getByTestId('stored-key-passphrase') as HTMLInputElement
+    expect(passphrase.type).toBe('password')
+    await act(async () => {
+      fireEvent.change(passphrase, { target: { value: 'correct horse' } })
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('stored-verify'))
+    })
+    expect(asked).toEqual([{ names: undefined, decryption: { passphrase: 'correct horse' } }])
   })
 })
