@@ -271,6 +271,8 @@ export interface ConsulServer {
   workDir: string
   /** SIGKILL, as a crash: no leave, no graceful shutdown. */
   kill(): Promise<void>
+  /** Starts it again (after a kill) on the same data folder and ports; it rejoins the others. */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -316,7 +318,6 @@ export async function startConsulCluster(
       const workDir = trackTempDir(mkdtempSync(path.join(tmpdir(), 'consul-server-')))
       const configFile = path.join(workDir, 'agent.hcl')
       writeFileSync(configFile, config)
-      const logFd = openSync(path.join(workDir, 'agent.log'), 'a')
       const joins = plans
         .filter((other) => other !== plan)
         .map((other) => `-retry-join=127.0.0.1:${other.serfLan}`)
@@ -341,25 +342,38 @@ export async function startConsulCluster(
         ...joins,
         `-config-file=${configFile}`,
       ]
-      const child = spawn(consulBin, args, { cwd: workDir, stdio: ['ignore', logFd, logFd], env: agentEnv() })
-      closeSync(logFd)
-      const watchdog = startWatchdog(child, workDir)
-      const entry = registerRunning(child, watchdog, workDir)
-      let exited = false
-      const exitPromise = new Promise<void>((resolve) => {
-        child.once('exit', () => resolve())
-        child.once('error', () => resolve())
-      }).then(() => {
-        exited = true
-      })
-      exits.push(() => exited)
+      // One process per start of this server: a restart spawns it again on its own data folder.
+      const launch = () => {
+        const fd = openSync(path.join(workDir, 'agent.log'), 'a')
+        const child = spawn(consulBin, args, { cwd: workDir, stdio: ['ignore', fd, fd], env: agentEnv() })
+        closeSync(fd)
+        const watchdog = startWatchdog(child, workDir)
+        const entry = registerRunning(child, watchdog, workDir)
+        const run = { child, watchdog, entry, exited: false, exitPromise: Promise.resolve() }
+        run.exitPromise = new Promise<void>((resolve) => {
+          child.once('exit', () => resolve())
+          child.once('error', () => resolve())
+        }).then(() => {
+          run.exited = true
+        })
+        return run
+      }
+      let current = launch()
+      let stopped = false
+      exits.push(() => current.exited)
       const end = async (signal: NodeJS.Signals): Promise<void> => {
-        if (!exited) {
-          child.kill(signal)
-          const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS)
-          await exitPromise
+        const run = current
+        if (!run.exited) {
+          run.child.kill(signal)
+          const killTimer = setTimeout(() => run.child.kill('SIGKILL'), STOP_DEADLINE_MS)
+          await run.exitPromise
           clearTimeout(killTimer)
         }
+      }
+      // The watchdog of a finished process must not outlive it: it would remove the data folder.
+      const retire = () => {
+        unregisterRunning(current.entry)
+        current.watchdog.kill('SIGKILL')
       }
       servers.push({
         httpAddr: `http://127.0.0.1:${plan.http}`,
@@ -367,11 +381,16 @@ export async function startConsulCluster(
         serverAddr: `127.0.0.1:${plan.server}`,
         workDir,
         kill: () => end('SIGKILL'),
+        restart: async () => {
+          if (stopped) throw new Error(`${nodeName} was stopped; it cannot be restarted`)
+          await end('SIGKILL')
+          retire()
+          current = launch()
+        },
         stop: async () => {
-          if (entry.stopped) return
-          entry.stopped = true
-          unregisterRunning(entry)
-          watchdog.kill('SIGKILL')
+          if (stopped) return
+          stopped = true
+          retire()
           await end('SIGTERM')
           rmSync(workDir, { recursive: true, force: true })
           untrackTempDir(workDir)
