@@ -1,6 +1,7 @@
 // A redacted copy of a real Consul's snapshot (ACLs enforced, Connect CA on, every record kind):
 // Consul's own inspect accepts it with the same record counts, no secret of the input is left in
 // its bytes, and it restores into a dev agent that then answers with the copy's data.
+import { randomUUID } from 'node:crypto'
 import { stat, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,14 +73,39 @@ describe('redact: a copy without the keys to the cluster', () => {
   let input: string
   let output: string
   let secrets: SecretsInFile
+  // An HTTP check that sends a bearer token with every probe, as monitoring endpoints often do.
+  const checkBearer = `Bearer check-${randomUUID()}`
   let report: {
-    blanked: Record<'acl-token-secret' | 'ca-signing-key' | 'ca-provider-private-key' | 'kv-value', number>
+    blanked: Record<
+      'acl-token-secret' | 'ca-signing-key' | 'ca-provider-private-key' | 'kv-value' | 'check-header',
+      number
+    >
     records: number
   }
 
   beforeAll(async () => {
     ;[source, target] = await Promise.all([startConsulAgent(), startConsulAgent()])
     manifest = await populateEveryRecordKind(source)
+    const registered = await fetch(`${source.httpAddr}/v1/catalog/register`, {
+      method: 'PUT',
+      headers: { 'X-Consul-Token': source.token },
+      body: JSON.stringify({
+        Node: 'ext-monitor',
+        Address: '10.9.9.9',
+        Check: {
+          CheckID: 'api-auth',
+          Name: 'API with auth',
+          Status: 'passing',
+          Definition: {
+            HTTP: 'https://10.9.9.9/health',
+            Header: { Authorization: [checkBearer], 'X-Probe': ['monitor'] },
+            Interval: '10s',
+            Timeout: '1s',
+          },
+        },
+      }),
+    })
+    expect(registered.status, await registered.text()).toBe(200)
     dir = await mkdtemp(join(tmpdir(), 'ss-it-redact-'))
     input = join(dir, 'input.snap')
     output = join(dir, 'redacted.snap')
@@ -105,6 +131,13 @@ describe('redact: a copy without the keys to the cluster', () => {
     for (const token of manifest.aclTokens) expect(secrets.tokens.get(token.accessorId)).toBe(token.secretId)
     expect(secrets.caKeys.length).toBeGreaterThan(0)
     for (const key of secrets.caKeys) expect(key).toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/)
+  })
+
+  it('empties health-check header values, the Authorization bearer with them, and reports them', async () => {
+    expect(gunzipSync(await readFile(input)).indexOf(Buffer.from(checkBearer))).toBeGreaterThanOrEqual(0)
+    const bytes = gunzipSync(await readFile(output))
+    expect(bytes.indexOf(Buffer.from(checkBearer))).toBe(-1)
+    expect(report.blanked['check-header']).toBe(2)
   })
 
   it('is accepted by consul snapshot inspect with every record count unchanged', async () => {

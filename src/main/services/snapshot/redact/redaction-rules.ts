@@ -28,6 +28,7 @@ export const redactionKinds = [
   'config-entry-private-key',
   'peering-secret',
   'private-key',
+  'check-header',
   'kv-value',
 ] as const
 export type RedactionKind = (typeof redactionKinds)[number]
@@ -45,6 +46,7 @@ export interface RecordRedaction {
 
 // Record types with secrets (docs/snapshot-format.md §9).
 const TYPE = {
+  Register: MessageType.Register,
   KVS: MessageType.KVS,
   Tombstone: MessageType.Tombstone,
   PreparedQuery: 7,
@@ -105,6 +107,19 @@ class SpliceList {
       if (SECRET_CONFIG_KEY.test(entry.name) && nonEmptyString(buf, entry.value))
         this.add(entry.value, EMPTY, kind)
   }
+  /**
+   * HTTP checks send `Definition.Header` with every probe, and it often carries an Authorization
+   * or API token: every header value is emptied (the names stay, so the check keeps its shape).
+   */
+  blankCheckHeaders(buf: Uint8Array): void {
+    const check = findField(buf, 0, 'Check')
+    const definition = check === null ? null : findField(buf, check.start, 'Definition')
+    const header = definition === null ? null : findField(buf, definition.start, 'Header')
+    if (header === null) return
+    for (const entry of mapFields(buf, header.start))
+      for (const span of findStrings(buf, entry.value.start, (payload) => payload.length > 0))
+        this.add(span, EMPTY, 'check-header')
+  }
   /** Blanks every string anywhere in the value that holds a PEM private key. */
   blankPemKeys(buf: Uint8Array, kind: RedactionKind): void {
     if (view(buf).indexOf(PEM_PRIVATE_KEY) < 0) return
@@ -150,6 +165,9 @@ export function redactRecord(type: number, value: Buffer, options: RedactionRule
         list.blankField(value, 'Value', 'server-management-token', freshUuid())
       break
     }
+    case TYPE.Register:
+      list.blankCheckHeaders(value)
+      break
     case TYPE.PreparedQuery:
       list.blankField(value, 'Token', 'prepared-query-token')
       break
