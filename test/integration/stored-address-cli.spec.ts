@@ -171,6 +171,18 @@ describe('stored backups on the command line (s3://)', { timeout: 120_000 }, () 
     expect(tampered.code).toBe(1)
   })
 
+  it('verify prints a stored name with its control characters escaped, so a hostile store cannot drive the terminal', async () => {
+    // The 8-bit CSI sequence that clears the screen, in an object's name (S3 listings are XML,
+    // which can carry C1 controls but not ESC itself).
+    await put('hostile/\u009b2Jconsul-5.snap', await readFile(local))
+    const run = await cli(['verify', ...storeFlags, 's3://backups/hostile/'])
+    const stdout = run.stdout.toString()
+    // eslint-disable-next-line no-control-regex
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+    expect(stdout).toMatch(/^ok +s3:\/\/backups\/hostile\/\\x9b2Jconsul-5\.snap +index \d+$/m)
+    expect(run.code).toBe(0)
+  })
+
   it('restore downloads a stored backup into a private verified file, restores it, and removes the file', async () => {
     await kv('app/colour', 'red')
 

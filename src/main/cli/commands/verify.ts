@@ -1,3 +1,4 @@
+import { printableText } from '../../../shared/printable-text'
 import { AppError, toErrorPayload } from '../../../shared/app-error'
 import { listAll } from '../../services/backups/destination'
 import { verifySnapshotStream } from '../../services/snapshot'
@@ -58,7 +59,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         address.name !== null ? [address.name] : (await listAll(destination)).map((entry) => entry.name)
       let damaged = 0
       for (const name of names) {
-        const where = opened.addressOf(name)
+        // Names come from the store: escaped, so a hostile object name cannot drive the terminal.
+        const where = printableText(opened.addressOf(name))
         try {
           const inspection = await verifySnapshotStream(await openStoredSnapshot(destination, name, keys), {
             signal: io.signal,
@@ -68,7 +70,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         } catch (error) {
           if (io.signal?.aborted || (error instanceof AppError && error.code === 'CANCELLED')) throw error
           damaged++
-          io.stdout.write(`DAMAGED  ${where}  ${toErrorPayload(error).message}\n`)
+          io.stdout.write(`DAMAGED  ${where}  ${printableText(toErrorPayload(error).message)}\n`)
         }
       }
       io.stdout.write(
