@@ -23,6 +23,7 @@ export default defineConfig({
     { name: 'backups-s3', testMatch: 'backups-s3.e2e.ts', dependencies: ['journey'] },
     { name: 'compare', testMatch: 'compare.e2e.ts', dependencies: ['journey'] },
     { name: 'selective-restore', testMatch: 'selective-restore.e2e.ts', dependencies: ['journey'] },
+    { name: 'snapshot-tools', testMatch: 'snapshot-tools.e2e.ts', dependencies: ['journey'] },
   ],
   outputDir: 'test-results/e2e',
   use: {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startConsulAgent, type ConsulAgent } from '../../support/consul-agent'
+import { findConsulBinary, startConsulAgent, type ConsulAgent } from '../../support/consul-agent'
 import { populateEveryRecordKind } from '../../support/consul-populate'
 import { startS3Server } from '../../support/s3-server'
 import { environmentFile, type E2eEnvironment } from './e2e-environment'
@@ -59,7 +59,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const web = await startStudioWeb({
       dataDir,
       saveDir,
-      env: { CONSUL_HTTP_ADDR: source.httpAddr, CONSUL_HTTP_TOKEN: source.token },
+      // CONSUL_BIN: the host's consul for restore drills, as an operator would set it.
+      env: {
+        CONSUL_HTTP_ADDR: source.httpAddr,
+        CONSUL_HTTP_TOKEN: source.token,
+        CONSUL_BIN: await findConsulBinary(),
+      },
     })
     stops.push(web.stop)
 
