@@ -20,6 +20,7 @@ import {
   encodeGo,
   kvsRecord,
   preparedQueryRecord,
+  registerCheckRecord,
   systemMetadataRecord,
   writeSnapshotFile,
   type StateRecord,
@@ -42,6 +43,15 @@ const records: StateRecord[] = [
   configEntryRecord('service-defaults', { Name: 'web', Protocol: 'http' }),
   systemMetadataRecord('server-management-token', MGMT),
   chunkingStateRecord(),
+  registerCheckRecord(
+    { node: 'web-1', address: '10.0.0.5' },
+    {
+      checkId: 'api',
+      name: 'API',
+      http: 'https://10.0.0.5/health',
+      headers: { Authorization: ['Bearer check-header-secret'], 'X-Env': ['prod', 'eu'] },
+    },
+  ),
 ]
 
 async function recordsOf(file: string): Promise<Array<{ type: number; value: Buffer }>> {
@@ -112,6 +122,19 @@ describe('redactSnapshot', () => {
     const bytes = gunzipSync(await readFile(join(dir, 'out.snap')))
     for (const secret of [SECRET_A, SECRET_B, MGMT, 'query-token-secret', 'hunter2-password', 'MHcCAQEEIBk'])
       expect(bytes.indexOf(secret), secret).toBe(-1)
+  })
+
+  it('empties every health-check header value, the names and the rest of the check kept', () => {
+    const check = decoded(after[10]?.value as Buffer)['Check'] as Record<string, unknown>
+    const definition = check['Definition'] as Record<string, unknown>
+    const header = definition['Header'] as Map<unknown, unknown> | Record<string, unknown>
+    const entries = header instanceof Map ? [...header.entries()] : Object.entries(header)
+    expect(entries.map(([k, v]) => [text(k) || k, (v as unknown[]).map(text)])).toEqual([
+      ['Authorization', ['']],
+      ['X-Env', ['', '']],
+    ])
+    expect(text(definition['HTTP'])).toBe('https://10.0.0.5/health')
+    expect(report.blanked['check-header']).toBe(3)
   })
 
   it('passes records without secrets through byte for byte', () => {
