@@ -83,7 +83,7 @@ export function cycleInChildProcess(config: AgentConfig, options: CycleProcessOp
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       child.on('message', (message: unknown) => {
-        if (isReply(message)) report = message.report
+        if (hasKind<CycleReply>(message, 'cycle-report')) report = message.report
       })
       let settled = false
       const settle = (exit: string, spawnError?: unknown) => {
@@ -121,11 +121,14 @@ export function serveCycleRequest(io: CliIo): Promise<number> {
     process.once('SIGINT', () => stop.abort())
     process.once('disconnect', () => stop.abort())
     process.once('message', (message: unknown) => {
-      if (!isRequest(message) && !isCheckRequest(message)) {
+      if (
+        !hasKind<CycleRequest>(message, 'cycle-request') &&
+        !hasKind<CheckRequest>(message, 'check-request')
+      ) {
         resolve(1)
         return
       }
-      const work: Promise<CycleReply | CheckReply> = isCheckRequest(message)
+      const work: Promise<CycleReply | CheckReply> = hasKind<CheckRequest>(message, 'check-request')
         ? runCheckRequested(message, io, stop.signal).then((report) => ({ kind: 'check-report', report }))
         : runRequested(message, io, stop.signal).then((report) => ({ kind: 'cycle-report', report }))
       void work.then((reply) => {
@@ -205,7 +208,7 @@ export function checkInChildProcess(config: AgentConfig, options: CycleProcessOp
       }
       signal.addEventListener('abort', onAbort, { once: true })
       child.on('message', (message: unknown) => {
-        if (isCheckReply(message)) report = message.report
+        if (hasKind<CheckReply>(message, 'check-report')) report = message.report
       })
       let settled = false
       const settle = (exit: string, spawnError?: unknown) => {
@@ -253,14 +256,6 @@ function lostCheckReport(
   }
 }
 
-function isCheckReply(message: unknown): message is CheckReply {
-  return typeof message === 'object' && message !== null && (message as CheckReply).kind === 'check-report'
-}
-
-function isCheckRequest(message: unknown): message is CheckRequest {
-  return typeof message === 'object' && message !== null && (message as CheckRequest).kind === 'check-request'
-}
-
 /** A cycle whose process ended without a report (killed, crashed, could not start). */
 function lostReport(
   ids: SnapshotIdSource,
@@ -295,10 +290,7 @@ function lostReport(
   }
 }
 
-function isReply(message: unknown): message is CycleReply {
-  return typeof message === 'object' && message !== null && (message as CycleReply).kind === 'cycle-report'
-}
-
-function isRequest(message: unknown): message is CycleRequest {
-  return typeof message === 'object' && message !== null && (message as CycleRequest).kind === 'cycle-request'
+/** Messages between the daemon and its child are told apart by their `kind`. */
+function hasKind<T extends { kind: string }>(message: unknown, kind: T['kind']): message is T {
+  return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === kind
 }
