@@ -1,4 +1,7 @@
 import type { ConsulClient } from '../consul/consul-client'
+
+/** What the drill asks of a client: reads only. */
+type ReadingClient = Pick<ConsulClient, 'getJson' | 'send'>
 import { parseLosslessJson, type JsonNode } from '../snapshot/lossless-json'
 import { addCount, emptyContents, kvDigest, type DrillContents } from './drill-contents'
 
@@ -10,7 +13,7 @@ const list = (v: unknown): Json[] =>
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 async function getList(
-  client: ConsulClient,
+  client: ReadingClient,
   path: string,
   signal?: AbortSignal,
   query?: Record<string, true>,
@@ -19,12 +22,18 @@ async function getList(
   return read.status === 404 ? [] : list(read.value)
 }
 
+/** The names of the target's Serf members; none when the token may not list them. */
+async function getMembers(client: ReadingClient, signal?: AbortSignal): Promise<string[]> {
+  const read = await client.getJson('/v1/agent/members', { accept: [403, 404], signal })
+  return read.status === 200 ? list(read.value).map((m) => str(m['Name'])) : []
+}
+
 /**
  * The restored agent's data in the drill's terms (drill-contents.ts), read through the HTTP API
  * with the token the agent was started with.
  */
 export async function readAgentContents(
-  client: ConsulClient,
+  client: ReadingClient,
   options: {
     acls: boolean
     configEntryKinds: readonly string[]
@@ -37,11 +46,15 @@ export async function readAgentContents(
   const contents = emptyContents()
   await readKv(client, contents, signal)
 
-  const checks = await getList(client, '/v1/health/state/any', signal)
-  const membership = new Set(
-    checks.filter((c) => str(c['CheckID']) === SERF_HEALTH).map((c) => str(c['Node'])),
-  )
   const nodes = (await getList(client, '/v1/catalog/nodes', signal)).map((n) => str(n['Node']))
+  const checks = await getList(client, '/v1/health/state/any', signal)
+  // The target's own agents are membership's too, even before the leader has given them their
+  // serfHealth check: right after a restore the agent re-registers its node first, and a drill
+  // that read in between counted a node the file never held.
+  const membership = new Set([
+    ...checks.filter((c) => str(c['CheckID']) === SERF_HEALTH).map((c) => str(c['Node'])),
+    ...(await getMembers(client, signal)),
+  ])
   for (const node of nodes) {
     if (membership.has(node)) continue
     addCount(contents, 'nodes')
@@ -84,7 +97,7 @@ const member = (node: JsonNode, name: string): JsonNode | undefined =>
   node.kind === 'object' ? node.members.find(([k]) => k === name)?.[1] : undefined
 
 /** KV pairs, parsed losslessly: flags are 64-bit and JSON.parse would round the large ones. */
-async function readKv(client: ConsulClient, contents: DrillContents, signal?: AbortSignal): Promise<void> {
+async function readKv(client: ReadingClient, contents: DrillContents, signal?: AbortSignal): Promise<void> {
   const response = await client.send({
     method: 'GET',
     path: '/v1/kv/',
