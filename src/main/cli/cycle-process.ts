@@ -66,44 +66,19 @@ export function cycleInChildProcess(config: AgentConfig, options: CycleProcessOp
   const args = options.args ?? process.argv.slice(2)
   const killAfterMs = options.killAfterMs ?? 60_000
   return (ids, signal) =>
-    new Promise<CycleReport>((resolve) => {
-      const startedAt = new Date()
-      let report: CycleReport | null = null
-      let killTimer: NodeJS.Timeout | undefined
-      const child = fork(script, args, {
-        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1' },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        serialization: 'advanced',
-      })
-      options.onSpawn?.(child)
-      const onAbort = () => {
-        child.kill('SIGTERM')
-        killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
-        killTimer.unref()
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      child.on('message', (message: unknown) => {
-        if (hasKind<CycleReply>(message, 'cycle-report')) report = message.report
-      })
-      let settled = false
-      const settle = (exit: string, spawnError?: unknown) => {
-        if (settled) return
-        settled = true
-        signal?.removeEventListener('abort', onAbort)
-        clearTimeout(killTimer)
-        const final = report ?? lostReport(ids, startedAt, exit, signal?.aborted === true, spawnError)
-        ids.observe(BigInt(final.id))
-        resolve(final)
-      }
-      child.on('error', (error) => settle('could not start', error))
-      // 'close', not 'exit': the report may still be in the IPC channel when the process exits.
-      child.on('close', (code, exitSignal) =>
-        settle(exitSignal ? `signal ${exitSignal}` : `exit code ${code}`),
-      )
-      const request: CycleRequest = { kind: 'cycle-request', config, afterId: String(ids.lastId) }
-      child.send(request, (error) => {
-        if (error) child.kill('SIGKILL')
-      })
+    reportFromChild<CycleReport, CycleRequest>({
+      script,
+      args,
+      env: {},
+      killAfterMs,
+      onSpawn: options.onSpawn,
+      signal,
+      request: { kind: 'cycle-request', config, afterId: String(ids.lastId) },
+      replyKind: 'cycle-report',
+      lost: (startedAt, exit, cancelled, cause) => lostReport(ids, startedAt, exit, cancelled, cause),
+    }).then((report) => {
+      ids.observe(BigInt(report.id))
+      return report
     })
 }
 
@@ -191,43 +166,71 @@ export function checkInChildProcess(config: AgentConfig, options: CycleProcessOp
   }
 
   function checkInChild(check: CheckKind, signal: AbortSignal, temp: string): Promise<CheckReport> {
-    return new Promise<CheckReport>((resolve) => {
-      const startedAt = new Date()
-      let report: CheckReport | null = null
-      let killTimer: NodeJS.Timeout | undefined
-      const child = fork(script, args, {
-        env: { ...process.env, [CYCLE_PROCESS_ENV]: '1', TMPDIR: temp, TMP: temp, TEMP: temp },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        serialization: 'advanced',
-      })
-      options.onSpawn?.(child)
-      const onAbort = () => {
-        child.kill('SIGTERM')
-        killTimer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
-        killTimer.unref()
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      child.on('message', (message: unknown) => {
-        if (hasKind<CheckReply>(message, 'check-report')) report = message.report
-      })
-      let settled = false
-      const settle = (exit: string, spawnError?: unknown) => {
-        if (settled) return
-        settled = true
-        signal.removeEventListener('abort', onAbort)
-        clearTimeout(killTimer)
-        resolve(report ?? lostCheckReport(check, startedAt, exit, signal.aborted, spawnError))
-      }
-      child.on('error', (error) => settle('could not start', error))
-      child.on('close', (code, exitSignal) =>
-        settle(exitSignal ? `signal ${exitSignal}` : `exit code ${code}`),
-      )
-      const request: CheckRequest = { kind: 'check-request', config, check }
-      child.send(request, (error) => {
-        if (error) child.kill('SIGKILL')
-      })
+    return reportFromChild<CheckReport, CheckRequest>({
+      script,
+      args,
+      env: { TMPDIR: temp, TMP: temp, TEMP: temp },
+      killAfterMs,
+      onSpawn: options.onSpawn,
+      signal,
+      request: { kind: 'check-request', config, check },
+      replyKind: 'check-report',
+      lost: (startedAt, exit, cancelled, cause) => lostCheckReport(check, startedAt, exit, cancelled, cause),
     })
   }
+}
+
+/**
+ * One piece of work in a short-lived child of this program: send the request, keep the report it
+ * sends back, and when it ends without one (killed, crashed, could not start) make one with `lost`.
+ * Cancel is SIGTERM, then SIGKILL after `killAfterMs`.
+ */
+function reportFromChild<R, Q extends { kind: string } = { kind: string }>(options: {
+  script: string
+  args: string[]
+  env: Record<string, string>
+  killAfterMs: number
+  onSpawn?: (child: ChildProcess) => void
+  signal?: AbortSignal
+  request: Q
+  replyKind: string
+  lost: (startedAt: Date, exit: string, cancelled: boolean, cause: unknown) => R
+}): Promise<R> {
+  const { signal } = options
+  return new Promise<R>((resolve) => {
+    const startedAt = new Date()
+    let report: R | null = null
+    let killTimer: NodeJS.Timeout | undefined
+    const child = fork(options.script, options.args, {
+      env: { ...process.env, [CYCLE_PROCESS_ENV]: '1', ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    })
+    options.onSpawn?.(child)
+    const onAbort = () => {
+      child.kill('SIGTERM')
+      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)
+      killTimer.unref()
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    child.on('message', (message: unknown) => {
+      if (hasKind<{ kind: string; report: R }>(message, options.replyKind)) report = message.report
+    })
+    let settled = false
+    const settle = (exit: string, spawnError?: unknown) => {
+      if (settled) return
+      settled = true
+      signal?.removeEventListener('abort', onAbort)
+      clearTimeout(killTimer)
+      resolve(report ?? options.lost(startedAt, exit, signal?.aborted === true, spawnError))
+    }
+    child.on('error', (error) => settle('could not start', error))
+    // 'close', not 'exit': the report may still be in the IPC channel when the process exits.
+    child.on('close', (code, exitSignal) => settle(exitSignal ? `signal ${exitSignal}` : `exit code ${code}`))
+    child.send(options.request, (error) => {
+      if (error) child.kill('SIGKILL')
+    })
+  })
 }
 
 function lostCheckReport(
