@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile, mkdir, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -63,5 +63,23 @@ describe('plan locks on a shared data folder', () => {
     )
     await release()
     expect(JSON.parse(await readFile(lock, 'utf8'))).toMatchObject({ token: 'someone-else' })
+  })
+
+  it('does not break a lock another host has created but not yet written (both would run)', async () => {
+    const lock = join(dir, 'running.lock')
+    await writeFile(lock, '')
+    const b = planLocks(dir, { hostName: 'ws', pid: 200, isAlive: () => false })
+    await expect(b.acquireRun(new Date())).rejects.toMatchObject({ code: 'PLAN_BUSY' })
+    expect(await readFile(lock, 'utf8')).toBe('')
+  })
+
+  it('takes over a half-written lock once it is a minute old (a crash between create and write)', async () => {
+    const lock = join(dir, 'running.lock')
+    await writeFile(lock, '{"host":')
+    const twoMinutesAgo = new Date(Date.now() - 120_000)
+    await utimes(lock, twoMinutesAgo, twoMinutesAgo)
+    const release = await planLocks(dir, { hostName: 'ws', pid: 300 }).acquireRun(new Date())
+    expect(JSON.parse(await readFile(lock, 'utf8'))).toMatchObject({ pid: 300 })
+    await release()
   })
 })

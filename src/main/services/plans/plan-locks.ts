@@ -72,9 +72,14 @@ export function planLocks(planDir: string, env: PlanLockEnvironment = {}): PlanL
     }
   }
 
-  function isStale(owner: LockOwner | null, now: Date): boolean {
-    // A half-written lock (a crash between create and write) has no owner to wait for.
-    if (owner === null) return true
+  async function isStale(owner: LockOwner | null, now: Date): Promise<boolean> {
+    if (owner === null) {
+      // No owner readable: either another host is between creating the lock and writing it
+      // (breaking it then would let both run), or a crash left it half-written. Only age tells
+      // the two apart; a lock file gone meanwhile is nothing to break.
+      const info = await stat(lockPath).catch(() => null)
+      return info !== null && now.getTime() - info.mtime.getTime() > BREAK_STALE_AFTER_MS
+    }
     if (now.getTime() - new Date(owner.since).getTime() > STALE_AFTER_MS) return true
     return owner.host === host && !isAlive(owner.pid)
   }
@@ -90,7 +95,7 @@ export function planLocks(planDir: string, env: PlanLockEnvironment = {}): PlanL
     }
     try {
       // Read again under the breaker: the lock may have been taken afresh meanwhile.
-      if (isStale(await readOwner(), now)) await unlink(lockPath).catch(() => undefined)
+      if (await isStale(await readOwner(), now)) await unlink(lockPath).catch(() => undefined)
     } finally {
       await unlink(breaker).catch(() => undefined)
     }
@@ -128,7 +133,7 @@ export function planLocks(planDir: string, env: PlanLockEnvironment = {}): PlanL
           }
         }
         const holder = await readOwner()
-        if (!isStale(holder, now)) {
+        if (!(await isStale(holder, now))) {
           throw new AppError(
             'PLAN_BUSY',
             `This plan is running already${holder ? ` (on ${holder.host}, process ${holder.pid}, since ${holder.since})` : ''}.`,
