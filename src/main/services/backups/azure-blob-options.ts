@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/app-error'
 import { normalisePrefix } from './object-key'
+import { storeEndpoint } from './store-endpoint'
 
 // Plain data and checks only: the config loader validates Azure settings through this module
 // without loading the Azure SDK (the destination loads it on first use).
@@ -87,22 +88,7 @@ export function validateAzureBlobOptions(options: AzureBlobOptions): AzureSettin
       `Azure environment "${environment}" is not known.`,
       'Use AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud or AzureGermanCloud.',
     )
-  let endpoint: string | null = null
-  if (options.endpoint) {
-    let url: URL
-    try {
-      url = new URL(options.endpoint)
-    } catch {
-      throw invalid(`Azure endpoint "${options.endpoint}" is not a URL.`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw invalid(`Azure endpoint "${options.endpoint}" must start with https:// or http://.`)
-    if (url.search !== '' || url.username !== '' || url.password !== '')
-      throw invalid(
-        'The Azure endpoint must not carry credentials or a query; give the SAS token on its own.',
-      )
-    endpoint = url.toString().replace(/\/+$/, '')
-  }
+  const endpoint = storeEndpoint('Azure', options.endpoint, 'give the SAS token on its own')
   const credentials = options.credentials
   const required = (value: string, what: string) => {
     if (value.trim() === '') throw invalid(`Azure ${what} is empty.`)

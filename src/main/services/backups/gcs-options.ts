@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { AppError } from '../../../shared/app-error'
 import { normalisePrefix } from './object-key'
+import { storeEndpoint } from './store-endpoint'
 
 // Plain data and checks only: the config loader validates GCS settings through this module
 // without loading the Google SDK (the destination loads it on first use).
@@ -64,23 +65,9 @@ export function validateGcsOptions(options: GcsOptions): GcsSettings {
     (options.chunkSize < CHUNK_UNIT || options.chunkSize % CHUNK_UNIT !== 0)
   )
     throw invalid(`The GCS chunk size must be a multiple of ${CHUNK_UNIT} bytes.`)
-  let endpoint: string | null = null
-  if (options.endpoint) {
-    let url: URL
-    try {
-      url = new URL(options.endpoint)
-    } catch {
-      throw invalid(`GCS endpoint "${options.endpoint}" is not a URL.`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw invalid(`GCS endpoint "${options.endpoint}" must start with https:// or http://.`)
-    if (url.search !== '' || url.username !== '' || url.password !== '')
-      throw invalid('The GCS endpoint must not carry credentials or a query.')
-    endpoint = url.toString().replace(/\/+$/, '')
-  }
   return {
     prefix: normalisePrefix(options.prefix),
-    endpoint,
+    endpoint: storeEndpoint('GCS', options.endpoint),
     key: options.keyFile ? readKeyFile(options.keyFile) : null,
   }
 }
