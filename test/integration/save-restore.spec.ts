@@ -1,6 +1,7 @@
 // Save and restore against real Consul agents: a cluster holding every kind of record is saved,
 // verified, restored into a fresh cluster, and the fresh cluster answers with the original data.
-import { copyFile, mkdir, mkdtemp, open, readdir, stat, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, open, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fetch } from 'undici'
@@ -17,6 +18,10 @@ import {
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
 import { insertBeforeChunkingState, packSnapshot, readSnapshotParts } from '../support/consul-snapshot-craft'
+import { cliScript } from '../support/snapshot-agent-process'
+import { ensureFreshBuild } from '../unit/build/ensure-fresh-build'
+
+const recorder = join(__dirname, '..', 'support', 'record-loaded-packages.cjs')
 
 const connectionTo = (agent: ConsulAgent, name = 'source'): ConsulConnection => ({
   name,
@@ -283,6 +288,37 @@ describe('save and restore with a real Consul', () => {
     out.length = 0
     expect(await runCli(['restore', 'cli.snap', ...restoreFlags, '-yes'], io), err.join('')).toBe(0)
     expect(out.join('')).toMatch(/^File: .*cli\.snap\n[\s\S]*\nRestored snapshot\n/)
+  })
+
+  it('saves and restores a plain local file without loading the age library or any cloud SDK', async () => {
+    // What a command loads is start-up time on every save and restore (curl is the yardstick);
+    // decryption and stores are loaded only for files and addresses that need them.
+    ensureFreshBuild()
+    const record = join(dir, 'loaded-packages.txt')
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['-r', recorder, cliScript, ...args], {
+          cwd: dir,
+          env: { ...process.env, SNAPSHOT_STUDIO_LOADED_PACKAGES: record },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        })
+        let stderr = ''
+        child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+        child.on('error', reject)
+        child.on('close', (code) => resolve({ code, stderr }))
+      })
+    const flags = ['-http-addr', source.httpAddr, '-token', source.token]
+    const saved = await run(['save', 'plain.snap', ...flags])
+    expect(saved.code, saved.stderr).toBe(0)
+    const restored = await run(['restore', 'plain.snap', ...flags, '-yes', '-safety-snapshot=false'])
+    expect(restored.code, restored.stderr).toBe(0)
+
+    const loaded = (await readFile(record, 'utf8')).split('\n').filter((name) => name !== '')
+    // The recorder works: both commands loaded the HTTP client.
+    expect(loaded.filter((name) => name === 'undici')).toHaveLength(2)
+    expect(
+      loaded.filter((name) => /^(age-encryption|@noble\/|@aws-sdk\/|@azure\/|@google-cloud\/)/.test(name)),
+    ).toEqual([])
   })
 })
 

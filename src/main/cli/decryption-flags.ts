@@ -1,11 +1,13 @@
 import { resolve } from 'node:path'
 import type { CliIo } from './cli-io'
 import type { FlagSpec, ParsedFlags } from './parse-flags'
-import { IDENTITY_ENV, loadDecryptionKeys, type DecryptionKeys } from '../services/encryption/age-keys'
+import type { DecryptionKeys } from '../services/encryption/age-keys'
+import { IDENTITY_ENV } from '../services/encryption/identity-env'
 
 /**
  * The flags every command that reads a snapshot file takes for encrypted backups (`….snap.age`).
- * Keys are read only when the file turns out to be encrypted, so a plain `.snap` never needs them.
+ * Keys are read only when the file turns out to be encrypted, so a plain `.snap` never needs them,
+ * nor the age library that reads them (loaded here only then).
  */
 export const DECRYPTION_FLAGS: FlagSpec[] = [
   {
@@ -24,7 +26,8 @@ export const DECRYPTION_FLAGS: FlagSpec[] = [
   },
 ]
 
-export function decryptionKeysFromFlags(parsed: ParsedFlags, io: CliIo): Promise<DecryptionKeys> {
+export async function decryptionKeysFromFlags(parsed: ParsedFlags, io: CliIo): Promise<DecryptionKeys> {
+  const { loadDecryptionKeys } = await import('../services/encryption/age-keys')
   const list = (name: string) =>
     ((parsed.values.get(name) as string[] | undefined) ?? []).map((file) => resolve(io.cwd, file))
   return loadDecryptionKeys({

@@ -19,16 +19,12 @@ import {
 } from '../parse-flags'
 import { describeTransfer, progressLine } from '../progress-line'
 import { reportError } from '../report-error'
-import {
-  decryptToPrivateCopy,
-  isEncryptedSnapshot,
-  type DecryptedCopy,
-} from '../../services/encryption/encrypted-snapshot'
+// Only what every restore needs is loaded with the command: decrypting (the age library) and
+// fetching from a store are loaded when the file turns out to need them.
+import { isEncryptedSnapshot } from '../../services/encryption/age-sniff'
+import type { DecryptedCopy } from '../../services/encryption/encrypted-snapshot'
 import { DECRYPTION_FLAGS, decryptionKeysFromFlags } from '../decryption-flags'
-import {
-  fetchVerifiedPlaintext,
-  type FetchedCopy,
-} from '../../services/stored-backups/fetch-verified-plaintext'
+import type { FetchedCopy } from '../../services/stored-backups/fetch-verified-plaintext'
 import {
   openStoredAddress,
   parseStoredAddress,
@@ -119,6 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const given = fetched?.path ?? resolve(io.cwd, parsed.positionals[0] as string)
     const shown = address?.text ?? given
     if (fetched === null && (await isEncryptedSnapshot(given))) {
+      const { decryptToPrivateCopy } = await import('../../services/encryption/encrypted-snapshot')
       decrypted = await decryptToPrivateCopy(given, await decryptionKeysFromFlags(parsed, io), {
         signal: io.signal,
       })
@@ -240,6 +237,7 @@ async function fetchFromStore(address: StoredAddress, parsed: ParsedFlags, io: C
   const opened = await openStoredAddress(address, parsed, io)
   const line = progressLine(io)
   try {
+    const { fetchVerifiedPlaintext } = await import('../../services/stored-backups/fetch-verified-plaintext')
     return await fetchVerifiedPlaintext(opened.destination, name, keys, {
       signal: io.signal,
       onBytes: (bytes) => line.show(`Downloading and verifying ${humanizeBytes(bytes)}`),

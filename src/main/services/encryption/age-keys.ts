@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption'
 import { ageErrors } from './age-errors'
+import { IDENTITY_ENV } from './identity-env'
 import { isSshRecipient, sshRecipient } from './ssh-recipient'
 
 /**
@@ -21,7 +22,7 @@ export type EncryptionTarget =
   | { kind: 'recipients'; recipients: string[] }
   | { kind: 'passphrase'; passphrase: string; workFactor?: number }
 
-export const IDENTITY_ENV = 'SNAPSHOT_STUDIO_AGE_IDENTITY'
+export { IDENTITY_ENV }
 
 export function hasKeys(keys: DecryptionKeys | null | undefined): keys is DecryptionKeys {
   return keys !== null && keys !== undefined && keys.identities.length + keys.passphrases.length > 0

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs'
-import { open, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../../shared/app-error'
@@ -8,6 +8,9 @@ import { headerLength, openHeader, sealHeader } from './age-header'
 import { hasKeys, type DecryptionKeys, type EncryptionTarget } from './age-keys'
 import { decryptPayload, encryptPayload } from './age-payload'
 import { readPrefix, resumed } from './chunked-bytes'
+import { SNIFF_BYTES, sniffAge } from './age-sniff'
+
+export { AGE_MAGIC, sniffAge, sniffAgeFile, type AgeSniff } from './age-sniff'
 
 /**
  * age encryption as Node streams: age-encryption makes and opens the header (age-header.ts), our
@@ -16,9 +19,6 @@ import { readPrefix, resumed } from './chunked-bytes'
  * grow with the file, and every failure is a typed AppError.
  */
 
-/** The first line of every binary age file. */
-export const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n')
-const ARMOR_MAGIC = Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----')
 /**
  * age headers are a few hundred bytes per recipient; a hostile file whose header never ends
  * would otherwise grow in memory while its end is looked for.
@@ -29,30 +29,6 @@ const MAX_HEADER_BYTES = 1 << 20
  * those trips, not the cipher, set the pace on a busy machine. Still a fixed bound on memory.
  */
 const FILE_IO_BYTES = 1 << 20
-/** Enough of the start of a file to tell age, armored age and anything else apart. */
-const SNIFF_BYTES = 64
-
-export type AgeSniff = 'age' | 'armored' | 'other'
-
-/** What the first bytes of a file say it is. */
-export function sniffAge(head: Uint8Array): AgeSniff {
-  const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength)
-  if (bytes.length >= AGE_MAGIC.length && bytes.subarray(0, AGE_MAGIC.length).equals(AGE_MAGIC)) return 'age'
-  const text = bytes.subarray(0, SNIFF_BYTES).toString('latin1').trimStart()
-  if (text.startsWith(ARMOR_MAGIC.toString('latin1'))) return 'armored'
-  return 'other'
-}
-
-export async function sniffAgeFile(path: string): Promise<AgeSniff> {
-  const handle = await open(path, 'r')
-  try {
-    const head = Buffer.alloc(64)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return sniffAge(head.subarray(0, bytesRead))
-  } finally {
-    await handle.close()
-  }
-}
 
 /** Encrypts `source` to `target`; the result is the age file's bytes, produced as they are read. */
 export async function encryptStream(

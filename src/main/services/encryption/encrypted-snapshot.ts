@@ -6,9 +6,8 @@ import { createWriteStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import { AppError } from '../../../shared/app-error'
-import { ageErrors } from './age-errors'
 import type { DecryptionKeys } from './age-keys'
-import { decryptStream, sniffAgeFile } from './age-stream'
+import { decryptStream } from './age-stream'
 
 /**
  * Where an encrypted backup (`….snap.age`) meets the snapshot engine. The engine never knows
@@ -18,19 +17,7 @@ import { decryptStream, sniffAgeFile } from './age-stream'
  * complete only when every chunk authenticated.
  */
 
-/**
- * Whether the file is age-encrypted, by its first bytes (a renamed file is still recognised). A
- * name ending in `.age` that holds something else is refused rather than read as a snapshot.
- * A missing or unreadable file answers false, so the engine reports it in its own words.
- */
-export async function isEncryptedSnapshot(path: string): Promise<boolean> {
-  const kind = await sniffAgeFile(path).catch(() => null)
-  if (kind === null) return false
-  if (kind === 'age') return true
-  if (kind === 'armored') throw ageErrors.armored(basename(path))
-  if (path.toLowerCase().endsWith('.age')) throw ageErrors.notAge(basename(path))
-  return false
-}
+export { isEncryptedSnapshot } from './age-sniff'
 
 /** The plaintext of an encrypted snapshot file, streamed (see decryptStream for its guarantees). */
 export function openDecryptedSnapshot(
