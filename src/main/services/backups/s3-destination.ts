@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto'
-import { createReadStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Agent as HttpsAgent } from 'node:https'
 import { rootCertificates } from 'node:tls'
 import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream'
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -15,7 +13,6 @@ import {
   type PutObjectCommandInput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 import { AppError } from '../../../shared/app-error'
 import type { Destination, ListPage, PutSource } from './destination'
 import type { S3DestinationConfig } from './destination-config'
@@ -23,7 +20,8 @@ import { assertBackupName, nameInPrefix, objectKey } from './object-key'
 import { pairSidecars, SIDECAR_SUFFIX, type StoreObject } from './sidecar-pages'
 import { describeS3Destination } from './s3-destination-config'
 import { s3Error } from './s3-errors'
-import { UploadDigest } from './upload-digest'
+import { uploadFile } from './s3-file-upload'
+import { streamDigest, type UploadDigest } from './upload-digest'
 
 const MIN_PART_SIZE = 8 * 1024 * 1024
 /** S3 allows 10,000 parts; stay below so a slightly larger file still fits. */
@@ -32,13 +30,14 @@ const MAX_PARTS = 9_000
 const QUEUE_SIZE = 4
 
 /**
- * An S3 bucket (AWS or any S3-compatible store). Objects are `<prefix>/<name>`. Uploads stream
- * from the verified scratch file in parts (never the whole file in memory); the object appears
+ * An S3 bucket (AWS or any S3-compatible store). Objects are `<prefix>/<name>`. Uploads go from
+ * the verified scratch file in parts, each with its Content-MD5 (never the whole file in memory,
+ * see s3-file-upload.ts); the object appears
  * under its final name only when the single PUT or the multipart "complete" succeeds, so readers
  * never see a partial object, and a failed multipart upload is aborted. Every upload is checked
  * afterwards against what the store reports: size, and the ETag as the MD5 (single PUT) or the
  * MD5 of part MD5s (multipart); when the ETag is not an MD5 (SSE-KMS, some S3-compatible stores)
- * the object is read back and hashed.
+ * the object is read back and hashed in the same parts.
  */
 export class S3Destination implements Destination {
   readonly description: string
@@ -62,43 +61,33 @@ export class S3Destination implements Destination {
     const context = { action: `upload ${key}`, store: this.description, bucket: this.config.bucket }
     signal?.throwIfAborted()
     const partSize = Math.max(MIN_PART_SIZE, Math.ceil(source.size / MAX_PARTS))
-    const digest = new UploadDigest(partSize)
-    const body = pipeline(createReadStream(source.path), digest, () => undefined)
-    const params: PutObjectCommandInput = {
-      Bucket: this.config.bucket,
-      Key: key,
-      Body: body,
-      ContentLength: source.size,
-      ...this.encryptionParams(),
-      // Rotating names are new every cycle: refuse to replace one (a second agent on the same
-      // name). A static name is meant to be replaced.
-      ...(this.config.staticSnapshotName === null ? { IfNoneMatch: '*' } : {}),
-    }
-    const upload = new Upload({
-      client: this.client,
-      params,
-      partSize,
-      queueSize: QUEUE_SIZE,
-      leavePartsOnError: false,
-    })
-    const onAbort = () => void upload.abort().catch(() => undefined)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    let sent: UploadDigest
     try {
-      await upload.done()
+      sent = await uploadFile({
+        client: this.client,
+        bucket: this.config.bucket,
+        key,
+        path: source.path,
+        size: source.size,
+        partSize,
+        queueSize: QUEUE_SIZE,
+        objectParams: this.encryptionParams(),
+        // Rotating names are new every cycle: refuse to replace one (a second agent on the same
+        // name). A static name is meant to be replaced.
+        ifNoneMatch: this.config.staticSnapshotName === null,
+        signal,
+      })
     } catch (error) {
-      body.destroy()
       throw signal?.aborted
         ? new AppError('CANCELLED', `The upload to ${this.description} was cancelled; nothing was stored.`, {
             cause: error,
           })
         : s3Error(error, context)
-    } finally {
-      signal?.removeEventListener('abort', onAbort)
     }
 
     try {
       signal?.throwIfAborted()
-      await this.verify(key, source.size, digest.result(), context)
+      await this.verify(key, source.size, partSize, sent, context)
       if (source.sidecarPath) {
         await this.client.send(
           new PutObjectCommand({
@@ -224,7 +213,8 @@ export class S3Destination implements Destination {
   private async verify(
     key: string,
     size: number,
-    sent: { md5: string; multipart: string },
+    partSize: number,
+    sent: UploadDigest,
     context: { action: string; store: string; bucket: string },
   ): Promise<void> {
     const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }))
@@ -236,10 +226,10 @@ export class S3Destination implements Destination {
       )
     const etag = (head.ETag ?? '').replaceAll('"', '').toLowerCase()
     if (etag === sent.md5 || etag === sent.multipart) return
-    // Not an MD5 ETag (SSE-KMS, or a store that computes its own): read it back.
-    const hash = createHash('md5')
-    for await (const chunk of await this.openKey(key)) hash.update(chunk as Buffer)
-    if (hash.digest('hex') !== sent.md5)
+    // Not an MD5 ETag (SSE-KMS, or a store that computes its own): read it back, hashed in the
+    // parts it was sent in.
+    const back = await streamDigest(await this.openKey(key), partSize)
+    if (back.multipart !== sent.multipart)
       throw new AppError(
         'STORAGE_VERIFY_FAILED',
         `${context.store} returned different bytes for ${key} than were uploaded; the object was removed.`,

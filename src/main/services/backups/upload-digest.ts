@@ -1,55 +1,54 @@
 import { createHash, type Hash } from 'node:crypto'
-import { Transform, type TransformCallback } from 'node:stream'
 
 /**
- * MD5 of a stream as it passes, whole and per fixed-size part, so an upload can be checked
- * against the ETag the store reports without reading the file twice: a single PUT's ETag is the
- * MD5 of the object, a multipart one is the MD5 of the parts' MD5s followed by "-<parts>".
+ * What an S3 upload is checked against afterwards, built from the MD5 of each part as it was
+ * sent: a single PUT's ETag is the MD5 of the object (its one part), a multipart one is the MD5
+ * of the parts' MD5s followed by "-<parts>". The part MD5s are computed once, on the bytes that
+ * go out (they also travel as each request's Content-MD5), so nothing reads the file twice.
  */
-export class UploadDigest extends Transform {
-  private readonly whole = createHash('md5')
-  private part: Hash = createHash('md5')
-  private partBytes = 0
-  private readonly parts: Buffer[] = []
-  private finished: { md5: string; multipart: string } | null = null
+export interface UploadDigest {
+  /** Hex MD5 of the whole object when it went up as one part, else null. */
+  md5: string | null
+  /** `<hex MD5 of the part MD5s>-<parts>`: the multipart ETag, and what a read-back is held to. */
+  multipart: string
+}
 
-  constructor(private readonly partSize: number) {
-    super()
+/** The digest of an upload whose parts had these MD5s, in part order. */
+export function uploadDigest(partMd5s: readonly Buffer[]): UploadDigest {
+  const combined = createHash('md5')
+  for (const digest of partMd5s) combined.update(digest)
+  return {
+    md5: partMd5s.length === 1 ? (partMd5s[0] as Buffer).toString('hex') : null,
+    multipart: `${combined.digest('hex')}-${partMd5s.length}`,
   }
+}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.whole.update(chunk)
+/**
+ * The same digest for bytes read back from a store, cut into parts of `partSize` as the upload
+ * cut them, so a read-back compares with what was sent without the whole object's MD5 having been
+ * computed on the way up.
+ */
+export async function streamDigest(
+  source: AsyncIterable<Uint8Array>,
+  partSize: number,
+): Promise<UploadDigest> {
+  const parts: Buffer[] = []
+  let part: Hash = createHash('md5')
+  let partBytes = 0
+  for await (const chunk of source) {
     let offset = 0
     while (offset < chunk.length) {
-      const take = Math.min(this.partSize - this.partBytes, chunk.length - offset)
-      this.part.update(chunk.subarray(offset, offset + take))
-      this.partBytes += take
+      const take = Math.min(partSize - partBytes, chunk.length - offset)
+      part.update(chunk.subarray(offset, offset + take))
+      partBytes += take
       offset += take
-      if (this.partBytes === this.partSize) this.closePart()
+      if (partBytes === partSize) {
+        parts.push(part.digest())
+        part = createHash('md5')
+        partBytes = 0
+      }
     }
-    callback(null, chunk)
   }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.partBytes > 0 || this.parts.length === 0) this.closePart()
-    const combined = createHash('md5')
-    for (const digest of this.parts) combined.update(digest)
-    this.finished = {
-      md5: this.whole.digest('hex'),
-      multipart: `${combined.digest('hex')}-${this.parts.length}`,
-    }
-    callback()
-  }
-
-  /** Hex MD5 of everything that passed, and the multipart ETag for this part size. */
-  result(): { md5: string; multipart: string } {
-    if (this.finished === null) throw new Error('UploadDigest read before the stream ended')
-    return this.finished
-  }
-
-  private closePart(): void {
-    this.parts.push(this.part.digest())
-    this.part = createHash('md5')
-    this.partBytes = 0
-  }
+  if (partBytes > 0 || parts.length === 0) parts.push(part.digest())
+  return uploadDigest(parts)
 }
