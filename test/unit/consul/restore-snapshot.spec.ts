@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -354,6 +354,45 @@ describe('restoreSnapshot verifying while it uploads', () => {
       details: { blockers: 'ENTERPRISE_RECORDS_ON_CE' },
     })
     expect(serverSaw).toBeLessThan(FILE_BYTES.length)
+  })
+
+  it('reads the file\u2019s origin while it uploads: after the verdict only the rules stand before the last bytes', async () => {
+    // The sidecar names another version than the file name; it is gone by the time of the
+    // verdict, so it can only count if it was read during the upload.
+    await writeFile(
+      `${file}.json`,
+      JSON.stringify({
+        kind: 'snapshot-studio/save-record',
+        version: 1,
+        file: 'x.snap',
+        size: FILE_BYTES.length,
+        sha256: '0'.repeat(64),
+        index: 100,
+        term: 2,
+        consulVersion: '1.15.0',
+        datacenter: 'dc1',
+        profile: 'prod',
+        savedAt: '2026-11-26T01:02:03.000Z',
+      }),
+    )
+    const connection = await startAgent()
+    const verifier = streamVerifier(async () => {
+      await rm(`${file}.json`)
+      return archive()
+    })
+    const shown: RestorePreflight[] = []
+    await restoreSnapshot(
+      {
+        connection,
+        path: file,
+        safetySnapshot: { enabled: false },
+        onPreflight: (preflight) => shown.push(preflight),
+      },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    )
+    expect(shown.map((p) => [p.file.consulVersion, p.file.consulVersionSource])).toEqual([
+      ['1.15.0', 'sidecar'],
+    ])
   })
 
   it('with a safety snapshot to take, verifies the file first so a bad file costs no snapshot', async () => {

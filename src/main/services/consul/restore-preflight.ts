@@ -11,7 +11,7 @@ import { readAgentSelf, readLeader, type AgentSelf } from './agent-info'
 import type { ConsulClient } from './consul-client'
 import { compareConsulVersions } from './consul-version'
 import type { VerifiedArchive, VerifySnapshot } from './snapshot-engine'
-import { readSnapshotOrigin } from './snapshot-sidecar'
+import { originFrom, readOriginClues, type OriginClues } from './snapshot-sidecar'
 import { sameIdentity, type VerifiedFiles } from './verified-files'
 
 export interface FileIdentity {
@@ -44,6 +44,9 @@ export async function runPreflight(
   const now = options.now ?? Date.now
   const identity = await fileIdentity(path)
   const started = now()
+  // Read alongside the verification; awaited only once the file has passed.
+  const clues = readOriginClues(path, { signal: options.signal })
+  clues.catch(() => undefined)
   let archive = options.verified?.get(path, identity)
   if (!archive) {
     archive = await verify(path, {
@@ -61,7 +64,7 @@ export async function runPreflight(
     if (sameIdentity(identity, await fileIdentity(path))) options.verified?.set(path, identity, archive)
   }
   const target = await readRestoreTarget(client, options.signal)
-  const preflight = await describeRestore(path, identity, archive, target, options.signal)
+  const preflight = describeRestore(path, identity, archive, target, await clues)
   return { preflight, archive, identity }
 }
 
@@ -73,13 +76,14 @@ export interface TargetReading {
 }
 
 export async function readRestoreTarget(client: ConsulClient, signal?: AbortSignal): Promise<TargetReading> {
-  const leader = await readLeader(client, signal)
-  let self: AgentSelf | null = null
-  try {
-    self = await readAgentSelf(client, signal)
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
-  }
+  // Both at once: each is a round trip before the upload starts.
+  const [leader, self] = await Promise.all([
+    readLeader(client, signal),
+    readAgentSelf(client, signal).catch((error: unknown) => {
+      if (!(error instanceof AppError) || error.code === 'CANCELLED') throw error
+      return null
+    }),
+  ])
   const target: RestoreTarget = {
     endpoint: client.where,
     leader,
@@ -91,19 +95,15 @@ export async function readRestoreTarget(client: ConsulClient, signal?: AbortSign
   return { target, agent: self }
 }
 
-/** File (as verified) and target side by side, with the rules applied. */
-export async function describeRestore(
+/** File (as verified, its origin from `clues`) and target side by side, with the rules applied. */
+export function describeRestore(
   path: string,
   identity: FileIdentity,
   archive: VerifiedArchive,
   { target, agent }: TargetReading,
-  signal?: AbortSignal,
-): Promise<RestorePreflight> {
-  const origin = await readSnapshotOrigin(
-    path,
-    { size: identity.size, index: archive.meta.index },
-    { signal },
-  )
+  clues: OriginClues,
+): RestorePreflight {
+  const origin = originFrom(path, clues, { size: identity.size, index: archive.meta.index })
   const file: SnapshotFileSummary = {
     path,
     size: identity.size,

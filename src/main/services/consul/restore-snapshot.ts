@@ -23,6 +23,7 @@ import {
   type TargetReading,
 } from './restore-preflight'
 import { assertRestoreAllowed } from './restore-protection'
+import { readOriginClues } from './snapshot-sidecar'
 import { saveSnapshot } from './save-snapshot'
 import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
 import { TransferMeter } from './transfer-meter'
@@ -211,6 +212,10 @@ function verifyingGate(
   reading: TargetReading,
   verified: VerifiedFiles | undefined,
 ): UploadGate {
+  // Read while the bytes upload, so that once the last of them are read only the verdict and the
+  // rules stand between the server and the file's end (Consul restores nothing before it).
+  const clues = readOriginClues(options.path, { signal: options.signal })
+  clues.catch(() => undefined)
   const stopped = (error: unknown): unknown => {
     if (!(error instanceof AppError) || error.code === 'CANCELLED') return error
     return new AppError(
@@ -223,7 +228,7 @@ function verifyingGate(
     onChunk: (chunk) => feed.push(chunk)?.catch((error: unknown) => Promise.reject(stopped(error))),
     async beforeTail() {
       const archive = await feed.finish().catch((error: unknown) => Promise.reject(stopped(error)))
-      const preflight = await describeRestore(options.path, identity, archive, reading, options.signal)
+      const preflight = describeRestore(options.path, identity, archive, reading, await clues)
       options.onPreflight?.(preflight)
       refuseBlockers(preflight.blockers)
       verified?.set(options.path, identity, archive)

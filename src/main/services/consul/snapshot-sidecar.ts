@@ -108,8 +108,42 @@ export async function readSnapshotOrigin(
   facts: { size: number; index: number },
   options: { signal?: AbortSignal } = {},
 ): Promise<SnapshotOrigin> {
-  const servers = await serversOf(snapshotPath, options.signal)
-  const sidecar = await matchingSidecar(snapshotPath, facts)
+  return originFrom(snapshotPath, await readOriginClues(snapshotPath, options), facts)
+}
+
+/**
+ * What a file and its sidecar say of its origin, read before its verdict is known: a restore that
+ * verifies while it uploads reads these during the upload, so only the rules are left to apply
+ * while its last bytes wait for the verdict.
+ */
+export interface OriginClues {
+  servers: RegisteredServer[]
+  /** The sidecar beside the file, whichever file it describes (originFrom checks that). */
+  sidecar: SaveRecord | null
+}
+
+export async function readOriginClues(
+  snapshotPath: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<OriginClues> {
+  const [servers, sidecar] = await Promise.all([
+    serversOf(snapshotPath, options.signal),
+    readSidecar(snapshotPath),
+  ])
+  return { servers, sidecar }
+}
+
+/** The origin, from clues read of the file now verified to hold `facts`. */
+export function originFrom(
+  snapshotPath: string,
+  clues: OriginClues,
+  facts: { size: number; index: number },
+): SnapshotOrigin {
+  const { servers } = clues
+  const sidecar =
+    clues.sidecar !== null && clues.sidecar.size === facts.size && clues.sidecar.index === facts.index
+      ? clues.sidecar
+      : null
   const fileVersion = newestVersion(servers.map((s) => s.consulVersion))
   const datacenter = servers.find((s) => s.datacenter !== '')?.datacenter ?? sidecar?.datacenter ?? null
   if (fileVersion !== null) return { consulVersion: fileVersion, datacenter, source: 'snapshot' }
@@ -120,17 +154,18 @@ export async function readSnapshotOrigin(
     : { consulVersion: null, datacenter, source: 'unknown' }
 }
 
-async function matchingSidecar(
-  snapshotPath: string,
-  facts: { size: number; index: number },
-): Promise<SaveRecord | null> {
+async function readSidecar(snapshotPath: string): Promise<SaveRecord | null> {
+  let text: string
   try {
-    const record = (await sidecarSchema()).parse(
-      JSON.parse(await readFile(sidecarPathFor(snapshotPath), 'utf8')),
-    )
-    return record.size === facts.size && record.index === facts.index ? record : null
+    text = await readFile(sidecarPathFor(snapshotPath), 'utf8')
   } catch {
-    // No sidecar, or one that does not describe this file.
+    // No sidecar (the schema is not even loaded then).
+    return null
+  }
+  try {
+    return (await sidecarSchema()).parse(JSON.parse(text))
+  } catch {
+    // Not a sidecar of ours.
     return null
   }
 }
