@@ -35,6 +35,7 @@ import { profileInputSchema } from './profile-schema'
 import {
   planDestinationSchema,
   planInputSchema,
+  planLimits,
   planOptionsSchema,
   planScheduleSchema,
   retentionPolicySchema,
@@ -45,7 +46,7 @@ import type {
   PlanRunView,
   PlanStoreNotice,
   PlanView,
-  RetentionPreview,
+  RetentionPreviewOutcome,
   ScheduledRunView,
 } from './backup-plan-types'
 import type { EnvProfileDraft, ProfileStoreNotice, ProfileView } from './profile-types'
@@ -479,10 +480,13 @@ export const apiMethods = {
       seed: z.string().max(200).default(''),
     }),
   }),
-  /** What a policy would keep and delete in a destination now: the engine's own plan, nothing deleted. */
-  'retention.preview': method<RetentionPreview>()({
+  /**
+   * What a policy would keep and delete now in each of a plan's destinations (each its own
+   * listing, in the order given): the engine's own plan, nothing deleted.
+   */
+  'retention.preview': method<{ previews: RetentionPreviewOutcome[] }>()({
     request: z.strictObject({
-      destination: planDestinationSchema,
+      destinations: z.array(planDestinationSchema).min(1).max(planLimits.destinations),
       retention: retentionPolicySchema,
       nameTemplate: planOptionsSchema.shape.nameTemplate,
       /** The connection whose name fills {profile} in the template. */

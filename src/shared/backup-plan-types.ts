@@ -82,6 +82,13 @@ export interface RetentionPreview {
   ignoredCount: number
 }
 
+/**
+ * One destination's preview, in the order the request listed the destinations. Each store has its
+ * own listing, so one that cannot be read says why without hiding what the others would delete.
+ */
+export type RetentionPreviewOutcome =
+  { ok: true; preview: RetentionPreview } | { ok: false; error: AppErrorPayload }
+
 export interface ExportedFile {
   name: string
   /** What it is for, e.g. "install as /etc/consul-snapshot.d/snapshot-agent.json". */

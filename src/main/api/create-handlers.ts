@@ -210,7 +210,7 @@ export function createHandlers(services: HostServices): ApiHandlers {
     'schedule.preview': async ({ schedule, count, seed }) => ({
       runs: plans().previewSchedule(schedule, count, seed),
     }),
-    'retention.preview': async (request) => plans().previewRetention(request),
+    'retention.preview': async (request) => ({ previews: await plans().previewRetention(request) }),
 
     ...createStoredBackupHandlers(services),
   }

@@ -40,7 +40,7 @@ import type {
   PlanRunView,
   PlanStoreNotice,
   PlanView,
-  RetentionPreview,
+  RetentionPreviewOutcome,
   ScheduledRunView,
 } from '../../shared/backup-plan-types'
 import type { StoredBackupsPort } from '../services/stored-backups/stored-backups-service'
@@ -184,12 +184,13 @@ export interface PlansPort {
   history(id: string, limit: number): Promise<PlanRunView[]>
   exportForServers(id: string, profileId?: string): Promise<ExportedFile[]>
   previewSchedule(schedule: PlanSchedule, count: number, seed: string): ScheduledRunView[]
+  /** Each destination's preview in the request's order; one that cannot be read is an outcome, not a throw. */
   previewRetention(request: {
-    destination: PlanDestination
+    destinations: PlanDestination[]
     retention: PlanRetention
     nameTemplate: string | null
     profileId?: string
-  }): Promise<RetentionPreview>
+  }): Promise<RetentionPreviewOutcome[]>
 }
 
 /** What a comparison's after side is: a snapshot file, or a fresh snapshot of a profile's cluster. */

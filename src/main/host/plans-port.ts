@@ -5,7 +5,7 @@
  */
 import type { PlanRunFinished, PlanStoreNotice } from '../../shared/backup-plan-types'
 import { AppError } from '../../shared/app-error'
-import type { PlanInput } from '../../shared/backup-plan-schema'
+import type { PlanDestination, PlanInput } from '../../shared/backup-plan-schema'
 import type { AgentLogger } from '../services/backups/agent-logger'
 import { nextRuns } from '../services/backups/schedule'
 import type { SaveFunction } from '../services/backups/snapshot-cycle'
@@ -18,7 +18,7 @@ import { savedDestinationFor } from '../services/plans/saved-destination'
 import type { PlanLockEnvironment } from '../services/plans/plan-locks'
 import { engineSchedule } from '../services/plans/plan-schedule'
 import { PlanStore } from '../services/plans/plan-store'
-import { previewRetention } from '../services/plans/retention-preview'
+import { previewRetentionEach } from '../services/plans/retention-preview'
 import type { ProfileService, SecretStore } from '../services/profiles'
 import { bundleDir } from './host-runtime'
 import type { PlansPort } from './host-services'
@@ -129,14 +129,21 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
         at: run.at.toISOString(),
       }))
     },
-    async previewRetention({ destination, retention, nameTemplate, profileId }) {
-      // A remote destination is previewed only as saved: its secret goes nowhere else.
-      const saved = destination.kind === 'local' ? null : savedDestinationFor(store.list(), destination)
-      const live =
-        saved === null
-          ? await planDestination('', destination, options.secrets)
-          : await planDestination(saved.planId, saved.destination, options.secrets)
-      return previewRetention(live, retention, nameTemplate, profileName(profileId), clock())
+    previewRetention({ destinations, retention, nameTemplate, profileId }) {
+      const open = (destination: PlanDestination) => async () => {
+        // A remote destination is previewed only as saved: its secret goes nowhere else.
+        const saved = destination.kind === 'local' ? null : savedDestinationFor(store.list(), destination)
+        return saved === null
+          ? planDestination('', destination, options.secrets)
+          : planDestination(saved.planId, saved.destination, options.secrets)
+      }
+      return previewRetentionEach(
+        destinations.map(open),
+        retention,
+        nameTemplate,
+        profileName(profileId),
+        clock(),
+      )
     },
   }
 

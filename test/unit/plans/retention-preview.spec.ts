@@ -6,7 +6,8 @@ import { LocalDestination } from '../../../src/main/services/backups/local-desti
 import { silentLogger } from '../../../src/main/services/backups/agent-logger'
 import { applyRetention } from '../../../src/main/services/backups/snapshot-cycle'
 import { enterpriseNamePattern, templateNamePattern } from '../../../src/main/services/backups/retention'
-import { previewRetention } from '../../../src/main/services/plans/retention-preview'
+import { previewRetention, previewRetentionEach } from '../../../src/main/services/plans/retention-preview'
+import { AppError } from '../../../src/shared/app-error'
 import type { PlanRetention } from '../../../src/shared/backup-plan-schema'
 
 const now = new Date('2026-12-01T12:00:00Z')
@@ -80,5 +81,51 @@ describe('retention preview', () => {
       },
     )
     expect(result.deleted).toEqual(preview.delete.map((d) => d.name))
+  })
+
+  it('previews every destination from its own listing, in order, one that cannot be read beside the others', async () => {
+    const enterprise = (hoursAgo: number) =>
+      `consul-${BigInt(now.getTime() - hours(hoursAgo)) * 1_000_000n}.snap`
+    const folder = await folderWith([enterprise(1), enterprise(2), enterprise(3)])
+    const bucketLike = await folderWith([enterprise(1), enterprise(5), enterprise(6), enterprise(7)])
+    const retainOne = { ...policy, retain: 1, maxAgeMs: null, daily: 0, weekly: 0 }
+    const unreachable = new AppError('STORAGE_UNREACHABLE', 'The store at s3://backups cannot be reached.', {
+      hint: 'Check the endpoint.',
+    })
+
+    const outcomes = await previewRetentionEach(
+      [
+        async () => new LocalDestination(folder),
+        async () => {
+          throw unreachable
+        },
+        async () => new LocalDestination(bucketLike),
+      ],
+      retainOne,
+      null,
+      'prod',
+      now,
+    )
+
+    const alone = (dir: string) => previewRetention(new LocalDestination(dir), retainOne, null, 'prod', now)
+    expect(outcomes).toEqual([
+      { ok: true, preview: await alone(folder) },
+      {
+        ok: false,
+        error: { code: 'STORAGE_UNREACHABLE', message: unreachable.message, hint: 'Check the endpoint.' },
+      },
+      { ok: true, preview: await alone(bucketLike) },
+    ])
+    expect(outcomes[0]).toMatchObject({ ok: true, preview: { destination: `local:${folder}` } })
+    expect(outcomes[2]).toMatchObject({
+      ok: true,
+      preview: {
+        keep: [{ name: enterprise(1) }],
+        delete: [{ name: enterprise(7) }, { name: enterprise(6) }],
+      },
+    })
+    // Previews delete nothing, anywhere.
+    expect((await readdir(folder)).length).toBe(3)
+    expect((await readdir(bucketLike)).length).toBe(4)
   })
 })

@@ -1,5 +1,6 @@
+import { toErrorPayload } from '../../../shared/app-error'
 import type { PlanRetention } from '../../../shared/backup-plan-schema'
-import type { RetentionPreview } from '../../../shared/backup-plan-types'
+import type { RetentionPreview, RetentionPreviewOutcome } from '../../../shared/backup-plan-types'
 import { listAll, type Destination } from '../backups/destination'
 import { enterpriseNamePattern, planRetention, templateNamePattern } from '../backups/retention'
 
@@ -31,4 +32,31 @@ export async function previewRetention(
     })),
     ignoredCount: plan.ignored.length,
   }
+}
+
+/**
+ * The preview of every destination of a plan, each read from its own listing, all at once and in
+ * the order given. A destination that cannot be opened or listed (a store that is down, a secret
+ * not saved yet) becomes its own failed outcome; the others are still previewed.
+ */
+export async function previewRetentionEach(
+  destinations: (() => Promise<Destination>)[],
+  policy: PlanRetention,
+  nameTemplate: string | null,
+  profileName: string,
+  now: Date,
+): Promise<RetentionPreviewOutcome[]> {
+  return Promise.all(
+    destinations.map(async (open): Promise<RetentionPreviewOutcome> => {
+      try {
+        const destination = await open()
+        return {
+          ok: true,
+          preview: await previewRetention(destination, policy, nameTemplate, profileName, now),
+        }
+      } catch (error) {
+        return { ok: false, error: toErrorPayload(error) }
+      }
+    }),
+  )
 }

@@ -7,7 +7,7 @@ import type {
   ExportedFile,
   PlanRunView,
   PlanView,
-  RetentionPreview,
+  RetentionPreviewOutcome,
   ScheduledRunView,
 } from '../../../shared/backup-plan-types'
 import type { ProfileView } from '../../../shared/profile-types'
@@ -24,7 +24,8 @@ export interface PlanEditor {
   nextRuns: ScheduledRunView[]
   /** Why the schedule has no next runs (the host's parse error). */
   scheduleError: string | null
-  retention: RetentionPreview | null
+  /** One outcome per destination of the draft, in its order; cleared when what it previewed changes. */
+  retention: RetentionPreviewOutcome[] | null
   saving: boolean
 }
 
@@ -164,7 +165,10 @@ export function createBackupsStore(client: ApiClient): BackupsStore {
         const draft = { ...editor.draft, ...patch }
         // Errors shown so far follow the draft; new ones wait for Save.
         const errors = Object.keys(editor.errors).length > 0 ? validatePlan(draft) : {}
-        set({ editor: { ...editor, draft, errors, retention: patch.retention ? null : editor.retention } })
+        // A preview stands for the policy, destinations, names and connection it was asked with.
+        const previewed =
+          patch.retention || patch.destinations || patch.options || patch.profileIds ? null : editor.retention
+        set({ editor: { ...editor, draft, errors, retention: previewed } })
         if (patch.schedule) void get().previewSchedule()
       },
       async previewSchedule() {
@@ -190,17 +194,24 @@ export function createBackupsStore(client: ApiClient): BackupsStore {
       },
       async previewRetention() {
         const editor = get().editor
-        const destination = editor?.draft.destinations[0]
-        if (!editor || !destination) return
+        if (!editor || editor.draft.destinations.length === 0) return
+        const { draft } = editor
         try {
-          const retention = await client.retention.preview({
-            destination,
-            retention: editor.draft.retention,
-            nameTemplate: editor.draft.options.nameTemplate,
-            profileId: editor.draft.profileIds[0],
+          const { previews } = await client.retention.preview({
+            destinations: draft.destinations,
+            retention: draft.retention,
+            nameTemplate: draft.options.nameTemplate,
+            profileId: draft.profileIds[0],
           })
+          // Shown only while the draft still holds what was previewed (edits keep untouched parts).
           const now = get().editor
-          if (now) set({ editor: { ...now, retention } })
+          const same =
+            now !== null &&
+            now.draft.destinations === draft.destinations &&
+            now.draft.retention === draft.retention &&
+            now.draft.options === draft.options &&
+            now.draft.profileIds === draft.profileIds
+          if (same) set({ editor: { ...now, retention: previews } })
         } catch (error) {
           reportError('Previewing retention', error)
         }

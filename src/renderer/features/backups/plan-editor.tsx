@@ -1,5 +1,7 @@
 import { useShallow } from 'zustand/react/shallow'
 import type { PlanInput } from '../../../shared/backup-plan-schema'
+import type { RetentionPreview } from '../../../shared/backup-plan-types'
+import { describeDestination } from './describe-plan'
 import { DestinationsEditor } from './destinations-editor'
 import { selectBackupProfiles, selectEditor, useBackupsStore, type PlanEditor } from './backups-store'
 
@@ -286,11 +288,35 @@ function NextRuns({ editor }: { editor: PlanEditor }) {
   )
 }
 
+/** What retention would do now in each destination of the draft, each from its own listing. */
 function RetentionPreviewList({ editor }: { editor: PlanEditor }) {
-  const preview = editor.retention
-  if (preview === null) return null
+  const outcomes = editor.retention
+  if (outcomes === null) return null
   return (
     <div className="retention-preview" data-testid="plan-retention-result">
+      {outcomes.map((outcome, index) => {
+        const where = editor.draft.destinations[index]
+        return (
+          <section key={index} data-testid="plan-retention-destination">
+            {outcome.ok ? (
+              <PreviewOf preview={outcome.preview} />
+            ) : (
+              <p className="field-error">
+                In {where ? describeDestination(where) : `destination ${index + 1}`}: cannot preview —{' '}
+                {outcome.error.message}
+                {outcome.error.hint ? ` ${outcome.error.hint}` : ''}
+              </p>
+            )}
+          </section>
+        )
+      })}
+    </div>
+  )
+}
+
+function PreviewOf({ preview }: { preview: RetentionPreview }) {
+  return (
+    <>
       <p>
         In {preview.destination}: keeps {preview.keep.length}, deletes {preview.delete.length}
         {preview.deferred.length > 0 ? `, ${preview.deferred.length} later` : ''}
@@ -305,6 +331,6 @@ function RetentionPreviewList({ editor }: { editor: PlanEditor }) {
           ))}
         </ul>
       )}
-    </div>
+    </>
   )
 }

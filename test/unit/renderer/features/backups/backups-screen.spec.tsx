@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BackupsScreen } from '../../../../../src/renderer/features/backups/backups-screen'
 import type { PlansPort } from '../../../../../src/main/host/host-services'
 import { AppError } from '../../../../../src/shared/app-error'
-import { defaultPlanInput, type PlanInput } from '../../../../../src/shared/backup-plan-schema'
+import {
+  defaultPlanInput,
+  newPlanDestination,
+  type PlanInput,
+} from '../../../../../src/shared/backup-plan-schema'
 import type { PlanRunView, PlanView } from '../../../../../src/shared/backup-plan-types'
 import { createTestStudio, fakeProfiles, profileView, strictPort } from '../../studio-harness'
 
@@ -179,15 +183,24 @@ describe('the Backups screen', () => {
       previewSchedule: () => [],
       previewRetention: async (request) => {
         asked.push(request)
-        return {
-          destination: 'local:/backups/prod',
-          keep: [{ name: 'consul-3.snap', takenAt: '2026-12-01T10:00:00Z', reasons: ['newest'] }],
-          delete: [
-            { name: 'consul-1.snap', takenAt: '2026-11-01T10:00:00Z', reasons: ['not among the 1 newest'] },
-          ],
-          deferred: [],
-          ignoredCount: 1,
-        }
+        return [
+          {
+            ok: true,
+            preview: {
+              destination: 'local:/backups/prod',
+              keep: [{ name: 'consul-3.snap', takenAt: '2026-12-01T10:00:00Z', reasons: ['newest'] }],
+              delete: [
+                {
+                  name: 'consul-1.snap',
+                  takenAt: '2026-11-01T10:00:00Z',
+                  reasons: ['not among the 1 newest'],
+                },
+              ],
+              deferred: [],
+              ignoredCount: 1,
+            },
+          },
+        ]
       },
     })
     await act(async () => {
@@ -203,7 +216,100 @@ describe('the Backups screen', () => {
     expect(result).toMatch(/keeps 1, deletes 1; 1 other files never touched/)
     expect(result).toMatch(/consul-1\.snap — not among the 1 newest/)
     expect(asked).toMatchObject([
-      { destination: { kind: 'local', path: '/backups/prod' }, retention: { retain: 1 } },
+      { destinations: [{ kind: 'local', path: '/backups/prod' }], retention: { retain: 1 } },
     ])
+  })
+
+  it('previews retention in every destination of the plan, each from its own listing, one failing without hiding the others', async () => {
+    const destinations: PlanInput['destinations'] = [
+      { kind: 'local', path: '/backups/prod' },
+      {
+        kind: 's3',
+        region: 'eu-west-1',
+        bucket: 'backups',
+        prefix: 'consul-snapshot',
+        endpoint: null,
+        forcePathStyle: false,
+        serverSideEncryption: { mode: 'none' },
+        caFile: null,
+        credentials: { kind: 'chain' },
+        id: 'd-s3',
+      },
+      {
+        kind: 'azure-blob',
+        auth: 'shared-key',
+        accountName: 'acct',
+        container: 'snaps',
+        prefix: '',
+        endpoint: null,
+        environment: 'AzurePublicCloud',
+        tenantId: null,
+        clientId: null,
+        id: 'd-az',
+        secretSet: true,
+      },
+      {
+        kind: 'gcs',
+        bucket: 'gcs-backups',
+        prefix: 'consul',
+        endpoint: null,
+        projectId: null,
+        keyFile: null,
+      },
+    ]
+    const asked: { destinations: unknown[] }[] = []
+    const keepsOne = (where: string, deleted: string) => ({
+      ok: true as const,
+      preview: {
+        destination: where,
+        keep: [{ name: 'consul-9.snap', takenAt: '2026-12-01T10:00:00Z', reasons: ['newest'] }],
+        delete: [{ name: deleted, takenAt: '2026-11-01T10:00:00Z', reasons: ['not among the 1 newest'] }],
+        deferred: [],
+        ignoredCount: 0,
+      },
+    })
+    await openBackups({
+      list: async () => ({ plans: [planView({ destinations })], notice: null }),
+      previewSchedule: () => [],
+      previewRetention: async (request) => {
+        asked.push(request)
+        return [
+          keepsOne('local:/backups/prod', 'consul-1.snap'),
+          keepsOne('s3://backups/consul-snapshot', 'consul-2.snap'),
+          {
+            ok: false,
+            error: {
+              code: 'STORAGE_UNREACHABLE',
+              message: 'Azure Blob storage at acct cannot be reached.',
+              hint: 'Check the endpoint.',
+            },
+          },
+          keepsOne('gcs:gcs-backups/consul', 'consul-4.snap'),
+        ]
+      },
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Edit' }))
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('plan-retention-preview'))
+    })
+
+    expect(asked).toHaveLength(1)
+    expect(asked[0]!.destinations).toEqual(destinations)
+    const sections = screen.getAllByTestId('plan-retention-destination').map((s) => s.textContent)
+    expect(sections).toHaveLength(4)
+    expect(sections[0]).toMatch(/In local:\/backups\/prod: keeps 1, deletes 1\.consul-1\.snap/)
+    expect(sections[1]).toMatch(/In s3:\/\/backups\/consul-snapshot: keeps 1, deletes 1\.consul-2\.snap/)
+    expect(sections[2]).toBe(
+      'In az://acct/snaps: cannot preview — Azure Blob storage at acct cannot be reached. Check the endpoint.',
+    )
+    expect(sections[3]).toMatch(/In gcs:gcs-backups\/consul: keeps 1, deletes 1\.consul-4\.snap/)
+
+    // A preview stands for the destinations it read: changing them takes it away.
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('plan-destination-remove')[3]!)
+    })
+    expect(screen.queryByTestId('plan-retention-result')).toBeNull()
   })
 })
