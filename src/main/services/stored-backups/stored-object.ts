@@ -1,7 +1,7 @@
-import type { Readable } from 'node:stream'
 import { ageErrors } from '../encryption/age-errors'
 import { sniffAge } from '../encryption/age-stream'
 import type { Destination } from '../backups/destination'
+import { readAhead } from './read-ahead'
 
 /** How many leading bytes decide whether an object is age-encrypted (its magic line and more). */
 const SNIFF_BYTES = 64
@@ -26,7 +26,12 @@ export async function openStoredObject(
   onBytes?: (bytes: number) => void,
 ): Promise<StoredObject> {
   const raw = await destination.openRead(name)
-  const iterator = (raw as Readable & AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+  const iterator = readAhead(raw)
+  // Destroying the source ends the download at once, even while the read-ahead waits for it.
+  const stop = () => {
+    raw.destroy()
+    void iterator.return(undefined).catch(() => undefined)
+  }
   const head: Uint8Array[] = []
   let headBytes = 0
   let ended = false
@@ -41,16 +46,16 @@ export async function openStoredObject(
       headBytes += next.value.length
     }
   } catch (error) {
-    raw.destroy()
+    stop()
     throw error
   }
-  const first = Buffer.concat(head)
+  const first = head.length === 1 ? (head[0] as Uint8Array) : Buffer.concat(head)
   const kind = sniffAge(first.subarray(0, SNIFF_BYTES))
   try {
     if (kind === 'armored') throw ageErrors.armored(name)
     if (kind !== 'age' && name.toLowerCase().endsWith('.age')) throw ageErrors.notAge(name)
   } catch (error) {
-    raw.destroy()
+    stop()
     throw error
   }
   let seen = 0
@@ -73,8 +78,8 @@ export async function openStoredObject(
       }
     } finally {
       // A reader that stopped early (a damaged archive, a cancel) ends the download too.
-      raw.destroy()
+      stop()
     }
   }
-  return { bytes: bytes(), encrypted: kind === 'age', close: () => raw.destroy() }
+  return { bytes: bytes(), encrypted: kind === 'age', close: stop }
 }
