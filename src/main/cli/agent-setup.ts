@@ -8,9 +8,7 @@ import { createDestinations, firstLocalPath } from '../services/backups/destinat
 import { noJournal, openRunJournal } from '../services/backups/run-journal'
 import type { AgentRuntime } from '../services/backups/snapshot-agent'
 import { ConsulClient } from '../services/consul/consul-client'
-import { saveSnapshot } from '../services/consul/save-snapshot'
-import { createTransferVerifiers } from '../services/consul/transfer-verifiers'
-import { bundleDir } from '../host/host-runtime'
+import type { TransferVerifiers } from '../services/consul/transfer-verifiers'
 import { AWS_STORAGE_FLAGS, awsStorageFlagsFrom } from './aws-storage-flags'
 import { azureBlobStorageFlagsFrom, CLOUD_STORAGE_FLAGS, googleStorageFlagsFrom } from './cloud-storage-flags'
 import type { CliIo } from './cli-io'
@@ -264,12 +262,21 @@ export async function buildRuntime(config: AgentConfig, io: CliIo): Promise<Agen
   const destinations = destinationsFor(config)
   const client = await ConsulClient.open(config.connection)
   // The same verification as `snapshot-studio save`: in a worker thread when its built entry
-  // sits beside this bundle, in-process otherwise (the single-file agent bundle).
-  const verifiers = createTransferVerifiers({ bundleDir: bundleDir() })
+  // sits beside this bundle, in-process otherwise (the single-file agent bundle). Loaded at the
+  // first save: the daemon saves in a child process, and idles without the snapshot engine.
+  let verifiers: TransferVerifiers | undefined
   return {
     config,
     client,
-    save: (options) => saveSnapshot(options, verifiers),
+    save: async (options) => {
+      const [{ saveSnapshot }, { createTransferVerifiers }, { bundleDir }] = await Promise.all([
+        import('../services/consul/save-snapshot'),
+        import('../services/consul/transfer-verifiers'),
+        import('../host/host-runtime'),
+      ])
+      verifiers ??= createTransferVerifiers({ bundleDir: bundleDir() })
+      return saveSnapshot(options, verifiers)
+    },
     destinations,
     // As the Enterprise agent: with local storage the snapshot is staged in the destination
     // folder itself, so handing it over is a link, not a copy. Remote stores only: the OS temp

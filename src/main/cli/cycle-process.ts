@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppError, toErrorPayload } from '../../shared/app-error'
 import type { AgentConfig } from '../services/backups/agent-config'
-import { runCycleHere, type CycleRunner } from '../services/backups/snapshot-agent'
+import { checkDependencies, runCycleHere, type CycleRunner } from '../services/backups/snapshot-agent'
 import type { CheckKind, CheckReport } from '../services/backups/agent-check-report'
 import type { CheckRunner } from '../services/backups/leader-checks'
-import { runCheckHere } from '../services/backups/run-check'
-import { checkDependencies } from '../services/backups/snapshot-agent'
 import type { CycleReport } from '../services/backups/snapshot-cycle'
 import { SnapshotIdSource } from '../services/backups/snapshot-id'
 import { buildRuntime } from './agent-setup'
@@ -137,6 +135,8 @@ async function runCheckRequested(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<CheckReport> {
+  // Only a check process loads the verify and drill code; the daemon that forks it never does.
+  const { runCheckHere } = await import('../services/backups/run-check')
   const runtime = await buildRuntime({ ...request.config, journalPath: null }, io)
   try {
     return await runCheckHere(request.check, { ...checkDependencies(runtime), env: io.env }, signal)

@@ -4,7 +4,7 @@ import { formatGoDuration } from '../../services/backups/go-duration'
 import { runDaemon, runOnce } from '../../services/backups/snapshot-agent'
 import { nextRuns } from '../../services/backups/schedule'
 import { ConsulClient } from '../../services/consul/consul-client'
-import { humanizeBytes } from '../../services/snapshot'
+import { humanizeBytes } from '../../services/snapshot/humanize-bytes'
 import { buildRuntime, CONFIG_FLAGS, loadConfigFromFlags } from '../agent-setup'
 import {
   checkInChildProcess,

@@ -870,6 +870,9 @@ function rejectUnsupported(file: AgentSection, ctx: ResolveContext): void {
 }
 
 export function isTimeZone(zone: string): boolean {
+  // The default needs no asking: Intl accepts "UTC" everywhere, and asking loads the time-zone
+  // data, which would stay in the memory of a daemon that never formats a date in a zone.
+  if (zone === 'UTC') return true
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
     return true

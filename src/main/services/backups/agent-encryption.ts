@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { AppError } from '../../../shared/app-error'
-import { parseRecipient, readRecipientsFile, type EncryptionTarget } from '../encryption/age-keys'
+import type { EncryptionTarget } from '../encryption/age-keys'
 
 /**
  * The agent's client-side encryption (ours; the Enterprise agent has only S3 SSE/KMS):
@@ -45,10 +45,12 @@ export async function resolveAgentEncryption(
   flagRecipients: string[] | undefined,
   ctx: { cwd: string; origin: (path: string[]) => string },
 ): Promise<AgentEncryption | null> {
-  if (flagRecipients !== undefined && flagRecipients.length > 0)
+  if (flagRecipients !== undefined && flagRecipients.length > 0) {
+    const { parseRecipient } = await ageKeys()
     return {
       recipients: flagRecipients.map((r, i) => parseRecipient(r, `flags: -encrypt-recipient #${i + 1}`)),
     }
+  }
   return resolveRecipients(section, ['encryption'], ctx)
 }
 
@@ -70,6 +72,7 @@ async function resolveRecipients(
   ctx: { cwd: string; origin: (path: string[]) => string },
 ): Promise<AgentEncryption | null> {
   if (section === undefined) return null
+  const { parseRecipient, readRecipientsFile } = await ageKeys()
   const key = ['snapshot_agent', ...path].join('.')
   const recipients = (section.recipients ?? [])
     .filter((r) => r.trim() !== '')
@@ -88,4 +91,12 @@ async function resolveRecipients(
     )
   }
   return { recipients: [...new Set(recipients)] }
+}
+
+/**
+ * The age library loads only for a config that encrypts: it would otherwise stay in the memory of
+ * every daemon for its whole life (the cycle and check processes load it when they need it).
+ */
+function ageKeys(): Promise<typeof import('../encryption/age-keys')> {
+  return import('../encryption/age-keys')
 }

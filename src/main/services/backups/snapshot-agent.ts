@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { toErrorPayload } from '../../../shared/app-error'
 import type { ConsulClient } from '../consul/consul-client'
+import type { CheckKind, CheckReport } from './agent-check-report'
 import type { AgentConfig } from './agent-config'
 import type { AgentLogger } from './agent-logger'
 import { AgentRegistration } from './agent-registration'
@@ -10,11 +11,11 @@ import { ConsulLock, type HeldLock } from './consul-lock'
 import type { Destination } from './destination'
 import { formatGoDuration } from './go-duration'
 import { runLeaderChecks, type CheckRunner } from './leader-checks'
-import { runCheckHere, type CheckDependencies } from './run-check'
+import type { CheckDependencies } from './run-check'
 import type { RunJournal } from './run-journal'
 import { SerialLane } from './serial-lane'
 import { expectedGapMs, nextRuns } from './schedule'
-import { runSnapshotCycle, type CycleReport, type SaveFunction } from './snapshot-cycle'
+import type { CycleReport, SaveFunction } from './snapshot-cycle'
 import { SnapshotIdSource } from './snapshot-id'
 
 /**
@@ -149,7 +150,7 @@ async function lead(
         client: rt.client,
         statusKey: statusKeyFor(rt.config.lockKey),
         serviceId: rt.serviceId,
-        run: rt.runCheck ?? ((kind, checkSignal) => runCheckHere(kind, checkDependencies(rt), checkSignal)),
+        run: rt.runCheck ?? ((kind, checkSignal) => runCheckHereFor(rt, kind, checkSignal)),
         lane,
         registration,
         journal: rt.journal,
@@ -170,6 +171,16 @@ async function lead(
     checksStop.abort()
     await checks
   }
+}
+
+/**
+ * One check in this process. The verify and drill code (age, the drill's throw-away Consul, a
+ * whole undici) loads on first use: the daemon hands checks to a child process and never needs
+ * it, and every module held would sit in its idle memory and lengthen each of its collections.
+ */
+async function runCheckHereFor(rt: AgentRuntime, kind: CheckKind, signal: AbortSignal): Promise<CheckReport> {
+  const { runCheckHere } = await import('./run-check')
+  return runCheckHere(kind, checkDependencies(rt), signal)
 }
 
 export function checkDependencies(rt: AgentRuntime): CheckDependencies {
@@ -247,13 +258,17 @@ async function cycle(
   return report
 }
 
-/** One cycle in this process: what a cycle process runs, and the one-shot mode. */
-export function runCycleHere(
+/**
+ * One cycle in this process: what a cycle process runs, and the one-shot mode. The cycle's code
+ * (encryption, hand-over, retention) loads on first use, as the checks' does.
+ */
+export async function runCycleHere(
   rt: AgentRuntime,
   ids: SnapshotIdSource,
   signal: AbortSignal | undefined,
 ): Promise<CycleReport> {
   const { config } = rt
+  const { runSnapshotCycle } = await import('./snapshot-cycle')
   return runSnapshotCycle(
     {
       connection: config.connection,
