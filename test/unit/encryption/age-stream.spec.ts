@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -92,6 +93,28 @@ describe('age streams', { timeout: 60_000 }, () => {
     expect(
       (await failure(encryptFile(from, to, { kind: 'recipients', recipients: [recipient] }))).message,
     ).toMatch(/EEXIST/)
+    // The file that was there is left as it was, not taken for a partial output of ours.
+    expect(fingerprint(readFileSync(to))).toEqual(fingerprint(cipher))
+  })
+
+  it('encrypts a file block by block: sizes at and around its 4 MiB blocks and 64 KiB chunks open with age too', async () => {
+    const block = 4 * 1024 * 1024
+    const identityFile = join(dir, 'identity.txt')
+    writeFileSync(identityFile, `${identity}\n`)
+    for (const size of [1, 65536, block - 1, block, block + 1, 2 * block + 3 * 65536 + 7]) {
+      const data = randomBytes(size)
+      const from = join(dir, `sized-${size}.snap`)
+      const to = `${from}.age`
+      writeFileSync(from, data)
+      const { bytes } = await encryptFile(from, to, { kind: 'recipients', recipients: [recipient] })
+      expect(bytes).toBe(statSync(to).size)
+      expect(fingerprint(await decrypt(readFileSync(to), keys))).toEqual(fingerprint(data))
+      expect(
+        fingerprint(execFileSync('age', ['-d', '-i', identityFile, to], { maxBuffer: 64 << 20 })),
+      ).toEqual(fingerprint(data))
+      rmSync(from)
+      rmSync(to)
+    }
   })
 
   describe('refuses what it cannot trust, with a typed error', () => {

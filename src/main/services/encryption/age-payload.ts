@@ -63,16 +63,57 @@ function open(key: Buffer, index: number, last: boolean, sealed: Buffer): Buffer
   return body
 }
 
+/**
+ * Seals a payload in order: the nonce first, then consecutive chunks, each numbered and the final
+ * one flagged. Callers hand it large pieces (whole chunks, and the final piece when it has it) so a
+ * file is sealed a block at a time without cutting it into 64 KiB buffers first.
+ */
+export class PayloadSealer {
+  readonly nonce = randomBytes(PAYLOAD_NONCE_SIZE)
+  private readonly key: Buffer
+  private index = 0
+  private ended = false
+
+  constructor(fileKey: Uint8Array) {
+    this.key = payloadKey(fileKey, this.nonce)
+  }
+
+  /**
+   * Appends to `out` the sealed chunks of `plaintext` (each as its ciphertext and its tag). A
+   * piece that is not `final` must be a whole number of chunks; the final one may be shorter, and
+   * is empty only when the whole payload is.
+   */
+  seal(plaintext: Buffer, final: boolean, out: Buffer[]): void {
+    if (this.ended) throw new RangeError('age payload sealed past its final chunk')
+    if (!final && plaintext.length % CHUNK_SIZE !== 0)
+      throw new RangeError('age payload piece is not a whole number of chunks')
+    if (final && plaintext.length === 0 && this.index > 0)
+      throw new RangeError('age payload cannot end with an empty chunk after others')
+    this.ended = final
+    if (!final && plaintext.length === 0) return
+    let at = 0
+    do {
+      const end = Math.min(at + CHUNK_SIZE, plaintext.length)
+      out.push(
+        ...seal(this.key, this.index++, final && end === plaintext.length, plaintext.subarray(at, end)),
+      )
+      at = end
+    } while (at < plaintext.length)
+  }
+}
+
 /** The payload for `source` under `fileKey`: a fresh nonce, then the sealed chunks. */
 export async function* encryptPayload(
   source: AsyncIterable<Uint8Array>,
   fileKey: Uint8Array,
 ): AsyncGenerator<Buffer> {
-  const nonce = randomBytes(PAYLOAD_NONCE_SIZE)
-  const key = payloadKey(fileKey, nonce)
-  yield nonce
-  let index = 0
-  for await (const { bytes, last } of fixedBlocks(source, CHUNK_SIZE)) yield* seal(key, index++, last, bytes)
+  const sealer = new PayloadSealer(fileKey)
+  yield sealer.nonce
+  for await (const { bytes, last } of fixedBlocks(source, CHUNK_SIZE)) {
+    const out: Buffer[] = []
+    sealer.seal(bytes, last, out)
+    yield* out
+  }
 }
 
 /**
