@@ -4,11 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BackupsScreen } from '../../../../../src/renderer/features/backups/backups-screen'
 import type { PlansPort } from '../../../../../src/main/host/host-services'
 import { AppError } from '../../../../../src/shared/app-error'
-import {
-  defaultPlanInput,
-  newPlanDestination,
-  type PlanInput,
-} from '../../../../../src/shared/backup-plan-schema'
+import { defaultPlanInput, type PlanInput } from '../../../../../src/shared/backup-plan-schema'
 import type { PlanRunView, PlanView } from '../../../../../src/shared/backup-plan-types'
 import { createTestStudio, fakeProfiles, profileView, strictPort } from '../../studio-harness'
 
