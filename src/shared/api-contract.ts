@@ -555,6 +555,19 @@ export const apiMethods = {
     }),
     operation: true,
   }),
+  /**
+   * Opens a stored backup in the content browser: a catalogue like snapshot.browse.open's, built
+   * from a verified copy that is removed as soon as the catalogue holds its own working copy.
+   */
+  'storedBackups.browse': method<CatalogueSummary>()({
+    request: z.strictObject({
+      operationId: operationIdSchema,
+      ...storedDestinationSchema,
+      name: storedBackupNameSchema,
+      decryption: sourceDecryptionSchema.optional(),
+    }),
+    operation: true,
+  }),
   /** Removes a copy made by prepareRestore once the wizard is done with it. */
   'storedBackups.discardPrepared': method<{ removed: boolean }>()({
     request: z.strictObject({ uploadId: uploadIdSchema }),

@@ -4,7 +4,7 @@
 // it from the bucket; verify names a damaged object; a download is the object, verified; a
 // backup fetched for restore goes back into the cluster through restore.start as an upload;
 // delete wants the name typed.
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -43,6 +43,8 @@ describe('stored backups in S3, over the API', { timeout: 120_000 }, () => {
   let admin: S3Client
   let planId: string
   let saveFolder: string
+  /** The host's working folder: its upload area and the catalogues' working copies. */
+  let spillDir: string
   let operation = 0
 
   async function call<T>(method: string, input: Record<string, unknown>): Promise<ApiResult<T>> {
@@ -78,6 +80,8 @@ describe('stored backups in S3, over the API', { timeout: 120_000 }, () => {
     root = await mkdtemp(join(tmpdir(), 'ss-stored-s3-'))
     saveFolder = join(root, 'saves')
     const dataDir = join(root, 'data')
+    spillDir = join(root, 'spill')
+    await mkdir(spillDir)
     host = await createHostServices({
       kind: 'browser',
       version: '0.0.0-test',
@@ -85,6 +89,7 @@ describe('stored backups in S3, over the API', { timeout: 120_000 }, () => {
       dataDir,
       env: {},
       defaultSaveFolder: saveFolder,
+      spillDir,
       secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
       inspect: createInProcessInspectRunner(),
     })
@@ -173,6 +178,31 @@ describe('stored backups in S3, over the API', { timeout: 120_000 }, () => {
     expect(withoutKey).toMatchObject({ ok: false, error: { code: 'ENCRYPTED_KEY_REQUIRED' } })
     expect(withKey.meta.index).toBe(backup!.index)
     await value('storedBackups.delete', { ...at(), name: encryptedName, confirmation: encryptedName })
+  })
+
+  it('opens a stored backup in the content browser, from a verified copy removed once the catalogue is built', async () => {
+    const [backup] = (await value<StoredBackupList>('storedBackups.list', at())).backups
+    const summary = await value<{ catalogueId: string; meta: { index: string } }>('storedBackups.browse', {
+      ...op(),
+      ...at(),
+      name: backup!.name,
+    })
+    const colour = await value<{ valueBase64: string }>('snapshot.browse.kvValue', {
+      catalogueId: summary.catalogueId,
+      key: 'app/colour',
+    })
+    const uploadAreas = (await readdir(spillDir)).filter((name) =>
+      name.startsWith('snapshot-studio-uploads-'),
+    )
+    const copiesLeft = (
+      await Promise.all(uploadAreas.map(async (area) => readdir(join(spillDir, area))))
+    ).flat()
+
+    expect(summary.meta.index).toBe(backup!.index)
+    expect(Buffer.from(colour.valueBase64, 'base64').toString('utf8')).toBe('blue')
+    expect(uploadAreas).toHaveLength(1)
+    expect(copiesLeft).toEqual([])
+    await value('snapshot.browse.close', { catalogueId: summary.catalogueId })
   })
 
   it('verifies every stored backup and names the damaged one, writing nothing', async () => {

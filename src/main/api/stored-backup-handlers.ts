@@ -3,6 +3,7 @@
  * Thin, like the rest: validated input in, the service's answer out, progress passed through.
  */
 import { AppError } from '../../shared/app-error'
+import type { ByteProgress } from '../../shared/progress'
 import { toInspectionWire } from '../host/workers/snapshot-wire'
 import type { HostServices } from '../host/host-services'
 import type { ApiHandlers } from './dispatcher'
@@ -14,6 +15,7 @@ type StoredBackupMethod =
   | 'storedBackups.delete'
   | 'storedBackups.verify'
   | 'storedBackups.prepareRestore'
+  | 'storedBackups.browse'
   | 'storedBackups.discardPrepared'
 
 export function createStoredBackupHandlers(services: HostServices): Pick<ApiHandlers, StoredBackupMethod> {
@@ -69,6 +71,32 @@ export function createStoredBackupHandlers(services: HostServices): Pick<ApiHand
         signal: context.signal,
         onProgress: (progress) => context.progress({ kind: 'inspect', progress }),
       }),
+
+    // Catalogues are built from files (in the app, in their own worker thread), so the content
+    // browser gets the same verified plaintext copy the restore wizard gets, read once into the
+    // catalogue and removed at once, whether the catalogue was built or not: for the length of the
+    // open the disk holds the archive's size beside the catalogue's decompressed working copy
+    // (which every browsed snapshot has); memory stays flat as for a local file.
+    'storedBackups.browse': async ({ planId, destinationIndex, name, decryption }, context) => {
+      const catalogue = services.catalogue
+      if (catalogue === undefined)
+        throw new AppError('UNSUPPORTED', 'Browsing snapshot contents is not available in this build.')
+      const work = {
+        signal: context.signal,
+        onProgress: (progress: ByteProgress) => context.progress({ kind: 'inspect', progress }),
+      }
+      const copy = await stored().prepareRestore({ planId, destinationIndex }, name, decryption, work)
+      try {
+        return await catalogue.open(
+          await services.sources.resolve({ kind: 'upload', uploadId: copy.uploadId }),
+          work,
+        )
+      } finally {
+        await stored()
+          .discardPrepared(copy.uploadId)
+          .catch(() => undefined)
+      }
+    },
 
     'storedBackups.discardPrepared': async ({ uploadId }) => ({
       removed: await stored().discardPrepared(uploadId),
