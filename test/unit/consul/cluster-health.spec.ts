@@ -21,7 +21,15 @@ async function clientFor(handler: Parameters<typeof startLocalServer>[0]): Promi
 // A fake clock: each sleep advances time, so the deadline logic runs without real waiting.
 function fakeTime() {
   let now = 0
-  return { now: () => now, sleep: async (ms: number) => void (now += ms) }
+  const pauses: number[] = []
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      pauses.push(ms)
+      now += ms
+    },
+    pauses,
+  }
 }
 
 describe('waitForHealthyCluster', () => {
@@ -40,9 +48,24 @@ describe('waitForHealthyCluster', () => {
       leader: '10.0.0.1:8300',
       autopilotHealthy: true,
       readIndex: 77,
-      waitedMs: 1000,
+      waitedMs: 150,
     })
     expect(result.summary).toMatch(/has a leader/)
+  })
+
+  it('looks again soon after the restore, then less often, up to the poll interval', async () => {
+    let leaderCalls = 0
+    const client = await clientFor((req, res) => {
+      if (req.url?.startsWith('/v1/status/leader'))
+        return json(res, 200, ++leaderCalls < 7 ? '' : '10.0.0.1:8300')
+      if (req.url?.startsWith('/v1/operator/autopilot/health')) return json(res, 200, { Healthy: true })
+      return json(res, 404, null, { 'x-consul-index': '77' })
+    })
+    const time = fakeTime()
+    const result = await waitForHealthyCluster(client, { ...time, pollMs: 500, timeoutMs: 10_000 })
+    await client.close()
+    expect(result.healthy).toBe(true)
+    expect(time.pauses).toEqual([50, 100, 200, 400, 500, 500])
   })
 
   it('accepts a token the restored ACLs no longer know: a 403 still proves the leader serves reads', async () => {

@@ -6,6 +6,7 @@ import type { ConsulClient } from './consul-client'
 
 export interface WaitForHealthOptions {
   timeoutMs?: number
+  /** The longest pause between two looks; the first pauses are shorter (see FIRST_PAUSE_MS). */
   pollMs?: number
   signal?: AbortSignal
   now?: () => number
@@ -13,6 +14,12 @@ export interface WaitForHealthOptions {
 }
 
 const PROBE_KEY = '/v1/kv/snapshot-studio/health-probe'
+/**
+ * The pause after the first look that found the cluster not ready, doubled after each further
+ * look up to `pollMs`: a cluster is usually ready a moment after the restore is accepted, and a
+ * fixed half second added that much to every restore that was not ready at the very first look.
+ */
+const FIRST_PAUSE_MS = 50
 
 /**
  * After a restore the leader re-establishes its state, and followers install the new snapshot.
@@ -32,6 +39,8 @@ export async function waitForHealthyCluster(
   let autopilotHealthy: boolean | null = null
   let readIndex: number | null = null
   let lastProblem = 'no answer yet'
+  const longestPause = options.pollMs ?? 500
+  let pause = Math.min(FIRST_PAUSE_MS, longestPause)
   for (;;) {
     options.signal?.throwIfAborted()
     try {
@@ -76,7 +85,8 @@ export async function waitForHealthyCluster(
       }
     }
     try {
-      await sleep(options.pollMs ?? 500, options.signal)
+      await sleep(Math.min(pause, timeoutMs - waited), options.signal)
+      pause = Math.min(pause * 2, longestPause)
     } catch (error) {
       throw new AppError('CANCELLED', 'Stopped waiting for the cluster.', { cause: error })
     }
