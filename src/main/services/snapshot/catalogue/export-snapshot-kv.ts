@@ -1,15 +1,25 @@
 // `kv-export` straight from a snapshot file, in memory that does not grow with the file. One pass
 // of the archive reader (the verification every command shares) with the shared StateScanner:
-// state.bin goes to a spill file and every KVS record leaves 32 bytes in a position log on disk
-// (where its key and value lie, its flags). Only once the whole archive has verified is anything
-// printed: keys and values are read back from the spill file in log order. Consul writes KV in
-// key order, so that is the export's order; a file whose keys are not in order is sorted in
-// memory first (the catalogue's KV table), within the same budget as browsing.
+// state.bin goes to a spill file, every KVS record leaves 32 bytes in a position log on disk
+// (where its key and value lie, its flags), and, while the keys come in order, its entry is
+// written out as export text to a second working file as soon as the record ends (its value is
+// then still in the chunk at hand, or read back from the spill). Nothing is printed before the
+// whole archive has verified; then the export text is copied out in large chunks. Consul writes
+// KV in key order, so that is the export's order; a file whose keys are not in order is sorted
+// in memory (the catalogue's KV table) and its entries encoded from the spill, within the same
+// budget as browsing.
 import type { Writable } from 'node:stream'
 import { AppError } from '../../../../shared/app-error'
 import { readSnapshot, readSnapshotStream, type ReadOptions, type StateConsumer } from '../archive-reader'
 import { StateScanner } from '../state-scanner'
-import { writeKvExport, type KvExportRow } from './kv-export-writer'
+import {
+  checkCancelled,
+  FLUSH_AT,
+  KvExportText,
+  writeChunk,
+  writeKvExport,
+  type KvExportRow,
+} from './kv-export-writer'
 import { KvTableBuilder, type KvTable } from './kv-table'
 import { SpillBlockReader } from './spill-block-reader'
 import { SpillFile } from './spill-file'
@@ -22,6 +32,11 @@ const LOG_STAGE_ENTRIES = 32 * 1024
 const ROW_BATCH = 4096
 // The in-memory sort of out-of-order keys stays well inside the process's 256 MiB.
 const SORT_BUDGET_BYTES = 96 << 20
+// Export text is copied out in chunks of this size once the archive has verified.
+const COPY_CHUNK = 4 << 20
+// A value read back from the spill is encoded in slices of this size (a multiple of 3, so base64
+// encodes each on its own), through one buffer.
+const READ_BACK_SLICE = 3 << 18
 
 export interface ExportSnapshotKvOptions extends ReadOptions {
   /** plain string prefix; a leading '/' is dropped, as `consul kv export` does */
@@ -49,10 +64,19 @@ class KvPositionLogger implements StateConsumer {
   private previousKeyLength = 0
   entries = 0
   inKeyOrder = true
+  /** The export text of the entries so far, while the keys come in order. */
+  private readonly text = new KvExportText()
+  /** Where the held-back entry's text starts, so a repeat of its key can take it back. */
+  private pendingTextStart = 0
+  /** The chunk being scanned and its state.bin offset: most values are read where they lie. */
+  private chunk: Buffer = Buffer.alloc(0)
+  private chunkStart = 0
+  private readBack: Buffer | undefined
 
   constructor(
     private readonly spill: SpillFile,
     private readonly log: SpillFile,
+    private readonly exportText: SpillFile,
     private readonly prefix: Buffer,
   ) {
     this.scanner = new StateScanner({
@@ -65,8 +89,12 @@ class KvPositionLogger implements StateConsumer {
   }
 
   push(chunk: Uint8Array): void {
+    this.chunkStart = this.spill.size
+    this.chunk = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     this.spill.append(chunk)
-    this.scanner.push(chunk)
+    this.scanner.push(this.chunk)
   }
 
   finish(): void {
@@ -74,6 +102,7 @@ class KvPositionLogger implements StateConsumer {
     if (this.pending) this.staged++
     this.pending = false
     this.flushStage()
+    this.flushText()
   }
 
   private onKey(key: Buffer, start: number, end: number): void {
@@ -85,12 +114,17 @@ class KvPositionLogger implements StateConsumer {
       if (this.staged === LOG_STAGE_ENTRIES) this.flushStage()
       this.entries++
     } else if (order < 0) {
+      if (this.inKeyOrder) this.dropText()
       this.inKeyOrder = false
       this.staged++
       if (this.staged === LOG_STAGE_ENTRIES) this.flushStage()
       this.entries++
+    } else if (this.inKeyOrder) {
+      // order === 0: the same key again, which replaces the held-back entry (restore keeps the
+      // last); its text is the last written, so it is taken back.
+      this.takeBackText(this.pendingTextStart)
     }
-    // order === 0: the same key again, which replaces the held-back entry (restore keeps the last).
+    if (this.inKeyOrder) this.writeEntry(key, start, end)
     this.keepKey(key, start, end)
     const s = this.scanner
     const at = this.staged * (LOG_ENTRY / 8)
@@ -100,6 +134,50 @@ class KvPositionLogger implements StateConsumer {
     this.stageWords[2 * at + 6] = s.kvKeyLength
     this.stageWords[2 * at + 7] = s.kvValueLength
     this.pending = true
+  }
+
+  /** The entry of the record that just ended, as export text (its index is entries - 1). */
+  private writeEntry(key: Buffer, start: number, end: number): void {
+    const s = this.scanner
+    const text = this.text
+    this.pendingTextStart = this.exportText.size + text.used
+    text.entryHead(this.entries === 1, key, start, end, s.kvFlags)
+    const offset = s.kvValueOffset
+    const length = s.kvValueLength
+    const inChunk = offset - this.chunkStart
+    if (inChunk >= 0) text.valueBytes(this.chunk, inChunk, inChunk + length)
+    else {
+      // The record began in an earlier chunk: its value is read back from the spill, in slices
+      // (a value of any size, and memory stays flat).
+      this.readBack ??= Buffer.allocUnsafe(READ_BACK_SLICE)
+      for (let done = 0; done < length;) {
+        const n = Math.min(READ_BACK_SLICE, length - done)
+        text.valueBytes(this.spill.readSync(offset + done, n, this.readBack), 0, n)
+        done += n
+        if (done < length) this.flushText()
+      }
+    }
+    text.entryTail()
+    if (text.used >= FLUSH_AT) this.flushText()
+  }
+
+  private flushText(): void {
+    this.text.drain((bytes) => this.exportText.append(bytes))
+  }
+
+  /** Takes back the export text from `start` on (it may already be in the file). */
+  private takeBackText(start: number): void {
+    const file = this.exportText
+    if (start >= file.size) this.text.used = start - file.size
+    else {
+      file.truncate(start)
+      this.text.used = 0
+    }
+  }
+
+  /** The keys are out of order: the export text is of no use (the sorted export encodes anew). */
+  private dropText(): void {
+    this.takeBackText(0)
   }
 
   private keepKey(key: Buffer, start: number, end: number): void {
@@ -200,24 +278,48 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
   const prefix = Buffer.from((options.prefix ?? '').replace(/^\//, ''), 'utf8')
   const spill = new SpillFile(options.spillDir)
   let log: SpillFile | undefined
+  let exportText: SpillFile | undefined
   try {
     log = new SpillFile(options.spillDir)
-    const logger = new KvPositionLogger(spill, log, prefix)
+    exportText = new SpillFile(options.spillDir)
+    const logger = new KvPositionLogger(spill, log, exportText, prefix)
     if (options.source)
       await readSnapshotStream(options.source, logger, { signal: options.signal, label: path })
     else await readSnapshot(path, logger, { signal: options.signal, onProgress: options.onProgress })
     await spill.seal()
     await log.seal()
+    await exportText.seal()
+    if (logger.inKeyOrder) {
+      await copyExportText(exportText, logger.entries, options.out, options.signal)
+      return logger.entries
+    }
     const values = new SpillBlockReader(spill)
-    const rows = logger.inKeyOrder ? loggedRows(log, values) : tableRows(await sortedTable(log, spill))
     return await writeKvExport(
-      rows,
+      tableRows(await sortedTable(log, spill)),
       (offset, length) => values.read(offset, length),
       options.out,
       options.signal,
     )
   } finally {
+    await exportText?.remove()
     await log?.remove()
     await spill.remove()
   }
+}
+
+/** The export text written while reading, then what closes the document, in large chunks. */
+async function copyExportText(
+  text: SpillFile,
+  entries: number,
+  out: Writable,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for (let from = 0; from < text.size; from += COPY_CHUNK) {
+    checkCancelled(signal)
+    await writeChunk(out, text.readSync(from, Math.min(COPY_CHUNK, text.size - from)))
+  }
+  const closing = new KvExportText()
+  closing.closing(entries)
+  checkCancelled(signal)
+  await writeChunk(out, closing.take())
 }

@@ -49,9 +49,9 @@ function escapeAscii(b: number): string | undefined {
   return '\\u00' + HEX[b >> 4] + HEX[b & 0xf]
 }
 
-/** True when the bytes go into a JSON string unchanged (printable ASCII, nothing to escape). */
-export function isPlainJson(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (PLAIN[bytes[i] as number] !== 1) return false
+/** True when bytes [start, end) go into a JSON string unchanged (printable ASCII, nothing to escape). */
+export function isPlainJson(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) if (PLAIN[bytes[i] as number] !== 1) return false
   return true
 }
 

@@ -3,6 +3,7 @@
 // secrets are in there) and removed on close.
 import {
   closeSync,
+  ftruncateSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -81,7 +82,8 @@ export class SpillFile {
     try {
       this.dir = mkdtempSync(path.join(spillDir ?? tmpdir(), DIR_PREFIX))
       this.path = path.join(this.dir, 'state.bin')
-      this.fd = openSync(this.path, 'wx', 0o600)
+      // Read and write: an export reads back what it wrote while it is still writing.
+      this.fd = openSync(this.path, 'wx+', 0o600)
       this.capacity = Math.min(options.maxBytes ?? Number.MAX_SAFE_INTEGER, spillCapacity(this.dir))
     } catch (cause) {
       throw new AppError(
@@ -110,7 +112,7 @@ export class SpillFile {
     let done = 0
     while (done < chunk.length) {
       try {
-        done += writeSync(this.fd, chunk, done, chunk.length - done)
+        done += writeSync(this.fd, chunk, done, chunk.length - done, this.size + done)
       } catch (cause) {
         throw new AppError(
           'FILE_UNREADABLE',
@@ -125,9 +127,23 @@ export class SpillFile {
     this.size += chunk.length
   }
 
+  /**
+   * Drops the bytes from `size` on: the next append writes there. For a writer that takes back
+   * what it wrote last (an entry replaced by the next one).
+   */
+  truncate(size: number): void {
+    if (this.fd === undefined) throw new Error('spill file is not open for writing')
+    if (size < 0 || size > this.size)
+      throw new AppError('INTERNAL', `Cannot cut the working copy to ${size} bytes.`)
+    this.size = size
+  }
+
   /** Ends writing; reads become possible. */
   async seal(): Promise<void> {
-    if (this.fd !== undefined) closeSync(this.fd)
+    if (this.fd !== undefined) {
+      ftruncateSync(this.fd, this.size) // whatever truncate() dropped
+      closeSync(this.fd)
+    }
     this.fd = undefined
     this.reader = await open(this.path, 'r')
   }
@@ -147,11 +163,14 @@ export class SpillFile {
   /**
    * The same read in the caller's turn. For a reader that goes through the whole copy in order
    * (an export): the bytes were just written, so they come from the page cache, and a read that
-   * waits for its turn on the event loop costs more than the copy itself.
+   * waits for its turn on the event loop costs more than the copy itself. With `into`, the
+   * bytes land in that buffer (at least `length` long) and a view of it is returned.
    */
-  readSync(offset: number, length: number): Buffer {
-    const fd = this.checkRead(offset, length).fd
-    const out = Buffer.allocUnsafe(length)
+  readSync(offset: number, length: number, into?: Buffer): Buffer {
+    // While it is written, the writer's own descriptor reads what it appended.
+    const fd = this.fd === undefined ? this.checkRead(offset, length).fd : this.fd
+    if (this.fd !== undefined) checkRange(offset, length, this.size)
+    const out = into === undefined ? Buffer.allocUnsafe(length) : into.subarray(0, length)
     let done = 0
     while (done < length) {
       const bytesRead = readSync(fd, out, done, length - done, offset + done)
@@ -166,8 +185,7 @@ export class SpillFile {
       throw new AppError('INVALID_ARGUMENT', 'This snapshot catalogue is closed.', {
         hint: 'Open the snapshot again.',
       })
-    if (offset < 0 || offset + length > this.size)
-      throw new AppError('INTERNAL', `Read outside the working copy (${offset}+${length} of ${this.size}).`)
+    checkRange(offset, length, this.size)
     return this.reader
   }
 
@@ -181,6 +199,11 @@ export class SpillFile {
     await reader?.close()
     rmSync(this.dir, { recursive: true, force: true })
   }
+}
+
+function checkRange(offset: number, length: number, size: number): void {
+  if (offset < 0 || offset + length > size)
+    throw new AppError('INTERNAL', `Read outside the working copy (${offset}+${length} of ${size}).`)
 }
 
 const cutShort = (): AppError =>
