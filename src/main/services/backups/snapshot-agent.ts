@@ -229,8 +229,10 @@ async function snapshotWhileLeading(
       })
       if (failures > config.maxFailures) return 'gave-up'
     }
-    // The cycle's dead buffers would otherwise stay resident until the next one.
-    collectGarbage()
+    // A cycle run here leaves dead buffers that would stay resident until the next one. One run
+    // in a child left none here, and a forced collection would only cost the idle daemon CPU (and
+    // the second V8 context that reaches `gc`).
+    if (!rt.runCycle) collectGarbage()
     const [next] = nextRuns(config.schedule, 1, { after: rt.clock(), from, seed: rt.serviceId })
     if (!next) return outcome()
     logger.debug('Next snapshot', { at: next.at.toISOString() })
