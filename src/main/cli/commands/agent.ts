@@ -1,4 +1,5 @@
 import { toErrorPayload } from '../../../shared/app-error'
+import { keepWasmOnBaselineCompiler } from '../../agent/baseline-wasm'
 import { readAgentStatus } from '../../services/backups/agent-status'
 import { formatGoDuration } from '../../services/backups/go-duration'
 import { runDaemon, runOnce } from '../../services/backups/snapshot-agent'
@@ -80,6 +81,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (sub === 'status') return await status(config, io)
 
+    if (!config.once) keepWasmOnBaselineCompiler()
     const runtime = await buildRuntime(config, io)
     try {
       if (config.once) {
