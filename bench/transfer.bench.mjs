@@ -4,12 +4,14 @@
 //
 // What each side does:
 //   curl restore  PUT the file (-T streams it with Content-Length), nothing else.
-//   ours restore  read the target, PUT the file streamed while a worker thread verifies the same
-//                 bytes completely, hold its last bytes until the verdict, then wait for a leader
+//   ours restore  read the target (leader and agent at once), PUT the file streamed while a worker
+//                 thread verifies the same bytes completely and the file's origin (servers,
+//                 sidecar) is read, hold its last bytes until the verdict, then wait for a leader
 //                 and a consistent read (the safety snapshot is off here: it would be a second save).
-//   curl save     GET /v1/snapshot into a file, nothing else.
+//   curl save     GET /v1/snapshot into a file, nothing else (no fsync).
 //   ours save     GET into a .part file with SHA-256 while a worker thread verifies the whole
-//                 archive, fsync (alongside the verdict), write the sidecar, publish.
+//                 archive, fsync in the background every 8 MiB and once more at the end (alongside
+//                 the verdict), write the sidecar (synced), publish (folder synced).
 // Our extra work is the safety the product promises; the ratios show what it costs. Medians are
 // the figures; best-of ratios are printed too, as they hold up better on a busy machine.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
