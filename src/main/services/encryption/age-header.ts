@@ -1,4 +1,4 @@
-import { Decrypter, Encrypter, type Recipient } from 'age-encryption'
+import type { Encrypter, Recipient } from 'age-encryption'
 import { AppError } from '../../../shared/app-error'
 import type { DecryptionKeys, EncryptionTarget } from './age-keys'
 import { isSshRecipient, sshRecipient } from './ssh-recipient'
@@ -20,8 +20,14 @@ export function headerLength(bytes: Buffer): number | null {
   return eol < 0 ? null : eol + 1
 }
 
-function encrypterFor(target: EncryptionTarget): Encrypter {
-  const encrypter = new Encrypter()
+/**
+ * The library, loaded on first use: it is an ES module graph that costs a CLI run a tenth of a
+ * second or more to load, and most runs (inspect, kv-export of a plain file) never encrypt.
+ */
+const ageLibrary = (): Promise<typeof import('age-encryption')> => import('age-encryption')
+
+async function encrypterFor(target: EncryptionTarget): Promise<Encrypter> {
+  const encrypter = new (await ageLibrary()).Encrypter()
   if (target.kind === 'passphrase') {
     if (target.workFactor !== undefined) encrypter.setScryptWorkFactor(target.workFactor)
     encrypter.setPassphrase(target.passphrase)
@@ -45,7 +51,7 @@ function encrypterFor(target: EncryptionTarget): Encrypter {
  * scrypt, on a path the agent does not take (it encrypts to recipients).
  */
 export async function sealHeader(target: EncryptionTarget): Promise<{ header: Buffer; fileKey: Uint8Array }> {
-  const encrypter = encrypterFor(target)
+  const encrypter = await encrypterFor(target)
   const witness: Recipient & { fileKey: Uint8Array | null } = {
     fileKey: null,
     wrapFileKey(fileKey) {
@@ -77,7 +83,7 @@ export async function sealHeader(target: EncryptionTarget): Promise<{ header: Bu
  * identities and passphrases, and checks the MAC. Its errors are sorted by ageReadError.
  */
 export async function openHeader(header: Buffer, keys: DecryptionKeys): Promise<Uint8Array> {
-  const decrypter = new Decrypter()
+  const decrypter = new (await ageLibrary()).Decrypter()
   for (const identity of keys.identities) decrypter.addIdentity(identity)
   for (const passphrase of keys.passphrases) decrypter.addPassphrase(passphrase)
   return decrypter.decryptHeader(header)

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption'
+import type { DecryptionKeys } from './age-key-types'
 import { ageErrors } from './age-errors'
 import { IDENTITY_ENV } from './identity-env'
 import { isSshRecipient, sshRecipient } from './ssh-recipient'
@@ -11,22 +12,8 @@ import { isSshRecipient, sshRecipient } from './ssh-recipient'
  * fails when the config is read, not after a snapshot was taken.
  */
 
-/** What a reader may try, in order: identities (X25519, post-quantum hybrid) and passphrases. */
-export interface DecryptionKeys {
-  identities: string[]
-  passphrases: string[]
-}
-
-/** Whom a writer encrypts to: recipients (age1…, ssh-ed25519, ssh-rsa), or exactly one passphrase. */
-export type EncryptionTarget =
-  | { kind: 'recipients'; recipients: string[] }
-  | { kind: 'passphrase'; passphrase: string; workFactor?: number }
-
 export { IDENTITY_ENV }
-
-export function hasKeys(keys: DecryptionKeys | null | undefined): keys is DecryptionKeys {
-  return keys !== null && keys !== undefined && keys.identities.length + keys.passphrases.length > 0
-}
+export { hasKeys, type DecryptionKeys, type EncryptionTarget } from './age-key-types'
 
 /** Lines of a key file as age reads them: `#` comments and blank lines skipped, CRLF allowed. */
 function keyLines(text: string): string[] {

@@ -10,7 +10,7 @@ import {
   publicEncrypt,
   type KeyObject,
 } from 'node:crypto'
-import { Stanza, type Recipient } from 'age-encryption'
+import type { Recipient, Stanza } from 'age-encryption'
 import { ageErrors } from './age-errors'
 
 /**
@@ -79,7 +79,7 @@ class SshEd25519Recipient implements Recipient {
     const tweaked = diffieHellman({ privateKey: x25519Private(tweak), publicKey: x25519Public(shared) })
     const salt = Buffer.concat([ours, this.theirs])
     const wrapKey = Buffer.from(hkdfSync('sha256', tweaked, salt, ED25519_LABEL, 32))
-    return [new Stanza(['ssh-ed25519', this.tag, base64NoPad(ours)], sealFileKey(wrapKey, fileKey))]
+    return [stanza(['ssh-ed25519', this.tag, base64NoPad(ours)], sealFileKey(wrapKey, fileKey))]
   }
 }
 
@@ -99,7 +99,7 @@ class SshRsaRecipient implements Recipient {
       },
       fileKey,
     )
-    return [new Stanza(['ssh-rsa', this.tag], body)]
+    return [stanza(['ssh-rsa', this.tag], body)]
   }
 }
 
@@ -177,4 +177,12 @@ function base64NoPad(bytes: Uint8Array): string {
 
 function base64Url(bytes: Buffer): string {
   return bytes.toString('base64url')
+}
+
+/**
+ * A stanza as the library writes it (its arguments and body are all it reads), made without its
+ * class so that this module does not load the library (see age-header.ts).
+ */
+function stanza(args: string[], body: Uint8Array): Stanza {
+  return { args, body }
 }
