@@ -69,7 +69,7 @@ export function ContentBrowser() {
       <header className="card-header">
         <h2 id="browser-title">Contents</h2>
         {status === 'ready' && <SearchBox />}
-        {status === 'ready' && (
+        {status === 'ready' && source?.kind !== 'stored' && (
           <button
             type="button"
             className="button-quiet"

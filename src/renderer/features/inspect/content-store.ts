@@ -1,6 +1,7 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ApiClient } from '../../../shared/api-client'
+import type { OperationProgress } from '../../../shared/api-contract'
 import type {
   CatalogueSummary,
   KvRowWire,
@@ -13,12 +14,24 @@ import type { ByteProgress } from '../../../shared/progress'
 import type { SnapshotSourceRef } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
 import { reportError, toPayload } from '../../store/error-store'
+import type { StoredBackupRef } from '../../store/navigation-store'
 import { useStudio } from '../../store/studio-context'
 
 export const KV_PAGE_SIZE = 200
 export const RECORD_PAGE_SIZE = 100
 
 export type BrowserTab = 'kv' | RecordKind
+
+/** A stored backup whose contents are on screen: where it is kept (its key, if any, is not kept). */
+export interface StoredContentSource {
+  kind: 'stored'
+  planId: string
+  destinationIndex: number
+  name: string
+}
+
+/** What the browser catalogues: a file the host can read, or a backup in a plan's destination. */
+export type ContentSource = SnapshotSourceRef | StoredContentSource
 
 interface KvListing {
   prefix: string
@@ -38,7 +51,7 @@ interface RecordListing {
 export interface ContentState {
   status: 'idle' | 'loading' | 'ready' | 'error'
   /** the file being catalogued; opening it again while loading or ready does nothing */
-  source: SnapshotSourceRef | null
+  source: ContentSource | null
   progress: ByteProgress | null
   catalogue: CatalogueSummary | null
   tab: BrowserTab
@@ -53,6 +66,8 @@ export interface ContentState {
   /** The record a search hit opened: its tab shows it marked and scrolled into view. */
   focusedRecord: { kind: RecordKind; id: string } | null
   open(source: SnapshotSourceRef): Promise<void>
+  /** Catalogues a stored backup (a verified copy the host removes once the catalogue is built). */
+  openStored(backup: StoredBackupRef): Promise<void>
   reset(): void
   cancel(): void
   setTab(tab: BrowserTab): void
@@ -112,10 +127,15 @@ function isFileProblem(error: unknown): boolean {
   return code.startsWith('SNAPSHOT_') || code.startsWith('FILE_') || code.startsWith('ENCRYPTED_')
 }
 
-function sameSource(a: SnapshotSourceRef, b: SnapshotSourceRef): boolean {
-  return a.kind === 'path'
-    ? b.kind === 'path' && a.path === b.path
-    : b.kind === 'upload' && a.uploadId === b.uploadId
+function sameSource(a: ContentSource, b: ContentSource): boolean {
+  if (a.kind === 'path') return b.kind === 'path' && a.path === b.path
+  if (a.kind === 'upload') return b.kind === 'upload' && a.uploadId === b.uploadId
+  return (
+    b.kind === 'stored' &&
+    a.planId === b.planId &&
+    a.destinationIndex === b.destinationIndex &&
+    a.name === b.name
+  )
 }
 
 export function parentPrefix(key: string): string {
@@ -162,47 +182,69 @@ export function createContentStore(client: ApiClient): ContentStore {
       }
     }
 
+    /** Opens one source's catalogue (what `read` asks the host for), replacing what is open. */
+    async function catalogue(
+      source: ContentSource,
+      read: (
+        signal: AbortSignal,
+        onProgress: (event: OperationProgress) => void,
+      ) => Promise<CatalogueSummary>,
+    ): Promise<void> {
+      const current = get()
+      if (
+        current.source !== null &&
+        sameSource(current.source, source) &&
+        (current.status === 'loading' || current.status === 'ready')
+      )
+        return
+      const previous = current.catalogue
+      get().reset()
+      if (previous !== null)
+        void client.snapshot.browse.close({ catalogueId: previous.catalogueId }).catch(() => undefined)
+      opening = new AbortController()
+      const op = opening
+      set({ status: 'loading', source, progress: { bytes: 0, totalBytes: null } })
+      try {
+        const summary = await read(op.signal, (event) => {
+          if (opening === op && event.kind === 'inspect') set({ progress: event.progress })
+        })
+        if (opening !== op) return
+        set({ catalogue: summary, status: 'ready', progress: null })
+        // A search typed while the file was still being read had nothing to search yet; the
+        // search box keeps its text and would not ask again, so run it now.
+        const pending = get().query
+        if (pending.trim() !== '') void get().search(pending)
+        await get().browse('')
+      } catch (error) {
+        if (opening !== op) return
+        set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
+        // The summary reads the same file at the same time and reports what is wrong with it;
+        // saying it twice would only bury the message.
+        if (!op.signal.aborted && !isFileProblem(error))
+          reportError(`Reading the contents of ${source.name}`, error)
+      }
+    }
+
     return {
       ...idleContent(),
       searching: false,
-      async open(source) {
-        const current = get()
-        if (
-          current.source !== null &&
-          sameSource(current.source, source) &&
-          (current.status === 'loading' || current.status === 'ready')
+      open(source) {
+        return catalogue(source, (signal, onProgress) =>
+          followOperation(client.snapshot.browse.open({ source }), signal, onProgress),
         )
-          return
-        const previous = current.catalogue
-        get().reset()
-        if (previous !== null)
-          void client.snapshot.browse.close({ catalogueId: previous.catalogueId }).catch(() => undefined)
-        opening = new AbortController()
-        const op = opening
-        set({ status: 'loading', source, progress: { bytes: 0, totalBytes: null } })
-        try {
-          const catalogue = await followOperation(
-            client.snapshot.browse.open({ source }),
-            op.signal,
-            (event) => {
-              if (opening === op && event.kind === 'inspect') set({ progress: event.progress })
-            },
-          )
-          if (opening !== op) return
-          set({ catalogue, status: 'ready', progress: null })
-          // A search typed while the file was still being read had nothing to search yet; the
-          // search box keeps its text and would not ask again, so run it now.
-          const pending = get().query
-          if (pending.trim() !== '') void get().search(pending)
-          await get().browse('')
-        } catch (error) {
-          if (opening !== op) return
-          set({ status: op.signal.aborted ? 'idle' : 'error', progress: null })
-          // The summary reads the same file at the same time and reports what is wrong with it;
-          // saying it twice would only bury the message.
-          if (!op.signal.aborted && !isFileProblem(error))
-            reportError(`Reading the contents of ${source.name}`, error)
-        }
+      },
+      openStored(backup) {
+        const where = { planId: backup.planId, destinationIndex: backup.destinationIndex, name: backup.name }
+        return catalogue({ kind: 'stored', ...where }, (signal, onProgress) =>
+          followOperation(
+            client.storedBackups.browse({
+              ...where,
+              ...(backup.decryption ? { decryption: backup.decryption } : {}),
+            }),
+            signal,
+            onProgress,
+          ),
+        )
       },
       reset() {
         opening?.abort()

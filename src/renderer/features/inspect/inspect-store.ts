@@ -190,6 +190,8 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
           inspection: null,
           integrity: null,
         })
+        // The contents are catalogued beside the summary, as for a file.
+        void content.getState().openStored(backup)
         const { kvOptions } = get()
         try {
           const inspection = await followOperation(
@@ -212,6 +214,7 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         } catch (error) {
           if (current !== op) return
           set({ status: op.signal.aborted ? 'empty' : 'error', streamed: null, progress: null, phase: null })
+          content.getState().reset()
           if (!op.signal.aborted) reportError(`Reading ${backup.name} from its store`, error)
         }
       },

@@ -56,7 +56,8 @@ export function ValueSearch() {
   }, [source])
 
   const run = async () => {
-    if (source === null || query.pattern === '') return
+    // Searching values reads a file on the host; a stored backup is not one (the browser hides it).
+    if (source === null || source.kind === 'stored' || query.pattern === '') return
     current.current?.abort()
     const op = new AbortController()
     current.current = op
