@@ -1,11 +1,12 @@
 // A plan with an S3 destination, end to end against a real S3 server (versitygw, started by the
 // global setup) and real Consul agents: configured in the app, run, listed in the Backups view,
-// inspected streamed from the bucket, restored into the second agent through the restore wizard
+// inspected streamed from the bucket (a known key opened in its contents), restored into the second agent through the restore wizard
 // (typed confirmation), and the restored data read back from that agent over HTTP.
 import { expect, test } from '@playwright/test'
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { BackupsPage } from './pages/backups-page'
 import { ConnectionsPage } from './pages/connections-page'
+import { InspectPage } from './pages/inspect-page'
 import { RestorePage } from './pages/restore-page'
 import { StudioApp } from './pages/studio-app'
 import { e2eEnvironment } from './support/e2e-environment'
@@ -70,6 +71,10 @@ test('an S3 destination: run a plan, see the backup in the bucket\u2019s Backups
   await expect(inspect).toHaveAttribute('data-state', 'ready', { timeout: 60_000 })
   await expect(page.getByTestId('inspect-streamed')).toContainText(name)
   await app.capture('inspect-streamed-from-s3')
+  // Its contents too: the known key, found by the key search and opened from the stored backup.
+  const inspectPage = new InspectPage(page)
+  await inspectPage.waitForContents(name)
+  await expect(await inspectPage.openKey(env.knownKey.key)).toContainText('"image": "web:1.4.2"')
 
   // The key is taken away from the second agent first, so only the restore can bring it back.
   const removed = await fetch(`${env.target.httpAddr}/v1/kv/${env.knownKey.key}`, {
