@@ -1,4 +1,4 @@
-import type { AppErrorPayload } from '../../../shared/app-error'
+import { AppError, toErrorPayload, type AppErrorPayload } from '../../../shared/app-error'
 
 /**
  * What one run of a scheduled check (the integrity re-check or the restore drill) found, as the
@@ -88,4 +88,48 @@ function label(outcome: CheckOutcome): string {
     case 'verified':
       return 'Verified'
   }
+}
+
+/** A destination whose listing failed: nothing is said about its backups. */
+export function notListed(destination: string, error: unknown): CheckedBackup {
+  return {
+    destination,
+    name: null,
+    outcome: 'unchecked',
+    message: `could not be listed: ${toErrorPayload(error).message}`,
+  }
+}
+
+/**
+ * A backup its step could not get through. While the step is being cancelled the error is the
+ * cancellation (thrown, never a verdict); otherwise the backup is damaged when the error
+ * describes its bytes, and unchecked when it is the store's or the key's.
+ */
+export function failedBackup(
+  failure: { destination: string; name: string; error: unknown; step: string; prefix?: string },
+  signal: AbortSignal | undefined,
+): CheckedBackup {
+  const { destination, name, error, step, prefix = '' } = failure
+  throwIfCancelled(error, signal, step)
+  return {
+    destination,
+    name,
+    outcome: isDamage(error) ? 'damaged' : 'unchecked',
+    message: `${prefix}${toErrorPayload(error).message}`,
+  }
+}
+
+/** An error thrown while `step` is being cancelled is the cancellation, not a verdict on a backup. */
+export function throwIfCancelled(error: unknown, signal: AbortSignal | undefined, step: string): void {
+  if (signal?.aborted) throw new AppError('CANCELLED', `The ${step} was cancelled.`, { cause: error })
+}
+
+/** Errors that describe the bytes themselves, not the store or the key. */
+export function isDamage(error: unknown): boolean {
+  if (!(error instanceof AppError)) return false
+  return (
+    error.code.startsWith('SNAPSHOT_') ||
+    error.code === 'ENCRYPTED_DAMAGED' ||
+    error.code === 'ENCRYPTED_UNSUPPORTED'
+  )
 }

@@ -3,15 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { AppError, toErrorPayload } from '../../../shared/app-error'
+import { toErrorPayload } from '../../../shared/app-error'
 import { hasKeys, type DecryptionKeys } from '../encryption/age-keys'
 import { decryptStream } from '../encryption/age-stream'
 import { runDrill, type DrillResult } from '../drill/run-drill'
-import type { CheckedBackup } from './agent-check-report'
+import { failedBackup, notListed, throwIfCancelled, type CheckedBackup } from './agent-check-report'
 import type { Destination } from './destination'
 import { isEncryptedName, newestBackup } from './newest-backup'
 import type { BackupNamePattern } from './retention'
-import { isDamage } from './verify-newest-backups'
 
 export interface DrillStepOptions {
   /** The configured consul binary; null: CONSUL_BIN, else PATH (as `snapshot-studio drill`). */
@@ -45,12 +44,7 @@ export async function drillNewestBackup(
     try {
       name = await newestBackup(destination, pattern)
     } catch (error) {
-      skipped.push({
-        destination: at,
-        name: null,
-        outcome: 'unchecked',
-        message: `could not be listed: ${toErrorPayload(error).message}`,
-      })
+      skipped.push(notListed(at, error))
       continue
     }
     if (name === null) continue
@@ -89,14 +83,8 @@ async function drillOne(
       const plain = isEncryptedName(name) ? await decryptStream(stored, options.keys, name) : stored
       await pipeline(plain, createWriteStream(copy, { flags: 'wx', mode: 0o600 }), { signal: options.signal })
     } catch (error) {
-      if (options.signal?.aborted)
-        throw new AppError('CANCELLED', 'The drill was cancelled.', { cause: error })
-      return {
-        destination: at,
-        name,
-        outcome: isDamage(error) ? 'damaged' : 'unchecked',
-        message: `could not be read: ${toErrorPayload(error).message}`,
-      }
+      const failure = { destination: at, name, error, step: 'drill', prefix: 'could not be read: ' }
+      return failedBackup(failure, options.signal)
     }
     let result: DrillResult
     try {
@@ -106,8 +94,7 @@ async function drillOne(
         ...(options.signal ? { signal: options.signal } : {}),
       })
     } catch (error) {
-      if (options.signal?.aborted)
-        throw new AppError('CANCELLED', 'The drill was cancelled.', { cause: error })
+      throwIfCancelled(error, options.signal, 'drill')
       // The drill's own trouble (no consul binary, an agent that would not start): no verdict.
       return {
         destination: at,

@@ -1,9 +1,8 @@
-import { AppError, toErrorPayload } from '../../../shared/app-error'
 import { verifyStreamWithEngine } from '../consul/verify-with-engine'
 import { hasKeys, type DecryptionKeys } from '../encryption/age-keys'
 import { decryptStream } from '../encryption/age-stream'
 import { checkAgeEnvelope } from './age-envelope'
-import type { CheckedBackup } from './agent-check-report'
+import { failedBackup, notListed, type CheckedBackup } from './agent-check-report'
 import type { Destination } from './destination'
 import { isEncryptedName, newestBackup } from './newest-backup'
 import type { BackupNamePattern } from './retention'
@@ -40,12 +39,7 @@ async function verifyOne(
   try {
     name = await newestBackup(destination, pattern)
   } catch (error) {
-    return {
-      destination: at,
-      name: null,
-      outcome: 'unchecked',
-      message: `could not be listed: ${messageOf(error)}`,
-    }
+    return notListed(at, error)
   }
   if (name === null)
     return {
@@ -78,30 +72,10 @@ async function verifyOne(
       source.destroy()
     }
   } catch (error) {
-    if (signal?.aborted) throw new AppError('CANCELLED', 'The verification was cancelled.', { cause: error })
-    return {
-      destination: at,
-      name,
-      outcome: isDamage(error) ? 'damaged' : 'unchecked',
-      message: messageOf(error),
-    }
+    return failedBackup({ destination: at, name, error, step: 'verification' }, signal)
   }
 }
 
 function verified(destination: string, name: string, index: number): CheckedBackup {
   return { destination, name, outcome: 'verified', message: `sound (index ${index})` }
-}
-
-/** Errors that describe the bytes themselves, not the store or the key. */
-export function isDamage(error: unknown): boolean {
-  if (!(error instanceof AppError)) return false
-  return (
-    error.code.startsWith('SNAPSHOT_') ||
-    error.code === 'ENCRYPTED_DAMAGED' ||
-    error.code === 'ENCRYPTED_UNSUPPORTED'
-  )
-}
-
-function messageOf(error: unknown): string {
-  return toErrorPayload(error).message
 }
