@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { open, readFile, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AppError } from '../../../shared/app-error'
+import type { SaveResult } from '../../../shared/consul-types'
 import { readRegisteredServers, type RegisteredServer } from '../snapshot'
 import { compareConsulVersions } from './consul-version'
 import { publishFile } from './publish-file'
@@ -13,18 +14,16 @@ import { versionFromFileName } from './snapshot-file-name'
  * small JSON beside the snapshot (`<file>.json`) records the origin version, datacenter, size,
  * index and SHA-256 at save time. It is trusted only when its size and index match the file, and
  * when it is missing we fall back to the version in the file name (our template, or
- * `consul snapshot save -append-filename version`).
+ * `consul snapshot save -append-filename version`). The facts it records are the save's own,
+ * declared once in SaveResult.
  */
-export interface SaveRecord {
+export interface SaveRecord extends Pick<
+  SaveResult,
+  'size' | 'sha256' | 'index' | 'term' | 'consulVersion' | 'datacenter'
+> {
   kind: 'snapshot-studio/save-record'
   version: 1
   file: string
-  size: number
-  sha256: string
-  index: number
-  term: number
-  consulVersion: string | null
-  datacenter: string | null
   profile: string
   savedAt: string
 }
