@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
 import type { SaveProgress } from '../../../src/shared/consul-types'
 import type { ConsulConnection } from '../../../src/main/services/consul/consul-connection'
@@ -79,6 +79,28 @@ describe('saveSnapshot verifying while it downloads', () => {
     const phases = progress.map((p) => p.phase).filter((phase, i, all) => phase !== all[i - 1])
     expect(phases).toEqual(['requesting', 'downloading', 'verifying', 'finishing'])
     expect(progress.filter((p) => p.phase === 'verifying').at(-1)?.bytes).toBe(ARCHIVE.length)
+  })
+
+  it('syncs the data and the sidecar, and the folder once, after both names are in place', async () => {
+    // FileHandle is not exported; its prototype is reached through an open handle.
+    const probe = await open(join(dir, '.probe'), 'w')
+    const prototype = Object.getPrototypeOf(probe) as FileHandle
+    await probe.close()
+    await unlink(join(dir, '.probe'))
+    const synced: string[] = []
+    const sync = prototype.sync
+    const spy = vi.spyOn(prototype, 'sync').mockImplementation(async function (this: FileHandle) {
+      synced.push((await this.stat()).isDirectory() ? 'folder' : 'file')
+      return sync.call(this)
+    })
+    try {
+      const connection = await startAgent(ARCHIVE)
+      await saveSnapshot({ connection, destinationDir: dir, fileName: 'a.snap' }, deps)
+    } finally {
+      spy.mockRestore()
+    }
+    expect(synced).toEqual(['file', 'file', 'folder'])
+    expect((await readdir(dir)).sort()).toEqual(['a.snap', 'a.snap.json'])
   })
 
   it('reports a body that ends early behind a 200 as a truncated snapshot and leaves nothing behind', async () => {

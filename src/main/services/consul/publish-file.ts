@@ -7,8 +7,15 @@ import { AppError } from '../../../shared/app-error'
  * Moves a finished temporary file to its final name. Without `overwrite` the move is exclusive:
  * a hard link fails if the name exists (even when another process created it a moment ago),
  * so a race can never clobber a file; filesystems without hard links fall back to an exclusive copy.
+ * The folder is synced afterwards unless `syncFolder` is false: for a caller that publishes a
+ * second file into the same folder right after, whose folder sync makes both names durable.
  */
-export async function publishFile(from: string, to: string, overwrite: boolean): Promise<void> {
+export async function publishFile(
+  from: string,
+  to: string,
+  overwrite: boolean,
+  options: { syncFolder?: boolean } = {},
+): Promise<void> {
   if (overwrite) {
     await rename(from, to)
   } else {
@@ -34,7 +41,7 @@ export async function publishFile(from: string, to: string, overwrite: boolean):
     }
     await unlink(from)
   }
-  await fsyncDirectory(dirname(to))
+  if (options.syncFolder ?? true) await fsyncDirectory(dirname(to))
 }
 
 export function fileExists(path: string, cause?: unknown): AppError {

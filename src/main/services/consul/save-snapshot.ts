@@ -196,9 +196,8 @@ export async function saveSnapshot(
           profile: options.connection.name,
           savedAt: savedAt.toISOString(),
         },
-        {
-          overwrite: options.overwrite,
-        },
+        // The snapshot is published into the same folder next; that folder sync covers both.
+        { overwrite: options.overwrite, syncFolder: false },
       )
       try {
         await publishFile(partPath, finalPath, options.overwrite ?? false)

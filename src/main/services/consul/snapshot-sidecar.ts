@@ -57,12 +57,13 @@ export function sidecarPathFor(snapshotPath: string): string {
  * Writes `<snapshot>.json`. Without `overwrite` it is created exclusively (an existing file of
  * that name, even one made a moment ago, is never replaced: FILE_EXISTS); owner-only (it names
  * the profile and the cluster). Complete content appears at once: a temporary file is written,
- * synced, then linked to the name.
+ * synced, then linked to the name; the folder is synced too unless `syncFolder` is false (see
+ * publishFile).
  */
 export async function writeSidecar(
   snapshotPath: string,
   record: Omit<SaveRecord, 'kind' | 'version' | 'file'>,
-  options: { overwrite?: boolean } = {},
+  options: { overwrite?: boolean; syncFolder?: boolean } = {},
 ): Promise<string> {
   const full: SaveRecord = {
     kind: 'snapshot-studio/save-record',
@@ -80,7 +81,7 @@ export async function writeSidecar(
     } finally {
       await handle.close()
     }
-    await publishFile(temp, path, options.overwrite ?? false)
+    await publishFile(temp, path, options.overwrite ?? false, { syncFolder: options.syncFolder })
   } catch (error) {
     await unlink(temp).catch(() => undefined)
     throw error
