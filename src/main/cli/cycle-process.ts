@@ -126,6 +126,7 @@ async function runRequested(request: CycleRequest, io: CliIo, signal: AbortSigna
   try {
     return await runCycleHere(runtime, ids, signal)
   } finally {
+    await Promise.all(runtime.destinations.map((destination) => destination.close()))
     await runtime.client.close()
   }
 }
@@ -141,6 +142,7 @@ async function runCheckRequested(
   try {
     return await runCheckHere(request.check, { ...checkDependencies(runtime), env: io.env }, signal)
   } finally {
+    await Promise.all(runtime.destinations.map((destination) => destination.close()))
     await runtime.client.close()
   }
 }

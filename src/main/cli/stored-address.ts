@@ -118,7 +118,8 @@ export async function openStoredAddress(
         flag('azure-blob-'),
       )
       const { AzureBlobDestination } = await import('../services/backups/azure-blob-destination')
-      return { destination: new AzureBlobDestination(config), addressOf, close: () => undefined }
+      const destination = new AzureBlobDestination(config)
+      return { destination, addressOf, close: () => destination.close() }
     }
     case 'gs': {
       const config = resolveGcsDestinationConfig(
@@ -127,7 +128,8 @@ export async function openStoredAddress(
         io.cwd,
       )
       const { GcsDestination } = await import('../services/backups/gcs-destination')
-      return { destination: new GcsDestination(config), addressOf, close: () => undefined }
+      const destination = new GcsDestination(config)
+      return { destination, addressOf, close: () => destination.close() }
     }
   }
 }

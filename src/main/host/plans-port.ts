@@ -148,7 +148,8 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
   }
 
   // One live destination (and cloud client) per saved version of a plan's destination, not one
-  // per request of the Backups view.
+  // per request of the Backups view. All are closed when the host stops; an older version is not
+  // closed on an edit, as a read the Backups view started on it may still be streaming.
   const destinations = new Map<string, Promise<Destination>>()
   const liveDestination = (
     planId: string,
@@ -197,6 +198,13 @@ export async function composePlans(options: PlansOptions): Promise<PlansComposit
     },
     start: () => runner.start(),
     idle: () => runner.idle(),
-    dispose: () => runner.stop(),
+    async dispose() {
+      await runner.stop()
+      const opened = await Promise.allSettled(destinations.values())
+      destinations.clear()
+      await Promise.all(
+        opened.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)),
+      )
+    },
   }
 }

@@ -191,6 +191,7 @@ describe('one snapshot cycle', () => {
       list: (o) => folder.list(o),
       delete: (name) => folder.delete(name),
       openRead: (name) => folder.openRead(name),
+      close: () => folder.close(),
     }
     const cancelling: Destination = {
       description: 'cancels-the-cycle',
@@ -205,6 +206,7 @@ describe('one snapshot cycle', () => {
       openRead: async () => {
         throw new Error('not used')
       },
+      close: async () => undefined,
     }
     const report = await runSnapshotCycle(
       options({ signal: controller.signal }),

@@ -108,6 +108,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return 0
     } finally {
       await runtime.journal.close()
+      // The stores' clients too: their keep-alive connections would outlive the agent's stop.
+      await Promise.all(runtime.destinations.map((destination) => destination.close()))
       await runtime.client.close()
     }
   } catch (error) {

@@ -36,7 +36,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         : templateNamePattern(config.nameTemplate, { profile: config.connection.name })
     const now = new Date()
     for (const destination of destinationsFor(config)) {
-      const plan = planRetention(await listAll(destination), config.retention, now, pattern)
+      let entries
+      try {
+        entries = await listAll(destination)
+      } finally {
+        await destination.close()
+      }
+      const plan = planRetention(entries, config.retention, now, pattern)
       io.stdout.write(
         `${destination.description}: keep ${plan.keep.length}, delete ${plan.delete.length}, later ${plan.deferred.length}, not ours ${plan.ignored.length}\n`,
       )

@@ -6,6 +6,7 @@ import { ClientSecretCredential } from '@azure/identity'
 import {
   AnonymousCredential,
   BlobServiceClient,
+  newPipeline,
   StorageSharedKeyCredential,
   type BlockBlobClient,
   type ContainerClient,
@@ -13,6 +14,7 @@ import {
 } from '@azure/storage-blob'
 import { AppError } from '../../../shared/app-error'
 import { azureBlobError } from './azure-blob-errors'
+import { AzureOwnSockets } from './azure-own-sockets'
 import type { Destination, ListPage, PutSource } from './destination'
 import {
   describeAzureBlobDestination,
@@ -44,6 +46,7 @@ export class AzureBlobDestination implements Destination {
   private readonly prefix: string
   private readonly blockSize: number
   private readonly concurrency: number
+  private readonly sockets = new AzureOwnSockets()
 
   constructor(options: AzureBlobOptions) {
     const settings = validateAzureBlobOptions(options)
@@ -57,9 +60,12 @@ export class AzureBlobDestination implements Destination {
         maxRetryDelayInMs: Math.max(options.retryDelayMs ?? 500, 4000),
       },
     }
-    this.container = createServiceClient(options.credentials, settings, pipeline).getContainerClient(
-      options.container,
-    )
+    this.container = createServiceClient(
+      options.credentials,
+      settings,
+      pipeline,
+      this.sockets,
+    ).getContainerClient(options.container)
     this.description = describeAzureBlobDestination(options)
   }
 
@@ -129,6 +135,11 @@ export class AzureBlobDestination implements Destination {
       if (error instanceof AppError) throw error
       throw this.error(error, `read of ${key}`)
     }
+  }
+
+  /** Ends this destination's connections to the store; the destination is unusable afterwards. */
+  async close(): Promise<void> {
+    this.sockets.destroy()
   }
 
   private async uploadBlocks(blob: BlockBlobClient, source: PutSource, what: string, signal?: AbortSignal) {
@@ -279,31 +290,43 @@ export class AzureBlobDestination implements Destination {
 function createServiceClient(
   credentials: AzureBlobCredentials,
   settings: AzureSettings,
-  pipeline: StoragePipelineOptions,
+  options: StoragePipelineOptions,
+  sockets: AzureOwnSockets,
 ): BlobServiceClient {
   const serviceUrl = settings.endpoint ?? `https://${settings.accountName}.${settings.cloud.blobSuffix}`
+  let url: string
+  let credential: BlobServiceClient['credential']
   switch (credentials.kind) {
-    case 'connection-string':
-      return BlobServiceClient.fromConnectionString(credentials.connectionString.trim(), pipeline)
+    case 'connection-string': {
+      // The SDK's own reading of the string (account key or SAS, endpoints, development storage);
+      // this client only reads it and sends nothing.
+      const parsed = BlobServiceClient.fromConnectionString(credentials.connectionString.trim())
+      url = parsed.url
+      credential = parsed.credential
+      break
+    }
     case 'shared-key':
-      return new BlobServiceClient(
-        serviceUrl,
-        new StorageSharedKeyCredential(credentials.accountName, credentials.accountKey.trim()),
-        pipeline,
-      )
+      url = serviceUrl
+      credential = new StorageSharedKeyCredential(credentials.accountName, credentials.accountKey.trim())
+      break
     case 'sas':
-      return new BlobServiceClient(
-        `${serviceUrl}?${credentials.sasToken.trim().replace(/^\?/, '')}`,
-        new AnonymousCredential(),
-        pipeline,
-      )
+      url = `${serviceUrl}?${credentials.sasToken.trim().replace(/^\?/, '')}`
+      credential = new AnonymousCredential()
+      break
     case 'service-principal':
-      return new BlobServiceClient(
-        serviceUrl,
-        new ClientSecretCredential(credentials.tenantId, credentials.clientId, credentials.clientSecret, {
+      url = serviceUrl
+      credential = new ClientSecretCredential(
+        credentials.tenantId,
+        credentials.clientId,
+        credentials.clientSecret,
+        {
           authorityHost: settings.cloud.authorityHost,
-        }),
-        pipeline,
+          additionalPolicies: [{ policy: sockets.tokenPolicy, position: 'perCall' }],
+        },
       )
+      break
   }
+  const pipeline = newPipeline(credential, options)
+  pipeline.factories.push(sockets.blobPolicy)
+  return new BlobServiceClient(url, pipeline)
 }

@@ -40,6 +40,12 @@ export interface Destination {
   /** Removes the object and its sidecar. Removing what is not there is not an error. */
   delete(name: string): Promise<void>
   openRead(name: string): Promise<Readable>
+  /**
+   * Ends the store client's connections (keep-alive sockets would otherwise stay open to the
+   * store, or keep the process alive). Whoever created the destination closes it when done with
+   * it; it is unusable afterwards.
+   */
+  close(): Promise<void>
 }
 
 /** Every entry of a destination, page by page. */

@@ -165,6 +165,14 @@ export class GcsDestination implements Destination {
     return body.pipe(out)
   }
 
+  /**
+   * Nothing of this client's own to end: the Google SDK sends every request through agents it
+   * shares across the whole process (teeny-request's pool and Node's global agent), takes none
+   * per client and offers no close, and Node unrefs their idle sockets, so they neither grow with
+   * each client nor keep the process alive.
+   */
+  async close(): Promise<void> {}
+
   private async verify(file: File, size: number, crc32c: string, md5: string, what: string): Promise<void> {
     let problem: string | null = null
     try {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import { AppError } from '../../../shared/app-error'
 import type { Destination, ListPage, PutSource } from './destination'
 
 /**
@@ -8,6 +9,7 @@ import type { Destination, ListPage, PutSource } from './destination'
  */
 export class LazyDestination implements Destination {
   private loaded: Promise<Destination> | null = null
+  private closed = false
 
   constructor(
     readonly description: string,
@@ -30,7 +32,28 @@ export class LazyDestination implements Destination {
     return (await this.target()).openRead(name)
   }
 
+  /** Closes the loaded store (nothing was connected when it never loaded); later calls are refused. */
+  async close(): Promise<void> {
+    const loaded = this.loaded
+    this.closed = true
+    this.loaded = null
+    if (loaded === null) return
+    let destination: Destination
+    try {
+      destination = await loaded
+    } catch {
+      return
+    }
+    await destination.close()
+  }
+
   private target(): Promise<Destination> {
+    if (this.closed)
+      return Promise.reject(
+        new AppError('CANCELLED', `The destination ${this.description} was closed.`, {
+          hint: 'Its host is stopping; try again once it is running.',
+        }),
+      )
     // A failed load (a broken install) is tried again on the next call rather than cached.
     this.loaded ??= this.load().catch((error: unknown) => {
       this.loaded = null

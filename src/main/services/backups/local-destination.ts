@@ -93,6 +93,9 @@ export class LocalDestination implements Destination {
     return createReadStream(path)
   }
 
+  /** A folder holds no connection. */
+  async close(): Promise<void> {}
+
   private async ensureFolder(): Promise<void> {
     try {
       await mkdir(this.path, { recursive: true })

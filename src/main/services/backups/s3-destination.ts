@@ -163,7 +163,7 @@ export class S3Destination implements Destination {
   }
 
   /** Releases the client's sockets; the destination is unusable afterwards. */
-  close(): void {
+  async close(): Promise<void> {
     this.client.destroy()
   }
 

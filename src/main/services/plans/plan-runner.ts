@@ -263,19 +263,24 @@ export class PlanRunner {
       return failedBeforeStart(this.clock(), error)
     }
     const firstLocal = plan.input.destinations.find((d) => d.kind === 'local')
-    return runSnapshotCycle(
-      {
-        connection,
-        datacenter: plan.input.options.datacenter,
-        stale: plan.input.options.stale,
-        // Staged in the (first) local destination, as the agent does: handing over is a link.
-        scratchPath: firstLocal?.path ?? join(this.deps.dataDir, 'plans', plan.id, 'scratch'),
-        nameTemplate: plan.input.options.nameTemplate,
-        retention: plan.input.retention,
-        signal: this.stopping.signal,
-      },
-      { save: this.deps.save, destinations, clock: this.clock, now: this.now, logger: this.deps.logger },
-    )
+    try {
+      return await runSnapshotCycle(
+        {
+          connection,
+          datacenter: plan.input.options.datacenter,
+          stale: plan.input.options.stale,
+          // Staged in the (first) local destination, as the agent does: handing over is a link.
+          scratchPath: firstLocal?.path ?? join(this.deps.dataDir, 'plans', plan.id, 'scratch'),
+          nameTemplate: plan.input.options.nameTemplate,
+          retention: plan.input.retention,
+          signal: this.stopping.signal,
+        },
+        { save: this.deps.save, destinations, clock: this.clock, now: this.now, logger: this.deps.logger },
+      )
+    } finally {
+      // Each cycle opens its own store clients: end their connections with it.
+      await Promise.all(destinations.map((destination) => destination.close()))
+    }
   }
 
   private async reference(plan: StoredPlan): Promise<Date> {

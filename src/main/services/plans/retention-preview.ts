@@ -37,7 +37,8 @@ export async function previewRetention(
 /**
  * The preview of every destination of a plan, each read from its own listing, all at once and in
  * the order given. A destination that cannot be opened or listed (a store that is down, a secret
- * not saved yet) becomes its own failed outcome; the others are still previewed.
+ * not saved yet) becomes its own failed outcome; the others are still previewed. Each store's
+ * client is closed once its preview is read.
  */
 export async function previewRetentionEach(
   destinations: (() => Promise<Destination>)[],
@@ -50,9 +51,14 @@ export async function previewRetentionEach(
     destinations.map(async (open): Promise<RetentionPreviewOutcome> => {
       try {
         const destination = await open()
-        return {
-          ok: true,
-          preview: await previewRetention(destination, policy, nameTemplate, profileName, now),
+        try {
+          return {
+            ok: true,
+            preview: await previewRetention(destination, policy, nameTemplate, profileName, now),
+          }
+        } finally {
+          // A preview's store client lives for this preview only.
+          await destination.close()
         }
       } catch (error) {
         return { ok: false, error: toErrorPayload(error) }
