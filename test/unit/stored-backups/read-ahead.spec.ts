@@ -103,6 +103,7 @@ describe('openStoredObject', () => {
       list: () => Promise.reject(new Error('not used')),
       delete: () => Promise.reject(new Error('not used')),
       openRead: async () => stream,
+      close: async () => undefined,
     }
   }
 
