@@ -28,19 +28,46 @@ export interface ReaderVerdicts {
   catalogue: Verdict
   /** keys kv-export printed, when it succeeded */
   exportedKeys: number
+  /**
+   * Whether kv-export printed the bytes the catalogue's own export prints (two ways to the same
+   * text: entries encoded while the archive is read, and from the catalogue's sorted KV table);
+   * null unless both read the file.
+   */
+  exportMatchesCatalogue: boolean | null
+}
+
+function collector(): { sink: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = []
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      chunks.push(Buffer.from(chunk))
+      done()
+    },
+  })
+  return { sink, bytes: () => Buffer.concat(chunks) }
 }
 
 export async function readerVerdicts(file: string): Promise<ReaderVerdicts> {
   const spillDir = mkdtempSync(path.join(tmpdir(), 'verdicts-'))
   try {
     let exportedKeys = 0
-    const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
+    const exported = collector()
+    const browsed = collector()
     const inspect = await verdictOf(() => inspectSnapshot(file, { kvDetails: true }))
     const kvExport = await verdictOf(async () => {
-      exportedKeys = await exportSnapshotKv(file, { out: sink, spillDir })
+      exportedKeys = await exportSnapshotKv(file, { out: exported.sink, spillDir })
     })
-    const catalogue = await verdictOf(async () => (await openSnapshotCatalogue(file, { spillDir })).close())
-    return { inspect, kvExport, catalogue, exportedKeys }
+    const catalogue = await verdictOf(async () => {
+      const opened = await openSnapshotCatalogue(file, { spillDir })
+      try {
+        await opened.exportKv({ out: browsed.sink })
+      } finally {
+        await opened.close()
+      }
+    })
+    const exportMatchesCatalogue =
+      kvExport === 'ok' && catalogue === 'ok' ? exported.bytes().equals(browsed.bytes()) : null
+    return { inspect, kvExport, catalogue, exportedKeys, exportMatchesCatalogue }
   } finally {
     rmSync(spillDir, { recursive: true, force: true })
   }

@@ -102,6 +102,7 @@ async function verdictsOf(layer: string, bytes: Buffer): Promise<ReaderVerdicts>
 function expectOneVerdict(v: ReaderVerdicts): void {
   expect(v.kvExport).toEqual(v.inspect)
   expect(v.catalogue).toEqual(v.inspect)
+  if (v.inspect === 'ok') expect(v.exportMatchesCatalogue).toBe(true)
 }
 
 describe('every reader gives one verdict on damaged snapshots', () => {

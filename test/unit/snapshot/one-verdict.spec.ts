@@ -56,7 +56,13 @@ describe('inspect, kv-export and the catalogue give one verdict', () => {
       kvsRecord({ key: 'b', value: '2' }),
     ])
     const verdicts = await readerVerdicts(await snapshotFile('odd-record.snap', state))
-    expect(verdicts).toEqual({ inspect: 'ok', kvExport: 'ok', catalogue: 'ok', exportedKeys: 2 })
+    expect(verdicts).toEqual({
+      inspect: 'ok',
+      kvExport: 'ok',
+      catalogue: 'ok',
+      exportedKeys: 2,
+      exportMatchesCatalogue: true,
+    })
   })
 
   it('all refuse a value whose length claims 4 GB more than the file holds', async () => {
