@@ -1,3 +1,4 @@
+import { AboutLine } from './about-line'
 import { selectGo, selectScreen, useNavigationStore, type Screen } from '../store/navigation-store'
 
 const ITEMS: ReadonlyArray<{ screen: Screen; label: string; shortcut?: string }> = [
@@ -46,6 +47,7 @@ export function SidebarNav({ modifier }: { modifier: string }) {
           </li>
         ))}
       </ul>
+      <AboutLine />
     </nav>
   )
 }
