@@ -21,6 +21,7 @@ export default defineConfig({
     { name: 'fleet-growth', testMatch: 'fleet-growth.e2e.ts', dependencies: ['journey'] },
     { name: 'backups', testMatch: 'backups.e2e.ts', dependencies: ['journey'] },
     { name: 'backups-s3', testMatch: 'backups-s3.e2e.ts', dependencies: ['journey'] },
+    { name: 'backups-azure', testMatch: 'backups-azure.e2e.ts', dependencies: ['journey'] },
     { name: 'compare', testMatch: 'compare.e2e.ts', dependencies: ['journey'] },
     { name: 'selective-restore', testMatch: 'selective-restore.e2e.ts', dependencies: ['journey'] },
     { name: 'snapshot-tools', testMatch: 'snapshot-tools.e2e.ts', dependencies: ['journey'] },

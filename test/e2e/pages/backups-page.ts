@@ -46,13 +46,7 @@ export class BackupsPage {
       secretAccessKey: string
     }
   }): Promise<void> {
-    await this.page.getByTestId('plan-new').click()
-    await expect(this.editor).toBeVisible()
-    await this.editor.getByLabel('Name', { exact: true }).fill(plan.name)
-    for (const box of await this.editor.getByTestId('plan-profile').all()) {
-      const wanted = plan.profiles.includes((await box.getAttribute('data-profile-name')) ?? '')
-      if ((await box.isChecked()) !== wanted) await box.click()
-    }
+    await this.startPlan(plan)
     await this.editor.getByTestId('plan-destination-add-s3').click()
     await this.editor.getByTestId('plan-destination-remove').first().click()
     const s3 = this.editor.locator('[data-testid="plan-destination"][data-kind="s3"]')
@@ -69,12 +63,50 @@ export class BackupsPage {
     await expect(this.plan(plan.name)).toBeVisible()
   }
 
+  /** Creates a plan whose only destination is an Azure Blob container, signed in with the account key. */
+  async createAzure(plan: {
+    name: string
+    profiles: string[]
+    azure: {
+      blobEndpoint: string
+      accountName: string
+      accountKey: string
+      container: string
+      prefix: string
+    }
+  }): Promise<void> {
+    await this.startPlan(plan)
+    await this.editor.getByTestId('plan-destination-add-azure-blob').click()
+    await this.editor.getByTestId('plan-destination-remove').first().click()
+    const azure = this.editor.locator('[data-testid="plan-destination"][data-kind="azure-blob"]')
+    await azure.getByTestId('plan-azure-auth').selectOption('shared-key')
+    await azure.getByTestId('plan-azure-account').fill(plan.azure.accountName)
+    await azure.getByTestId('plan-azure-container').fill(plan.azure.container)
+    await azure.getByTestId('plan-azure-prefix').fill(plan.azure.prefix)
+    await azure.getByTestId('plan-azure-endpoint').fill(plan.azure.blobEndpoint)
+    await azure.getByTestId('plan-destination-secret').fill(plan.azure.accountKey)
+    await this.editor.getByTestId('plan-save').click()
+    await expect(this.editor).toBeHidden()
+    await expect(this.plan(plan.name)).toBeVisible()
+  }
+
   /** Opens the Backups view of a plan's destination and waits for its listing. */
   async browse(name: string, destinationIndex = 0): Promise<Locator> {
     await this.plan(name).getByTestId('plan-destination-browse').nth(destinationIndex).click()
     const stored = this.page.getByTestId('stored-backups')
     await expect(stored).toHaveAttribute('data-state', 'ready')
     return stored
+  }
+
+  /** A new plan in the editor, named and with its connections chosen. */
+  private async startPlan(plan: { name: string; profiles: string[] }): Promise<void> {
+    await this.page.getByTestId('plan-new').click()
+    await expect(this.editor).toBeVisible()
+    await this.editor.getByLabel('Name', { exact: true }).fill(plan.name)
+    for (const box of await this.editor.getByTestId('plan-profile').all()) {
+      const wanted = plan.profiles.includes((await box.getAttribute('data-profile-name')) ?? '')
+      if ((await box.isChecked()) !== wanted) await box.click()
+    }
   }
 
   async runNow(name: string): Promise<void> {

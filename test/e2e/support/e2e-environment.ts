@@ -14,6 +14,8 @@ export interface E2eEnvironment {
   knownKey: { key: string; value: string }
   /** a real S3 server (versitygw) and its empty bucket */
   s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string }
+  /** Azurite and its empty container (the emulator's documented development account) */
+  azure: { blobEndpoint: string; accountName: string; accountKey: string; container: string }
   /** the bundled sample snapshot, a file on the host */
   sampleSnapshot: string
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { findConsulBinary, startConsulAgent, type ConsulAgent } from '../../support/consul-agent'
 import { populateEveryRecordKind } from '../../support/consul-populate'
+import { startAzurite } from '../../support/azurite-server'
 import { startS3Server } from '../../support/s3-server'
+import { BlobServiceClient } from '@azure/storage-blob'
 import { environmentFile, type E2eEnvironment } from './e2e-environment'
 import { startStudioWeb } from './studio-web'
 
@@ -12,7 +14,8 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..')
 
 /**
  * Starts what the journey needs and returns the teardown: a source agent filled with every
- * record kind, an empty target agent to restore into, an S3 server with an empty bucket, and `snapshot-studio web` on its own data
+ * record kind, an empty target agent to restore into, an S3 server with an empty bucket, Azurite
+ * with an empty container, and `snapshot-studio web` on its own data
  * folder, with the Consul CLI variables pointing at the source (for "import from environment").
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -37,6 +40,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stops.push(() => s3.stop())
     const s3Bucket = 'consul-backups'
     await s3.createBucket(s3Bucket)
+    // Azurite (the Azure Storage emulator) with one empty container, for the Azure Blob plan.
+    const azurite = await startAzurite()
+    stops.push(() => azurite.stop())
+    const azureContainer = 'consul-backups'
+    await BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(azureContainer)
+      .create()
 
     await populateEveryRecordKind(source)
     const knownKey = {
@@ -81,6 +91,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         accessKeyId: s3.accessKeyId,
         secretAccessKey: s3.secretAccessKey,
         bucket: s3Bucket,
+      },
+      azure: {
+        blobEndpoint: azurite.blobEndpoint,
+        accountName: azurite.accountName,
+        accountKey: azurite.accountKey,
+        container: azureContainer,
       },
       sampleSnapshot: path.join(repoRoot, 'resources', 'sample', 'sample.snap'),
     }
