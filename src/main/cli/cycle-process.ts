@@ -9,6 +9,7 @@ import type { CheckKind, CheckReport } from '../services/backups/agent-check-rep
 import type { CheckRunner } from '../services/backups/leader-checks'
 import type { CycleReport } from '../services/backups/snapshot-cycle'
 import { SnapshotIdSource } from '../services/backups/snapshot-id'
+import { unstoredCycleReport } from '../services/backups/unstored-cycle-report'
 import { buildRuntime } from './agent-setup'
 import type { CliIo } from './cli-io'
 
@@ -276,23 +277,7 @@ function lostReport(
         hint: 'The lines above say why; a half-written file, if any, carries a temporary name.',
         cause,
       })
-  return {
-    ok: false,
-    partial: false,
-    id: String(ids.next()),
-    name: null,
-    startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
-    durationMs: endedAt.getTime() - startedAt.getTime(),
-    size: null,
-    index: null,
-    sha256: null,
-    consulVersion: null,
-    datacenter: null,
-    destinations: [],
-    retention: [],
-    error: toErrorPayload(error),
-  }
+  return unstoredCycleReport(String(ids.next()), startedAt, endedAt, toErrorPayload(error))
 }
 
 /** Messages between the daemon and its child are told apart by their `kind`. */

@@ -16,6 +16,7 @@ import {
   type RetentionPolicy,
 } from './retention'
 import { enterpriseSnapshotName, SnapshotIdSource } from './snapshot-id'
+import { unstoredCycleReport } from './unstored-cycle-report'
 
 /**
  * One cycle of the agent, as the Enterprise agent runs it: save (`GET /v1/snapshot`, `?stale`,
@@ -99,23 +100,7 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
   const startedAt = deps.clock()
   const started = deps.now()
   const id = ids.next()
-  const report: CycleReport = {
-    ok: false,
-    partial: false,
-    id: String(id),
-    name: null,
-    startedAt: startedAt.toISOString(),
-    endedAt: startedAt.toISOString(),
-    durationMs: 0,
-    size: null,
-    index: null,
-    sha256: null,
-    consulVersion: null,
-    datacenter: null,
-    destinations: [],
-    retention: [],
-    error: null,
-  }
+  const report = unstoredCycleReport(String(id), startedAt, startedAt, null)
   const finish = (): CycleReport => {
     report.endedAt = deps.clock().toISOString()
     report.durationMs = deps.now() - started

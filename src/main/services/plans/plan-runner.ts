@@ -15,6 +15,7 @@ import type { Destination } from '../backups/destination'
 import { openRunJournal, type PlanCycleContext } from '../backups/run-journal'
 import { expectedGapMs, type Schedule } from '../backups/schedule'
 import { runSnapshotCycle, type CycleReport, type SaveFunction } from '../backups/snapshot-cycle'
+import { unstoredCycleReport } from '../backups/unstored-cycle-report'
 import { cycleView, readPlanHistory } from './plan-history'
 import { planLocks, type PlanLockEnvironment, type PlanLocks } from './plan-locks'
 import { engineSchedule, latestDueRun, upcomingRun } from './plan-schedule'
@@ -322,22 +323,5 @@ function freshnessOf(
 
 /** A cycle that could not start (the profile is gone): recorded like any failed cycle. */
 function failedBeforeStart(at: Date, error: unknown): CycleReport {
-  const iso = at.toISOString()
-  return {
-    ok: false,
-    partial: false,
-    id: String(BigInt(at.getTime()) * 1_000_000n),
-    name: null,
-    startedAt: iso,
-    endedAt: iso,
-    durationMs: 0,
-    size: null,
-    index: null,
-    sha256: null,
-    consulVersion: null,
-    datacenter: null,
-    destinations: [],
-    retention: [],
-    error: toErrorPayload(error),
-  }
+  return unstoredCycleReport(String(BigInt(at.getTime()) * 1_000_000n), at, at, toErrorPayload(error))
 }
