@@ -1,16 +1,19 @@
 // How a verified snapshot file goes up to a real S3 server (versitygw, test/storage/versitygw):
 // every part travels with the MD5 of its bytes, which is also what the upload is checked against
 // afterwards; and a file whose size is no longer the one it was verified at is refused before
-// anything is stored, with no multipart upload left open behind it.
+// anything is stored, with no multipart upload left open behind it; and an age encryption goes up
+// while it is made, without a scratch copy, and decrypts with Debian's age.
+import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/shared/app-error'
 import { S3Destination } from '../../src/main/services/backups/s3-destination'
-import { uploadFile } from '../../src/main/services/backups/s3-file-upload'
+import { fileUploadSource, uploadFile } from '../../src/main/services/backups/s3-file-upload'
+import { openEncryptedFile } from '../../src/main/services/encryption/age-stream'
 import { startS3Server, type S3TestServer } from '../support/s3-server'
 
 const MiB = 1024 * 1024
@@ -67,13 +70,13 @@ describe('uploading a snapshot file to a real S3 server', () => {
       },
       { step: 'finalizeRequest', name: 'recordPartMd5' },
     )
+    const source = await fileUploadSource(file, bytes.length)
     try {
       const digest = await uploadFile({
         client,
         bucket: 'uploads',
         key: 'parts/consul-1.snap',
-        path: file,
-        size: bytes.length,
+        source,
         partSize,
         queueSize: 2,
         objectParams: {},
@@ -90,6 +93,7 @@ describe('uploading a snapshot file to a real S3 server', () => {
       expect(head.ETag?.replaceAll('"', '')).toBe(digest.multipart)
       expect(digest.md5).toBeNull()
     } finally {
+      await source.close()
       client.middlewareStack.remove('recordPartMd5')
     }
   })
@@ -117,6 +121,40 @@ describe('uploading a snapshot file to a real S3 server', () => {
     expect((await store.list()).entries).toEqual([])
     const open = await client.send(new ListMultipartUploadsCommand({ Bucket: 'uploads', Prefix: 'changed/' }))
     expect(open.Uploads ?? []).toEqual([])
+    store.close()
+  })
+
+  it('stores an age encryption made while it uploads: age decrypts the object to the snapshot, and nothing is written locally', async () => {
+    const store = destination()
+    const plain = join(root, 'sealed.snap')
+    const bytes = randomBytes(17 * MiB + 999)
+    await writeFile(plain, bytes)
+    const identity = execFileSync('age-keygen', { encoding: 'utf8' })
+    const identityFile = join(root, 'identity.txt')
+    await writeFile(identityFile, identity)
+    const recipient = execFileSync('age-keygen', ['-y', identityFile], { encoding: 'utf8' }).trim()
+    const before = await readdir(root)
+
+    const sealed = await openEncryptedFile(plain, { kind: 'recipients', recipients: [recipient] })
+    try {
+      const { location } = await store.putStream('consul-4.snap.age', {
+        size: sealed.size,
+        pieces: sealed.pieces(),
+        label: 'consul-4.snap.age',
+      })
+      expect(location).toBe('s3://uploads/changed/consul-4.snap.age')
+    } finally {
+      await sealed.close()
+    }
+    expect(await readdir(root)).toEqual(before)
+    const stored: Buffer[] = []
+    for await (const chunk of await store.openRead('consul-4.snap.age')) stored.push(chunk as Buffer)
+    const object = Buffer.concat(stored)
+    expect(object.length).toBe(sealed.size)
+    const opened = execFileSync('age', ['-d', '-i', identityFile], { input: object, maxBuffer: 64 * MiB })
+    expect(createHash('sha256').update(opened).digest('hex')).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    )
     store.close()
   })
 })

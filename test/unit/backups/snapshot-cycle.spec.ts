@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { generateIdentity } from 'age-encryption'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
 import type { SaveResult } from '../../../src/shared/consul-types'
@@ -15,6 +17,8 @@ import {
   type SaveFunction,
 } from '../../../src/main/services/backups/snapshot-cycle'
 import type { SaveSnapshotOptions } from '../../../src/main/services/consul/save-snapshot'
+import { recipientOf } from '../../../src/main/services/encryption/age-keys'
+import { decryptStream } from '../../../src/main/services/encryption/age-stream'
 
 let root: string
 beforeEach(async () => {
@@ -259,5 +263,57 @@ describe('one snapshot cycle', () => {
         `${report.name}.json`,
       ].sort(),
     )
+  })
+
+  it('encrypts into a destination that takes a stream while it uploads, with no sealed copy in the scratch folder', async () => {
+    const identity = await generateIdentity()
+    const received: { name: string; size: number; bytes: Buffer; sidecar: unknown; scratch: string[] }[] = []
+    const streaming: Destination = {
+      description: 'streaming',
+      put: () => Promise.reject(new Error('a destination that takes a stream is not handed a file')),
+      async putStream(name, source) {
+        const bytes: Buffer[] = []
+        for (let next = await source.pieces.next(); next.done !== true; next = await source.pieces.next())
+          bytes.push(...next.value)
+        const scratch = (await readdir(join(root, 'scratch'), { recursive: true })).map(String)
+        received.push({
+          name,
+          size: source.size,
+          bytes: Buffer.concat(bytes),
+          sidecar: source.sidecarPath,
+          scratch,
+        })
+        return { location: `streaming/${name}` }
+      },
+      list: () => Promise.resolve({ entries: [], next: null }),
+      delete: () => Promise.resolve(),
+      openRead: () => Promise.reject(new Error('not read here')),
+      close: () => Promise.resolve(),
+    }
+    const report = await runSnapshotCycle(
+      options({ encryption: { recipients: [await recipientOf(identity)] } }),
+      deps([streaming], fakeSave()),
+    )
+    expect(report.ok).toBe(true)
+    expect(report.name).toBe('consul-1773576000000000007.snap.age')
+    const [got] = received
+    expect(got?.name).toBe('consul-1773576000000000007.snap.age')
+    expect(got?.size).toBe(got?.bytes.length)
+    expect(got?.sidecar).toMatch(/consul-1773576000000000007\.snap\.json$/)
+    expect(
+      got?.scratch
+        .filter((entry) => entry.includes('/'))
+        .map((entry) => entry.replace(/^[^/]+\//, ''))
+        .sort(),
+    ).toEqual(['consul-1773576000000000007.snap', 'consul-1773576000000000007.snap.json'])
+    const plain: Buffer[] = []
+    const opened = await decryptStream(
+      Readable.from([got?.bytes ?? Buffer.alloc(0)]),
+      { identities: [identity], passphrases: [] },
+      'x',
+    )
+    for await (const chunk of opened) plain.push(chunk as Buffer)
+    expect(Buffer.concat(plain).toString()).toBe('snapshot bytes')
+    expect(await listScratch()).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import type { DestinationConfig } from './destination-config'
 import type { Destination } from './destination'
-import { LazyDestination } from './lazy-destination'
+import { LazyDestination, LazyStreamingDestination } from './lazy-destination'
 import { LocalDestination } from './local-destination'
 import { describeS3Destination } from './s3-destination-config'
 import { describeAzureBlobDestination } from './azure-blob-options'
@@ -16,7 +16,7 @@ export function createDestination(config: DestinationConfig): Destination {
       return new LocalDestination(config.path)
     case 's3':
       // Cloud stores load their SDK on first use (lazy-destination.ts says why).
-      return new LazyDestination(
+      return new LazyStreamingDestination(
         describeS3Destination(config),
         async () => new (await import('./s3-destination')).S3Destination(config),
       )

@@ -28,6 +28,16 @@ export interface PutSource {
   sidecarPath?: string | null
 }
 
+/** Bytes made while they go up (the age encryption of a verified snapshot), of a size known first. */
+export interface StreamedPutSource {
+  size: number
+  /** The bytes in order; read to their end, where their producer makes its last checks. */
+  pieces: AsyncIterator<Buffer[]>
+  /** Names the source in errors. */
+  label: string
+  sidecarPath?: string | null
+}
+
 export interface Destination {
   /** Shown in logs and the journal, e.g. `local:/var/backups/consul`; never carries secrets. */
   readonly description: string
@@ -36,6 +46,11 @@ export interface Destination {
    * replace an existing object of the same name.
    */
   put(name: string, source: PutSource, signal?: AbortSignal): Promise<{ location: string }>
+  /**
+   * As `put`, for bytes made on the way, where a store takes them without a scratch copy first:
+   * the cycle then encrypts a snapshot while it uploads instead of before.
+   */
+  putStream?(name: string, source: StreamedPutSource, signal?: AbortSignal): Promise<{ location: string }>
   list(options?: { cursor?: string | null; limit?: number }): Promise<ListPage>
   /** Removes the object and its sidecar. Removing what is not there is not an error. */
   delete(name: string): Promise<void>

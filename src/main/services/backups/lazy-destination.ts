@@ -1,19 +1,19 @@
 import type { Readable } from 'node:stream'
 import { AppError } from '../../../shared/app-error'
-import type { Destination, ListPage, PutSource } from './destination'
+import type { Destination, ListPage, PutSource, StreamedPutSource } from './destination'
 
 /**
  * A destination whose implementation (and its cloud SDK) is loaded on first use. The agent's
  * bundle carries every store's SDK, and evaluating them all at start would cost the daemon tens
  * of MiB of resident memory for stores it is not configured for (docs/agent.md, idle cost).
  */
-export class LazyDestination implements Destination {
-  private loaded: Promise<Destination> | null = null
+export class LazyDestination<T extends Destination = Destination> implements Destination {
+  private loaded: Promise<T> | null = null
   private closed = false
 
   constructor(
     readonly description: string,
-    private readonly load: () => Promise<Destination>,
+    private readonly load: () => Promise<T>,
   ) {}
 
   async put(name: string, source: PutSource, signal?: AbortSignal): Promise<{ location: string }> {
@@ -47,7 +47,7 @@ export class LazyDestination implements Destination {
     await destination.close()
   }
 
-  private target(): Promise<Destination> {
+  protected target(): Promise<T> {
     if (this.closed)
       return Promise.reject(
         new AppError('CANCELLED', `The destination ${this.description} was closed.`, {
@@ -60,5 +60,18 @@ export class LazyDestination implements Destination {
       throw error
     })
     return this.loaded
+  }
+}
+
+/** A lazily loaded destination that takes bytes made on the way (S3: see Destination.putStream). */
+export class LazyStreamingDestination extends LazyDestination<
+  Destination & Required<Pick<Destination, 'putStream'>>
+> {
+  async putStream(
+    name: string,
+    source: StreamedPutSource,
+    signal?: AbortSignal,
+  ): Promise<{ location: string }> {
+    return (await this.target()).putStream(name, source, signal)
   }
 }

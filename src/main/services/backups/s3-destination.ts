@@ -14,13 +14,13 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
 import { AppError } from '../../../shared/app-error'
-import type { Destination, ListPage, PutSource } from './destination'
+import type { Destination, ListPage, PutSource, StreamedPutSource } from './destination'
 import type { S3DestinationConfig } from './destination-config'
 import { assertBackupName, nameInPrefix, objectKey } from './object-key'
 import { pairSidecars, SIDECAR_SUFFIX, type StoreObject } from './sidecar-pages'
 import { describeS3Destination } from './s3-destination-config'
 import { s3Error } from './s3-errors'
-import { uploadFile } from './s3-file-upload'
+import { fileUploadSource, piecesUploadSource, uploadFile, type UploadSource } from './s3-file-upload'
 import { streamDigest, type UploadDigest } from './upload-digest'
 
 const MIN_PART_SIZE = 8 * 1024 * 1024
@@ -57,9 +57,38 @@ export class S3Destination implements Destination {
 
   async put(name: string, source: PutSource, signal?: AbortSignal): Promise<{ location: string }> {
     assertBackupName(name)
+    signal?.throwIfAborted()
+    const file = await fileUploadSource(source.path, source.size)
+    try {
+      return await this.store(name, file, source.sidecarPath, signal)
+    } finally {
+      await file.close().catch(() => undefined)
+    }
+  }
+
+  async putStream(
+    name: string,
+    source: StreamedPutSource,
+    signal?: AbortSignal,
+  ): Promise<{ location: string }> {
+    assertBackupName(name)
+    signal?.throwIfAborted()
+    return this.store(
+      name,
+      piecesUploadSource(source.pieces, source.size, source.label),
+      source.sidecarPath,
+      signal,
+    )
+  }
+
+  private async store(
+    name: string,
+    source: UploadSource,
+    sidecarPath: string | null | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ location: string }> {
     const key = this.keyFor(this.config.staticSnapshotName ?? name)
     const context = { action: `upload ${key}`, store: this.description, bucket: this.config.bucket }
-    signal?.throwIfAborted()
     const partSize = Math.max(MIN_PART_SIZE, Math.ceil(source.size / MAX_PARTS))
     let sent: UploadDigest
     try {
@@ -67,8 +96,7 @@ export class S3Destination implements Destination {
         client: this.client,
         bucket: this.config.bucket,
         key,
-        path: source.path,
-        size: source.size,
+        source,
         partSize,
         queueSize: QUEUE_SIZE,
         objectParams: this.encryptionParams(),
@@ -88,12 +116,12 @@ export class S3Destination implements Destination {
     try {
       signal?.throwIfAborted()
       await this.verify(key, source.size, partSize, sent, context)
-      if (source.sidecarPath) {
+      if (sidecarPath) {
         await this.client.send(
           new PutObjectCommand({
             Bucket: this.config.bucket,
             Key: key + SIDECAR_SUFFIX,
-            Body: await readFile(source.sidecarPath),
+            Body: await readFile(sidecarPath),
             ContentType: 'application/json',
             ...this.encryptionParams(),
           }),

@@ -13,13 +13,28 @@ import {
 import { AppError } from '../../../shared/app-error'
 import { uploadDigest, type UploadDigest } from './upload-digest'
 
+/**
+ * The bytes of an upload, part by part: a verified file read at each part's offset, or bytes made
+ * on the way (an age encryption) cut into parts in order. Its size is known before the first part.
+ */
+export interface UploadSource {
+  size: number
+  /** Names the object in errors about its bytes. */
+  label: string
+  /**
+   * Part `index` (a part's length, or what is left) in `buffer`. Parts are asked for in index
+   * order, each as soon as the one before it was asked for, not necessarily once it arrived.
+   */
+  readPart(index: number, buffer: Buffer, partSize: number): Promise<Buffer>
+  /** After the last part: fails when more bytes follow than `size` said. */
+  finish(): Promise<void>
+}
+
 export interface FileUpload {
   client: S3Client
   bucket: string
   key: string
-  /** The verified file and the size it had when it was verified. */
-  path: string
-  size: number
+  source: UploadSource
   partSize: number
   /** Parts in flight at once; memory is about this many part buffers. */
   queueSize: number
@@ -31,34 +46,24 @@ export interface FileUpload {
 }
 
 /**
- * Uploads a file to S3: one PUT when it fits a part, else a multipart upload. Done here rather
+ * Uploads a source to S3: one PUT when it fits a part, else a multipart upload. Done here rather
  * than with lib-storage's Upload because that one, fed a file stream, joins every part with the
  * start of the next (a copy of every byte, in 64 KiB reads), and left us hashing each byte twice
  * more to check the ETag: together three times s3cmd's CPU for the same file. Here each part is
- * one positional read into a buffer its worker keeps, hashed once, and sent with that MD5 as its
+ * read (one positional read of a file) into a buffer its worker keeps, hashed once, and sent with that MD5 as its
  * Content-MD5 (the store refuses a part that arrives different; the signature still covers the
  * payload's SHA-256 as before). The object appears under its key only when the PUT or the
  * "complete" succeeds; a multipart upload that fails or is cancelled is aborted, so no part is
  * left behind. The digest returned is of the bytes that were sent.
  */
 export async function uploadFile(upload: FileUpload): Promise<UploadDigest> {
-  let file: FileHandle
-  try {
-    file = await open(upload.path, 'r')
-  } catch (error) {
-    throw unreadable(upload.path, error)
-  }
-  try {
-    const parts = Math.max(1, Math.ceil(upload.size / upload.partSize))
-    return parts === 1 ? await putWhole(upload, file) : await putInParts(upload, file, parts)
-  } finally {
-    await file.close().catch(() => undefined)
-  }
+  const parts = Math.max(1, Math.ceil(upload.source.size / upload.partSize))
+  return parts === 1 ? putWhole(upload) : putInParts(upload, parts)
 }
 
-async function putWhole(upload: FileUpload, file: FileHandle): Promise<UploadDigest> {
-  const body = await readPart(upload, file, Buffer.allocUnsafe(upload.size), 0)
-  await assertEnds(upload, file)
+async function putWhole(upload: FileUpload): Promise<UploadDigest> {
+  const body = await upload.source.readPart(0, Buffer.allocUnsafe(upload.source.size), upload.partSize)
+  await upload.source.finish()
   const md5 = createHash('md5').update(body).digest()
   await upload.client.send(
     new PutObjectCommand({
@@ -75,7 +80,7 @@ async function putWhole(upload: FileUpload, file: FileHandle): Promise<UploadDig
   return uploadDigest([md5])
 }
 
-async function putInParts(upload: FileUpload, file: FileHandle, count: number): Promise<UploadDigest> {
+async function putInParts(upload: FileUpload, count: number): Promise<UploadDigest> {
   const { client, bucket, key } = upload
   const created = await client.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...upload.objectParams }),
@@ -97,7 +102,7 @@ async function putInParts(upload: FileUpload, file: FileHandle, count: number): 
     try {
       while (next < count && !stop.signal.aborted) {
         const index = next++
-        const body = await readPart(upload, file, buffer, index * upload.partSize)
+        const body = await upload.source.readPart(index, buffer, upload.partSize)
         const md5 = createHash('md5').update(body).digest()
         const sent = await client.send(
           new UploadPartCommand({
@@ -123,7 +128,7 @@ async function putInParts(upload: FileUpload, file: FileHandle, count: number): 
     await Promise.all(Array.from({ length: Math.min(upload.queueSize, count) }, worker))
     if (failure !== null) throw (failure as { error: unknown }).error
     upload.signal?.throwIfAborted()
-    await assertEnds(upload, file)
+    await upload.source.finish()
     await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
@@ -146,40 +151,107 @@ async function putInParts(upload: FileUpload, file: FileHandle, count: number): 
   return uploadDigest(md5s)
 }
 
-/** The part at `position` (a part's length, or what is left), read into `buffer`. */
-async function readPart(
-  upload: FileUpload,
-  file: FileHandle,
-  buffer: Buffer,
-  position: number,
-): Promise<Buffer> {
-  const length = Math.min(upload.partSize, upload.size - position)
-  let filled = 0
-  while (filled < length) {
-    let bytesRead: number
-    try {
-      ;({ bytesRead } = await file.read(buffer, filled, length - filled, position + filled))
-    } catch (error) {
-      throw unreadable(upload.path, error)
-    }
-    if (bytesRead === 0) throw changed(upload, 'shorter')
-    filled += bytesRead
+/** A verified file as an upload source; `close` releases it. */
+export async function fileUploadSource(
+  path: string,
+  size: number,
+): Promise<UploadSource & { close(): Promise<void> }> {
+  let file: FileHandle
+  try {
+    file = await open(path, 'r')
+  } catch (error) {
+    throw unreadable(path, error)
   }
-  return buffer.subarray(0, length)
+  const changed = (how: 'shorter' | 'longer') =>
+    new AppError(
+      'FILE_UNREADABLE',
+      `${path} is ${how} than the ${size} bytes it had when it was verified; nothing was stored.`,
+      { hint: 'Something changed the file during the upload; the next cycle takes a new snapshot.' },
+    )
+  return {
+    size,
+    label: path,
+    async readPart(index, buffer, partSize) {
+      const position = index * partSize
+      const length = Math.min(partSize, size - position)
+      let filled = 0
+      while (filled < length) {
+        let bytesRead: number
+        try {
+          ;({ bytesRead } = await file.read(buffer, filled, length - filled, position + filled))
+        } catch (error) {
+          throw unreadable(path, error)
+        }
+        if (bytesRead === 0) throw changed('shorter')
+        filled += bytesRead
+      }
+      return buffer.subarray(0, length)
+    },
+    // More bytes than the verified size were never verified.
+    async finish() {
+      const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, size)
+      if (bytesRead !== 0) throw changed('longer')
+    },
+    close: () => file.close(),
+  }
 }
 
-/** The file must end where its verified size says: more bytes were never verified. */
-async function assertEnds(upload: FileUpload, file: FileHandle): Promise<void> {
-  const { bytesRead } = await file.read(Buffer.alloc(1), 0, 1, upload.size)
-  if (bytesRead !== 0) throw changed(upload, 'longer')
-}
-
-function changed(upload: FileUpload, how: 'shorter' | 'longer'): AppError {
-  return new AppError(
-    'FILE_UNREADABLE',
-    `${upload.path} is ${how} than the ${upload.size} bytes it had when it was verified; nothing was stored under ${upload.key}.`,
-    { hint: 'Something changed the file during the upload; the next cycle takes a new snapshot.' },
-  )
+/**
+ * Bytes made on the way, in order (an age encryption: see openEncryptedFile), as an upload source
+ * of the given size: each part is the next `partSize` bytes, copied out of the pieces as they
+ * come. `finish` reads the pieces to their end (where their producer makes its own last checks).
+ */
+export function piecesUploadSource(
+  pieces: AsyncIterator<Buffer[]>,
+  size: number,
+  label: string,
+): UploadSource {
+  let queue: Buffer[] = []
+  let ended = false
+  // Parts are cut strictly one after the other, whatever order their workers await them in.
+  let turn: Promise<unknown> = Promise.resolve()
+  const changed = () =>
+    new AppError('INTERNAL', `${label} came out a different size than the ${size} bytes announced for it.`)
+  const fill = async (buffer: Buffer, length: number): Promise<Buffer> => {
+    let filled = 0
+    while (filled < length) {
+      if (queue.length === 0) {
+        const next = ended ? null : await pieces.next()
+        if (next === null || next.done === true) {
+          ended = true
+          throw changed()
+        }
+        queue = next.value.filter((piece) => piece.length > 0)
+        continue
+      }
+      const piece = queue[0] as Buffer
+      const n = Math.min(piece.length, length - filled)
+      piece.copy(buffer, filled, 0, n)
+      filled += n
+      if (n === piece.length) queue.shift()
+      else queue[0] = piece.subarray(n)
+    }
+    return buffer.subarray(0, length)
+  }
+  return {
+    size,
+    label,
+    readPart(index, buffer, partSize) {
+      const length = Math.min(partSize, size - index * partSize)
+      const part = turn.then(() => fill(buffer, length))
+      turn = part.catch(() => undefined)
+      return part
+    },
+    async finish() {
+      await turn
+      if (queue.length > 0) throw changed()
+      for (;;) {
+        const next = await pieces.next()
+        if (next.done === true) return
+        if (next.value.some((piece) => piece.length > 0)) throw changed()
+      }
+    },
+  }
 }
 
 function unreadable(path: string, error: unknown): AppError {

@@ -4,7 +4,7 @@ import { AppError, toErrorPayload, type AppErrorPayload } from '../../../shared/
 import type { SaveResult } from '../../../shared/consul-types'
 import type { ConsulConnection } from '../consul/consul-connection'
 import type { SaveSnapshotOptions } from '../consul/save-snapshot'
-import { encryptFile } from '../encryption/age-stream'
+import { encryptFile, openEncryptedFile } from '../encryption/age-stream'
 import { encryptionTarget, type AgentEncryption } from './agent-encryption'
 import type { AgentLogger } from './agent-logger'
 import { listAll, type Destination } from './destination'
@@ -133,7 +133,7 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
       consulVersion: saved.consulVersion,
       datacenter: saved.datacenter,
     })
-    const uploads = await sealedPerDestination(saved, options, deps.destinations.length)
+    const uploads = await sealedPerDestination(saved, options, deps.destinations)
     const names = uploads.map((upload) => basename(upload.path))
     const name = names[0] ?? basename(saved.path)
     report.name = name
@@ -144,11 +144,20 @@ export async function runSnapshotCycle(options: CycleOptions, deps: CycleDepende
         const upload = uploads[index]!
         try {
           options.signal?.throwIfAborted()
-          const { location } = await destination.put(
-            basename(upload.path),
-            { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
-            options.signal,
-          )
+          const { location } =
+            upload.sealOnTheWay !== undefined
+              ? await putSealed(
+                  destination,
+                  basename(upload.path),
+                  saved,
+                  upload.sealOnTheWay,
+                  options.signal,
+                )
+              : await destination.put(
+                  basename(upload.path),
+                  { path: upload.path, size: upload.size, sidecarPath: saved.sidecarPath },
+                  options.signal,
+                )
           return { destination: destination.description, ok: true, location }
         } catch (error) {
           return { destination: destination.description, ok: false, error: toErrorPayload(error) }
@@ -232,17 +241,23 @@ export async function applyRetention(
 /**
  * The file each destination gets: the verified snapshot itself, or its age encryption written in
  * the scratch folder (streamed; removed with the folder), made once per distinct set of
- * recipients and shared by the destinations that use that set.
+ * recipients and shared by the destinations that use that set. A destination that takes bytes
+ * made on the way (putStream: S3) gets the encryption as it is made instead, overlapping the
+ * cipher with the upload; its `path` then only names the object.
  */
 async function sealedPerDestination(
   saved: SaveResult,
   options: CycleOptions,
-  count: number,
-): Promise<{ path: string; size: number }[]> {
+  destinations: Destination[],
+): Promise<{ path: string; size: number; sealOnTheWay?: AgentEncryption }[]> {
   const made = new Map<string, { path: string; size: number }>()
-  const out: { path: string; size: number }[] = []
-  for (let index = 0; index < count; index++) {
+  const out: { path: string; size: number; sealOnTheWay?: AgentEncryption }[] = []
+  for (const [index, destination] of destinations.entries()) {
     const encryption = options.destinationEncryption?.[index] ?? options.encryption ?? null
+    if (encryption !== null && destination.putStream !== undefined) {
+      out.push({ path: `${saved.path}.age`, size: 0, sealOnTheWay: encryption })
+      continue
+    }
     const key = encryption === null ? '' : [...encryption.recipients].sort().join('\n')
     let upload = made.get(key)
     if (upload === undefined) {
@@ -255,6 +270,26 @@ async function sealedPerDestination(
     out.push(upload)
   }
   return out
+}
+
+/** Encrypts the verified snapshot into a destination while it uploads (see EncryptedFile). */
+async function putSealed(
+  destination: Destination,
+  name: string,
+  saved: SaveResult,
+  encryption: AgentEncryption,
+  signal: AbortSignal | undefined,
+): Promise<{ location: string }> {
+  const sealed = await openEncryptedFile(saved.path, encryptionTarget(encryption))
+  try {
+    return await destination.putStream!(
+      name,
+      { size: sealed.size, pieces: sealed.pieces(), label: name, sidecarPath: saved.sidecarPath },
+      signal,
+    )
+  } finally {
+    await sealed.close().catch(() => undefined)
+  }
 }
 
 async function sealed(

@@ -26,6 +26,11 @@ export const PAYLOAD_NONCE_SIZE = 16
 /** The counter has 88 bits; a 48-bit index already spans 16 EiB of plaintext. */
 const MAX_CHUNK_INDEX = 2 ** 48 - 1
 
+/** Bytes of the payload for `plainBytes` of plaintext: the nonce, each chunk and its tag (at least one chunk). */
+export function payloadLength(plainBytes: number): number {
+  return PAYLOAD_NONCE_SIZE + plainBytes + TAG_SIZE * Math.max(1, Math.ceil(plainBytes / CHUNK_SIZE))
+}
+
 export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32))
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/app-error'
 import { ageErrors, ageReadError } from './age-errors'
 import { headerLength, openHeader, sealHeader } from './age-header'
 import { hasKeys, type DecryptionKeys, type EncryptionTarget } from './age-key-types'
-import { decryptPayload, encryptPayload, PayloadSealer, CHUNK_SIZE } from './age-payload'
+import { CHUNK_SIZE, decryptPayload, encryptPayload, PayloadSealer, payloadLength } from './age-payload'
 import { readPrefix, resumed } from './chunked-bytes'
 import { SNIFF_BYTES, sniffAge } from './age-sniff'
 
@@ -52,13 +52,70 @@ export async function encryptStream(
 }
 
 /**
- * Encrypts the file at `from` into `to` (created, never replaced). Not through encryptStream: a
- * file is read in blocks of many chunks, each block sealed at once and written with one writev,
- * the next block already being read meanwhile; piping 64 KiB pieces through streams cost three
- * times the cipher's own time. Memory stays two blocks and their ciphertext. The file must keep
- * the size it had when it was opened (it is a verified snapshot): one that shrinks or grows
- * meanwhile fails rather than yield a shorter file that still decrypts. A failure removes the
- * partial output.
+ * The age encryption of a file, produced as it is read: its length is known before any byte of it
+ * (so a store can be told it up front), and its bytes come a block at a time. A block is read,
+ * its 64 chunks sealed at once, and the next block already read meanwhile; piping 64 KiB pieces
+ * through streams cost three times the cipher's own time. Memory stays two blocks and the
+ * ciphertext handed out. The file must keep the size it had when it was opened (it is a verified
+ * snapshot): one that shrinks or grows meanwhile fails at the end of `pieces()` rather than yield
+ * a shorter file that still decrypts, so a consumer reads it to its end before trusting it.
+ */
+export interface EncryptedFile {
+  /** Bytes of the age file. */
+  size: number
+  /** The age file in order, as groups of buffers (header, then each block's sealed chunks). */
+  pieces(): AsyncGenerator<Buffer[]>
+  close(): Promise<void>
+}
+
+export async function openEncryptedFile(from: string, target: EncryptionTarget): Promise<EncryptedFile> {
+  const input = await open(from, 'r')
+  try {
+    const { size } = await input.stat()
+    const { header, fileKey } = await sealHeader(target)
+    const sealer = new PayloadSealer(fileKey)
+    return {
+      size: header.length + payloadLength(size),
+      pieces: () => sealedBlocks(input, size, [header, sealer.nonce], sealer, from),
+      close: () => input.close(),
+    }
+  } catch (error) {
+    await input.close().catch(() => undefined)
+    throw error
+  }
+}
+
+async function* sealedBlocks(
+  input: FileHandle,
+  size: number,
+  head: Buffer[],
+  sealer: PayloadSealer,
+  path: string,
+): AsyncGenerator<Buffer[]> {
+  yield head
+  const blocks = [Buffer.allocUnsafe(ENCRYPT_BLOCK_BYTES), Buffer.allocUnsafe(ENCRYPT_BLOCK_BYTES)]
+  let position = 0
+  let reading = quiet(readBlock(input, blocks[0] as Buffer, 0, size, path))
+  for (let turn = 1; ; turn++) {
+    const block = await reading
+    const end = position + block.length
+    const final = end === size
+    // The other buffer is free: its block was sealed (into new buffers) before it was handed out.
+    if (!final) reading = quiet(readBlock(input, blocks[turn % 2] as Buffer, end, size, path))
+    const sealed: Buffer[] = []
+    sealer.seal(block, final, sealed)
+    yield sealed
+    position = end
+    if (final) break
+  }
+  const { bytesRead } = await input.read(Buffer.alloc(1), 0, 1, size)
+  if (bytesRead !== 0) throw fileChanged(path, size)
+}
+
+/**
+ * Encrypts the file at `from` into `to` (created, never replaced), block by block (see
+ * openEncryptedFile), each block written with one writev while the next is sealed. A failure
+ * removes the partial output.
  */
 export async function encryptFile(
   from: string,
@@ -66,46 +123,33 @@ export async function encryptFile(
   target: EncryptionTarget,
   signal?: AbortSignal,
 ): Promise<{ bytes: number }> {
-  const handles: FileHandle[] = []
+  let source: EncryptedFile | null = null
+  let output: FileHandle | null = null
   try {
-    const input = await open(from, 'r')
-    handles.push(input)
-    const { size } = await input.stat()
-    const { header, fileKey } = await sealHeader(target)
-    const output = await open(to, 'wx', 0o600)
-    handles.push(output)
-    const sealer = new PayloadSealer(fileKey)
-    const blocks = [Buffer.allocUnsafe(ENCRYPT_BLOCK_BYTES), Buffer.allocUnsafe(ENCRYPT_BLOCK_BYTES)]
-    let position = 0
-    let reading = quiet(readBlock(input, blocks[0] as Buffer, 0, size, from))
-    let writing = quiet(writeAll(output, [header, sealer.nonce]))
-    let bytes = header.length + sealer.nonce.length
-    for (let turn = 1; ; turn++) {
-      const block = await reading
+    source = await openEncryptedFile(from, target)
+    output = await open(to, 'wx', 0o600)
+    let writing: Promise<void> = Promise.resolve()
+    let bytes = 0
+    for await (const pieces of source.pieces()) {
       signal?.throwIfAborted()
-      const end = position + block.length
-      const final = end === size
-      if (!final) reading = quiet(readBlock(input, blocks[turn % 2] as Buffer, end, size, from))
-      const sealed: Buffer[] = []
-      sealer.seal(block, final, sealed)
       await writing
-      writing = quiet(writeAll(output, sealed))
-      for (const piece of sealed) bytes += piece.length
-      position = end
-      if (final) break
+      writing = quiet(writeAll(output, pieces))
+      for (const piece of pieces) bytes += piece.length
     }
     await writing
-    const { bytesRead } = await input.read(Buffer.alloc(1), 0, 1, size)
-    if (bytesRead !== 0) throw fileChanged(from, size)
-    await output.close()
-    handles.pop()
+    const out = output
+    output = null
+    await out.close()
     return { bytes }
   } catch (error) {
-    if (handles.length === 2) await rm(to, { force: true }).catch(() => undefined)
+    if (output !== null) {
+      await output.close().catch(() => undefined)
+      await rm(to, { force: true }).catch(() => undefined)
+    }
     if (signal?.aborted) throw new AppError('CANCELLED', 'Encryption was cancelled.', { cause: error })
     throw error
   } finally {
-    for (const handle of handles) await handle.close().catch(() => undefined)
+    await source?.close().catch(() => undefined)
   }
 }
 
