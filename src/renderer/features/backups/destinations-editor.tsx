@@ -340,14 +340,32 @@ function GcsFields({ destination: d, error, onChange }: FieldsProps<GcsPlanDesti
         error={error('prefix')}
         onChange={(prefix) => set({ prefix })}
       />
-      <Optional
-        label="Key file"
-        name="gcs-key-file"
-        value={d.keyFile}
-        error={error('keyFile')}
-        placeholder="Application Default Credentials"
-        onChange={(keyFile) => set({ keyFile })}
-      />
+      <Field label="Sign in with">
+        <select
+          data-testid="plan-gcs-auth"
+          value={d.keyFile === null ? 'adc' : 'key-file'}
+          // An empty path keeps the choice (and the schema's "a key file path is needed").
+          onChange={(e) => set({ keyFile: e.target.value === 'key-file' ? '' : null })}
+        >
+          <option value="adc">Application Default Credentials</option>
+          <option value="key-file">Service-account key file</option>
+        </select>
+      </Field>
+      {d.keyFile === null ? (
+        <p className="hint" data-testid="plan-gcs-adc-hint">
+          GOOGLE_APPLICATION_CREDENTIALS, gcloud auth application-default login, or the metadata server of the
+          computer that runs Snapshot Studio. With an endpoint (an emulator), requests are sent unsigned.
+        </p>
+      ) : (
+        <Text
+          label="Key file"
+          name="gcs-key-file"
+          value={d.keyFile}
+          error={error('keyFile')}
+          hint="The JSON key of a service account, on the computer that runs Snapshot Studio."
+          onChange={(keyFile) => set({ keyFile })}
+        />
+      )}
       <Optional
         label="Project"
         name="gcs-project"

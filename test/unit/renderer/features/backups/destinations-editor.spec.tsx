@@ -189,4 +189,103 @@ describe('the plan editor\u2019s destinations', () => {
     expect(screen.getAllByTestId('plan-destination')).toHaveLength(8)
     expect(screen.queryByTestId('plan-destination-add-s3')).toBeNull()
   })
+
+  it('signs GCS in with Application Default Credentials or a key file, whose path is then needed', async () => {
+    const created: PlanInput[] = []
+    await openBackups({
+      list: async () => ({ plans: [], notice: null }),
+      previewSchedule: () => [],
+      create: async (input) => {
+        created.push(input)
+        return planView({ ...input })
+      },
+      history: async () => [],
+    })
+    const save = async () =>
+      act(async () => {
+        fireEvent.click(screen.getByTestId('plan-save'))
+      })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('plan-new'))
+    })
+    await act(async () => {
+      type(screen.getByLabelText('Name'), 'to gcs')
+      fireEvent.click(screen.getByTestId('plan-destination-add-gcs'))
+    })
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('plan-destination-remove')[0]!)
+    })
+    const gcs = within(screen.getByTestId('plan-destination'))
+    expect((gcs.getByTestId('plan-gcs-auth') as HTMLSelectElement).value).toBe('adc')
+    expect(gcs.getByTestId('plan-gcs-adc-hint').textContent).toMatch(/GOOGLE_APPLICATION_CREDENTIALS/)
+    expect(gcs.queryByTestId('plan-gcs-key-file')).toBeNull()
+
+    await act(async () => {
+      fireEvent.change(gcs.getByTestId('plan-gcs-auth'), { target: { value: 'key-file' } })
+      type(gcs.getByTestId('plan-gcs-bucket'), 'consul-backups')
+    })
+    await save()
+    expect(gcs.getByText('A key file path is needed.')).toBeTruthy()
+    expect(created).toEqual([])
+
+    await act(async () => {
+      type(gcs.getByTestId('plan-gcs-key-file'), '/etc/snapshot-studio/gcs-key.json')
+    })
+    await save()
+    expect(created[0]!.destinations).toEqual([
+      {
+        kind: 'gcs',
+        bucket: 'consul-backups',
+        prefix: '',
+        endpoint: null,
+        projectId: null,
+        keyFile: '/etc/snapshot-studio/gcs-key.json',
+      },
+    ])
+  })
+
+  it('keeps an emulator\u2019s endpoint with Application Default Credentials', async () => {
+    const created: PlanInput[] = []
+    await openBackups({
+      list: async () => ({ plans: [], notice: null }),
+      previewSchedule: () => [],
+      create: async (input) => {
+        created.push(input)
+        return planView({ ...input })
+      },
+      history: async () => [],
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('plan-new'))
+    })
+    await act(async () => {
+      type(screen.getByLabelText('Name'), 'to the emulator')
+      fireEvent.click(screen.getByTestId('plan-destination-add-gcs'))
+    })
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('plan-destination-remove')[0]!)
+    })
+    const gcs = within(screen.getByTestId('plan-destination'))
+    await act(async () => {
+      fireEvent.change(gcs.getByTestId('plan-gcs-auth'), { target: { value: 'key-file' } })
+    })
+    await act(async () => {
+      fireEvent.change(gcs.getByTestId('plan-gcs-auth'), { target: { value: 'adc' } })
+      type(gcs.getByTestId('plan-gcs-bucket'), 'consul-backups')
+      type(gcs.getByTestId('plan-gcs-endpoint'), 'http://127.0.0.1:4443')
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('plan-save'))
+    })
+    expect(created[0]!.destinations).toEqual([
+      {
+        kind: 'gcs',
+        bucket: 'consul-backups',
+        prefix: '',
+        endpoint: 'http://127.0.0.1:4443',
+        projectId: null,
+        keyFile: null,
+      },
+    ])
+  })
 })
