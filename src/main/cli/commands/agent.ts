@@ -1,5 +1,5 @@
 import { toErrorPayload } from '../../../shared/app-error'
-import { keepWasmOnBaselineCompiler } from '../../agent/baseline-wasm'
+import { tuneV8ForIdleDaemon } from '../../agent/idle-daemon-v8'
 import { readAgentStatus } from '../../services/backups/agent-status'
 import { formatGoDuration } from '../../services/backups/go-duration'
 import { runDaemon, runOnce } from '../../services/backups/snapshot-agent'
@@ -81,7 +81,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (sub === 'status') return await status(config, io)
 
-    if (!config.once) keepWasmOnBaselineCompiler()
+    if (!config.once) tuneV8ForIdleDaemon()
     const runtime = await buildRuntime(config, io)
     try {
       if (config.once) {
