@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error'
+import type { DrillPhaseWire } from '../../../shared/snapshot-tools-types'
 import { ConsulClient } from '../consul/consul-client'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { restoreSnapshot } from '../consul/restore-snapshot'
@@ -11,14 +12,8 @@ import { readAgentContents } from './read-agent-contents'
 import { assertScratchCluster } from './scratch-cluster'
 import { startScratchAgent, type ScratchAgent } from './scratch-agent'
 
-export const drillPhases = [
-  'reading-file',
-  'starting-agent',
-  'restoring',
-  'reading-back',
-  'stopping-agent',
-] as const
-export type DrillPhase = (typeof drillPhases)[number]
+/** The drill's steps, as its progress names them: the wire's list, declared once there. */
+export type DrillPhase = DrillPhaseWire
 
 /**
  * Where the backup is restored. `dev-agent` (the default): a throw-away `consul agent -dev` the
