@@ -11,6 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3'
 import { AppError } from '../../../shared/app-error'
+import { takeFront } from '../streams/byte-queue'
 import { uploadDigest, type UploadDigest } from './upload-digest'
 
 /**
@@ -206,32 +207,28 @@ export function piecesUploadSource(
   size: number,
   label: string,
 ): UploadSource {
-  let queue: Buffer[] = []
+  const queue: Buffer[] = []
+  let queued = 0
   let ended = false
   // Parts are cut strictly one after the other, whatever order their workers await them in.
   let turn: Promise<unknown> = Promise.resolve()
   const changed = () =>
     new AppError('INTERNAL', `${label} came out a different size than the ${size} bytes announced for it.`)
   const fill = async (buffer: Buffer, length: number): Promise<Buffer> => {
-    let filled = 0
-    while (filled < length) {
-      if (queue.length === 0) {
-        const next = ended ? null : await pieces.next()
-        if (next === null || next.done === true) {
-          ended = true
-          throw changed()
-        }
-        queue = next.value.filter((piece) => piece.length > 0)
-        continue
+    while (queued < length) {
+      const next = ended ? null : await pieces.next()
+      if (next === null || next.done === true) {
+        ended = true
+        throw changed()
       }
-      const piece = queue[0] as Buffer
-      const n = Math.min(piece.length, length - filled)
-      piece.copy(buffer, filled, 0, n)
-      filled += n
-      if (n === piece.length) queue.shift()
-      else queue[0] = piece.subarray(n)
+      for (const piece of next.value) {
+        if (piece.length === 0) continue
+        queue.push(piece)
+        queued += piece.length
+      }
     }
-    return buffer.subarray(0, length)
+    queued -= length
+    return takeFront(queue, length, buffer)
   }
   return {
     size,

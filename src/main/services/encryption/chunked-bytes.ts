@@ -5,6 +5,8 @@
  * more than a chunk and the piece that completes the next one.
  */
 
+import { takeFront } from '../streams/byte-queue'
+
 /** A fixed-size piece of the stream and whether the stream ends with it. */
 export interface Block {
   bytes: Buffer
@@ -62,24 +64,8 @@ export async function* fixedBlocks(source: AsyncIterable<Uint8Array>, size: numb
   let held: Buffer | null = null
 
   const take = (): Buffer => {
-    const first = pieces[0] as Buffer
-    if (first.length >= size) {
-      if (first.length === size) pieces.shift()
-      else pieces[0] = first.subarray(size)
-      buffered -= size
-      return first.subarray(0, size)
-    }
-    const out = Buffer.allocUnsafe(size)
-    for (let filled = 0; filled < size;) {
-      const piece = pieces[0] as Buffer
-      const n = Math.min(piece.length, size - filled)
-      piece.copy(out, filled, 0, n)
-      filled += n
-      if (n === piece.length) pieces.shift()
-      else pieces[0] = piece.subarray(n)
-    }
     buffered -= size
-    return out
+    return takeFront(pieces, size)
   }
 
   for await (const chunk of source) {

@@ -1,4 +1,5 @@
 import { finished, type Readable } from 'node:stream'
+import { takeFront } from '../streams/byte-queue'
 
 export interface ReadAheadLimits {
   /** The most bytes handed on in one piece (what is queued is joined up to this). */
@@ -51,7 +52,7 @@ export async function* readAhead(
   try {
     for (;;) {
       if (queued > 0) {
-        const block = take(queue, Math.min(queued, limits.blockBytes))
+        const block = takeFront(queue, Math.min(queued, limits.blockBytes))
         queued -= block.length
         if (source.isPaused() && queued < limits.aheadBytes / 2) source.resume()
         yield block
@@ -66,25 +67,4 @@ export async function* readAhead(
     stopWatching()
     source.destroy()
   }
-}
-
-/** Removes `bytes` bytes from the front of the queue as one buffer (a lone chunk is not copied). */
-function take(queue: Buffer[], bytes: number): Buffer {
-  const first = queue[0] as Buffer
-  if (first.length === bytes) return queue.shift() as Buffer
-  if (first.length > bytes) {
-    queue[0] = first.subarray(bytes)
-    return first.subarray(0, bytes)
-  }
-  const block = Buffer.allocUnsafe(bytes)
-  let filled = 0
-  while (filled < bytes) {
-    const chunk = queue[0] as Buffer
-    const part = Math.min(chunk.length, bytes - filled)
-    chunk.copy(block, filled, 0, part)
-    filled += part
-    if (part === chunk.length) queue.shift()
-    else queue[0] = chunk.subarray(part)
-  }
-  return block
 }
