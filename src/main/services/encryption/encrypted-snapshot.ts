@@ -1,13 +1,10 @@
 import { createReadStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
-import { createWriteStream } from 'node:fs'
-import { pipeline } from 'node:stream/promises'
+import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 import { AppError } from '../../../shared/app-error'
 import type { DecryptionKeys } from './age-keys'
 import { decryptStream } from './age-stream'
+import { writePrivateCopy, type PrivateCopy } from './private-copy'
 
 /**
  * Where an encrypted backup (`….snap.age`) meets the snapshot engine. The engine never knows
@@ -33,11 +30,7 @@ export function plaintextName(path: string): string {
   return name.toLowerCase().endsWith('.age') ? name.slice(0, -4) : `${name}.snap`
 }
 
-export interface DecryptedCopy {
-  path: string
-  /** Removes the copy and its private folder; safe to call more than once. */
-  remove(): Promise<void>
-}
+export type DecryptedCopy = PrivateCopy
 
 /**
  * Decrypts into a private folder (0700, under `scratchDir` or the OS temp folder) a copy that is
@@ -49,28 +42,13 @@ export async function decryptToPrivateCopy(
   keys: DecryptionKeys | null | undefined,
   options: { scratchDir?: string; signal?: AbortSignal } = {},
 ): Promise<DecryptedCopy> {
-  const plaintext = await openDecryptedSnapshot(path, keys)
-  let folder: string
-  try {
-    folder = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'snapshot-studio-decrypted-'))
-  } catch (error) {
-    plaintext.destroy()
-    throw new AppError('FILE_UNREADABLE', 'No private folder could be made for the decrypted copy.', {
-      hint: 'Check that the temporary folder (TMPDIR) exists and is writable.',
-      cause: error,
-    })
-  }
-  const remove = () => rm(folder, { recursive: true, force: true })
-  const target = join(folder, plaintextName(path))
-  try {
-    await pipeline(plaintext, createWriteStream(target, { flags: 'wx', mode: 0o600 }), {
-      signal: options.signal,
-    })
-  } catch (error) {
-    await remove().catch(() => undefined)
-    if (options.signal?.aborted)
-      throw new AppError('CANCELLED', 'Decryption was cancelled.', { cause: error })
-    throw error
-  }
-  return { path: target, remove }
+  return writePrivateCopy(await openDecryptedSnapshot(path, keys), {
+    folderPrefix: 'snapshot-studio-decrypted-',
+    fileName: plaintextName(path),
+    what: 'the decrypted copy',
+    scratchDir: options.scratchDir,
+    signal: options.signal,
+    failure: (error, cancelled) =>
+      cancelled ? new AppError('CANCELLED', 'Decryption was cancelled.', { cause: error }) : error,
+  })
 }

@@ -1,21 +1,13 @@
-import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../../shared/app-error'
 import type { Destination } from '../backups/destination'
 import type { DecryptionKeys } from '../encryption/age-keys'
 import { plaintextName } from '../encryption/encrypted-snapshot'
+import { writePrivateCopy, type PrivateCopy } from '../encryption/private-copy'
 import { verifySnapshotStream } from '../snapshot'
 import { openStoredSnapshot } from './stored-backup-reader'
 import { verifyingTee } from './verifying-tee'
 
-export interface FetchedCopy {
-  path: string
-  /** Removes the copy and its private folder; safe to call more than once. */
-  remove(): Promise<void>
-}
+export type FetchedCopy = PrivateCopy
 
 /**
  * A stored backup's snapshot (decrypted, for an encrypted one) in a private folder (0700, the
@@ -30,34 +22,23 @@ export async function fetchVerifiedPlaintext(
   options: { scratchDir?: string; signal?: AbortSignal; onBytes?: (bytes: number) => void } = {},
 ): Promise<FetchedCopy> {
   const plaintext = await openStoredSnapshot(destination, name, keys, options.onBytes)
-  let folder: string
-  try {
-    folder = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'snapshot-studio-fetched-'))
-  } catch (error) {
-    plaintext.destroy()
-    throw new AppError('FILE_UNREADABLE', 'No private folder could be made for the downloaded backup.', {
-      hint: 'Check that the temporary folder (TMPDIR) exists and is writable.',
-      cause: error,
-    })
-  }
-  const remove = () => rm(folder, { recursive: true, force: true })
-  const path = join(folder, plaintextName(name))
-  try {
-    const { stream: tee } = verifyingTee((bytes) => verifySnapshotStream(bytes, { label: name }))
-    await pipeline(plaintext, tee, createWriteStream(path, { flags: 'wx', mode: 0o600 }), {
-      signal: options.signal,
-    })
-  } catch (error) {
-    await remove().catch(() => undefined)
-    if (options.signal?.aborted)
-      throw new AppError('CANCELLED', `The download of ${name} was cancelled; nothing was kept.`, {
+  return writePrivateCopy(plaintext, {
+    folderPrefix: 'snapshot-studio-fetched-',
+    fileName: plaintextName(name),
+    what: 'the downloaded backup',
+    scratchDir: options.scratchDir,
+    signal: options.signal,
+    through: () => verifyingTee((bytes) => verifySnapshotStream(bytes, { label: name })).stream,
+    failure: (error, cancelled) => {
+      if (cancelled)
+        return new AppError('CANCELLED', `The download of ${name} was cancelled; nothing was kept.`, {
+          cause: error,
+        })
+      if (error instanceof AppError) return error
+      return new AppError('FILE_UNREADABLE', `${name} could not be written to a temporary file.`, {
+        hint: 'Check the free space in the temporary folder (TMPDIR); nothing was kept.',
         cause: error,
       })
-    if (error instanceof AppError) throw error
-    throw new AppError('FILE_UNREADABLE', `${name} could not be written to a temporary file.`, {
-      hint: 'Check the free space in the temporary folder (TMPDIR); nothing was kept.',
-      cause: error,
-    })
-  }
-  return { path, remove }
+    },
+  })
 }
