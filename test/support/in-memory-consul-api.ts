@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream'
-import type {
-  ConsulClient,
-  ConsulRequest,
-  ConsulResponse,
+import {
+  readJsonBody,
+  type ConsulClient,
+  type ConsulRequest,
+  type ConsulResponse,
+  type JsonAnswer,
 } from '../../src/main/services/consul/consul-client'
 
 /**
@@ -41,7 +43,7 @@ export interface CheckState {
   deregisterAfter: string | null
 }
 
-export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'> {
+export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'sendJson' | 'getJson'> {
   readonly calls: RecordedCall[] = []
   readonly sessions = new Map<string, Session>()
   readonly kv = new Map<string, KvEntry>()
@@ -51,6 +53,10 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
   refuseAcquires = 0
   /** When set, every request to a path starting with it fails as an unreachable server would. */
   failPathsStartingWith: string | null = null
+  /** White space sent after every answer (still valid JSON): a server answering far more than asked. */
+  padAnswersBy = 0
+  /** Bytes of answers the caller actually pulled. */
+  bytesRead = 0
   private index = 1
   private nextSession = 1
   private waiters = new Set<() => void>()
@@ -93,7 +99,17 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
     return {
       status,
       headers: { 'x-consul-index': String(index) },
-      body: jsonBody(value),
+      body: this.jsonBody(value),
+    }
+  }
+
+  /** As the client does it: the same bounded read of the same body. */
+  async sendJson(req: ConsulRequest): Promise<JsonAnswer> {
+    const response = await this.send(req)
+    return {
+      status: response.status,
+      headers: response.headers,
+      value: await readJsonBody(response.body, 'the in-memory Consul'),
     }
   }
 
@@ -101,16 +117,31 @@ export class InMemoryConsulApi implements Pick<ConsulClient, 'send' | 'getJson'>
     path: string,
     options: Omit<ConsulRequest, 'method' | 'path'> = {},
   ): Promise<{ status: number; value: unknown; index: number | null }> {
-    const response = await this.send({ ...options, method: 'GET', path })
-    const text = await response.body.text()
-    const index = Number(response.headers['x-consul-index'])
-    let value: unknown = null
-    try {
-      value = text === '' ? null : (JSON.parse(text) as unknown)
-    } catch {
-      value = text // error answers are plain text, as Consul's are
+    const { status, headers, value } = await this.sendJson({ ...options, method: 'GET', path })
+    return { status, value, index: Number(headers['x-consul-index']) }
+  }
+
+  /** Sent in 64 KiB pieces, counting what the caller pulls. */
+  private jsonBody(value: unknown): ConsulResponse['body'] {
+    const text =
+      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+    const bytes = Buffer.concat([Buffer.from(text), Buffer.alloc(this.padAnswersBy, ' ')])
+    const pulled = (n: number) => (this.bytesRead += n)
+    function* pieces(): Generator<Buffer> {
+      for (let at = 0; at < bytes.length; at += 64 * 1024) {
+        const piece = bytes.subarray(at, at + 64 * 1024)
+        pulled(piece.length)
+        yield piece
+      }
     }
-    return { status: response.status, value, index }
+    // Callers read by iterating, with text() or dump(); undici's body offers all three, so does this one.
+    return Object.assign(Readable.from(pieces()), {
+      text: async () => {
+        pulled(bytes.length)
+        return bytes.toString('utf8')
+      },
+      dump: async () => undefined,
+    }) as unknown as ConsulResponse['body']
   }
 
   private async answer(
@@ -285,15 +316,4 @@ async function readBody(body: ConsulRequest['body']): Promise<unknown> {
   } catch {
     return text
   }
-}
-
-function jsonBody(value: unknown): ConsulResponse['body'] {
-  const text =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
-  const stream = Readable.from([Buffer.from(text)])
-  // The callers read with text() or dump(); undici's body offers both, and so does this one.
-  return Object.assign(stream, {
-    text: async () => text,
-    dump: async () => undefined,
-  }) as unknown as ConsulResponse['body']
 }

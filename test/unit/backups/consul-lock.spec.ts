@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
 import { silentLogger } from '../../../src/main/services/backups/agent-logger'
 import { ConsulLock, LOCK_FLAG_VALUE, type LockOptions } from '../../../src/main/services/backups/consul-lock'
+import { JSON_BODY_LIMIT } from '../../../src/main/services/consul/consul-client'
 import { InMemoryConsulApi } from '../../support/in-memory-consul-api'
 
 const KEY = 'consul-snapshot/lock'
@@ -169,5 +170,21 @@ describe('ConsulLock: leader election with Consul’s lock recipe', () => {
     expect(api.kv.get(KEY)?.session).toBeUndefined()
     expect(api.sessions.size).toBe(0)
     expect(((await lostReason(held.lost)) as AppError).code).toBe('CANCELLED')
+  })
+
+  it('refuses an answer larger than the Consul client reads, with a typed error, without pulling the rest or taking the key', async () => {
+    const api = new InMemoryConsulApi()
+    // Valid JSON still (white space after the session's ID), only far more of it than asked for.
+    api.padAnswersBy = JSON_BODY_LIMIT + 1
+
+    const failure = await lockOn(api)
+      .acquire(new AbortController().signal)
+      .catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(AppError)
+    expect((failure as AppError).code).toBe('CONSUL_HTTP')
+    expect((failure as AppError).message).toMatch(/more than 16 MiB/)
+    // Read up to the bound (the piece that crossed it included), not to the end.
+    expect(api.bytesRead).toBeLessThan(JSON_BODY_LIMIT + 128 * 1024)
+    expect(api.kv.get(KEY)).toBeUndefined()
   })
 })

@@ -40,7 +40,7 @@ export interface LockOptions {
 
 export interface LockDependencies {
   /** Only these two calls: unit specs stand in an in-memory Consul. */
-  client: Pick<ConsulClient, 'send' | 'getJson'>
+  client: Pick<ConsulClient, 'sendJson' | 'getJson'>
   logger: AgentLogger
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
 }
@@ -285,7 +285,8 @@ export class ConsulLock {
     query: Record<string, string> = {},
   ): Promise<{ status: number; value: unknown }> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
-    const response = await this.deps.client.send({
+    // The client's bounded read: an answer larger than any of these calls gives is refused, not held.
+    const { status, value } = await this.deps.client.sendJson({
       method: 'PUT',
       path,
       query,
@@ -293,16 +294,7 @@ export class ConsulLock {
       signal,
       accept,
     })
-    const text = await response.body.text()
-    let value: unknown = null
-    if (text.trim() !== '') {
-      try {
-        value = JSON.parse(text)
-      } catch {
-        value = text
-      }
-    }
-    return { status: response.status, value }
+    return { status, value }
   }
 }
 

@@ -42,6 +42,19 @@ export interface ConsulResponse {
 
 const API_TIMEOUT_MS = 15_000
 const ERROR_BODY_LIMIT = 64 * 1024
+/**
+ * The most of one JSON answer held in memory. The API calls answered this way (sessions, a lock's
+ * key, catalogue and health listings, status) answer in kilobytes, a few megabytes on the largest
+ * clusters; an answer past this is not the one asked for, and is refused instead of read on.
+ */
+export const JSON_BODY_LIMIT = 16 * 1024 * 1024
+
+export interface JsonAnswer {
+  status: number
+  headers: ConsulResponse['headers']
+  /** Parsed JSON; the text itself when it is not JSON; null when empty. */
+  value: unknown
+}
 
 /** The Consul HTTP API over one undici dispatcher. Close it when done. */
 export class ConsulClient {
@@ -96,27 +109,23 @@ export class ConsulClient {
     })
   }
 
+  /**
+   * A call whose answer is small JSON (or Consul's plain text, e.g. a `true` or an error line):
+   * the status, the headers and the parsed body, read with readJsonBody's bound.
+   */
+  async sendJson(req: ConsulRequest): Promise<JsonAnswer> {
+    const response = await this.send(req)
+    const value = await readJsonBody(response.body, this.where)
+    return { status: response.status, headers: response.headers, value }
+  }
+
   /** A small JSON read; returns the parsed body and X-Consul-Index. */
   async getJson(
     path: string,
     options: Omit<ConsulRequest, 'method' | 'path'> = {},
   ): Promise<{ status: number; value: unknown; index: number | null }> {
-    const response = await this.send({ ...options, method: 'GET', path })
-    let text: string
-    try {
-      text = await readLimited(response.body, 16 * 1024 * 1024)
-    } catch (error) {
-      throw mapTransportError(error, this.where)
-    }
-    let value: unknown = null
-    if (text.trim() !== '') {
-      try {
-        value = JSON.parse(text)
-      } catch {
-        value = text
-      }
-    }
-    return { status: response.status, value, index: headerNumber(response.headers, 'x-consul-index') }
+    const { status, headers, value } = await this.sendJson({ ...options, method: 'GET', path })
+    return { status, value, index: headerNumber(headers, 'x-consul-index') }
   }
 
   /** A TLS connection closed before any answer may hide an alert: look once more to name it. */
@@ -185,6 +194,45 @@ async function readLimited(body: ConsulResponse['body'], limit: number): Promise
     size += buffer.length
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * A small answer's body as JSON, or as its text when it is not JSON (Consul answers some calls and
+ * every error in plain text), or null when empty. More than `limit` bytes is refused with a typed
+ * error as soon as it is seen, and the rest of the body is not read.
+ */
+export async function readJsonBody(
+  body: ConsulResponse['body'],
+  where: string,
+  limit = JSON_BODY_LIMIT,
+): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      const buffer = chunk as Buffer
+      size += buffer.length
+      if (size > limit) {
+        body.destroy()
+        throw new AppError(
+          'CONSUL_HTTP',
+          `${where} answered with more than ${limit / (1024 * 1024)} MiB where a small JSON answer was expected.`,
+          { hint: 'Is this address really a Consul agent (and not a proxy or another service)?' },
+        )
+      }
+      chunks.push(buffer)
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw mapTransportError(error, where)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
 }
 
 /** Runs `work` with a client that is always closed afterwards. */
