@@ -18,6 +18,8 @@ export type AppErrorCode =
   | 'SNAPSHOT_META_INVALID'
   | 'SNAPSHOT_SIZE_MISMATCH'
   | 'SNAPSHOT_STATE_INVALID'
+  // a save record (`<name>.json`) beside a stored backup that is not one, or describes another file
+  | 'SIDECAR_INVALID'
   // age-encrypted snapshots (.snap.age)
   | 'ENCRYPTED_KEY_REQUIRED'
   | 'ENCRYPTED_WRONG_KEY'

@@ -23,6 +23,8 @@ export interface StoredBackupView {
   index: Uint64String | null
   consulVersion: string | null
   factsFrom: StoredBackupFactsSource
+  /** Why the sidecar beside it was not believed or could not be read; null when there is none or it was. */
+  sidecarProblem: string | null
 }
 
 export interface StoredBackupList {

@@ -137,6 +137,87 @@ describe('StoredBackupsService.list', () => {
   })
 })
 
+describe('StoredBackupsService.list: a sidecar is believed only when it is the save record of that backup', () => {
+  const name = 'orders-prod-dc1-1.19.2-40-20260101T100000Z.snap'
+  const record = {
+    kind: 'snapshot-studio/save-record',
+    version: 1,
+    file: name,
+    size: sound.length,
+    sha256: 'a'.repeat(64),
+    index: 41,
+    term: 2,
+    consulVersion: '1.19.3',
+    datacenter: 'east',
+    profile: 'Orders (prod)',
+    savedAt: '2026-01-01T10:00:01.000Z',
+  }
+  // What the name says, which is all a refused sidecar leaves.
+  const byName = { cluster: 'orders-prod', datacenter: 'dc1', index: '40', consulVersion: '1.19.2' }
+
+  async function listedWith(sidecar: string | Buffer, stored = name) {
+    writeFileSync(join(folder, stored), sound)
+    writeFileSync(join(folder, `${stored}.json`), sidecar)
+    const list = await service.list(ref)
+    expect(list.backups).toHaveLength(1)
+    return list.backups[0]!
+  }
+
+  it('takes the facts of an untouched record, and says nothing is wrong', async () => {
+    const view = await listedWith(JSON.stringify(record))
+    expect(view).toMatchObject({
+      index: '41',
+      datacenter: 'east',
+      factsFrom: 'sidecar',
+      sidecarProblem: null,
+    })
+  })
+
+  it('takes a record saved before its copy was encrypted on the way to the store', async () => {
+    const view = await listedWith(JSON.stringify({ ...record, size: 1 }), `${name}.age`)
+    expect(view).toMatchObject({ index: '41', factsFrom: 'sidecar', sidecarProblem: null })
+  })
+
+  it.each([
+    ['not JSON', '{"kind": "snapshot-studio/save-record", ', /not JSON/],
+    ['another kind of JSON', JSON.stringify({ hello: 'world' }), /field "kind"/],
+    ['an index that is not a whole number', JSON.stringify({ ...record, index: 'x' }), /field "index"/],
+    ['a time that is not an instant', JSON.stringify({ ...record, savedAt: 'yesterday' }), /field "savedAt"/],
+    [
+      'a datacenter Consul would not name',
+      JSON.stringify({ ...record, datacenter: 'east\u001b[2J' }),
+      /field "datacenter"/,
+    ],
+    [
+      'the record of another file',
+      JSON.stringify({ ...record, file: 'other.snap' }),
+      /another file, "other.snap"/,
+    ],
+    [
+      'a size the backup does not have',
+      JSON.stringify({ ...record, size: sound.length + 1 }),
+      /records \d+ bytes/,
+    ],
+    [
+      'far larger than any record',
+      JSON.stringify({ ...record, pad: ' '.repeat(70 * 1024) }),
+      /larger than 64 KiB/,
+    ],
+  ])('refuses %s with a typed reason, and lists the backup by its name', async (_what, sidecar, why) => {
+    const view = await listedWith(sidecar)
+    expect(view).toMatchObject({ ...byName, factsFrom: 'name' })
+    expect(view.sidecarProblem).toMatch(/^The sidecar orders-prod-.*\.snap\.json is not believed: /)
+    expect(view.sidecarProblem).toMatch(why)
+  })
+
+  it('escapes control characters a tampered record would have echoed', async () => {
+    const view = await listedWith(JSON.stringify({ ...record, file: 'x\u001b]0;owned\u0007.snap' }))
+    expect(view.sidecarProblem).toContain('\\u001b]0;owned\\u0007')
+    // eslint-disable-next-line no-control-regex
+    expect(view.sidecarProblem).not.toMatch(/[\u0000-\u001f]/)
+  })
+})
+
 describe('StoredBackupsService.inspect', () => {
   it('inspects a stored backup as it streams, with progress against its listed size', async () => {
     writeFileSync(join(folder, 'a.snap'), sound)

@@ -29,24 +29,47 @@ export interface SaveRecord extends Pick<
 }
 
 /**
- * The schema a sidecar is read with. Loaded when a sidecar is read, not with this module: save
- * and restore start by loading it, and zod is as much of their start-up as the HTTP client.
+ * The one schema a sidecar is read with, wherever it is read: beside a file being restored, and
+ * in a destination's listing. Every field is checked as written (a time is an ISO 8601 instant, a
+ * datacenter a name Consul accepts); fields a later version may add are dropped, not refused.
+ * Loaded when a sidecar is read, not with this module: save and restore start by loading it, and
+ * zod is as much of their start-up as the HTTP client.
  */
 async function sidecarSchema() {
-  const { z } = await import('zod')
+  const [{ z }, { DATACENTER_PATTERN }] = await Promise.all([
+    import('zod'),
+    import('../../../shared/consul-names'),
+  ])
   return z.object({
     kind: z.literal('snapshot-studio/save-record'),
     version: z.literal(1),
-    file: z.string(),
+    file: z.string().min(1),
     size: z.number().int().nonnegative(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     index: z.number().int().nonnegative(),
     term: z.number().int().nonnegative(),
     consulVersion: z.string().nullable(),
-    datacenter: z.string().nullable(),
+    datacenter: z.string().regex(DATACENTER_PATTERN).nullable(),
     profile: z.string(),
-    savedAt: z.string(),
+    savedAt: z.iso.datetime(),
   }) satisfies { parse(value: unknown): SaveRecord }
+}
+
+/**
+ * A sidecar's parsed JSON as a save record, or why it is not one: the first field that breaks
+ * the schema, named by its path (our own field names, never the file's text).
+ */
+export async function parseSaveRecord(
+  value: unknown,
+): Promise<{ record: SaveRecord; problem: null } | { record: null; problem: string }> {
+  const parsed = (await sidecarSchema()).safeParse(value)
+  if (parsed.success) return { record: parsed.data, problem: null }
+  const issue = parsed.error.issues[0]
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : null
+  return {
+    record: null,
+    problem: field === null ? 'it is not a save record' : `its field "${field}" is missing or not as written`,
+  }
 }
 
 export function sidecarPathFor(snapshotPath: string): string {
@@ -163,9 +186,9 @@ async function readSidecar(snapshotPath: string): Promise<SaveRecord | null> {
     return null
   }
   try {
-    return (await sidecarSchema()).parse(JSON.parse(text))
+    // Not a sidecar of ours when it does not parse: the origin is then left to the name.
+    return (await parseSaveRecord(JSON.parse(text))).record
   } catch {
-    // Not a sidecar of ours.
     return null
   }
 }

@@ -1,3 +1,4 @@
+import { toErrorPayload } from '../../../shared/app-error'
 import type { StoredBackupView } from '../../../shared/stored-backup-types'
 import { listAll, type BackupEntry, type Destination } from '../backups/destination'
 import { nameFacts } from './backup-name-facts'
@@ -37,8 +38,12 @@ export async function listStoredBackups(
     while (next < toRead.length) {
       signal?.throwIfAborted()
       const view = toRead[next++]!
-      const facts = await readSidecarFacts(destination, view.name)
-      if (facts) applySidecar(view, facts)
+      try {
+        applySidecar(view, await readSidecarFacts(destination, view))
+      } catch (error) {
+        // One sidecar that cannot be believed or read costs only its own facts, and says why.
+        view.sidecarProblem = toErrorPayload(error).message
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(SIDECAR_CONCURRENCY, toRead.length) }, read))
@@ -61,12 +66,13 @@ function viewFromName(entry: BackupEntry, hints: NamingHints): StoredBackupView 
     index: facts.index,
     consulVersion: facts.consulVersion,
     factsFrom: known ? 'name' : 'none',
+    sidecarProblem: null,
   }
 }
 
 function applySidecar(view: StoredBackupView, facts: SidecarFacts): void {
   // The sidecar was written at save time from what the cluster answered; the name only echoes it.
-  view.takenAt = facts.takenAt?.toISOString() ?? view.takenAt
+  view.takenAt = facts.takenAt.toISOString()
   view.cluster = facts.cluster
   view.datacenter = facts.datacenter ?? view.datacenter
   view.index = facts.index

@@ -1,21 +1,13 @@
-import { z } from 'zod'
-import type { Destination } from '../backups/destination'
+import { AppError } from '../../../shared/app-error'
+import { printableText } from '../../../shared/printable-text'
+import type { BackupEntry, Destination } from '../backups/destination'
+import { parseSaveRecord, type SaveRecord } from '../consul/snapshot-sidecar'
 
 /** A sidecar is a few hundred bytes; anything far larger is not one of ours and is not read whole. */
 const MAX_SIDECAR_BYTES = 64 * 1024
 
-/** The fields of a save record (consul/snapshot-sidecar.ts) the Backups view shows. */
-const sidecarSchema = z.object({
-  kind: z.literal('snapshot-studio/save-record'),
-  index: z.number().int().nonnegative(),
-  consulVersion: z.string().nullable(),
-  datacenter: z.string().nullable(),
-  profile: z.string(),
-  savedAt: z.string(),
-})
-
 export interface SidecarFacts {
-  takenAt: Date | null
+  takenAt: Date
   cluster: string
   datacenter: string | null
   index: string
@@ -23,32 +15,58 @@ export interface SidecarFacts {
 }
 
 /**
- * The facts in `<name>.json` stored beside a backup, or null when it cannot be read or is not a
- * save record: a listing never fails because one sidecar is odd.
+ * The facts in `<name>.json` stored beside a backup. The sidecar is held to the save record's one
+ * schema and must describe this backup: its file is this name (or this name less `.age`, for a
+ * copy encrypted on its way to the store) and, unencrypted, its size is the stored size. Anything
+ * else (too large, not JSON, a field missing or not as written, another file's record) is refused
+ * with SIDECAR_INVALID, so that a tampered or misplaced sidecar never lends a backup its facts.
+ * Reading it can also fail as the store fails (its own typed errors).
  */
-export async function readSidecarFacts(destination: Destination, name: string): Promise<SidecarFacts | null> {
-  try {
-    const stream = await destination.openRead(`${name}.json`)
-    const chunks: Buffer[] = []
-    let size = 0
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length
-      if (size > MAX_SIDECAR_BYTES) {
-        stream.destroy()
-        return null
-      }
-      chunks.push(chunk)
-    }
-    const record = sidecarSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-    const takenAt = new Date(record.savedAt)
-    return {
-      takenAt: Number.isNaN(takenAt.getTime()) ? null : takenAt,
-      cluster: record.profile,
-      datacenter: record.datacenter,
-      index: String(record.index),
-      consulVersion: record.consulVersion,
-    }
-  } catch {
-    return null
+export async function readSidecarFacts(
+  destination: Destination,
+  entry: Pick<BackupEntry, 'name' | 'size'>,
+): Promise<SidecarFacts> {
+  const record = await readRecord(destination, entry.name)
+  const encrypted = entry.name === `${record.file}.age`
+  if (record.file !== entry.name && !encrypted)
+    throw refused(entry.name, `it describes another file, ${printableText(JSON.stringify(record.file))}`)
+  if (!encrypted && record.size !== entry.size)
+    throw refused(entry.name, `it records ${record.size} bytes and the backup holds ${entry.size}`)
+  return {
+    takenAt: new Date(record.savedAt),
+    cluster: record.profile,
+    datacenter: record.datacenter,
+    index: String(record.index),
+    consulVersion: record.consulVersion,
   }
+}
+
+async function readRecord(destination: Destination, name: string): Promise<SaveRecord> {
+  const stream = await destination.openRead(`${name}.json`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_SIDECAR_BYTES) {
+      stream.destroy()
+      throw refused(name, `it is larger than ${MAX_SIDECAR_BYTES / 1024} KiB`)
+    }
+    chunks.push(chunk)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw refused(name, 'it is not JSON')
+  }
+  const { record, problem } = await parseSaveRecord(value)
+  if (record === null) throw refused(name, problem)
+  return record
+}
+
+function refused(name: string, why: string): AppError {
+  const shown = printableText(name)
+  return new AppError('SIDECAR_INVALID', `The sidecar ${shown}.json is not believed: ${why}.`, {
+    hint: `The backup is listed with what its name says. Check whether ${shown}.json was edited or copied from another backup; delete it, or put back the one saved with ${shown}.`,
+  })
 }

@@ -196,6 +196,11 @@ function StoredBackupRow({
       <td>
         <code>{backup.name}</code>
         {backup.encrypted && <span className="tag">encrypted</span>}
+        {backup.sidecarProblem !== null && (
+          <span className="tag tag-bad" title={backup.sidecarProblem} data-testid="stored-sidecar-problem">
+            sidecar refused
+          </span>
+        )}
       </td>
       <td>{formatBytes(backup.size)}</td>
       <td>

@@ -57,6 +57,7 @@ const backup = (name: string, over: Partial<StoredBackupView> = {}): StoredBacku
   index: '42',
   consulVersion: '1.20.0',
   factsFrom: 'sidecar',
+  sidecarProblem: null,
   ...over,
 })
 
@@ -109,6 +110,22 @@ describe('the Backups view of a destination', () => {
       fireEvent.change(panel.getByTestId('stored-cluster-filter'), { target: { value: 'stage' } })
     })
     expect(rows()).toEqual(['stage-2.snap'])
+  })
+
+  it('marks a backup whose sidecar was refused, with the reason on the mark', async () => {
+    const why = 'The sidecar prod-3.snap.json is not believed: it describes another file, "prod-1.snap".'
+    await openBrowser({
+      list: async () => ({
+        destination: 's3://backups/consul/',
+        backups: [backup('prod-3.snap', { factsFrom: 'name', sidecarProblem: why }), ...listed.slice(1)],
+      }),
+    })
+    const marks = screen.getAllByTestId('stored-sidecar-problem')
+    expect(marks).toHaveLength(1)
+    expect(within(screen.getAllByTestId('stored-backup')[0]!).getByTestId('stored-sidecar-problem')).toBe(
+      marks[0],
+    )
+    expect(marks[0]!.getAttribute('title')).toBe(why)
   })
 
   it('deletes a backup only once its name is typed, then lists again', async () => {
