@@ -16,6 +16,7 @@ import {
   checkCancelled,
   FLUSH_AT,
   KvExportText,
+  kvTableRows,
   writeChunk,
   writeKvExport,
   type KvExportRow,
@@ -255,21 +256,6 @@ async function sortedTable(log: SpillFile, spill: SpillFile): Promise<KvTable> {
   return table.finish()
 }
 
-/** The sorted table's rows, a batch at a time (never one object per key at once). */
-function* tableRows(kv: KvTable): Generator<KvExportRow[]> {
-  for (let from = 0; from < kv.size; from += ROW_BATCH) {
-    const batch: KvExportRow[] = []
-    for (let i = from; i < Math.min(kv.size, from + ROW_BATCH); i++)
-      batch.push({
-        key: kv.keyBytesAt(i),
-        flags: kv.flags(i),
-        valueOffset: kv.valueOffset(i),
-        valueSize: kv.valueSize(i),
-      })
-    yield batch
-  }
-}
-
 /**
  * Verifies the snapshot at `path` like every other command, then prints its KV data as
  * `consul kv export` would. Returns how many keys were written. Working files are removed.
@@ -295,7 +281,7 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
     }
     const values = new SpillBlockReader(spill)
     return await writeKvExport(
-      tableRows(await sortedTable(log, spill)),
+      kvTableRows(await sortedTable(log, spill)),
       (offset, length) => values.read(offset, length),
       options.out,
       options.signal,

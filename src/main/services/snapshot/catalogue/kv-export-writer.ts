@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream'
 import { AppError } from '../../../../shared/app-error'
 import { goJsonString, isPlainJson } from './go-json-string'
+import type { KvTable } from './kv-table'
 
 /** One key to export; its value lies in the spill file at [valueOffset, valueOffset + valueSize). */
 export interface KvExportRow {
@@ -12,6 +13,28 @@ export interface KvExportRow {
   flags: bigint
   valueOffset: number
   valueSize: number
+}
+
+// Rows handed to the writer at a time: small enough that they die young (a batch that survives
+// a scavenge is promoted, and the old generation then grows with the file).
+const ROW_BATCH = 4096
+
+/**
+ * The rows [from, to) of a sorted KV table (all of it by default; a prefix's range from
+ * KvTable.prefixRange), a batch at a time: never one object per key at once.
+ */
+export function* kvTableRows(kv: KvTable, from = 0, to = kv.size): Generator<KvExportRow[]> {
+  for (let start = from; start < to; start += ROW_BATCH) {
+    const batch: KvExportRow[] = []
+    for (let i = start; i < Math.min(to, start + ROW_BATCH); i++)
+      batch.push({
+        key: kv.keyBytesAt(i),
+        flags: kv.flags(i),
+        valueOffset: kv.valueOffset(i),
+        valueSize: kv.valueSize(i),
+      })
+    yield batch
+  }
 }
 
 /** Reads bytes of the spill file (at once when they are at hand); a view that stays valid. */

@@ -26,7 +26,7 @@ import type {
   SearchResult,
 } from './catalogue-types'
 import { decodeKv, type KvRecord } from './kv-record'
-import { writeKvExport, type KvExportRow } from './kv-export-writer'
+import { kvTableRows, writeKvExport } from './kv-export-writer'
 import { SpillBlockReader } from './spill-block-reader'
 import { decodeWhole, type MsgValue } from './msgpack-walk'
 import { catalogueKinds, unwrapConfigEntry, type CatalogueKind, type RecordItem } from './record-items'
@@ -52,7 +52,6 @@ const CHILD_CACHE_SIZE = 16
 const READ_BATCH_BYTES = 4 * 1024 * 1024
 /** KV values up to this size are read whole when opened; larger ones only as far as shown. */
 const WHOLE_VALUE_BYTES = 4 * 1024 * 1024
-const EXPORT_BATCH = 4096
 
 function tryDecodeKv(record: Buffer, at: number): KvRecord | undefined {
   try {
@@ -297,21 +296,13 @@ export class SnapshotCatalogue {
     const prefix = (options.prefix ?? '').replace(/^\//, '')
     const kv = this.index.kv
     const [lo, hi] = kv.prefixRange(Buffer.from(prefix, 'utf8'))
-    const rows = function* (): Generator<KvExportRow[]> {
-      for (let from = lo; from < hi; from += EXPORT_BATCH) {
-        const batch: KvExportRow[] = []
-        for (let i = from; i < Math.min(hi, from + EXPORT_BATCH); i++)
-          batch.push({
-            key: kv.keyBytesAt(i),
-            flags: kv.flags(i),
-            valueOffset: kv.valueOffset(i),
-            valueSize: kv.valueSize(i),
-          })
-        yield batch
-      }
-    }
     const values = new SpillBlockReader(this.spill)
-    return writeKvExport(rows(), (offset, length) => values.read(offset, length), options.out, options.signal)
+    return writeKvExport(
+      kvTableRows(kv, lo, hi),
+      (offset, length) => values.read(offset, length),
+      options.out,
+      options.signal,
+    )
   }
 
   // ---------------------------------------------------------------- whole-snapshot passes
