@@ -1,5 +1,6 @@
 import { decodeMsgpackValue, MsgpackBytes, readSnapshot, type MsgpackValue } from '../snapshot'
 import type { ReadProgress } from '../snapshot/inspect-types'
+import { bytesOf, isMsgMap, textOf, type MsgMap } from '../snapshot/catalogue/msgpack-walk'
 import { RecordSplitter } from '../snapshot/record-splitter'
 import { addCount, emptyContents, kvDigest, type DrillContents } from './drill-contents'
 
@@ -42,16 +43,7 @@ export const ACL_KINDS: Readonly<Record<number, string>> = {
   [T.ACLAuthMethod]: 'acl-auth-methods',
 }
 
-type Rec = Record<string, MsgpackValue>
-const isRec = (v: MsgpackValue | undefined): v is Rec =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  !(v instanceof Map) &&
-  !(v instanceof MsgpackBytes)
-const text = (v: MsgpackValue | undefined): string => (v instanceof MsgpackBytes ? v.text : '')
-const bytes = (v: MsgpackValue | undefined): Uint8Array =>
-  v instanceof MsgpackBytes ? v.bytes : new Uint8Array(0)
+const bytes = (v: MsgpackValue | undefined): Uint8Array => bytesOf(v) ?? new Uint8Array(0)
 const uint = (v: MsgpackValue | undefined): bigint =>
   typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : 0n
 
@@ -86,32 +78,32 @@ export async function readFileContents(
       record: (type, value) => {
         if (type === T.KVS) {
           const r = decodeMsgpackValue(value).value
-          if (!isRec(r)) return
-          contents.kv.set(text(r['Key']), kvDigest(uint(r['Flags']), bytes(r['Value'])))
+          if (!isMsgMap(r)) return
+          contents.kv.set(textOf(r['Key']), kvDigest(uint(r['Flags']), bytes(r['Value'])))
           addCount(contents, 'kv')
           return
         }
         if (type === T.Register) {
           const r = decodeMsgpackValue(value).value
-          if (!isRec(r)) return
-          if (datacenter === '') datacenter = text(r['Datacenter'])
-          const t = tally(text(r['Node']))
-          if (isRec(r['Service'])) t.services++
-          else if (isRec(r['Check'])) {
+          if (!isMsgMap(r)) return
+          if (datacenter === '') datacenter = textOf(r['Datacenter'])
+          const t = tally(textOf(r['Node']))
+          if (isMsgMap(r['Service'])) t.services++
+          else if (isMsgMap(r['Check'])) {
             t.checks++
-            if (text((r['Check'] as Rec)['CheckID']) === SERF_HEALTH) t.membership = true
+            if (textOf((r['Check'] as MsgMap)['CheckID']) === SERF_HEALTH) t.membership = true
           }
           return
         }
         if (type === T.Session) {
           const r = decodeMsgpackValue(value).value
-          if (isRec(r)) tally(text(r['Node'])).sessions++
+          if (isMsgMap(r)) tally(textOf(r['Node'])).sessions++
           return
         }
         if (type === T.PreparedQuery) return addCount(contents, 'prepared-queries')
         if (type === T.ConfigEntry) {
           const outer = decodeMsgpackValue(value).value
-          const kind = outer instanceof MsgpackBytes ? text(decodeMsgpackValue(outer.bytes).value) : ''
+          const kind = outer instanceof MsgpackBytes ? textOf(decodeMsgpackValue(outer.bytes).value) : ''
           kinds.add(kind)
           return addCount(contents, `config-entries/${kind}`)
         }
@@ -121,12 +113,14 @@ export async function readFileContents(
         addCount(contents, acl)
         if (type === T.ACLToken) {
           const r = decodeMsgpackValue(value).value
-          if (!isRec(r)) return
-          tokenAccessors.add(text(r['AccessorID']))
+          if (!isMsgMap(r)) return
+          tokenAccessors.add(textOf(r['AccessorID']))
           if (managementToken !== null) return
           const policies = Array.isArray(r['Policies']) ? r['Policies'] : []
-          const isManagement = policies.some((p) => isRec(p) && text(p['ID']) === GLOBAL_MANAGEMENT_POLICY)
-          const secret = text(r['SecretID'])
+          const isManagement = policies.some(
+            (p) => isMsgMap(p) && textOf(p['ID']) === GLOBAL_MANAGEMENT_POLICY,
+          )
+          const secret = textOf(r['SecretID'])
           if (isManagement && r['ExpirationTime'] == null && secret !== '' && secret !== 'anonymous')
             managementToken = secret
         }

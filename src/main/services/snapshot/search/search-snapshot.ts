@@ -1,4 +1,5 @@
 import { readSnapshot } from '../archive-reader'
+import { bytesOf, isMsgMap, textOf, type MsgMap } from '../catalogue/msgpack-walk'
 import { CONFIG_ENTRY_SECRET_RULES } from '../catalogue/secret-fields'
 import type { ReadProgress } from '../inspect-types'
 import { MessageType } from '../message-types'
@@ -40,16 +41,6 @@ export interface ValueSearchResult {
 const CONFIG_ENTRY = 22
 const KEY = Buffer.from('Key')
 const VALUE = Buffer.from('Value')
-
-type Rec = Record<string, MsgpackValue>
-const isRec = (v: MsgpackValue | undefined): v is Rec =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  !(v instanceof Map) &&
-  !(v instanceof MsgpackBytes)
-const text = (v: MsgpackValue | undefined): string => (v instanceof MsgpackBytes ? v.text : '')
-const raw = (v: MsgpackBytes): Buffer => Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength)
 
 /** Skips one value: scalars and strings here, anything else by the full decoder. */
 function skip(buf: Buffer, p: number): number {
@@ -137,11 +128,13 @@ export async function searchSnapshotValues(
         if (prefix !== null) return
         if (type === MessageType.Register) {
           const r = decodeMsgpackValue(value).value
-          const service = isRec(r) ? r['Service'] : undefined
-          if (!isRec(service) || !isRec(service['Meta'])) return
-          const name = `${text((r as Rec)['Node'])}/${text(service['ID'])}`
-          for (const [k, v] of Object.entries(service['Meta']))
-            if (v instanceof MsgpackBytes) test('service-meta', name, `Meta.${k}`, raw(v))
+          const service = isMsgMap(r) ? r['Service'] : undefined
+          if (!isMsgMap(service) || !isMsgMap(service['Meta'])) return
+          const name = `${textOf((r as MsgMap)['Node'])}/${textOf(service['ID'])}`
+          for (const [k, v] of Object.entries(service['Meta'])) {
+            const bytes = bytesOf(v)
+            if (bytes) test('service-meta', name, `Meta.${k}`, bytes)
+          }
           return
         }
         if (type === CONFIG_ENTRY) searchConfigEntry(value, test)
@@ -159,19 +152,21 @@ function searchConfigEntry(
   const outer = decodeMsgpackValue(value).value
   if (!(outer instanceof MsgpackBytes)) return
   const kindValue = decodeMsgpackValue(outer.bytes)
-  const kind = text(kindValue.value)
+  const kind = textOf(kindValue.value)
   const request = decodeMsgpackValue(outer.bytes, kindValue.end).value
-  let entry = isRec(request) ? request['Entry'] : undefined
+  let entry = isMsgMap(request) ? request['Entry'] : undefined
   // Some kinds marshal their body themselves, one raw string deeper (docs/snapshot-format.md §8).
   if (entry instanceof MsgpackBytes) entry = decodeMsgpackValue(entry.bytes).value
-  if (!isRec(entry)) return
+  if (!isMsgMap(entry)) return
   const secret = new Set((CONFIG_ENTRY_SECRET_RULES[kind] ?? []).map((rule) => rule.path.join('.')))
-  const name = `${kind}/${text(entry['Name'])}`
+  const name = `${kind}/${textOf(entry['Name'])}`
   const walk = (v: MsgpackValue, path: string): void => {
     if (secret.has(path)) return
-    if (v instanceof MsgpackBytes) test('config-entry', name, path, raw(v))
+    const bytes = bytesOf(v)
+    if (bytes) test('config-entry', name, path, bytes)
     else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`))
-    else if (isRec(v)) for (const [k, item] of Object.entries(v)) walk(item, path === '' ? k : `${path}.${k}`)
+    else if (isMsgMap(v))
+      for (const [k, item] of Object.entries(v)) walk(item, path === '' ? k : `${path}.${k}`)
   }
   walk(entry, '')
 }
