@@ -1,4 +1,5 @@
 import type { SnapshotTypeStat } from '../../../shared/consul-types'
+import type { ByteProgress } from '../../../shared/progress'
 
 /** What save and restore need to know about an archive once the engine verified it completely. */
 export interface VerifiedArchive {
@@ -9,10 +10,8 @@ export interface VerifiedArchive {
   enterpriseTypes: number[]
 }
 
-export interface VerifyProgress {
-  bytes: number
-  totalBytes: number | null
-}
+/** Verification reports the one progress shape of every long operation. */
+export type VerifyProgress = ByteProgress
 
 /**
  * Full verification of an archive on disk (gzip, tar, SHA256SUMS, meta, state.bin records),
