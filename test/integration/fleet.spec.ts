@@ -218,7 +218,7 @@ describe('the fleet view against real Consul', () => {
   })
 
   it("shows HashiCorp's Enterprise agent (same service and checks, no status key) with its status unknown", async () => {
-    // What the Enterprise agent registers (snapshot-agent-spec §4-5): its own check IDs, the
+    // What the Enterprise agent registers (docs/agent.md, "Modes" and "Leadership"): its own check IDs, the
     // shared check names, and a lock held by a session without a value.
     const service = 'consul-snapshot'
     await put(bare, '/v1/agent/service/register', {

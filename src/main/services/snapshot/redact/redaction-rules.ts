@@ -206,8 +206,8 @@ function finish(value: Buffer, list: SpliceList): RecordRedaction {
 }
 
 /**
- * A config entry is a raw string holding the kind and then the request map (§8): the edit is made
- * inside that string, which is then written again with its new length.
+ * A config entry is a raw string holding the kind and then the request map (docs/snapshot-format.md
+ * §8): the edit is made inside that string, which is then written again with its new length.
  */
 function redactConfigEntry(value: Buffer): RecordRedaction {
   const outer = stringPayload(value, 0)
@@ -235,9 +235,10 @@ function redactConfigEntry(value: Buffer): RecordRedaction {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
 
 /**
- * Peering secrets are protobuf in a raw string (§8): the peer's ID (field 1), then the
- * establishment and stream secrets, all UUIDs. Each secret UUID becomes a fresh one of the same
- * length, so every protobuf length stays right; the peer ID that ties it to its peering stays.
+ * Peering secrets are protobuf in a raw string (docs/snapshot-format.md §8): the peer's ID (field
+ * 1), then the establishment and stream secrets, all UUIDs. Each secret UUID becomes a fresh one of
+ * the same length, so every protobuf length stays right; the peer ID that ties it to its peering
+ * stays.
  */
 function redactPeeringSecret(value: Buffer): RecordRedaction {
   const outer = stringPayload(value, 0)
