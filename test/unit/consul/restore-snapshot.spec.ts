@@ -45,6 +45,12 @@ afterEach(async () => {
 
 interface AgentOptions {
   leader?: string
+  /** The leader's answer waits for this (to see what the client does meanwhile). */
+  leaderHeld?: Promise<void>
+  /** Consul's answer to an upload it turns down before reading it (no leader to forward to). */
+  refuseUploadAtOnce?: { status: number; text: string }
+  /** The PUT's headers arrived. */
+  onUploadArrived?: () => void
   restoreStatus?: number
   /** The PUT handler sees the body as it streams (for cancellation tests). */
   onUploadChunk?: (bytes: number) => void
@@ -56,7 +62,12 @@ async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection>
   server = await startLocalServer(
     (req, res) => {
       const url = req.url ?? ''
-      if (url.startsWith('/v1/status/leader')) return json(res, 200, options.leader ?? '127.0.0.1:8300')
+      if (url.startsWith('/v1/status/leader')) {
+        const answer = () => json(res, 200, options.leader ?? '127.0.0.1:8300')
+        if (options.leaderHeld) void options.leaderHeld.then(answer)
+        else answer()
+        return
+      }
       if (url.startsWith('/v1/agent/self'))
         return json(res, 200, {
           Config: { Version: '1.14.8', Datacenter: 'dc1', NodeName: 'n1', Server: true },
@@ -66,6 +77,11 @@ async function startAgent(options: AgentOptions = {}): Promise<ConsulConnection>
         return json(res, 200, { Healthy: true, Servers: [] })
       if (url.startsWith('/v1/kv/')) return json(res, 404, null, { 'x-consul-index': '251' })
       if (req.method === 'PUT' && url.startsWith('/v1/snapshot')) {
+        options.onUploadArrived?.()
+        if (options.refuseUploadAtOnce) {
+          const { status, text: reason } = options.refuseUploadAtOnce
+          return text(res, status, reason)
+        }
         let received = 0
         req.on('data', (chunk: Buffer) => {
           received += chunk.length
@@ -297,6 +313,13 @@ describe('restoreSnapshot verifying while it uploads', () => {
       },
     }
   }
+  /**
+   * The leader's answer held until `event` (an upload's start), or a second at most: a client
+   * that waits for that answer before uploading still finishes, only in the other order.
+   */
+  function heldUntil(event: Promise<void>): Promise<void> {
+    return Promise.race([event, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())])
+  }
   const fileNeverReadToVerify: VerifySnapshot = () =>
     Promise.reject(new Error('the file was read a second time to verify it'))
 
@@ -393,6 +416,66 @@ describe('restoreSnapshot verifying while it uploads', () => {
     expect(shown.map((p) => [p.file.consulVersion, p.file.consulVersionSource])).toEqual([
       ['1.15.0', 'sidecar'],
     ])
+  })
+
+  it('starts the upload while the target is read: the leader\u2019s answer is not waited for before the first bytes', async () => {
+    const order: string[] = []
+    let uploadStarted: () => void = () => undefined
+    const connection = await startAgent({
+      leaderHeld: heldUntil(new Promise<void>((resolve) => (uploadStarted = resolve))).then(() => {
+        order.push('leader answered')
+      }),
+      onUploadChunk: () => {
+        if (!order.includes('upload bytes arrived')) order.push('upload bytes arrived')
+        uploadStarted()
+      },
+    })
+    const verifier = streamVerifier(async () => archive())
+    const result = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    )
+    expect(result.health.healthy).toBe(true)
+    expect(order).toEqual(['upload bytes arrived', 'leader answered'])
+  })
+
+  it('refuses a target without a leader before the last bytes, even though the upload started meanwhile', async () => {
+    let closed: (upload: { bytes: number; complete: boolean }) => void = () => undefined
+    const serverSide = new Promise<{ bytes: number; complete: boolean }>((resolve) => (closed = resolve))
+    let uploadStarted: () => void = () => undefined
+    const connection = await startAgent({
+      leader: '',
+      leaderHeld: heldUntil(new Promise<void>((resolve) => (uploadStarted = resolve))),
+      onUploadChunk: () => uploadStarted(),
+      onUploadClosed: (upload) => closed(upload),
+    })
+    const verifier = streamVerifier(async () => archive())
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'RESTORE_REFUSED', details: { blockers: 'NO_LEADER' } })
+    expect(server?.requests.filter((r) => r.method === 'PUT')).toHaveLength(1)
+    const upload = await serverSide
+    expect(upload.complete).toBe(false)
+    expect(upload.bytes).toBeLessThan(FILE_BYTES.length)
+  })
+
+  it('reports the missing leader, not the turned-down upload, when Consul refuses the upload before the target was read', async () => {
+    // The PUT is answered as soon as it arrives, the leader only after that.
+    let uploadArrived: () => void = () => undefined
+    const connection = await startAgent({
+      leader: '',
+      leaderHeld: heldUntil(new Promise<void>((resolve) => (uploadArrived = resolve))),
+      onUploadArrived: () => uploadArrived(),
+      refuseUploadAtOnce: { status: 500, text: 'No cluster leader' },
+    })
+    const verifier = streamVerifier(async () => archive())
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'RESTORE_REFUSED', details: { blockers: 'NO_LEADER' } })
   })
 
   it('with a safety snapshot to take, verifies the file first so a bad file costs no snapshot', async () => {

@@ -77,8 +77,9 @@ const HELP = `Usage: snapshot-studio restore [options] FILE
   second question naming what will be lost.
 
   With -yes and -safety-snapshot=false the file is read once: it is
-  verified while it uploads, and its last bytes are sent only when it
-  passed (Consul restores nothing from an incomplete upload).
+  verified while it uploads, the target is read as the upload starts, and
+  the file's last bytes are sent only when it passed and the target can
+  take it (Consul restores nothing from an incomplete upload).
 
   An age-encrypted backup (.snap.age) needs -identity or -passphrase-file.
   It is decrypted first into a private temporary copy (TMPDIR, mode 0600,

@@ -92,7 +92,9 @@ const SAFETY_TEMPLATE = '{profile}-{dc}-{version}-{index}-{time}-before-restore.
  *
  * A file already verified in this process (the preview) and unchanged is not verified again.
  * Otherwise, with `verifyStream` and no safety snapshot to take first, the file is read once:
- * the bytes being uploaded are the bytes being verified, and the last ones wait for the verdict.
+ * the bytes being uploaded are the bytes being verified, and the last ones wait for the verdict
+ * and for the target's reading, which runs while the upload starts (a target with blockers stops
+ * the upload and is reported as the refusal it would have been before it).
  * With a safety snapshot the file is verified before it, so a bad file costs no snapshot either.
  */
 export async function restoreSnapshot(
@@ -118,14 +120,10 @@ export async function restoreSnapshot(
     if (!known && deps.verifyStream && !safety.enabled) {
       // Started first, so a verifier in a worker thread boots while the target is read.
       const feed = new VerificationFeed(deps.verifyStream, { signal: options.signal })
-      let reading: TargetReading
-      try {
-        reading = await readRestoreTarget(client, options.signal)
-        refuseBlockers(targetBlockers(reading.target))
-      } catch (error) {
-        feed.abort()
-        throw error
-      }
+      // Read while the upload starts rather than before it: its answer is one of the things the
+      // held-back last bytes wait for, so a target that must refuse the restore still never
+      // receives the whole file.
+      const reading = readRestoreTarget(client, options.signal)
       gate = verifyingGate(options, feed, identity, reading, deps.verified)
     } else {
       const { preflight } = await runPreflight(client, options.path, deps.verify, {
@@ -165,7 +163,11 @@ export async function restoreSnapshot(
         )
       })
     }
-    await upload(client, options, identity, now, gate)
+    try {
+      await upload(client, options, identity, now, gate)
+    } catch (error) {
+      throw gate.explainFailure ? await gate.explainFailure(error) : error
+    }
     options.onProgress?.({
       phase: 'waiting-for-cluster',
       bytes: identity.size,
@@ -180,8 +182,13 @@ export async function restoreSnapshot(
 }
 
 function refuseBlockers(blockers: RestoreIssue[]): void {
-  if (blockers.length === 0) return
-  throw new AppError(
+  const refusal = blockersRefusal(blockers)
+  if (refusal) throw refusal
+}
+
+function blockersRefusal(blockers: RestoreIssue[]): AppError | null {
+  if (blockers.length === 0) return null
+  return new AppError(
     'RESTORE_REFUSED',
     `The restore was refused: ${blockers.map((b) => b.message).join(' ')}`,
     {
@@ -199,6 +206,11 @@ interface UploadGate {
   beforeTail?: () => Promise<void>
   /** Stops whatever onChunk started when the upload ends early. */
   abandon?: () => void
+  /**
+   * The error to report for a failed upload: what the target's reading found, when it shows the
+   * restore could not go ahead (the upload's own failure is then only a consequence).
+   */
+  explainFailure?: (error: unknown) => Promise<unknown>
 }
 
 /**
@@ -209,13 +221,27 @@ function verifyingGate(
   options: RestoreSnapshotOptions,
   feed: VerificationFeed,
   identity: FileIdentity,
-  reading: TargetReading,
+  reading: Promise<TargetReading>,
   verified: VerifiedFiles | undefined,
 ): UploadGate {
   // Read while the bytes upload, so that once the last of them are read only the verdict and the
   // rules stand between the server and the file's end (Consul restores nothing before it).
   const clues = readOriginClues(options.path, { signal: options.signal })
   clues.catch(() => undefined)
+  // Set once the target is read and says no (or could not be read): the upload stops at its next
+  // chunk instead of sending the rest of the file for nothing.
+  let targetProblem: unknown = null
+  const target = reading.then(
+    (read) => {
+      targetProblem = blockersRefusal(targetBlockers(read.target))
+      return read
+    },
+    (error: unknown) => {
+      targetProblem = error
+      throw error
+    },
+  )
+  target.catch(() => undefined)
   const stopped = (error: unknown): unknown => {
     if (!(error instanceof AppError) || error.code === 'CANCELLED') return error
     return new AppError(
@@ -225,15 +251,31 @@ function verifyingGate(
     )
   }
   return {
-    onChunk: (chunk) => feed.push(chunk)?.catch((error: unknown) => Promise.reject(stopped(error))),
+    onChunk: (chunk) =>
+      targetProblem !== null
+        ? Promise.reject(targetProblem)
+        : feed.push(chunk)?.catch((error: unknown) => Promise.reject(stopped(error))),
     async beforeTail() {
+      const targetReading = await target
+      if (targetProblem !== null) throw targetProblem
       const archive = await feed.finish().catch((error: unknown) => Promise.reject(stopped(error)))
-      const preflight = describeRestore(options.path, identity, archive, reading, await clues)
+      const preflight = describeRestore(options.path, identity, archive, targetReading, await clues)
       options.onPreflight?.(preflight)
       refuseBlockers(preflight.blockers)
       verified?.set(options.path, identity, archive)
     },
     abandon: () => feed.abort(),
+    // Reported as if the target had been read first: its failure, or its refusal (no leader, which
+    // also makes Consul turn the upload down), explains the restore's failure better.
+    async explainFailure(error) {
+      if (error instanceof AppError && error.code === 'CANCELLED') return error
+      try {
+        await target
+      } catch (readingError) {
+        return readingError
+      }
+      return targetProblem ?? error
+    },
   }
 }
 
@@ -245,7 +287,6 @@ async function upload(
   gate: UploadGate,
 ): Promise<void> {
   const started = now()
-  assertUnchanged(options.path, identity)
   const requestAbort = new AbortController()
   let committed = false
   const cancelled = () =>
@@ -259,6 +300,7 @@ async function upload(
   options.signal?.addEventListener('abort', onAbort, { once: true })
   try {
     options.signal?.throwIfAborted()
+    assertUnchanged(options.path, identity)
     const meter = new TransferMeter({
       totalBytes: identity.size,
       now,
