@@ -10,6 +10,9 @@ export interface StoredBackupRef {
   decryption?: SourceDecryption
 }
 
+/** A snapshot the host copied into the upload area for one use (see RestoreState.usePreparedCopy). */
+export type PreparedCopyRef = SnapshotSourceRef & { kind: 'upload' }
+
 export type Screen = 'profiles' | 'inspect' | 'save' | 'restore' | 'backups' | 'fleet' | 'growth' | 'compare'
 
 /**
@@ -22,8 +25,8 @@ interface NavigationState {
   inspectRequest: { path: string | null; seq: number } | null
   /** a stored backup the Backups view asked Inspect to read streamed from its store; handled once */
   storedInspectRequest: { backup: StoredBackupRef; seq: number } | null
-  /** a snapshot the Backups view fetched for the restore wizard; handled once */
-  restoreRequest: { source: SnapshotSourceRef; seq: number } | null
+  /** a copy the Backups view fetched into the upload area for the restore wizard; handled once */
+  restoreRequest: { source: PreparedCopyRef; seq: number } | null
   /** bumped by Ctrl/Cmd+N and the menu; the profiles screen opens a blank form */
   newProfileRequest: number
   /** bumped by Ctrl/Cmd+O and the menu; Inspect opens its file chooser */
@@ -32,7 +35,7 @@ interface NavigationState {
   openInInspect(path: string): void
   openSample(): void
   openStoredInInspect(backup: StoredBackupRef): void
-  openInRestore(source: SnapshotSourceRef): void
+  openInRestore(source: PreparedCopyRef): void
   requestNewProfile(): void
   requestOpenFile(): void
 }

@@ -7,6 +7,7 @@ import type { ByteProgress } from '../../../shared/progress'
 import type { SnapshotInspectionWire, SnapshotSourceRef } from '../../../shared/snapshot-wire-types'
 import { followOperation } from '../../api/follow-operation'
 import { reportError } from '../../store/error-store'
+import type { PreparedCopyRef } from '../../store/navigation-store'
 import { reportProfileNotice } from '../../store/profile-notice'
 import { useStudio } from '../../store/studio-context'
 
@@ -74,6 +75,12 @@ export interface RestoreState {
   chooseWithDialog(): Promise<void>
   chooseHostPath(path: string): Promise<void>
   useSource(source: SnapshotSourceRef): Promise<void>
+  /**
+   * A copy the host made for this restore (a stored backup fetched into the upload area), used
+   * like any source and discarded once the wizard is done with it: restored, replaced by another
+   * file, or started over. A file the operator chose is never discarded.
+   */
+  usePreparedCopy(source: PreparedCopyRef): Promise<void>
   loadProfiles(): Promise<void>
   toTarget(): void
   chooseTarget(profileId: string): Promise<void>
@@ -110,6 +117,17 @@ export type RestoreStore = StoreApi<RestoreState>
 export function createRestoreStore(client: ApiClient): RestoreStore {
   let running: AbortController | null = null
   let checking: AbortController | null = null
+  /** The upload id of the prepared copy in use, if the source is one. */
+  let preparedCopy: string | null = null
+
+  // The copy may hold a decrypted backup: it goes as soon as it is not needed, not when the
+  // upload area expires it. Failing to remove it costs only that wait, so it is not reported.
+  const discard = (uploadId: string) =>
+    void client.storedBackups.discardPrepared({ uploadId }).catch(() => undefined)
+  const discardPreparedCopy = () => {
+    if (preparedCopy !== null) discard(preparedCopy)
+    preparedCopy = null
+  }
 
   return createStore<RestoreState>()((set, get) => ({
     ...initial,
@@ -117,6 +135,7 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
     safetyFolder: null,
     async chooseFile(file) {
       running?.abort()
+      discardPreparedCopy()
       const op = (running = new AbortController())
       set({ ...initial, reading: { bytes: 0, totalBytes: file.size } })
       try {
@@ -143,8 +162,15 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       if (path.trim() === '') return
       await get().useSource(client.files.fromPath(path.trim()))
     },
+    async usePreparedCopy(source) {
+      await get().useSource(source)
+      // Verified and in use, or already replaced (or refused) while it was being verified.
+      if (get().source === source) preparedCopy = source.uploadId
+      else discard(source.uploadId)
+    },
     async useSource(source) {
       running?.abort()
+      discardPreparedCopy()
       const op = (running = new AbortController())
       checking?.abort()
       set({ ...initial, source, reading: { bytes: 0, totalBytes: null } })
@@ -257,6 +283,7 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
         )
         if (running !== op) return false
         set({ step: 'done', result })
+        discardPreparedCopy()
         return true
       } catch (error) {
         if (running !== op) return false
@@ -287,6 +314,7 @@ export function createRestoreStore(client: ApiClient): RestoreStore {
       running = null
       checking?.abort()
       checking = null
+      discardPreparedCopy()
       set({ ...initial })
     },
   }))

@@ -35,7 +35,7 @@ let handledRestoreRequest = 0
 export function RestoreWizard() {
   const step = useRestoreStore(selectRestoreStep)
   const loadProfiles = useRestoreStore((s) => s.loadProfiles)
-  const restoreFrom = useRestoreStore((s) => s.useSource)
+  const restoreFrom = useRestoreStore((s) => s.usePreparedCopy)
   const request = useNavigationStore(selectRestoreRequest)
   useEffect(() => {
     void loadProfiles()

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HostServices, RestorePort } from '../../../../../src/main/host/host-services'
+import type { StoredBackupsPort } from '../../../../../src/main/services/stored-backups/stored-backups-service'
 import { restoreBlockedBecause } from '../../../../../src/renderer/features/restore/restore-store'
 import { RestoreWizard } from '../../../../../src/renderer/features/restore/restore-wizard'
 import { useErrorStore } from '../../../../../src/renderer/store/error-store'
@@ -13,6 +14,7 @@ import {
   fakeProfiles,
   fakeRestore,
   profileView,
+  strictPort,
   type TestStudio,
 } from '../../studio-harness'
 
@@ -329,6 +331,79 @@ describe('cancelling a running restore', () => {
     expect(await running).toBe(false)
     expect(hostSignal?.aborted).toBe(true)
     expect(stores.restore.getState().step).toBe('confirm')
+    expect(useErrorStore.getState().errors).toEqual([])
+  })
+})
+
+describe('a copy the Backups view fetched for the restore', () => {
+  const copy = { kind: 'upload' as const, uploadId: 'c'.repeat(32), name: 'prod-3.snap' }
+
+  function preparedStudio() {
+    const discarded: string[] = []
+    const studio = restoreStudio(
+      { restore: async () => restored },
+      {
+        sources: {
+          async resolve(asked) {
+            if (asked.kind === 'upload') return '/uploads/prod-3.snap'
+            if (asked.kind === 'path') return asked.path
+            throw new AppError('FILE_NOT_FOUND', 'No such snapshot.')
+          },
+        },
+        storedBackups: strictPort<StoredBackupsPort>('storedBackups', {
+          discardPrepared: async (uploadId) => {
+            discarded.push(uploadId)
+            return true
+          },
+        }),
+      },
+    )
+    const discards = () => studio.calls.filter((call) => call.method === 'storedBackups.discardPrepared')
+    return { studio, store: studio.stores.restore, discarded, discards }
+  }
+
+  beforeEach(() => {
+    useErrorStore.getState().clear()
+  })
+
+  it('is kept while the wizard uses it and discarded once the restore is done', async () => {
+    const { store, discarded, discards } = preparedStudio()
+    await store.getState().loadProfiles()
+    await store.getState().usePreparedCopy(copy)
+    store.getState().toTarget()
+    await store.getState().chooseTarget(target.id)
+    store.getState().toConfirm()
+    store.getState().setConfirmation('prod-east')
+    expect(discards()).toEqual([])
+
+    expect(await store.getState().start()).toBe(true)
+
+    await vi.waitFor(() => expect(discarded).toEqual([copy.uploadId]))
+    store.getState().reset()
+    expect(discards()).toHaveLength(1)
+  })
+
+  it('is discarded, once, when the wizard starts over or another file replaces it', async () => {
+    const { store, discarded, discards } = preparedStudio()
+    await store.getState().usePreparedCopy(copy)
+    store.getState().reset()
+    await vi.waitFor(() => expect(discarded).toEqual([copy.uploadId]))
+
+    const second = { ...copy, uploadId: 'd'.repeat(32) }
+    await store.getState().usePreparedCopy(second)
+    await store.getState().useSource(source)
+    await vi.waitFor(() => expect(discarded).toEqual([copy.uploadId, second.uploadId]))
+    store.getState().reset()
+    expect(discards()).toHaveLength(2)
+  })
+
+  it('never discards a file the operator chose', async () => {
+    const { store, discards } = preparedStudio()
+    await store.getState().useSource(source)
+    await store.getState().useSource({ ...copy, uploadId: 'e'.repeat(32) })
+    store.getState().reset()
+
+    expect(discards()).toEqual([])
     expect(useErrorStore.getState().errors).toEqual([])
   })
 })
