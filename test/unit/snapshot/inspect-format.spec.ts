@@ -6,7 +6,8 @@ import {
   type SnapshotInspection,
   type TypeStat,
 } from '../../../src/main/services/snapshot'
-import { tabwrite, tabwriteBytes } from '../../../src/main/services/snapshot/go-tabwriter'
+import { tabwriteBytes, type TabwriterOptions } from '../../../src/main/services/snapshot/go-tabwriter'
+import { toByteString } from '../../../src/main/services/snapshot/go-string'
 
 function inspection(
   stats: TypeStat[],
@@ -121,6 +122,10 @@ describe('formatInspectPretty', () => {
     expect(text.split('\n').at(-3)).toBe(' a             b          1       1B')
   })
 })
+
+/** The tabwriter over text: its bytes in, the bytes it writes read back as UTF-8. */
+const tabwrite = (text: string, options: TabwriterOptions): string =>
+  Buffer.from(tabwriteBytes(toByteString(text), options), 'latin1').toString('utf8')
 
 describe('tabwrite (Go text/tabwriter)', () => {
   it('pads each column block to its widest cell plus padding, never the last cell', () => {

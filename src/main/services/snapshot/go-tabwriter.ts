@@ -1,4 +1,4 @@
-import { runeCount, toByteString } from './go-string'
+import { runeCount } from './go-string'
 
 /**
  * Go's text/tabwriter as `consul snapshot inspect` configures it (space padding, left aligned, no
@@ -121,9 +121,4 @@ function formatLines(lines: Cell[][], options: TabwriterOptions): string {
   }
   format(0, lines.length)
   return parts.join('')
-}
-
-/** Text as a tabwriter over plain strings: a convenience for callers without raw bytes. */
-export function tabwrite(text: string, options: TabwriterOptions): string {
-  return Buffer.from(tabwriteBytes(toByteString(text), options), 'latin1').toString('utf8')
 }
