@@ -1,4 +1,4 @@
-import { createLogger, LOG_LEVEL_VARIABLE, resolveLogLevel, textSink } from '../logging/logger'
+import { LOG_LEVEL_VARIABLE, resolveLogLevel, silentLogger, textSink } from '../logging/logger'
 import type { CliIo } from './cli-io'
 import { commands } from './commands'
 import { reportError } from './report-error'
@@ -75,7 +75,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       asked.level !== undefined
         ? resolveLogLevel(asked.level, 'silent', '-log-level')
         : resolveLogLevel(io.env[LOG_LEVEL_VARIABLE], command.defaultLogLevel ?? 'silent')
-    const log = createLogger({ sinks: [textSink(io.stderr, level)] }).child(first)
+    // pino is loaded only for a log that was asked for: a save or restore pays for every module
+    // loaded before its first request, and nothing overlaps that wait.
+    const log =
+      level === 'silent'
+        ? silentLogger
+        : (await import('../logging/pino-logger'))
+            .createLogger({ sinks: [textSink(io.stderr, level)] })
+            .child(first)
     const started = performance.now()
     log.debug('Command started')
     const code = await command.run(rest, { ...io, log })

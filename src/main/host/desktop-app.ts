@@ -11,14 +11,8 @@ import type { App, BrowserWindow, Dialog, Session, Shell } from 'electron'
 import { createHandlers } from '../api/create-handlers'
 import { createDispatcher, type Dispatcher } from '../api/dispatcher'
 import { openLogFile, type LogFile } from '../logging/log-file'
-import {
-  createLogger,
-  LOG_LEVEL_VARIABLE,
-  resolveLogLevel,
-  textSink,
-  type Logger,
-  type LogLevel,
-} from '../logging/logger'
+import { LOG_LEVEL_VARIABLE, resolveLogLevel, textSink, type Logger, type LogLevel } from '../logging/logger'
+import { createLogger } from '../logging/pino-logger'
 import { FileSecretStore } from '../services/profiles'
 import { createAppUrlCheck } from '../transport/app-url'
 import { desktopContentSecurityPolicy } from '../transport/content-security-policy'

@@ -22,6 +22,7 @@ function runCli(args: string[]): {
   status: number | null
   stdout: string
   heavyLoaded: string[]
+  pinoLoaded: boolean
   stderr: string
 } {
   const run = spawnSync(process.execPath, ['--import', logHook, cli, ...args], {
@@ -33,6 +34,7 @@ function runCli(args: string[]): {
     status: run.status,
     stdout: run.stdout,
     heavyLoaded: loaded.filter((line) => heavy.test(line)),
+    pinoLoaded: loaded.some((line) => line.includes('/node_modules/pino/')),
     stderr: run.stderr
       .split('\n')
       .filter((line) => !line.startsWith('module-loaded '))
@@ -53,6 +55,21 @@ describe('what the built CLI loads', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Index')
     expect(run.heavyLoaded).toEqual([])
+  })
+
+  // A save or restore loads everything before its first request, and nothing overlaps that wait.
+  it('loads the logging library only when a log was asked for', () => {
+    const file = join(work, 'logged.snap')
+    writeFileSync(file, buildSnapshot())
+
+    const quiet = runCli(['inspect', file])
+    const logged = runCli(['-log-level=debug', 'inspect', file])
+
+    expect(quiet.status).toBe(0)
+    expect(quiet.pinoLoaded).toBe(false)
+    expect(logged.status).toBe(0)
+    expect(logged.stderr).toContain('Command started')
+    expect(logged.pinoLoaded).toBe(true)
   })
 
   it('loads the S3 SDK for a stored address (so the log above sees what a command loads)', () => {

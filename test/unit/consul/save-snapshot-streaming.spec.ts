@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
 import type { SaveProgress } from '../../../src/shared/consul-types'
 import type { ConsulConnection } from '../../../src/main/services/consul/consul-connection'
+import { createDispatcherFactory } from '../../../src/main/services/consul/consul-dispatcher'
 import { saveSnapshot, type SaveDependencies } from '../../../src/main/services/consul/save-snapshot'
 import type { VerifySnapshot, VerifySnapshotStream } from '../../../src/main/services/consul/snapshot-engine'
 import { verifyStreamWithEngine } from '../../../src/main/services/consul/verify-with-engine'
@@ -79,6 +80,33 @@ describe('saveSnapshot verifying while it downloads', () => {
     const phases = progress.map((p) => p.phase).filter((phase, i, all) => phase !== all[i - 1])
     expect(phases).toEqual(['requesting', 'downloading', 'verifying', 'finishing'])
     expect(progress.filter((p) => p.phase === 'verifying').at(-1)?.bytes).toBe(ARCHIVE.length)
+  })
+
+  it('asks for the snapshot before anything else, so the rest starts while the server builds it', async () => {
+    const connection = await startAgent(ARCHIVE)
+    const order: string[] = []
+    const recording: SaveDependencies = {
+      ...deps,
+      // Records what is dispatched, in order, and what the verifier's start comes after.
+      dispatcherFactory: async (resolved) => {
+        const agent = await createDispatcherFactory()(resolved)
+        const dispatch = agent.dispatch.bind(agent)
+        agent.dispatch = (request, handler) => {
+          order.push(`${request.method} ${request.path.split('?')[0]}`)
+          return dispatch(request, handler)
+        }
+        return agent
+      },
+      verifyStream: (source, options) => {
+        order.push('verifier started')
+        return verifyStreamWithEngine(source, options)
+      },
+    }
+
+    await saveSnapshot({ connection, destinationDir: dir, fileName: 'a.snap' }, recording)
+
+    expect(order[0]).toBe('GET /v1/snapshot')
+    expect(order.slice(1).sort()).toEqual(['GET /v1/agent/self', 'verifier started'])
   })
 
   it('syncs the data and the sidecar, and the folder once, after both names are in place', async () => {

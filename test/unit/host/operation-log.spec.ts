@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { withOperationLog } from '../../../src/main/host/operation-log'
-import { createLogger } from '../../../src/main/logging/logger'
+import { createLogger } from '../../../src/main/logging/pino-logger'
 import { AppError } from '../../../src/shared/app-error'
 import type { SaveManyEntry } from '../../../src/shared/consul-types'
 import { createFakeHostServices } from '../api/fake-host-services'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/shared/app-error'
-import { createLogger, type LogSink } from '../../../src/main/logging/logger'
+import type { LogSink } from '../../../src/main/logging/logger'
+import { createLogger } from '../../../src/main/logging/pino-logger'
 
 function collect(level: LogSink['level'], format: LogSink['format']) {
   const lines: string[] = []

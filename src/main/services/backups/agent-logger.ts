@@ -1,4 +1,5 @@
-import { createLogger, silentLogger as sharedSilentLogger, type Logger } from '../../logging/logger'
+import { silentLogger as sharedSilentLogger, type Logger } from '../../logging/logger'
+import { createLogger } from '../../logging/pino-logger'
 
 /**
  * The agent logs through the app's one logger (src/main/logging: pino, redaction of secrets and

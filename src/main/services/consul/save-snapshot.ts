@@ -82,26 +82,30 @@ export async function saveSnapshot(
     options.onProgress?.({ phase, bytes, totalBytes: null, bytesPerSecond, elapsedMs: now() - started })
 
   return withClient(options.connection, deps.dispatcherFactory, async (client) => {
+    emit('requesting', 0, 0)
+    // The snapshot request goes out first: the server builds the whole archive before it answers
+    // (seconds on a big cluster), and everything else here fits inside that wait.
+    const sent = client.send({
+      method: 'GET',
+      path: '/v1/snapshot',
+      query: { dc: options.datacenter, stale: options.stale ? true : undefined },
+      useDatacenter: true,
+      signal: options.signal,
+      operation: 'snapshot-save',
+      headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
+    })
+    // Awaited below; marked handled now, so a failure before that await is not an unhandled one.
+    sent.catch(() => undefined)
     // Version and datacenter name the file; a token without agent:read still saves, named "unknown".
     const agentSelf: Promise<AgentSelf | null> = readAgentSelf(client, options.signal).catch(() => null)
-    emit('requesting', 0, 0)
-    // Started before the request: a verifier in a worker thread boots while the server builds the
-    // snapshot (seconds on a big cluster) instead of after the first byte arrives.
-    const feed = deps.verifyStream
-      ? new VerificationFeed(deps.verifyStream, { signal: options.signal })
-      : null
+    // A verifier in a worker thread boots while the server builds the snapshot, not after the
+    // first byte arrives.
+    let feed: VerificationFeed | null = null
     let response
     try {
-      response = await client.send({
-        method: 'GET',
-        path: '/v1/snapshot',
-        query: { dc: options.datacenter, stale: options.stale ? true : undefined },
-        useDatacenter: true,
-        signal: options.signal,
-        operation: 'snapshot-save',
-        headersTimeoutMs: SNAPSHOT_HEADERS_TIMEOUT_MS,
-        bodyTimeoutMs: SNAPSHOT_IDLE_TIMEOUT_MS,
-      })
+      if (deps.verifyStream) feed = new VerificationFeed(deps.verifyStream, { signal: options.signal })
+      response = await sent
     } catch (error) {
       feed?.abort()
       throw error
