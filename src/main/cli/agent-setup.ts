@@ -272,7 +272,7 @@ export async function buildRuntime(config: AgentConfig, io: CliIo): Promise<Agen
       const [{ saveSnapshot }, { createTransferVerifiers }, { bundleDir }] = await Promise.all([
         import('../services/consul/save-snapshot'),
         import('../services/consul/transfer-verifiers'),
-        import('../host/host-runtime'),
+        import('../host/bundle-dir'),
       ])
       verifiers ??= createTransferVerifiers({ bundleDir: bundleDir() })
       return saveSnapshot(options, verifiers)

@@ -15,7 +15,7 @@ import {
   type VerifySnapshot,
 } from '../services/consul'
 import type { SnapshotInspectionWire } from '../../shared/snapshot-wire-types'
-import { bundleDir } from './host-runtime'
+import { bundleDir } from './bundle-dir'
 import type { InspectRunner } from './host-services'
 
 export interface ConsulComposition {

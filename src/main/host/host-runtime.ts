@@ -3,20 +3,13 @@
  * inspect worker sit next to the running bundle, and the sample snapshot.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { bundleDir } from './bundle-dir'
 import { createInProcessInspectRunner } from './workers/in-process-inspect-runner'
 import { createWorkerInspectRunner } from './workers/worker-inspect-runner'
 import { createCataloguePort } from './workers/catalogue-port'
 import type { CataloguePort, InspectRunner } from './host-services'
 import { createWorkerCataloguePort } from './workers/worker-catalogue-port'
-
-/**
- * The folder of the running bundle (out/main when built). Code split into a lazily loaded
- * chunk (the CLI loads each command on first use) runs from out/main/chunks, one level down.
- */
-export function bundleDir(): string {
-  return basename(__dirname) === 'chunks' ? dirname(__dirname) : __dirname
-}
 
 export function appVersion(root = resolve(bundleDir(), '..', '..')): string {
   try {

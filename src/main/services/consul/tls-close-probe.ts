@@ -1,4 +1,3 @@
-import { connect } from 'node:tls'
 import type { ConsulEndpoint } from './consul-address'
 import { loadTlsOptions } from './tls-options'
 import type { TlsSettings } from '../../../shared/profile-types'
@@ -16,6 +15,9 @@ export async function probeTlsClose(
 ): Promise<string | null> {
   if (endpoint.kind !== 'tcp' || endpoint.scheme !== 'https') return null
   const options = await loadTlsOptions(tls)
+  // Loaded here, for the rare failure it explains: node:tls costs every CLI start 10-15 ms, and
+  // undici loads it itself only for an https address.
+  const { connect } = await import('node:tls')
   return new Promise((resolve) => {
     let settled = false
     const finish = (code: string | null) => {
