@@ -68,16 +68,16 @@ async function readServiceHealth(
   service: string,
   signal: AbortSignal,
 ): Promise<unknown> {
-  const response = await client.send({
+  // The client's bounded JSON read: a health answer is small, whatever the cluster's size.
+  const { headers, value } = await client.sendJson({
     method: 'GET',
     path: `/v1/health/service/${encodeURIComponent(service)}`,
     useDatacenter: true,
     signal,
   })
-  const body = await response.body.text()
   // Consul drops what the token may not read instead of refusing, and says so in this header
   // (1.13+): an empty list would otherwise read as "no agent here".
-  if (headerValue(response.headers, 'x-consul-results-filtered-by-acls') === 'true') {
+  if (headerValue(headers, 'x-consul-results-filtered-by-acls') === 'true') {
     throw new AppError(
       'CONSUL_ACL_DENIED',
       `${client.where}: the token may not read every instance of the "${service}" service, so the agents cannot be shown.`,
@@ -86,9 +86,8 @@ async function readServiceHealth(
       },
     )
   }
-  try {
-    return body.trim() === '' ? [] : (JSON.parse(body) as unknown)
-  } catch {
+  if (value === null) return []
+  if (typeof value === 'string')
     throw new AppError(
       'CONSUL_HTTP',
       `${client.where} answered the service health query with something other than JSON.`,
@@ -96,7 +95,7 @@ async function readServiceHealth(
         hint: 'Check that the profile points at a Consul agent.',
       },
     )
-  }
+  return value
 }
 
 async function readLockHolder(
