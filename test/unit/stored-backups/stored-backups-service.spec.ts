@@ -78,6 +78,23 @@ beforeEach(() => {
   })
 })
 
+/** The sidecar a save writes beside `name` (consul/snapshot-sidecar.ts). */
+function saveRecord(name: string) {
+  return {
+    kind: 'snapshot-studio/save-record',
+    version: 1,
+    file: name,
+    size: sound.length,
+    sha256: 'a'.repeat(64),
+    index: 41,
+    term: 2,
+    consulVersion: '1.19.3',
+    datacenter: 'east',
+    profile: 'Orders (prod)',
+    savedAt: '2026-01-01T10:00:01.000Z',
+  }
+}
+
 describe('StoredBackupsService.list', () => {
   it('lists every backup newest first, with the facts its sidecar or its name carries', async () => {
     writeFileSync(join(folder, 'orders-prod-dc1-1.19.2-40-20260101T100000Z.snap'), sound)
@@ -86,19 +103,7 @@ describe('StoredBackupsService.list', () => {
     writeFileSync(join(folder, 'something-else.bin'), sound)
     writeFileSync(
       join(folder, 'orders-prod-dc1-1.19.2-40-20260101T100000Z.snap.json'),
-      JSON.stringify({
-        kind: 'snapshot-studio/save-record',
-        version: 1,
-        file: 'orders-prod-dc1-1.19.2-40-20260101T100000Z.snap',
-        size: sound.length,
-        sha256: 'a'.repeat(64),
-        index: 41,
-        term: 2,
-        consulVersion: '1.19.3',
-        datacenter: 'east',
-        profile: 'Orders (prod)',
-        savedAt: '2026-01-01T10:00:01.000Z',
-      }),
+      JSON.stringify(saveRecord('orders-prod-dc1-1.19.2-40-20260101T100000Z.snap')),
     )
 
     const list = await service.list(ref)
@@ -139,19 +144,7 @@ describe('StoredBackupsService.list', () => {
 
 describe('StoredBackupsService.list: a sidecar is believed only when it is the save record of that backup', () => {
   const name = 'orders-prod-dc1-1.19.2-40-20260101T100000Z.snap'
-  const record = {
-    kind: 'snapshot-studio/save-record',
-    version: 1,
-    file: name,
-    size: sound.length,
-    sha256: 'a'.repeat(64),
-    index: 41,
-    term: 2,
-    consulVersion: '1.19.3',
-    datacenter: 'east',
-    profile: 'Orders (prod)',
-    savedAt: '2026-01-01T10:00:01.000Z',
-  }
+  const record = saveRecord(name)
   // What the name says, which is all a refused sidecar leaves.
   const byName = { cluster: 'orders-prod', datacenter: 'dc1', index: '40', consulVersion: '1.19.2' }
 
