@@ -14,6 +14,36 @@ export const cacheDir = path.join(
 )
 
 const TIME_BIN = '/usr/bin/time'
+
+/**
+ * Variables of this machine that make every Node process start slower, dropped from the
+ * environment of the Node children we measure (curl pays nothing for its counterpart, which it
+ * reads only for TLS). NODE_EXTRA_CA_CERTS: Node 20 parses the whole bundle before running a
+ * line of JavaScript (~80 ms here, more under load), although the benchmarks speak plain HTTP on
+ * loopback. `nodeStartCost()` measures what it costs in the same run, and run.mjs prints it.
+ */
+export const MACHINE_NODE_VARIABLES = ['NODE_EXTRA_CA_CERTS']
+
+function withoutMachineNodeVariables(env) {
+  const clean = { ...env }
+  for (const name of MACHINE_NODE_VARIABLES) delete clean[name]
+  return clean
+}
+
+/** Median milliseconds of `node -e 0` with the machine's environment and without its variables. */
+export function nodeStartCost(runs = 7) {
+  const time = (env) => {
+    const spent = []
+    for (let i = 0; i < runs; i++) {
+      const start = process.hrtime.bigint()
+      spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' })
+      spent.push(Number(process.hrtime.bigint() - start) / 1e6)
+    }
+    return median(spent)
+  }
+  const present = MACHINE_NODE_VARIABLES.filter((name) => process.env[name] !== undefined)
+  return { present, withMs: time(process.env), withoutMs: time(withoutMachineNodeVariables(process.env)) }
+}
 const MAX_RSS_PRELOAD = path.join(repoRoot, 'bench', 'report-max-rss.cjs')
 
 export async function createContext() {
@@ -100,7 +130,7 @@ export function measure(cmd, args, { cwd = repoRoot, keepStdout = false, env } =
     const start = process.hrtime.bigint()
     const child = spawn(argv[0], argv[1], {
       cwd,
-      env: { ...process.env, ...env },
+      env: isNode ? withoutMachineNodeVariables({ ...process.env, ...env }) : { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const out = []

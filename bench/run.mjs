@@ -27,7 +27,7 @@ if (!process.env.SNAPSHOT_STUDIO_BENCH_TSX) {
   process.exit(child.status ?? 1)
 }
 
-const { createContext } = await import('./context.mjs')
+const { createContext, nodeStartCost } = await import('./context.mjs')
 
 const modules = readdirSync(benchDir)
   .filter((f) => f.endsWith('.bench.mjs'))
@@ -41,6 +41,13 @@ if (modules.length === 0) {
 
 const ctx = await createContext()
 const startedAt = new Date()
+const nodeStart = nodeStartCost()
+if (nodeStart.present.length > 0)
+  console.log(
+    `Node start-up: ${nodeStart.withoutMs.toFixed(0)} ms; this machine's ${nodeStart.present.join(', ')} ` +
+      `adds ${(nodeStart.withMs - nodeStart.withoutMs).toFixed(0)} ms to every Node start, so the Node ` +
+      'processes measured below run without it (see bench/context.mjs).',
+  )
 const results = {}
 let failed = 0
 
@@ -73,6 +80,7 @@ const report = {
     totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
     platform: `${os.platform()} ${os.release()}`,
     node: process.version,
+    nodeStartMs: { ...nodeStart, removedFromMeasuredNodeProcesses: nodeStart.present },
   },
   consul: ctx.consulVersion ?? null,
   benches: results,
