@@ -1,6 +1,6 @@
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { ApiClient } from '../../../shared/api-client'
+import type { ApiClient, OperationHandle } from '../../../shared/api-client'
 import type { AppErrorPayload } from '../../../shared/app-error'
 import { DEFAULT_KV_DEPTH, MAX_KV_DEPTH } from '../../../shared/kv-details-options'
 import type { ByteProgress } from '../../../shared/progress'
@@ -91,21 +91,25 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
   return createStore<InspectState>()((set, get) => {
     const showing = () => get().status === 'ready' && get().inspection !== null
 
-    /** The summary of `source` (snapshot.inspect with the KV options), its progress shown as it is read. */
-    function readSummary(source: SnapshotSourceRef, op: AbortController): Promise<SnapshotInspectionWire> {
+    /** What every summary read asks of the KV breakdown: the options the screen shows. */
+    function kvRequest() {
       const { kvOptions } = get()
-      return followOperation(
-        client.snapshot.inspect({
-          source,
-          kvDetails: true,
-          kvDepth: kvOptions.depth,
-          kvFilter: kvOptions.filter,
-        }),
-        op.signal,
-        (event) => {
-          if (current === op && event.kind === 'inspect') set({ progress: event.progress })
-        },
-      )
+      return { kvDetails: true, kvDepth: kvOptions.depth, kvFilter: kvOptions.filter }
+    }
+
+    /** A summary being read, its progress shown while `op` is the current operation. */
+    function followSummary(
+      read: OperationHandle<SnapshotInspectionWire>,
+      op: AbortController,
+    ): Promise<SnapshotInspectionWire> {
+      return followOperation(read, op.signal, (event) => {
+        if (current === op && event.kind === 'inspect') set({ progress: event.progress })
+      })
+    }
+
+    /** The summary of `source` (snapshot.inspect with the KV options). */
+    function readSummary(source: SnapshotSourceRef, op: AbortController): Promise<SnapshotInspectionWire> {
+      return followSummary(client.snapshot.inspect({ source, ...kvRequest() }), op)
     }
 
     function failedBeside(name: string, op: AbortController, error: unknown): void {
@@ -192,22 +196,16 @@ export function createInspectStore(client: ApiClient, content: ContentStore): In
         })
         // The contents are catalogued beside the summary, as for a file.
         void content.getState().openStored(backup)
-        const { kvOptions } = get()
         try {
-          const inspection = await followOperation(
+          const inspection = await followSummary(
             client.storedBackups.inspect({
               planId: backup.planId,
               destinationIndex: backup.destinationIndex,
               name: backup.name,
               ...(backup.decryption ? { decryption: backup.decryption } : {}),
-              kvDetails: true,
-              kvDepth: kvOptions.depth,
-              kvFilter: kvOptions.filter,
+              ...kvRequest(),
             }),
-            op.signal,
-            (event) => {
-              if (current === op && event.kind === 'inspect') set({ progress: event.progress })
-            },
+            op,
           )
           if (current !== op) return
           set({ status: 'ready', inspection, integrity: inspection.integrity, progress: null, phase: null })
