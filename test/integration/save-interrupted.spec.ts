@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/shared/app-error'
-import { saveSnapshot, verifyStreamWithEngine, verifyWithEngine } from '../../src/main/services/consul'
+import { saveSnapshot, verifyWithEngine, verifyWrittenFileWithEngine } from '../../src/main/services/consul'
 import { startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateBulkKv } from '../support/consul-populate'
 
@@ -57,7 +57,7 @@ describe('a save interrupted by Consul stopping', () => {
           }
         },
       },
-      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
+      { verify: verifyWithEngine, verifyWrittenFile: verifyWrittenFileWithEngine },
     ).catch((e: unknown) => e)
 
     expect(killed).toBe(true)

@@ -14,6 +14,7 @@ import {
   saveSnapshot,
   verifyStreamWithEngine,
   verifyWithEngine,
+  verifyWrittenFileWithEngine,
 } from '../../src/main/services/consul'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { populateEveryRecordKind, type PopulatedManifest } from '../support/consul-populate'
@@ -69,7 +70,7 @@ describe('save and restore with a real Consul', () => {
         destinationDir: dir,
         onProgress: (p) => phases.add(p.phase),
       },
-      { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine },
+      { verify: verifyWithEngine, verifyWrittenFile: verifyWrittenFileWithEngine },
     )
     savedPath = result.path
 

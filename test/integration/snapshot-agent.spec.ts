@@ -11,7 +11,7 @@ import { LocalDestination } from '../../src/main/services/backups/local-destinat
 import type { RetentionPolicy } from '../../src/main/services/backups/retention'
 import { runSnapshotCycle } from '../../src/main/services/backups/snapshot-cycle'
 import { SnapshotIdSource } from '../../src/main/services/backups/snapshot-id'
-import { saveSnapshot, verifyStreamWithEngine, verifyWithEngine } from '../../src/main/services/consul'
+import { saveSnapshot, verifyWithEngine, verifyWrittenFileWithEngine } from '../../src/main/services/consul'
 import { runConsul, startConsulAgent, type ConsulAgent } from '../support/consul-agent'
 import { cliScript, startAgentProcess } from '../support/snapshot-agent-process'
 
@@ -254,7 +254,8 @@ describe('snapshot agent against a real Consul', () => {
           retention: policy,
         },
         {
-          save: (o) => saveSnapshot(o, { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine }),
+          save: (o) =>
+            saveSnapshot(o, { verify: verifyWithEngine, verifyWrittenFile: verifyWrittenFileWithEngine }),
           destinations: [destination],
           clock,
           now: () => 0,

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/main/services/backups/agent-logger'
 import type { Destination } from '../../src/main/services/backups/destination'
 import type { RetentionPolicy } from '../../src/main/services/backups/retention'
 import { runSnapshotCycle, type CycleReport } from '../../src/main/services/backups/snapshot-cycle'
-import { saveSnapshot, verifyStreamWithEngine, verifyWithEngine } from '../../src/main/services/consul'
+import { saveSnapshot, verifyWithEngine, verifyWrittenFileWithEngine } from '../../src/main/services/consul'
 import type { ConsulAgent } from './consul-agent'
 
 export function keepNewest(retain: number): RetentionPolicy {
@@ -36,7 +36,8 @@ export function runCycleTo(
       retention: options.retention ?? keepNewest(0),
     },
     {
-      save: (o) => saveSnapshot(o, { verify: verifyWithEngine, verifyStream: verifyStreamWithEngine }),
+      save: (o) =>
+        saveSnapshot(o, { verify: verifyWithEngine, verifyWrittenFile: verifyWrittenFileWithEngine }),
       destinations: [destination],
       clock: () => new Date(),
       now: () => performance.now(),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,8 +9,13 @@ import type { ConsulConnection } from '../../../src/main/services/consul/consul-
 import { createDispatcherFactory } from '../../../src/main/services/consul/consul-dispatcher'
 import { saveSnapshot, type SaveDependencies } from '../../../src/main/services/consul/save-snapshot'
 import type { VerifySnapshot, VerifySnapshotStream } from '../../../src/main/services/consul/snapshot-engine'
-import { verifyStreamWithEngine } from '../../../src/main/services/consul/verify-with-engine'
+import {
+  verifyStreamWithEngine,
+  verifyWrittenFileWithEngine,
+} from '../../../src/main/services/consul/verify-with-engine'
+import { verifyWrittenFileWith } from '../../../src/main/services/consul/written-file-verification'
 import { buildSnapshot } from '../../support/snapshot-builder'
+import { buildStateBin, chunkingStateRecord, kvsRecord } from '../../support/state-bin-writer'
 import { json, startLocalServer, type LocalServer } from './local-http-server'
 
 // Save with `verifyStream` checks the archive while it downloads; the file-based check must then
@@ -20,7 +25,7 @@ const notFromFile: VerifySnapshot = () =>
   Promise.reject(new Error('the finished file was verified a second time'))
 const deps: SaveDependencies = {
   verify: notFromFile,
-  verifyStream: verifyStreamWithEngine,
+  verifyWrittenFile: verifyWrittenFileWithEngine,
   clock: () => new Date('2026-11-26T01:02:03Z'),
 }
 
@@ -97,9 +102,9 @@ describe('saveSnapshot verifying while it downloads', () => {
         }
         return agent
       },
-      verifyStream: (source, options) => {
+      verifyWrittenFile: (options) => {
         order.push('verifier started')
-        return verifyStreamWithEngine(source, options)
+        return verifyWrittenFileWithEngine(options)
       },
     }
 
@@ -149,13 +154,30 @@ describe('saveSnapshot verifying while it downloads', () => {
 
   it('stops the download when the verifier fails, passes its error on and removes the .part file', async () => {
     const big = Buffer.alloc(32 * 1024 * 1024, 1)
-    const connection = await startAgent(big)
-    let taken = 0
+    let verifierFailed!: () => void
+    const failed = new Promise<void>((resolve) => (verifierFailed = resolve))
+    // The first 2 MiB, then the rest only once the verifier has failed: the download must stop.
+    server = await startLocalServer(async (req, res) => {
+      if (req.url?.startsWith('/v1/agent/self')) return json(res, 200, { Config: {}, Stats: {} })
+      res.writeHead(200, { 'content-type': 'application/x-gzip' })
+      res.write(big.subarray(0, 2 * 1024 * 1024))
+      await failed
+      for (let offset = 2 * 1024 * 1024; offset < big.length && !res.destroyed; offset += 64 * 1024)
+        res.write(big.subarray(offset, offset + 64 * 1024))
+      res.end()
+    })
+    const connection: ConsulConnection = {
+      name: 'prod',
+      settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+    }
     const failsEarly: VerifySnapshotStream = async (source) => {
+      let taken = 0
       for await (const chunk of source) {
         taken += chunk.length
-        if (taken >= 1024 * 1024)
+        if (taken >= 1024 * 1024) {
+          verifierFailed()
           throw new AppError('SNAPSHOT_GZIP_CORRUPT', 'The snapshot is not valid gzip.')
+        }
       }
       throw new Error('the verifier saw the whole body')
     }
@@ -163,12 +185,45 @@ describe('saveSnapshot verifying while it downloads', () => {
 
     const error = await saveSnapshot(
       { connection, destinationDir: dir, onProgress: (p) => progress.push(p) },
-      { ...deps, verifyStream: failsEarly },
+      { ...deps, verifyWrittenFile: verifyWrittenFileWith(failsEarly) },
     ).catch((e: unknown) => e)
 
     expect(error).toMatchObject({ code: 'SNAPSHOT_GZIP_CORRUPT' })
     expect(await readdir(dir)).toEqual([])
     const downloaded = progress.filter((p) => p.phase === 'downloading').at(-1)?.bytes ?? 0
     expect(downloaded).toBeLessThan(big.length)
+  })
+
+  it('downloads at the network\u2019s pace: the verifier reads the file behind the download', async () => {
+    // A verifier that takes nothing until the server has sent the whole body: a download that
+    // waited for its verifier would never end.
+    // 24 MB that gzip cannot shrink: more than every buffer between the server and a verifier.
+    const records = Array.from({ length: 1200 }, (_, i) =>
+      kvsRecord({ key: `k${i}`, value: randomBytes(20_000) }),
+    )
+    const body = buildSnapshot({ stateBin: buildStateBin(3, [...records, chunkingStateRecord()]) })
+    let bodySent!: () => void
+    const sent = new Promise<void>((resolve) => (bodySent = resolve))
+    server = await startLocalServer((req, res) => {
+      if (req.url?.startsWith('/v1/agent/self')) return json(res, 200, { Config: {}, Stats: {} })
+      res.writeHead(200, { 'content-type': 'application/x-gzip' })
+      res.end(body, () => bodySent())
+    })
+    const connection: ConsulConnection = {
+      name: 'prod',
+      settings: { address: server.address, useTls: false, tls: { insecureSkipVerify: false } },
+    }
+    const late: VerifySnapshotStream = async (source, options) => {
+      await sent
+      return verifyStreamWithEngine(source, options)
+    }
+
+    const result = await saveSnapshot(
+      { connection, destinationDir: dir, fileName: 'late.snap' },
+      { ...deps, verifyWrittenFile: verifyWrittenFileWith(late) },
+    )
+
+    expect(result.size).toBe(body.length)
+    expect((await readFile(join(dir, 'late.snap'))).equals(body)).toBe(true)
   })
 })

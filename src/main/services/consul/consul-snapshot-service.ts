@@ -16,7 +16,7 @@ import { assertNotReadOnly } from './restore-protection'
 import { preflightRestore, restoreSnapshot, type RestoreDependencies } from './restore-snapshot'
 import { saveMany } from './save-many'
 import { saveSnapshot, type SaveDependencies, type SaveSnapshotOptions } from './save-snapshot'
-import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
+import type { VerifySnapshot, VerifySnapshotStream, VerifyWrittenFile } from './snapshot-engine'
 import { testConnection } from './test-connection'
 import { VerifiedFiles } from './verified-files'
 
@@ -25,10 +25,12 @@ export interface ConsulSnapshotServiceDependencies {
   profiles?: Pick<ProfileService, 'connectionFor'>
   verify: VerifySnapshot
   /**
-   * Given, saves verify while they download and restores of a file not verified before verify
-   * while they upload, instead of reading the file a second time.
+   * Given, restores of a file not verified before verify while they upload, instead of reading
+   * the file a second time.
    */
   verifyStream?: VerifySnapshotStream
+  /** Given, saves verify while they download (reading the file behind the writes). */
+  verifyWrittenFile?: VerifyWrittenFile
   /** Files verified in this process (previews, inspections); the service keeps its own otherwise. */
   verified?: VerifiedFiles
   dispatcherFactory?: DispatcherFactory
@@ -149,7 +151,7 @@ export class ConsulSnapshotService {
   private saveDeps(): SaveDependencies {
     return {
       verify: this.deps.verify,
-      verifyStream: this.deps.verifyStream,
+      verifyWrittenFile: this.deps.verifyWrittenFile,
       dispatcherFactory: this.deps.dispatcherFactory,
       now: this.deps.now,
       clock: this.deps.clock,
@@ -157,7 +159,12 @@ export class ConsulSnapshotService {
   }
 
   private restoreDeps(): RestoreDependencies {
-    return { ...this.saveDeps(), health: this.deps.restoreHealth, verified: this.verified }
+    return {
+      ...this.saveDeps(),
+      verifyStream: this.deps.verifyStream,
+      health: this.deps.restoreHealth,
+      verified: this.verified,
+    }
   }
 }
 

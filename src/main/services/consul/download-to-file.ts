@@ -13,8 +13,13 @@ const BACKGROUND_SYNC_BYTES = 8 * 1024 * 1024
 const AHEAD_BYTES = 4 * 1024 * 1024
 
 export interface DownloadHooks {
-  /** Sees every chunk in order; a returned promise holds the download until it settles. */
-  onChunk?: (chunk: Uint8Array) => Promise<void> | undefined
+  /** The file was created: a reader following the writes must find this very file. */
+  onCreated?: (file: { dev: bigint; ino: bigint }) => void
+  /**
+   * How many bytes the file holds so far, after each batch is written (readable, not yet
+   * synced). Throwing stops the download with that error (the verifier behind it failed).
+   */
+  onWritten?: (bytes: number) => void
   /**
    * Runs after the last byte is written, alongside the fsync (a verdict to wait for, say): the
    * verifier's last megabytes and the disk's flush overlap. Its failure wins over the fsync's.
@@ -44,22 +49,31 @@ export async function downloadToFile(
   const handle = await open(path, 'wx', 0o600)
   const syncs = new BackgroundSyncs(handle)
   try {
+    if (hooks.onCreated) {
+      const { dev, ino } = await handle.stat({ bigint: true })
+      hooks.onCreated({ dev, ino })
+    }
     let batch: Uint8Array[] = []
     let batched = 0
+    let written = 0
     for await (const chunk of arrivals(body)) {
       meter.observe(chunk)
-      const held = hooks.onChunk?.(chunk)
-      if (held) await held
       batch.push(chunk)
       batched += chunk.length
       if (batched >= WRITE_BATCH_BYTES) {
         await writeAll(handle, batch)
         syncs.written(batched)
+        written += batched
+        hooks.onWritten?.(written)
         batch = []
         batched = 0
       }
     }
-    if (batched > 0) await writeAll(handle, batch)
+    if (batched > 0) {
+      await writeAll(handle, batch)
+      written += batched
+      hooks.onWritten?.(written)
+    }
     meter.finish()
     const outcomes = await Promise.allSettled([
       hooks.whileSyncing?.(),

@@ -24,7 +24,12 @@ export {
 export { parseConsulAddress, describeEndpoint, type ConsulEndpoint } from './consul-address'
 export { createDispatcherFactory, type DispatcherFactory } from './consul-dispatcher'
 export type { ConsulConnection } from './consul-connection'
-export type { VerifySnapshot, VerifySnapshotStream, VerifiedArchive } from './snapshot-engine'
+export type {
+  VerifySnapshot,
+  VerifySnapshotStream,
+  VerifyWrittenFile,
+  VerifiedArchive,
+} from './snapshot-engine'
 export {
   DEFAULT_FILE_NAME_TEMPLATE,
   renderFileName,
@@ -32,7 +37,12 @@ export {
   versionFromFileName,
 } from './snapshot-file-name'
 export { sidecarPathFor } from './snapshot-sidecar'
-export { verifiedArchive, verifyStreamWithEngine, verifyWithEngine } from './verify-with-engine'
+export {
+  verifiedArchive,
+  verifyStreamWithEngine,
+  verifyWithEngine,
+  verifyWrittenFileWithEngine,
+} from './verify-with-engine'
 export { VerifiedFiles, sameIdentity } from './verified-files'
 export { createTransferVerifiers, type TransferVerifiers } from './transfer-verifiers'
 export { fileIdentity, type FileIdentity } from './restore-preflight'

@@ -25,18 +25,17 @@ import {
 import { assertRestoreAllowed } from './restore-protection'
 import { readOriginClues } from './snapshot-sidecar'
 import { saveSnapshot } from './save-snapshot'
-import type { VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
+import type { VerifySnapshot, VerifySnapshotStream, VerifyWrittenFile } from './snapshot-engine'
 import { TransferMeter } from './transfer-meter'
 import { VerificationFeed } from './verification-feed'
 import { sameIdentity, type VerifiedFiles } from './verified-files'
 
 export interface RestoreDependencies {
   verify: VerifySnapshot
-  /**
-   * Verifies the bytes while they upload (the file is read once). Also what the safety
-   * snapshot verifies with while it downloads.
-   */
+  /** Verifies the bytes while they upload (the file is read once). */
   verifyStream?: VerifySnapshotStream
+  /** What the safety snapshot verifies with while it downloads. */
+  verifyWrittenFile?: VerifyWrittenFile
   dispatcherFactory?: DispatcherFactory
   now?: () => number
   clock?: () => Date
@@ -148,7 +147,7 @@ export async function restoreSnapshot(
         },
         {
           verify: deps.verify,
-          verifyStream: deps.verifyStream,
+          verifyWrittenFile: deps.verifyWrittenFile,
           dispatcherFactory: deps.dispatcherFactory,
           now: deps.now,
           clock: deps.clock,

@@ -10,11 +10,15 @@ import type { DispatcherFactory } from './consul-dispatcher'
 import { downloadToFile } from './download-to-file'
 import { mapTransportError } from './consul-errors'
 import { fileExists, publishFile } from './publish-file'
-import type { VerifiedArchive, VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
+import type {
+  VerifiedArchive,
+  VerifySnapshot,
+  VerifyWrittenFile,
+  WrittenFileVerification,
+} from './snapshot-engine'
 import { DEFAULT_FILE_NAME_TEMPLATE, renderFileName, validateFileNameTemplate } from './snapshot-file-name'
 import { sidecarPathFor, writeSidecar } from './snapshot-sidecar'
 import { TransferMeter } from './transfer-meter'
-import { VerificationFeed } from './verification-feed'
 
 export interface SaveSnapshotOptions {
   connection: ConsulConnection
@@ -35,10 +39,11 @@ export interface SaveSnapshotOptions {
 export interface SaveDependencies {
   verify: VerifySnapshot
   /**
-   * Verifies the archive while it downloads (one pass, so save costs about the download alone).
-   * Without it the finished `.part` file is verified with `verify` (e.g. in a worker thread).
+   * Verifies the archive while it downloads, reading the `.part` file behind the writes (one
+   * pass, so save costs about the download alone). Without it the finished `.part` file is
+   * verified with `verify` (e.g. in a worker thread).
    */
-  verifyStream?: VerifySnapshotStream
+  verifyWrittenFile?: VerifyWrittenFile
   dispatcherFactory?: DispatcherFactory
   /** Monotonic-ish milliseconds for durations and rates. */
   now?: () => number
@@ -101,13 +106,20 @@ export async function saveSnapshot(
     const agentSelf: Promise<AgentSelf | null> = readAgentSelf(client, options.signal).catch(() => null)
     // A verifier in a worker thread boots while the server builds the snapshot, not after the
     // first byte arrives.
-    let feed: VerificationFeed | null = null
+    let verifiedBytes = 0
+    let verification: WrittenFileVerification | null = null
     let response
     try {
-      if (deps.verifyStream) feed = new VerificationFeed(deps.verifyStream, { signal: options.signal })
+      verification =
+        deps.verifyWrittenFile?.({
+          signal: options.signal,
+          onProgress: (p) => {
+            verifiedBytes = p.bytes
+          },
+        }) ?? null
       response = await sent
     } catch (error) {
-      feed?.abort()
+      await verification?.abort()
       throw error
     }
     const partPath = join(
@@ -127,18 +139,22 @@ export async function saveSnapshot(
         onProgress: (p) => options.onProgress?.({ ...p, phase: 'downloading', elapsedMs: now() - started }),
       })
       let streamed: VerifiedArchive | null = null
+      const following = verification
       try {
         await downloadToFile(
           response.body,
           partPath,
           meter,
-          feed
+          following
             ? {
-                onChunk: (chunk) => feed.push(chunk),
+                // The download runs at the network's pace; the verifier reads the file behind it.
+                onCreated: (file) => following.follow({ path: partPath, ...file }),
+                onWritten: (bytes) => following.grown(bytes),
                 // Syncing a file that may yet be rejected costs nothing extra: it is deleted then.
                 whileSyncing: async () => {
-                  emit('verifying', feed.verifiedBytes, 0)
-                  streamed = await feed.finish()
+                  emit('verifying', verifiedBytes, 0)
+                  following.end(meter.bytes)
+                  streamed = await following.verdict
                   emit('verifying', meter.bytes, 0)
                 },
               }
@@ -160,8 +176,6 @@ export async function saveSnapshot(
           )
         }
         throw mapTransportError(error, client.where)
-      } finally {
-        feed?.abort()
       }
       const sha256 = meter.digest()
       const size = meter.bytes
@@ -235,8 +249,12 @@ export async function saveSnapshot(
       }
       throw error
     } finally {
-      feed?.abort()
-      if (!published) await unlink(partPath).catch(() => undefined)
+      if (!published) {
+        // Nothing may still read the file when it is removed (Windows refuses, elsewhere a
+        // reader would go on with a nameless file).
+        await verification?.abort()
+        await unlink(partPath).catch(() => undefined)
+      }
       // Drain what is left of the body if we stopped early, so the socket is released.
       response.body.destroy()
     }

@@ -1,4 +1,5 @@
 import type { SnapshotTypeStat } from '../../../shared/consul-types'
+import type { FollowedFile } from './growing-file'
 import type { ByteProgress } from '../../../shared/progress'
 
 /** What save and restore need to know about an archive once the engine verified it completely. */
@@ -32,3 +33,23 @@ export type VerifySnapshotStream = (
   source: AsyncIterable<Uint8Array>,
   options: { signal?: AbortSignal; onProgress?: (progress: VerifyProgress) => void },
 ) => Promise<VerifiedArchive>
+
+/**
+ * A verification that reads a file behind its writer (save's download): created before the file
+ * exists (a worker thread boots meanwhile), then told which file (`follow`), how far it is
+ * written (`grown`) and where it ends (`end`). `verdict` settles as soon as the outcome is known
+ * (a failure may come before the end); `grown` throws that failure, so the writer stops early.
+ * `abort` resolves once nothing reads the file any more, so it may then be removed.
+ */
+export interface WrittenFileVerification {
+  follow(file: FollowedFile): void
+  grown(bytes: number): void
+  end(bytes: number): void
+  readonly verdict: Promise<VerifiedArchive>
+  abort(): Promise<void>
+}
+
+export type VerifyWrittenFile = (options: {
+  signal?: AbortSignal
+  onProgress?: (progress: VerifyProgress) => void
+}) => WrittenFileVerification

@@ -1,5 +1,11 @@
 import { verifySnapshot, verifySnapshotStream, type SnapshotInspection } from '../snapshot'
-import type { VerifiedArchive, VerifySnapshot, VerifySnapshotStream } from './snapshot-engine'
+import type {
+  VerifiedArchive,
+  VerifySnapshot,
+  VerifySnapshotStream,
+  VerifyWrittenFile,
+} from './snapshot-engine'
+import { verifyWrittenFileWith } from './written-file-verification'
 
 /** The snapshot engine's full verification, shaped for save and restore. */
 export const verifyWithEngine: VerifySnapshot = async (path, options) => {
@@ -22,6 +28,9 @@ export const verifyStreamWithEngine: VerifySnapshotStream = async (source, optio
   })
   return verifiedArchive(inspection)
 }
+
+/** The same verification reading a file behind its writer (save's download). */
+export const verifyWrittenFileWithEngine: VerifyWrittenFile = verifyWrittenFileWith(verifyStreamWithEngine)
 
 /** What a verification needs from an inspection, whether read here or sent over the wire. */
 type InspectionFacts = Pick<SnapshotInspection, 'stats' | 'totalSize' | 'enterpriseTypes'> & {
