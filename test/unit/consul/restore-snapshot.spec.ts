@@ -478,6 +478,25 @@ describe('restoreSnapshot verifying while it uploads', () => {
     expect(error).toMatchObject({ code: 'RESTORE_REFUSED', details: { blockers: 'NO_LEADER' } })
   })
 
+  it('refuses an empty file before sending anything: it has no last bytes to hold back', async () => {
+    await writeFile(file, '')
+    const connection = await startAgent()
+    const verifier = streamVerifier(async (seen) => {
+      if (seen.length === 0)
+        throw new AppError('SNAPSHOT_EMPTY', 'The snapshot file is empty (0 bytes): the snapshot stream')
+      return archive()
+    })
+    const error = await restoreSnapshot(
+      { connection, path: file, safetySnapshot: { enabled: false } },
+      { ...deps, verify: fileNeverReadToVerify, verifyStream: verifier.verifyStream },
+    ).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'SNAPSHOT_EMPTY' })
+    expect((error as AppError).message).toMatch(
+      /stream\. The upload was stopped before its end; the cluster was not changed\.$/,
+    )
+    expect(server?.requests.filter((r) => r.method === 'PUT')).toEqual([])
+  })
+
   it('with a safety snapshot to take, verifies the file first so a bad file costs no snapshot', async () => {
     const connection = await startAgent()
     const broken: VerifySnapshot = async () => {

@@ -121,8 +121,9 @@ export async function restoreSnapshot(
       const feed = new VerificationFeed(deps.verifyStream, { signal: options.signal })
       // Read while the upload starts rather than before it: its answer is one of the things the
       // held-back last bytes wait for, so a target that must refuse the restore still never
-      // receives the whole file.
-      const reading = readRestoreTarget(client, options.signal)
+      // receives the whole file. Queued behind the upload's request, which is sent first: the
+      // reading has the whole upload to answer in.
+      const reading = Promise.resolve().then(() => readRestoreTarget(client, options.signal))
       gate = verifyingGate(options, feed, identity, reading, deps.verified)
     } else {
       const { preflight } = await runPreflight(client, options.path, deps.verify, {
@@ -243,9 +244,11 @@ function verifyingGate(
   target.catch(() => undefined)
   const stopped = (error: unknown): unknown => {
     if (!(error instanceof AppError) || error.code === 'CANCELLED') return error
+    // Some of the engine's messages end on a path, without a full stop.
+    const said = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`
     return new AppError(
       error.code,
-      `${error.message} The upload was stopped before its end; the cluster was not changed.`,
+      `${said} The upload was stopped before its end; the cluster was not changed.`,
       { hint: error.hint, details: error.details, cause: error },
     )
   }
@@ -305,15 +308,16 @@ async function upload(
       now,
       onProgress: (p) => options.onProgress?.({ ...p, phase: 'uploading', elapsedMs: now() - started }),
     })
-    const body = fileChunks(options.path, identity.size, meter, {
-      onChunk: gate.onChunk,
-      async beforeTail() {
-        await gate.beforeTail?.()
-        if (options.signal?.aborted) throw cancelled()
-        assertUnchanged(options.path, identity)
-        committed = true
-      },
-    })
+    const beforeTail = async () => {
+      await gate.beforeTail?.()
+      if (options.signal?.aborted) throw cancelled()
+      assertUnchanged(options.path, identity)
+      committed = true
+    }
+    // An empty file has no last bytes to hold back (its request is complete with its headers),
+    // so its verdict comes before the request is sent.
+    if (identity.size === 0) await beforeTail()
+    const body = fileChunks(options.path, identity.size, meter, { onChunk: gate.onChunk, beforeTail })
     let response
     try {
       response = await client.send({
