@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFile, mkdtemp, rename, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, rename, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -65,6 +66,18 @@ describe('GrowingFile: a file read behind its writer', () => {
     await rename(join(dir, 'other'), path)
 
     await expect(GrowingFile.open(own)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+  })
+
+  it('refuses a FIFO or a link put in place of the writer’s file without waiting on it', async () => {
+    const fifo = await created(join(dir, 'g.part'), randomBytes(10))
+    await rm(fifo.path)
+    execFileSync('mkfifo', [fifo.path])
+    await expect(GrowingFile.open(fifo)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+
+    const link = await created(join(dir, 'h.part'), randomBytes(10))
+    await rename(link.path, join(dir, 'h.real'))
+    await symlink(join(dir, 'h.real'), link.path)
+    await expect(GrowingFile.open(link)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
   })
 
   it('refuses a file that is gone', async () => {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error'
 
@@ -7,6 +8,13 @@ export interface FollowedFile {
   dev: bigint
   ino: bigint
 }
+
+/**
+ * Read-only, and never waiting on what someone may have put at the path: a FIFO would block the
+ * open until a writer came, a symbolic link would lead elsewhere (both refused after the open by
+ * the inode check, or by the open itself). The flags are 0 where the platform lacks them.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0)
 
 /** Bytes taken from the file at once: a fresh buffer each time, since readers keep them. */
 const READ_BYTES = 1024 * 1024
@@ -35,7 +43,7 @@ export class GrowingFile implements AsyncIterable<Uint8Array> {
   static async open(file: FollowedFile): Promise<GrowingFile> {
     let handle: FileHandle
     try {
-      handle = await open(file.path, 'r')
+      handle = await open(file.path, OPEN_FLAGS)
     } catch (error) {
       throw replaced(file.path, error)
     }
@@ -43,7 +51,8 @@ export class GrowingFile implements AsyncIterable<Uint8Array> {
       void handle.close()
       throw replaced(file.path, error)
     })
-    if (found.dev !== file.dev || found.ino !== file.ino) {
+    // A removed file's inode number may be given to whatever is made next at the path.
+    if (!found.isFile() || found.dev !== file.dev || found.ino !== file.ino) {
       await handle.close()
       throw replaced(file.path)
     }
