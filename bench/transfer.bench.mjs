@@ -4,14 +4,16 @@
 //
 // What each side does:
 //   curl restore  PUT the file (-T streams it with Content-Length), nothing else.
-//   ours restore  read the target (leader and agent at once), PUT the file streamed while a worker
-//                 thread verifies the same bytes completely and the file's origin (servers,
-//                 sidecar) is read, hold its last bytes until the verdict, then wait for a leader
-//                 and a consistent read (the safety snapshot is off here: it would be a second save).
+//   ours restore  PUT the file streamed while a worker thread verifies the same bytes completely,
+//                 the target is read (leader and agent at once) and the file's origin (servers,
+//                 sidecar) is read, hold its last bytes until the verdict and the target's answer,
+//                 then wait for a leader, autopilot's health and a consistent read, asked at once
+//                 (the safety snapshot is off here: it would be a second save).
 //   curl save     GET /v1/snapshot into a new file, nothing else (no fsync).
 //   ours save     GET into a .part file with SHA-256 while a worker thread verifies the whole
-//                 archive, fsync in the background every 8 MiB and once more at the end (alongside
-//                 the verdict), write the sidecar (synced), publish (folder synced).
+//                 archive reading the file behind the download, fsync in the background every
+//                 8 MiB and once more at the end (alongside the verdict), write the sidecar
+//                 (synced), publish (folder synced).
 // Each save writes a file that does not exist yet (removed after its timing, outside it), as a
 // scheduled backup does: replacing the last run's 88 MB file would add the old file's removal to
 // whichever side replaces it last (curl truncates before the server's wait, we rename after it).
