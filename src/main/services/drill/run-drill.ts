@@ -3,6 +3,7 @@ import type { DrillPhaseWire } from '../../../shared/snapshot-tools-types'
 import { ConsulClient } from '../consul/consul-client'
 import type { ConsulConnection } from '../consul/consul-connection'
 import { restoreSnapshot } from '../consul/restore-snapshot'
+import { retryWhileLeaderless } from './leaderless-retry'
 import { verifyWithEngine } from '../consul/verify-with-engine'
 import { VerifiedFiles } from '../consul/verified-files'
 import { findConsulBinary, type ConsulBinary } from './consul-binary'
@@ -151,7 +152,10 @@ export async function runDrill(path: string, options: DrillOptions = {}): Promis
           { verify: verifyWithEngine, health: { timeoutMs: 60_000, pollMs: 250 }, verified },
         )
       try {
-        await restore(session.connection)
+        const connection = session.connection
+        if (target.kind === 'dev-agent')
+          await retryWhileLeaderless(() => restore(connection), { signal: options.signal })
+        else await restore(connection)
       } catch (error) {
         // A scratch cluster holds the ACLs of the backup drilled into it last, where the profile's
         // own token may not exist: a backup of the same cluster carries a management token that does.
