@@ -32,9 +32,7 @@ test('an Azure Blob destination: run a plan, see the blob in the container\u2019
     azure: { ...env.azure, prefix },
   })
   // The account key went to the host once; editing the plan shows it only as kept.
-  await backups.plan('ledger to azure').getByRole('button', { name: 'Edit' }).click()
-  await expect(backups.editor.getByTestId('plan-destination-secret')).toHaveValue('')
-  await expect(backups.editor.getByTestId('plan-destination-secret-kept')).toHaveText('kept')
+  await backups.editShowingSecretKept('ledger to azure')
   await backups.editor.getByRole('button', { name: 'Cancel' }).click()
 
   await backups.runNow('ledger to azure')

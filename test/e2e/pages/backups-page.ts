@@ -28,9 +28,7 @@ export class BackupsPage {
     await this.editor.getByTestId('plan-folder').fill(plan.folder)
     await this.editor.getByLabel('Keep the newest').fill(String(plan.retain))
     await expect(this.editor.getByTestId('plan-next-runs').locator('li')).toHaveCount(5)
-    await this.editor.getByTestId('plan-save').click()
-    await expect(this.editor).toBeHidden()
-    await expect(this.plan(plan.name)).toBeVisible()
+    await this.savePlan(plan.name)
   }
 
   /** Creates a plan whose only destination is an S3 bucket, signed in with static keys. */
@@ -58,9 +56,7 @@ export class BackupsPage {
     await s3.getByTestId('plan-s3-credentials').selectOption('static')
     await s3.getByTestId('plan-s3-access-key-id').fill(plan.s3.accessKeyId)
     await s3.getByTestId('plan-destination-secret').fill(plan.s3.secretAccessKey)
-    await this.editor.getByTestId('plan-save').click()
-    await expect(this.editor).toBeHidden()
-    await expect(this.plan(plan.name)).toBeVisible()
+    await this.savePlan(plan.name)
   }
 
   /** Creates a plan whose only destination is an Azure Blob container, signed in with the account key. */
@@ -85,9 +81,7 @@ export class BackupsPage {
     await azure.getByTestId('plan-azure-prefix').fill(plan.azure.prefix)
     await azure.getByTestId('plan-azure-endpoint').fill(plan.azure.blobEndpoint)
     await azure.getByTestId('plan-destination-secret').fill(plan.azure.accountKey)
-    await this.editor.getByTestId('plan-save').click()
-    await expect(this.editor).toBeHidden()
-    await expect(this.plan(plan.name)).toBeVisible()
+    await this.savePlan(plan.name)
   }
 
   /** Opens the Backups view of a plan's destination and waits for its listing. */
@@ -122,5 +116,19 @@ export class BackupsPage {
     const history = this.page.getByTestId('plan-history')
     await expect(history).toBeVisible()
     return history
+  }
+
+  /** Saves the plan open in the editor and waits for it in the list. */
+  private async savePlan(name: string): Promise<void> {
+    await this.editor.getByTestId('plan-save').click()
+    await expect(this.editor).toBeHidden()
+    await expect(this.plan(name)).toBeVisible()
+  }
+
+  /** Opens the plan's editor: a destination secret sent to the host once shows only as kept. */
+  async editShowingSecretKept(name: string): Promise<void> {
+    await this.plan(name).getByRole('button', { name: 'Edit' }).click()
+    await expect(this.editor.getByTestId('plan-destination-secret')).toHaveValue('')
+    await expect(this.editor.getByTestId('plan-destination-secret-kept')).toHaveText('kept')
   }
 }
