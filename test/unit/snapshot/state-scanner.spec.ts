@@ -389,3 +389,25 @@ describe('StateScanner on arbitrary bytes', () => {
     )
   })
 })
+
+describe('where the unfinished record began', () => {
+  it('is the type byte of the record cut by the end of what was pushed, 0 in the header, -1 between records', () => {
+    const { records } = scan(WORKED_EXAMPLE_STATE_BIN)
+    const starts = records.map((r) => r.offset)
+    const expected = (pushed: number): number => {
+      if (pushed < (starts[0] as number)) return 0
+      if (starts.includes(pushed)) return -1
+      return starts.filter((s) => s < pushed).at(-1) as number
+    }
+    const scanner = new StateScanner({ captureKeys: true, captureKvFields: true, onRecord: () => {} })
+    const seen: number[] = []
+    const wanted: number[] = []
+    for (let at = 0; at < WORKED_EXAMPLE_STATE_BIN.length; at++) {
+      scanner.push(WORKED_EXAMPLE_STATE_BIN.subarray(at, at + 1))
+      seen.push(scanner.openRecordStart)
+      wanted.push(at + 1 === WORKED_EXAMPLE_STATE_BIN.length ? -1 : expected(at + 1))
+    }
+    expect(records.length).toBeGreaterThan(2)
+    expect(seen).toEqual(wanted)
+  })
+})

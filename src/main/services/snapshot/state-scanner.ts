@@ -193,6 +193,14 @@ export class StateScanner {
     return this.recordType
   }
 
+  /**
+   * Where the record still being read began (its type byte; 0 while in the header), or -1 between
+   * records: a consumer that keeps only the bytes of an unfinished record needs those from here.
+   */
+  get openRecordStart(): number {
+    return this.state === AT_TYPE_BYTE ? -1 : this.recordOffset
+  }
+
   /** Feeds the next bytes of state.bin. Throws SNAPSHOT_STATE_INVALID on a malformed value. */
   push(input: Uint8Array): void {
     const chunk = Buffer.isBuffer(input)
