@@ -1,5 +1,20 @@
 import { snapshotErrors } from './snapshot-errors'
 import { messageTypeName, MessageType } from './message-types'
+import {
+  ARRAY,
+  BINARY,
+  containerCount,
+  flagsValue,
+  HEADER_LENGTH,
+  integerValue,
+  MAP,
+  MAX_HEADER,
+  payloadLength,
+  SCALAR,
+  STRING,
+  TOKEN_KIND,
+} from './msgpack-token'
+import { newKvFieldsFound, skipValue, walkKvFields } from './record-fast-scan'
 
 /**
  * Streaming scanner for state.bin: `Header Record*` where the header is one msgpack value and
@@ -31,65 +46,6 @@ export type RecordVisitor = (
   keyStart: number,
   keyEnd: number,
 ) => void
-
-// Token header lengths by first byte; 0 marks the invalid byte 0xc1.
-const HEADER_LENGTH = new Uint8Array(256)
-// What a token is: scalar (fully in its header), payload (str/bin/ext: skip N bytes), or container.
-const SCALAR = 0
-const STRING = 1
-const BINARY = 2
-const EXT = 3
-const MAP = 4
-const ARRAY = 5
-const TOKEN_KIND = new Uint8Array(256)
-for (let b = 0; b < 256; b++) {
-  let length = 1
-  let kind = SCALAR
-  if (b >= 0x80 && b <= 0x8f) kind = MAP
-  else if (b >= 0x90 && b <= 0x9f) kind = ARRAY
-  else if (b >= 0xa0 && b <= 0xbf) kind = STRING
-  else if (b >= 0xc0 && b <= 0xdf) {
-    const table: Record<number, readonly [number, number]> = {
-      0xc0: [1, SCALAR],
-      0xc1: [0, SCALAR],
-      0xc2: [1, SCALAR],
-      0xc3: [1, SCALAR],
-      0xc4: [2, BINARY],
-      0xc5: [3, BINARY],
-      0xc6: [5, BINARY],
-      0xc7: [3, EXT],
-      0xc8: [4, EXT],
-      0xc9: [6, EXT],
-      0xca: [5, SCALAR],
-      0xcb: [9, SCALAR],
-      0xcc: [2, SCALAR],
-      0xcd: [3, SCALAR],
-      0xce: [5, SCALAR],
-      0xcf: [9, SCALAR],
-      0xd0: [2, SCALAR],
-      0xd1: [3, SCALAR],
-      0xd2: [5, SCALAR],
-      0xd3: [9, SCALAR],
-      0xd4: [2, EXT],
-      0xd5: [2, EXT],
-      0xd6: [2, EXT],
-      0xd7: [2, EXT],
-      0xd8: [2, EXT],
-      0xd9: [2, STRING],
-      0xda: [3, STRING],
-      0xdb: [5, STRING],
-      0xdc: [3, ARRAY],
-      0xdd: [5, ARRAY],
-      0xde: [3, MAP],
-      0xdf: [5, MAP],
-    }
-    const entry = table[b]
-    if (entry) [length, kind] = entry
-  }
-  HEADER_LENGTH[b] = length
-  TOKEN_KIND[b] = kind
-}
-const MAX_HEADER = 9
 
 // Where the scanner is in the stream.
 const AT_TYPE_BYTE = 0 // between records: the next byte is a record type
@@ -181,6 +137,7 @@ export class StateScanner {
   private keyEnd = 0
   private keyInChunk = false
   private keyCopy: Buffer = Buffer.allocUnsafe(256)
+  private readonly kvFound = newKvFieldsFound()
 
   constructor(options: StateScannerOptions) {
     this.captureKeys = options.captureKeys
@@ -237,6 +194,8 @@ export class StateScanner {
         continue
       }
       if (this.state === AT_TYPE_BYTE) {
+        p = this.wholeRecords(chunk, p, end, base)
+        if (p === end) break
         this.recordType = chunk[p] as number
         this.recordOffset = base + p
         p++
@@ -271,6 +230,59 @@ export class StateScanner {
         ? 'the header'
         : `a ${messageTypeName(this.recordType)} record (started at byte ${this.recordOffset})`
     this.fail(`the data ends in the middle of ${what}`, offset)
+  }
+
+  /**
+   * The fast path: reports the records from `p` on whose bytes all lie in this chunk, each walked
+   * in one go (record-fast-scan.ts), with the same calls and fields the state machine would give.
+   * Returns where it stopped: the chunk's end, or the start of a record it leaves to the state
+   * machine (one that runs past the chunk, or one the state machine may refuse).
+   */
+  private wholeRecords(chunk: Buffer, p: number, end: number, base: number): number {
+    const found = this.kvFound
+    while (p + 1 < end) {
+      const type = chunk[p] as number
+      const walks =
+        this.captureKeys &&
+        (type === MessageType.KVS || type === MessageType.Tombstone) &&
+        TOKEN_KIND[chunk[p + 1] as number] === MAP
+      const next = walks
+        ? walkKvFields(chunk, p + 1, end, this.captureKvFields, found)
+        : skipValue(chunk, p + 1, end, type === MessageType.ChunkingState)
+      if (next < 0) return p
+      const offset = base + p
+      this.recordType = type
+      this.recordOffset = offset
+      let key: Buffer | null = null
+      if (walks) {
+        if (found.keyStart >= 0) {
+          // Where the state machine would have left them, key or not (see `key`).
+          this.keyStart = found.keyStart
+          this.keyEnd = found.keyEnd
+        }
+        if (found.keyPresent) {
+          key = chunk
+          this.kvKeyOffset = base + found.keyStart
+          this.kvKeyLength = found.keyEnd - found.keyStart
+        } else {
+          this.kvKeyOffset = -1
+          this.kvKeyLength = 0
+        }
+        this.kvFlags = found.flags
+        this.kvValueOffset = found.valueStart < 0 ? 0 : base + found.valueStart
+        this.kvValueLength = found.valueLength
+      } else {
+        this.kvFlags = 0n
+        this.kvValueOffset = 0
+        this.kvValueLength = 0
+        this.kvKeyOffset = -1
+        this.kvKeyLength = 0
+      }
+      this.onRecord(type, offset, base + next - this.previousEnd, key, this.keyStart, this.keyEnd)
+      this.previousEnd = base + next
+      p = next
+    }
+    return p
   }
 
   /**
@@ -354,8 +366,7 @@ export class StateScanner {
           }
         }
         if (this.field === FIELD_FLAGS) {
-          const value = b === 0 ? 0n : integerValue(buf, p, b)
-          this.kvFlags = value === null ? 0n : BigInt.asUintN(64, value)
+          this.kvFlags = flagsValue(buf, p, b)
         } else if (this.field === FIELD_VALUE) {
           const isBytes = kind === STRING || kind === BINARY
           this.kvValueOffset = offset + (HEADER_LENGTH[b] as number)
@@ -547,74 +558,4 @@ function sameBytes(buf: Uint8Array, start: number, length: number, name: Buffer)
   if (length !== name.length) return false
   for (let i = 0; i < length; i++) if (buf[start + i] !== name[i]) return false
   return true
-}
-
-function containerCount(buf: Uint8Array, p: number, b: number): number {
-  if (b <= 0x9f) return b & 0x0f
-  if (b === 0xdc || b === 0xde) return ((buf[p + 1] as number) << 8) | (buf[p + 2] as number)
-  return readU32(buf, p + 1)
-}
-
-function payloadLength(buf: Uint8Array, p: number, b: number): number {
-  if (b >= 0xa0 && b <= 0xbf) return b & 0x1f
-  switch (b) {
-    case 0xd9:
-    case 0xc4:
-    case 0xc7:
-      return buf[p + 1] as number
-    case 0xda:
-    case 0xc5:
-    case 0xc8:
-      return ((buf[p + 1] as number) << 8) | (buf[p + 2] as number)
-    case 0xdb:
-    case 0xc6:
-    case 0xc9:
-      return readU32(buf, p + 1)
-    case 0xd4:
-      return 1
-    case 0xd5:
-      return 2
-    case 0xd6:
-      return 4
-    case 0xd7:
-      return 8
-    case 0xd8:
-      return 16
-    default:
-      return 0
-  }
-}
-
-function readU32(buf: Uint8Array, p: number): number {
-  return (
-    (buf[p] as number) * 0x1000000 +
-    (((buf[p + 1] as number) << 16) | ((buf[p + 2] as number) << 8) | (buf[p + 3] as number))
-  )
-}
-
-/** The value of an integer token (any width, signed or not), or null for any other token. */
-function integerValue(buf: Uint8Array, p: number, b: number): bigint | null {
-  if (b <= 0x7f) return BigInt(b)
-  if (b >= 0xe0) return BigInt(b - 0x100)
-  const view = new DataView(buf.buffer, buf.byteOffset + p + 1)
-  switch (b) {
-    case 0xcc:
-      return BigInt(view.getUint8(0))
-    case 0xcd:
-      return BigInt(view.getUint16(0))
-    case 0xce:
-      return BigInt(view.getUint32(0))
-    case 0xcf:
-      return view.getBigUint64(0)
-    case 0xd0:
-      return BigInt(view.getInt8(0))
-    case 0xd1:
-      return BigInt(view.getInt16(0))
-    case 0xd2:
-      return BigInt(view.getInt32(0))
-    case 0xd3:
-      return view.getBigInt64(0)
-    default:
-      return null
-  }
 }

@@ -1,0 +1,208 @@
+import {
+  BINARY,
+  containerCount,
+  flagsValue,
+  HEADER_LENGTH,
+  MAP,
+  payloadLength,
+  SCALAR,
+  STRING,
+  TOKEN_KIND,
+} from './msgpack-token'
+
+/**
+ * The fast path of StateScanner: one record whose bytes all lie in the chunk at hand, walked in a
+ * tight loop over local variables. It accepts a record only when the resumable state machine
+ * would accept it with the same result; on anything else (the record runs past the chunk, a token
+ * the state machine would refuse, nesting deeper than its small stack) it answers -1 and the
+ * state machine takes the record from its start, so errors and their offsets are decided in one
+ * place. Every check it makes mirrors one in state-scanner.ts: keep the two in step.
+ */
+
+/** The KV fields of one walked KVS/Tombstone record, as chunk positions. */
+export interface KvFieldsFound {
+  /** Where the last string Key's payload lies; -1 when no Key field was a string. */
+  keyStart: number
+  keyEnd: number
+  /** Whether the last Key field was a string (a later non-string Key clears the key). */
+  keyPresent: boolean
+  flags: bigint
+  /** Where the last Value field's payload starts (after its token header); -1 when absent. */
+  valueStart: number
+  valueLength: number
+}
+
+export function newKvFieldsFound(): KvFieldsFound {
+  return {
+    keyStart: -1,
+    keyEnd: 0,
+    keyPresent: false,
+    flags: 0n,
+    valueStart: -1,
+    valueLength: 0,
+  }
+}
+
+// Deeper values are rare and left to the state machine, whose stack grows.
+const MAX_DEPTH = 32
+const MAX_COUNT = 0x3fffffff
+// Int32: a count longer than the chunk is refused before it is pushed, and chunks stay far below
+// 2^30 bytes, so the parity test below needs no floating-point modulo.
+const stackLeft = new Int32Array(MAX_DEPTH)
+const stackIsMap = new Uint8Array(MAX_DEPTH)
+
+/**
+ * Skips the msgpack value starting at `p`; returns the index just after it, or -1 when it does not
+ * end before `end` or holds something the state machine refuses: the byte 0xc1, or a nested map
+ * key that is not a string, bin or nil (unless `anyMapKeys`, for ChunkingState).
+ */
+export function skipValue(buf: Uint8Array, p: number, end: number, anyMapKeys: boolean): number {
+  let depth = 0
+  for (;;) {
+    if (p >= end) return -1
+    const b = buf[p] as number
+    const length = HEADER_LENGTH[b] as number
+    if (length === 0 || p + length > end) return -1
+    const kind = TOKEN_KIND[b] as number
+    if (depth > 0) {
+      const top = depth - 1
+      const left = stackLeft[top] as number
+      if (
+        !anyMapKeys &&
+        stackIsMap[top] === 1 &&
+        (left & 1) === 0 &&
+        kind !== STRING &&
+        kind !== BINARY &&
+        b !== 0xc0
+      )
+        return -1
+      stackLeft[top] = left - 1
+    }
+    if (kind === SCALAR) {
+      p += length
+    } else if (kind >= MAP) {
+      const count = containerCount(buf, p, b)
+      p += length
+      if (count > 0) {
+        // Every element takes at least a byte: a longer count cannot end in this chunk.
+        if (count > end - p || count > MAX_COUNT || depth === MAX_DEPTH) return -1
+        const isMap = kind === MAP
+        stackLeft[depth] = isMap ? 2 * count : count
+        stackIsMap[depth] = isMap ? 1 : 0
+        depth++
+        continue
+      }
+    } else {
+      p += length + payloadLength(buf, p, b)
+      if (p > end) return -1
+    }
+    while (depth > 0 && stackLeft[depth - 1] === 0) depth--
+    if (depth === 0) return p
+  }
+}
+
+const FIELD_NONE = 0
+const FIELD_KEY = 1
+const FIELD_FLAGS = 2
+const FIELD_VALUE = 3
+
+// "Key", "Flags", "Value" as bytes.
+const K = 0x4b
+const F = 0x46
+const V = 0x56
+
+/**
+ * Walks the top-level map of a KVS/Tombstone record at `p` (a map token) field by field, picking
+ * out Key (and, with `kvFields`, Flags and Value) into `found`; returns the index after the map or
+ * -1 as skipValue does. Field names must be strings, bins or nil, whatever the record type.
+ */
+export function walkKvFields(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  kvFields: boolean,
+  found: KvFieldsFound,
+): number {
+  found.keyStart = -1
+  found.keyEnd = 0
+  found.keyPresent = false
+  found.flags = 0n
+  found.valueStart = -1
+  found.valueLength = 0
+  const mapByte = buf[p] as number
+  const mapHeader = HEADER_LENGTH[mapByte] as number
+  if (p + mapHeader > end) return -1
+  let entries = containerCount(buf, p, mapByte)
+  p += mapHeader
+  if (entries > end - p) return -1
+  while (entries > 0) {
+    if (p >= end) return -1
+    const nb = buf[p] as number
+    const nameKind = TOKEN_KIND[nb] as number
+    let field = FIELD_NONE
+    if (nameKind === STRING || nameKind === BINARY) {
+      const nameHeader = HEADER_LENGTH[nb] as number
+      if (p + nameHeader > end) return -1
+      const start = p + nameHeader
+      const length = payloadLength(buf, p, nb)
+      p = start + length
+      if (p > end) return -1
+      // Only string names are matched, as the state machine does.
+      if (nameKind === STRING) {
+        if (length === 3) {
+          if (buf[start] === K && buf[start + 1] === 0x65 && buf[start + 2] === 0x79) field = FIELD_KEY
+        } else if (length === 5 && kvFields) {
+          if (isFiveLetterName(buf, start, V, 0x61, 0x6c, 0x75, 0x65)) field = FIELD_VALUE
+          else if (isFiveLetterName(buf, start, F, 0x6c, 0x61, 0x67, 0x73)) field = FIELD_FLAGS
+        }
+      }
+    } else if (nb === 0xc0) {
+      p++
+    } else {
+      return -1
+    }
+
+    if (p >= end) return -1
+    const vb = buf[p] as number
+    const valueHeader = HEADER_LENGTH[vb] as number
+    if (valueHeader === 0 || p + valueHeader > end) return -1
+    if (field !== FIELD_NONE) {
+      const valueKind = TOKEN_KIND[vb] as number
+      const isBytes = valueKind === STRING || valueKind === BINARY
+      if (field === FIELD_KEY) {
+        found.keyPresent = isBytes
+        if (isBytes) {
+          found.keyStart = p + valueHeader
+          found.keyEnd = found.keyStart + payloadLength(buf, p, vb)
+        }
+      } else if (field === FIELD_FLAGS) {
+        found.flags = flagsValue(buf, p, vb)
+      } else {
+        found.valueStart = p + valueHeader
+        found.valueLength = isBytes ? payloadLength(buf, p, vb) : 0
+      }
+    }
+    p = skipValue(buf, p, end, false)
+    if (p < 0) return -1
+    entries--
+  }
+  return p
+}
+
+function isFiveLetterName(
+  buf: Uint8Array,
+  start: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  c4: number,
+): boolean {
+  return (
+    buf[start] === c0 &&
+    buf[start + 1] === c1 &&
+    buf[start + 2] === c2 &&
+    buf[start + 3] === c3 &&
+    buf[start + 4] === c4
+  )
+}
