@@ -142,6 +142,9 @@ export function integerValue(buf: Uint8Array, p: number, b: number): bigint | nu
 
 /** Flags as a KV DirEntry holds them: an integer read as uint64, anything else as Go's zero. */
 export function flagsValue(buf: Uint8Array, p: number, b: number): bigint {
-  const value = b === 0 ? 0n : integerValue(buf, p, b)
-  return value === null ? 0n : BigInt.asUintN(64, value)
+  if (b === 0) return 0n
+  const value = integerValue(buf, p, b)
+  if (value === null) return 0n
+  // asUintN is a runtime call, and only a negative value needs it.
+  return value < 0n ? BigInt.asUintN(64, value) : value
 }

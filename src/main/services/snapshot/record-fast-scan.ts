@@ -57,7 +57,10 @@ const stackIsMap = new Uint8Array(MAX_DEPTH)
  * key that is not a string, bin or nil (unless `anyMapKeys`, for ChunkingState).
  */
 export function skipValue(buf: Uint8Array, p: number, end: number, anyMapKeys: boolean): number {
+  // The innermost open container lives in locals; only its parents go to the stack.
   let depth = 0
+  let left = 0
+  let isMap = false
   for (;;) {
     if (p >= end) return -1
     const b = buf[p] as number
@@ -65,18 +68,9 @@ export function skipValue(buf: Uint8Array, p: number, end: number, anyMapKeys: b
     if (length === 0 || p + length > end) return -1
     const kind = TOKEN_KIND[b] as number
     if (depth > 0) {
-      const top = depth - 1
-      const left = stackLeft[top] as number
-      if (
-        !anyMapKeys &&
-        stackIsMap[top] === 1 &&
-        (left & 1) === 0 &&
-        kind !== STRING &&
-        kind !== BINARY &&
-        b !== 0xc0
-      )
+      if (isMap && (left & 1) === 0 && kind !== STRING && kind !== BINARY && b !== 0xc0 && !anyMapKeys)
         return -1
-      stackLeft[top] = left - 1
+      left--
     }
     if (kind === SCALAR) {
       p += length
@@ -86,18 +80,25 @@ export function skipValue(buf: Uint8Array, p: number, end: number, anyMapKeys: b
       if (count > 0) {
         // Every element takes at least a byte: a longer count cannot end in this chunk.
         if (count > end - p || count > MAX_COUNT || depth === MAX_DEPTH) return -1
-        const isMap = kind === MAP
-        stackLeft[depth] = isMap ? 2 * count : count
-        stackIsMap[depth] = isMap ? 1 : 0
+        if (depth > 0) {
+          stackLeft[depth - 1] = left
+          stackIsMap[depth - 1] = isMap ? 1 : 0
+        }
         depth++
+        isMap = kind === MAP
+        left = isMap ? 2 * count : count
         continue
       }
     } else {
       p += length + payloadLength(buf, p, b)
       if (p > end) return -1
     }
-    while (depth > 0 && stackLeft[depth - 1] === 0) depth--
-    if (depth === 0) return p
+    while (left === 0) {
+      if (depth <= 1) return p
+      depth--
+      left = stackLeft[depth - 1] as number
+      isMap = stackIsMap[depth - 1] === 1
+    }
   }
 }
 
@@ -123,12 +124,12 @@ export function walkKvFields(
   kvFields: boolean,
   found: KvFieldsFound,
 ): number {
-  found.keyStart = -1
-  found.keyEnd = 0
-  found.keyPresent = false
-  found.flags = 0n
-  found.valueStart = -1
-  found.valueLength = 0
+  let keyStart = -1
+  let keyEnd = 0
+  let keyPresent = false
+  let flags = 0n
+  let valueStart = -1
+  let valueLength = 0
   const mapByte = buf[p] as number
   const mapHeader = HEADER_LENGTH[mapByte] as number
   if (p + mapHeader > end) return -1
@@ -166,26 +167,39 @@ export function walkKvFields(
     const vb = buf[p] as number
     const valueHeader = HEADER_LENGTH[vb] as number
     if (valueHeader === 0 || p + valueHeader > end) return -1
+    const valueKind = TOKEN_KIND[vb] as number
     if (field !== FIELD_NONE) {
-      const valueKind = TOKEN_KIND[vb] as number
       const isBytes = valueKind === STRING || valueKind === BINARY
       if (field === FIELD_KEY) {
-        found.keyPresent = isBytes
+        keyPresent = isBytes
         if (isBytes) {
-          found.keyStart = p + valueHeader
-          found.keyEnd = found.keyStart + payloadLength(buf, p, vb)
+          keyStart = p + valueHeader
+          keyEnd = keyStart + payloadLength(buf, p, vb)
         }
       } else if (field === FIELD_FLAGS) {
-        found.flags = flagsValue(buf, p, vb)
+        flags = flagsValue(buf, p, vb)
       } else {
-        found.valueStart = p + valueHeader
-        found.valueLength = isBytes ? payloadLength(buf, p, vb) : 0
+        valueStart = p + valueHeader
+        valueLength = isBytes ? payloadLength(buf, p, vb) : 0
       }
     }
-    p = skipValue(buf, p, end, false)
-    if (p < 0) return -1
+    // Most field values are one token; only containers need skipValue's stack.
+    if (valueKind === SCALAR) p += valueHeader
+    else if (valueKind < MAP) {
+      p += valueHeader + payloadLength(buf, p, vb)
+      if (p > end) return -1
+    } else {
+      p = skipValue(buf, p, end, false)
+      if (p < 0) return -1
+    }
     entries--
   }
+  found.keyStart = keyStart
+  found.keyEnd = keyEnd
+  found.keyPresent = keyPresent
+  found.flags = flags
+  found.valueStart = valueStart
+  found.valueLength = valueLength
   return p
 }
 
