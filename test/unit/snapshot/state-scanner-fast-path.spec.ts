@@ -260,6 +260,25 @@ describe('StateScanner fast path', () => {
     )
   })
 
+  it('agrees on values nested deeper than the fast path walks, and on counts longer than the data', () => {
+    let deep: Buffer = mp.fixmap([mp.fixstr('Key'), mp.fixstr('deep')])
+    for (let i = 0; i < 40; i++) deep = i % 2 === 0 ? mp.fixarray(deep) : mp.fixmap([mp.fixstr('n'), deep])
+    const deepKv = mp.fixmap([mp.fixstr('Key'), mp.fixstr('k')], [mp.fixstr('Value'), deep])
+    const longCount = Buffer.from([0xdd, 0x7f, 0xff, 0xff, 0xff, 0xc0])
+    for (const bytes of [
+      stateBin(mp.fixmap([mp.fixstr('LastIndex'), mp.fixint(1)]), [
+        [7, deep],
+        [2, deepKv],
+        [29, mp.fixmap([mp.fixstr('ChunkMap'), mp.fixmap()])],
+      ]),
+      stateBin(mp.fixmap([mp.fixstr('LastIndex'), mp.fixint(1)]), [
+        [2, mp.fixmap([mp.fixstr('Key'), mp.fixstr('a')])],
+        [7, longCount],
+      ]),
+    ])
+      expectFeedsAgree(bytes, [bytes.length >> 1])
+  })
+
   describe.each(Object.entries(MODES))('in the %s mode', (_name, mode) => {
     it('reports every record of a whole file, with its key and fields', () => {
       const { records, outcome } = observe(consulLike, mode, [])

@@ -46,8 +46,8 @@ export function newKvFieldsFound(): KvFieldsFound {
 // Deeper values are rare and left to the state machine, whose stack grows.
 const MAX_DEPTH = 32
 const MAX_COUNT = 0x3fffffff
-// Int32: a count longer than the chunk is refused before it is pushed, and chunks stay far below
-// 2^30 bytes, so the parity test below needs no floating-point modulo.
+// Larger counts are left to the state machine, so twice a count fits an Int32 and telling a map's
+// keys from its values is integer arithmetic (a float modulo there cost more than the rest).
 const stackLeft = new Int32Array(MAX_DEPTH)
 const stackIsMap = new Uint8Array(MAX_DEPTH)
 

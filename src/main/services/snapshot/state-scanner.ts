@@ -28,6 +28,13 @@ import { newKvFieldsFound, skipValue, walkKvFields } from './record-fast-scan'
  * the top-level map of the header (for `LastIndex`) and of KVS/Tombstone records (for `Key`) is
  * walked field by field.
  *
+ * Most records lie wholly in the chunk at hand, and stepping the state machine token by token
+ * cost more than inflating them. So at each record boundary a fast path (record-fast-scan.ts)
+ * first tries to walk the whole record in one loop; it takes a record only when the state machine
+ * would accept it with the same result, and leaves everything else (a record cut by the chunk's
+ * end, anything the state machine might refuse) to the state machine, which alone decides errors
+ * and their offsets.
+ *
  * It fails (`SNAPSHOT_STATE_INVALID`, with the offset) where Consul's generic decoder, and so
  * `consul snapshot inspect`, fails: the byte 0xc1, data ending inside a value, a map key that is
  * not a string (bin and nil pass), a header Consul cannot decode. Every other msgpack form is
