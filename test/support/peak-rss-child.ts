@@ -2,6 +2,7 @@
 // reads one snapshot file the way a command does (or, for `diff`, compares two and walks every
 // change) and prints the process's peak resident set size in KiB.
 // Specs use it to bound memory, which only a fresh process can measure.
+import { createHash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import { SnapshotComparison } from '../../src/main/services/diff'
 import { exportSnapshotKv, openSnapshotCatalogue } from '../../src/main/services/snapshot/catalogue'
@@ -10,11 +11,19 @@ import { peakRssKiB } from './peak-rss'
 const [reader, file, other] = process.argv.slice(2)
 /** For `diff`: the KV counts it found, so the caller can check the answer as well as the memory. */
 let kvCounts: unknown
+/** For `kv-export`: the SHA-256 of what it printed, so the caller can check it printed it all. */
+const printed = createHash('sha256')
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
+const digestingSink = new Writable({
+  write: (chunk: Buffer, _encoding, done) => {
+    printed.update(chunk)
+    done()
+  },
+})
 
 async function main(): Promise<string> {
   try {
-    if (reader === 'kv-export') await exportSnapshotKv(file as string, { out: sink })
+    if (reader === 'kv-export') await exportSnapshotKv(file as string, { out: digestingSink })
     else if (reader === 'diff') {
       const comparison = await SnapshotComparison.open(file as string, other as string)
       try {
@@ -31,5 +40,6 @@ async function main(): Promise<string> {
 }
 
 void main().then((outcome) => {
-  process.stdout.write(JSON.stringify({ outcome, peakRssKiB: peakRssKiB(), kvCounts }) + '\n')
+  const printedSha256 = reader === 'kv-export' ? printed.digest('hex') : undefined
+  process.stdout.write(JSON.stringify({ outcome, peakRssKiB: peakRssKiB(), kvCounts, printedSha256 }) + '\n')
 })

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -51,9 +52,28 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function measure(reader: 'kv-export' | 'catalogue', file: string): { outcome: string; peakRssKiB: number } {
+interface Measured {
+  outcome: string
+  peakRssKiB: number
+  printedSha256?: string
+}
+
+function measure(reader: 'kv-export' | 'catalogue', file: string): Measured {
   const out = execFileSync(process.execPath, ['--import', 'tsx', child, reader, file], { encoding: 'utf8' })
-  return JSON.parse(out.trim().split('\n').pop() as string) as { outcome: string; peakRssKiB: number }
+  return JSON.parse(out.trim().split('\n').pop() as string) as Measured
+}
+
+/** The SHA-256 of `consul kv export` for the file with one 100 MiB value, its value encoded in slices. */
+function hugeValueExportSha256(): string {
+  const hash = createHash('sha256')
+  const entry = (key: string, value: string): string =>
+    `{\n\t\t"key": "${key}",\n\t\t"flags": 0,\n\t\t"value": "${value}"\n\t}`
+  hash.update(`[\n\t${entry('a', 'eA==')},\n\t{\n\t\t"key": "big",\n\t\t"flags": 0,\n\t\t"value": "`)
+  const slice = Buffer.alloc(3 << 20, 0x61)
+  for (let left = 100 << 20; left > 0; left -= slice.length)
+    hash.update(slice.subarray(0, Math.min(left, slice.length)).toString('base64'))
+  hash.update(`"\n\t},\n\t${entry('c', 'eQ==')}\n]\n`)
+  return hash.digest('hex')
 }
 
 describe('the contents path holds memory flat whatever the file', () => {
@@ -67,6 +87,8 @@ describe('the contents path holds memory flat whatever the file', () => {
       const result = measure('kv-export', files[name] as string)
       expect(result.outcome).toBe(outcome)
       expect(result.peakRssKiB).toBeLessThan(PEAK_RSS_LIMIT_KIB)
+      // and it printed the value whole
+      if (name === 'one 100 MiB value') expect(result.printedSha256).toBe(hugeValueExportSha256())
     },
     120_000,
   )

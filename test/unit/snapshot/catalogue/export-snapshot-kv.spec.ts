@@ -3,15 +3,20 @@
 // once the archive has verified. The catalogue's export (keys sorted in its KV table, values read
 // from its own working copy) is the yardstick: both must print the same bytes for every layout a
 // file may have, whatever the size of the chunks the archive arrives in.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { AppError } from '../../../../src/shared/app-error'
+import { inspectSnapshot } from '../../../../src/main/services/snapshot'
 import { exportSnapshotKv, openSnapshotCatalogue } from '../../../../src/main/services/snapshot/catalogue'
+import { SpillFile } from '../../../../src/main/services/snapshot/catalogue/spill-file'
+import { buildSnapshot, metaJson, sha256Hex } from '../../../support/snapshot-builder'
 import {
   buildSnapshotArchive,
   buildStateBin,
+  encodeGo,
   goMap,
   kvsRecord,
   MessageType,
@@ -167,4 +172,185 @@ describe('kv-export prints what the catalogue exports', () => {
     expect(got.fromFile.toString()).toBe('[]\n')
     expect(got.catalogue.toString()).toBe('[]\n')
   })
+})
+
+// A raw state.bin (meta.json beside it) is read in chunks of exactly 1 MiB: records can be laid
+// out to straddle as many chunk boundaries as wanted.
+const CHUNK = 1 << 20
+
+/** Records laid out so that big values cross 1, 2 and 3 chunk boundaries, among small ones. */
+function straddlingLayout(): { records: StateRecord[]; crossings: number[]; largestRecord: number } {
+  const records: StateRecord[] = []
+  const crossings: number[] = []
+  let largestRecord = 0
+  let length = encodeGo({ LastIndex: 7 }).length
+  const end = (): number => length
+  const sizeOf = (record: StateRecord): number => 1 + encodeGo(record.value).length
+  const add = (record: StateRecord): void => {
+    records.push(record)
+    length += sizeOf(record)
+    largestRecord = Math.max(largestRecord, sizeOf(record))
+  }
+  let n = 0
+  const small = (count: number): void => {
+    for (let i = 0; i < count; i++, n++)
+      add(
+        kvsRecord({
+          key: `k/${String(n).padStart(5, '0')}`,
+          value: valueBytes(n, (n * 53) % 700),
+          flags: n % 5,
+        }),
+      )
+  }
+  /** A record whose value begins `before` bytes ahead of the next chunk boundary. */
+  const straddler = (length: number, before: number, fieldsKeyLast = false): void => {
+    // A padding entry brings the next record's value to where it is wanted.
+    const probe = (pad: number): number =>
+      end() + sizeOf(kvsRecord({ key: `k/${String(n).padStart(5, '0')}`, value: valueBytes(n, pad) }))
+    const valueHead = 40 // the straddler's bytes before its value, about
+    let pad = 70_000
+    const target = (at: number): number => (Math.floor(at / CHUNK) + 1) * CHUNK - before - valueHead
+    for (let i = 0; i < 4; i++) pad += target(probe(pad)) - probe(pad)
+    add(kvsRecord({ key: `k/${String(n).padStart(5, '0')}`, value: valueBytes(n, pad) }))
+    n++
+    const key = `k/${String(n).padStart(5, '0')}`
+    const value = valueBytes(n, length)
+    const start = end()
+    add(
+      fieldsKeyLast
+        ? {
+            type: MessageType.KVS,
+            value: goMap([
+              ['Value', value],
+              ['Flags', 9],
+              ['Key', key],
+            ]),
+          }
+        : kvsRecord({ key, value, flags: n }),
+    )
+    n++
+    const stop = end()
+    crossings.push(Math.floor((stop - 1) / CHUNK) - Math.floor(start / CHUNK))
+  }
+  small(1500)
+  straddler(100_000, 30_000)
+  small(200)
+  straddler(CHUNK + 300_000, 200_000)
+  small(200)
+  straddler(2 * CHUNK + 50_000, 10_000, true)
+  small(200)
+  straddler(20, 10)
+  small(300)
+  return { records, crossings, largestRecord }
+}
+
+function rawStateBin(name: string, stateBin: Buffer): string {
+  const folder = path.join(dir, name)
+  mkdirSync(folder)
+  writeFileSync(path.join(folder, 'meta.json'), metaJson(stateBin))
+  writeFileSync(path.join(folder, 'state.bin'), stateBin)
+  return path.join(folder, 'state.bin')
+}
+
+async function catalogueExport(file: string, prefix = ''): Promise<Buffer> {
+  const catalogue = await openSnapshotCatalogue(file, { spillDir: dir })
+  const browsed = collector()
+  try {
+    await catalogue.exportKv({ out: browsed.out, prefix })
+  } finally {
+    await catalogue.close()
+  }
+  return browsed.bytes()
+}
+
+describe('kv-export of a file keeps only what an unfinished record needs', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  /** Every working file's size when it was sealed. */
+  function sealedSizes(): number[] {
+    const sizes: number[] = []
+    const seal = SpillFile.prototype.seal
+    vi.spyOn(SpillFile.prototype, 'seal').mockImplementation(function (this: SpillFile) {
+      sizes.push(this.size)
+      return seal.call(this)
+    })
+    return sizes
+  }
+
+  it('prints what the catalogue exports for values crossing one, two and three chunk boundaries', async () => {
+    const layout = straddlingLayout()
+    expect(layout.crossings).toEqual([1, 2, 3, 1])
+    const stateBin = buildStateBin(7, layout.records)
+    const file = rawStateBin('straddlers', stateBin)
+    const sizes = sealedSizes()
+    const printed = collector()
+    const count = await exportSnapshotKv(file, { out: printed.out, spillDir: dir })
+    vi.restoreAllMocks()
+    expect(count).toBe(layout.records.length)
+    expect(printed.bytes().equals(await catalogueExport(file))).toBe(true)
+    // The export text and the largest record at most: state.bin was not kept whole.
+    const working = sizes.reduce((a, b) => a + b, 0)
+    expect(working).toBeLessThanOrEqual(printed.bytes().length + layout.largestRecord)
+    expect(stateBin.length).toBeGreaterThan(3 * layout.largestRecord)
+  }, 60_000)
+
+  it('reads the file again, whole, when a key out of order turns up after chunks of ordered ones', async () => {
+    const layout = straddlingLayout()
+    const records = [...layout.records]
+    // After three chunks of ordered keys: one that sorts first, and a repeat of an earlier key.
+    records.splice(records.length - 100, 0, kvsRecord({ key: 'a/first', value: 'sorted to the top' }))
+    records.splice(records.length - 50, 0, kvsRecord({ key: 'k/00007', value: 'replaces the first k/00007' }))
+    const file = rawStateBin('unordered-late', buildStateBin(7, records))
+    const printed = collector()
+    const count = await exportSnapshotKv(file, { out: printed.out, spillDir: dir })
+    const expected = await catalogueExport(file)
+    expect(printed.bytes().equals(expected)).toBe(true)
+    const parsed = JSON.parse(printed.bytes().toString('utf8')) as Array<{ key: string; value: string }>
+    expect(count).toBe(parsed.length)
+    expect(parsed[0]?.key).toBe('a/first')
+    expect(Buffer.from(parsed.find((e) => e.key === 'k/00007')?.value ?? '', 'base64').toString()).toBe(
+      'replaces the first k/00007',
+    )
+    expect(readdirSync(dir).filter((name) => name.startsWith('snapshot-studio-catalogue-'))).toEqual([])
+  }, 60_000)
+
+  it.each([
+    ['keys in order', false],
+    ['a key out of order before the damage', true],
+  ])(
+    'prints nothing, fails as inspect does and leaves no working file for a damaged archive with %s',
+    async (_name, unordered) => {
+      const records = straddlingLayout().records
+      if (unordered) records.splice(1000, 0, kvsRecord({ key: 'a/early', value: 'out of order' }))
+      const stateBin = buildStateBin(7, records)
+      const damaged = Buffer.from(stateBin)
+      // A bit flipped inside the last value: still well-formed msgpack, but not what was summed.
+      damaged.writeUInt8((damaged[damaged.length - 3] as number) ^ 0x01, damaged.length - 3)
+      const file = path.join(dir, `damaged-${String(unordered)}.snap`)
+      writeFileSync(
+        file,
+        buildSnapshot({
+          stateBin: damaged,
+          sums: `${sha256Hex(metaJson(damaged))}  meta.json\n${sha256Hex(stateBin)}  state.bin\n`,
+        }),
+      )
+      const working = mkdtempSync(path.join(dir, 'working-'))
+      const printed = collector()
+      const exported = await exportSnapshotKv(file, { out: printed.out, spillDir: working }).then(
+        () => null,
+        (error: unknown) => error,
+      )
+      const inspected = await inspectSnapshot(file, { kvDetails: true }).then(
+        () => null,
+        (error: unknown) => error,
+      )
+      expect(inspected).toBeInstanceOf(AppError)
+      expect(exported).toBeInstanceOf(AppError)
+      expect((exported as AppError).code).toBe((inspected as AppError).code)
+      expect((exported as AppError).message).toBe((inspected as AppError).message)
+      expect(printed.bytes().length).toBe(0)
+      expect(readdirSync(working)).toEqual([])
+    },
+    60_000,
+  )
 })

@@ -97,3 +97,28 @@ describe('sweepStaleSpillFiles', () => {
     ).toEqual(['snapshot-studio-catalogue-new', 'someone-else'])
   })
 })
+
+describe('SpillFile.writeAt', () => {
+  it('writes over what is there, grows only past its end, and reads back the bytes last written', async () => {
+    const spill = new SpillFile(dir, { maxBytes: 100 })
+    try {
+      spill.writeAt(0, Buffer.from('a record that ran past its chunk'))
+      spill.writeAt(0, Buffer.from('the next one'))
+      expect(spill.size).toBe(32)
+      spill.writeAt(12, Buffer.from(', longer than both of them'))
+      expect(spill.size).toBe(38)
+      expect(spill.readSync(0, 38).toString()).toBe('the next one, longer than both of them')
+      expect(() => spill.writeAt(39, Buffer.from('x'))).toThrow(expect.objectContaining({ code: 'INTERNAL' }))
+      expect(() => spill.writeAt(0, Buffer.alloc(101))).toThrow(
+        expect.objectContaining({
+          code: 'FILE_UNREADABLE',
+          hint: expect.stringContaining('Free disk space'),
+        }),
+      )
+      await spill.seal()
+      expect(statSync(spill.path).size).toBe(38)
+    } finally {
+      await spill.remove()
+    }
+  })
+})

@@ -1,13 +1,16 @@
 // `kv-export` straight from a snapshot file, in memory that does not grow with the file. One pass
 // of the archive reader (the verification every command shares) with the shared StateScanner:
-// state.bin goes to a spill file, every KVS record leaves 32 bytes in a position log on disk
-// (where its key and value lie, its flags), and, while the keys come in order, its entry is
-// written out as export text to a second working file as soon as the record ends (its value is
-// then still in the chunk at hand, or read back from the spill). Nothing is printed before the
-// whole archive has verified; then the export text is copied out in large chunks. Consul writes
-// KV in key order, so that is the export's order; a file whose keys are not in order is sorted
-// in memory (the catalogue's KV table) and its entries encoded from the spill, within the same
-// budget as browsing.
+// while the keys come in order (Consul writes KV in key order, so that is the export's order),
+// each entry is written out as export text to a working file as soon as its record ends, its
+// value taken from the chunk at hand. Only a KVS record that runs past a chunk's end leaves bytes
+// in the spill file, which starts again with each such record, so it never holds more than the
+// largest record. Nothing is printed before the whole archive has verified; then the export text
+// is copied out in large chunks.
+// Keys out of order need every value for the sorted export: a file is then read again (and
+// verified again), its state.bin spilled whole and every entry's position logged (32 bytes), and
+// the keys are sorted in memory (the catalogue's KV table) within the same budget as browsing. A
+// stream (a decrypted backup) cannot be read twice, so it is spilled whole and logged from the
+// start.
 import type { Writable } from 'node:stream'
 import { AppError } from '../../../../shared/app-error'
 import { readSnapshot, readSnapshotStream, type ReadOptions, type StateConsumer } from '../archive-reader'
@@ -49,8 +52,22 @@ export interface ExportSnapshotKvOptions extends ReadOptions {
   source?: AsyncIterable<Uint8Array>
 }
 
-/** Pass one: spill state.bin and log where each KV entry under the prefix lies. */
-class KvPositionLogger implements StateConsumer {
+/** A file's keys are out of order: its values must be read again, kept whole (see exportSnapshotKv). */
+class KeysOutOfOrder extends Error {}
+
+interface ReaderSetup {
+  /** All of state.bin to the spill (a stream, read once); else only the unfinished KVS record. */
+  spillAll: boolean
+  /** Where each entry lies, 32 bytes each, for sorting keys that are out of order. */
+  log: SpillFile | undefined
+  /** The export text of the entries, written while the keys come in order. */
+  exportText: SpillFile | undefined
+  /** Throw KeysOutOfOrder at the first key out of order (the caller can read the file again). */
+  stopWhenUnordered: boolean
+}
+
+/** Reads state.bin for the export: the entries' text while keys come in order, their positions. */
+class KvExportReader implements StateConsumer {
   private readonly scanner: StateScanner
   // One staging area seen three ways, so an entry is a few stores rather than Buffer method calls
   // (this runs once per key: a third of the export's time went to writing entries and keys).
@@ -72,14 +89,28 @@ class KvPositionLogger implements StateConsumer {
   /** The chunk being scanned and its state.bin offset: most values are read where they lie. */
   private chunk: Buffer = Buffer.alloc(0)
   private chunkStart = 0
+  /**
+   * The state.bin offset of the spill's first byte. Keeping only the unfinished KVS record, the
+   * spill starts again at 0 with each record that runs past a chunk's end: it holds that record's
+   * bytes before the current chunk, and never more than the largest record.
+   */
+  private spillBase = 0
   private readBack: Buffer | undefined
+  private readonly spillAll: boolean
+  private readonly log: SpillFile | undefined
+  private readonly exportText: SpillFile | undefined
+  private readonly stopWhenUnordered: boolean
 
   constructor(
     private readonly spill: SpillFile,
-    private readonly log: SpillFile,
-    private readonly exportText: SpillFile,
     private readonly prefix: Buffer,
+    setup: ReaderSetup,
   ) {
+    this.spillAll = setup.spillAll
+    this.log = setup.log
+    this.exportText = setup.exportText
+    this.stopWhenUnordered = setup.stopWhenUnordered
+    this.inKeyOrder = setup.exportText !== undefined
     this.scanner = new StateScanner({
       captureKeys: true,
       captureKvFields: true,
@@ -90,12 +121,22 @@ class KvPositionLogger implements StateConsumer {
   }
 
   push(chunk: Uint8Array): void {
-    this.chunkStart = this.spill.size
-    this.chunk = Buffer.isBuffer(chunk)
+    const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    this.spill.append(chunk)
-    this.scanner.push(this.chunk)
+    const start = this.scanner.bytesScanned
+    this.chunkStart = start
+    this.chunk = bytes
+    if (this.spillAll) this.spill.append(bytes)
+    this.scanner.push(bytes)
+    if (this.spillAll) return
+    // Keep what the record left unfinished will need when it ends: its value may lie here.
+    const open = this.scanner.openRecordStart
+    if (open < 0 || this.scanner.currentType !== KVS) return
+    if (open >= start) {
+      this.spillBase = open
+      this.spill.writeAt(0, bytes.subarray(open - start))
+    } else this.spill.writeAt(start - this.spillBase, bytes)
   }
 
   finish(): void {
@@ -115,6 +156,7 @@ class KvPositionLogger implements StateConsumer {
       if (this.staged === LOG_STAGE_ENTRIES) this.flushStage()
       this.entries++
     } else if (order < 0) {
+      if (this.stopWhenUnordered) throw new KeysOutOfOrder()
       if (this.inKeyOrder) this.dropText()
       this.inKeyOrder = false
       this.staged++
@@ -127,13 +169,15 @@ class KvPositionLogger implements StateConsumer {
     }
     if (this.inKeyOrder) this.writeEntry(key, start, end)
     this.keepKey(key, start, end)
-    const s = this.scanner
-    const at = this.staged * (LOG_ENTRY / 8)
-    this.stageDoubles[at] = s.kvKeyOffset
-    this.stageDoubles[at + 1] = s.kvValueOffset
-    this.stageFlags[at + 2] = s.kvFlags
-    this.stageWords[2 * at + 6] = s.kvKeyLength
-    this.stageWords[2 * at + 7] = s.kvValueLength
+    if (this.log !== undefined) {
+      const s = this.scanner
+      const at = this.staged * (LOG_ENTRY / 8)
+      this.stageDoubles[at] = s.kvKeyOffset
+      this.stageDoubles[at + 1] = s.kvValueOffset
+      this.stageFlags[at + 2] = s.kvFlags
+      this.stageWords[2 * at + 6] = s.kvKeyLength
+      this.stageWords[2 * at + 7] = s.kvValueLength
+    }
     this.pending = true
   }
 
@@ -141,7 +185,7 @@ class KvPositionLogger implements StateConsumer {
   private writeEntry(key: Buffer, start: number, end: number): void {
     const s = this.scanner
     const text = this.text
-    this.pendingTextStart = this.exportText.size + text.used
+    this.pendingTextStart = this.textStored() + text.used
     text.entryHead(this.entries === 1, key, start, end, s.kvFlags)
     const offset = s.kvValueOffset
     const length = s.kvValueLength
@@ -150,10 +194,9 @@ class KvPositionLogger implements StateConsumer {
     else {
       // The record began in an earlier chunk: its value is read back from the spill, in slices
       // (a value of any size, and memory stays flat).
-      this.readBack ??= Buffer.allocUnsafe(READ_BACK_SLICE)
       for (let done = 0; done < length;) {
         const n = Math.min(READ_BACK_SLICE, length - done)
-        text.valueBytes(this.spill.readSync(offset + done, n, this.readBack), 0, n)
+        text.valueBytes(this.valueSlice(offset + done, n), 0, n)
         done += n
         if (done < length) this.flushText()
       }
@@ -162,13 +205,33 @@ class KvPositionLogger implements StateConsumer {
     if (text.used >= FLUSH_AT) this.flushText()
   }
 
+  /**
+   * Value bytes [offset, offset + length) of the record that just ended, no more than a read-back
+   * slice: those before the current chunk come from the spill, the rest from the chunk.
+   */
+  private valueSlice(offset: number, length: number): Buffer {
+    const inChunk = offset - this.chunkStart
+    if (inChunk >= 0) return this.chunk.subarray(inChunk, inChunk + length)
+    const fromSpill = Math.min(length, -inChunk)
+    this.readBack ??= Buffer.allocUnsafe(READ_BACK_SLICE)
+    this.spill.readSync(offset - this.spillBase, fromSpill, this.readBack)
+    if (fromSpill < length) this.chunk.copy(this.readBack, fromSpill, 0, length - fromSpill)
+    return this.readBack.subarray(0, length)
+  }
+
+  private textStored(): number {
+    return this.exportText?.size ?? 0
+  }
+
   private flushText(): void {
-    this.text.drain((bytes) => this.exportText.append(bytes))
+    const file = this.exportText
+    if (file !== undefined) this.text.drain((bytes) => file.append(bytes))
   }
 
   /** Takes back the export text from `start` on (it may already be in the file). */
   private takeBackText(start: number): void {
     const file = this.exportText
+    if (file === undefined) return
     if (start >= file.size) this.text.used = start - file.size
     else {
       file.truncate(start)
@@ -193,7 +256,7 @@ class KvPositionLogger implements StateConsumer {
 
   private flushStage(): void {
     if (this.staged === 0) return
-    this.log.append(new Uint8Array(this.stage, 0, this.staged * LOG_ENTRY))
+    this.log?.append(new Uint8Array(this.stage, 0, this.staged * LOG_ENTRY))
     this.staged = 0
   }
 }
@@ -262,23 +325,48 @@ async function sortedTable(log: SpillFile, spill: SpillFile): Promise<KvTable> {
  */
 export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOptions): Promise<number> {
   const prefix = Buffer.from((options.prefix ?? '').replace(/^\//, ''), 'utf8')
+  // A stream is read once: all of it is kept, in case its keys turn out to be out of order.
+  if (options.source) return readAndExport(path, prefix, options, { spillAll: true, log: true, text: true })
+  try {
+    return await readAndExport(path, prefix, options, { spillAll: false, log: false, text: true })
+  } catch (error) {
+    if (!(error instanceof KeysOutOfOrder)) throw error
+  }
+  // Keys out of order (rare: Consul writes them in order): the sorted export needs every value,
+  // so the file is read, and verified, again, this time kept whole with every entry's position.
+  return readAndExport(path, prefix, options, { spillAll: true, log: true, text: false })
+}
+
+/** One pass over the archive, then the export printed from what it left (nothing on a failure). */
+async function readAndExport(
+  path: string,
+  prefix: Buffer,
+  options: ExportSnapshotKvOptions,
+  keep: { spillAll: boolean; log: boolean; text: boolean },
+): Promise<number> {
   const spill = new SpillFile(options.spillDir)
   let log: SpillFile | undefined
   let exportText: SpillFile | undefined
   try {
-    log = new SpillFile(options.spillDir)
-    exportText = new SpillFile(options.spillDir)
-    const logger = new KvPositionLogger(spill, log, exportText, prefix)
+    if (keep.log) log = new SpillFile(options.spillDir)
+    if (keep.text) exportText = new SpillFile(options.spillDir)
+    const reader = new KvExportReader(spill, prefix, {
+      spillAll: keep.spillAll,
+      log,
+      exportText,
+      stopWhenUnordered: log === undefined,
+    })
     if (options.source)
-      await readSnapshotStream(options.source, logger, { signal: options.signal, label: path })
-    else await readSnapshot(path, logger, { signal: options.signal, onProgress: options.onProgress })
+      await readSnapshotStream(options.source, reader, { signal: options.signal, label: path })
+    else await readSnapshot(path, reader, { signal: options.signal, onProgress: options.onProgress })
     await spill.seal()
-    await log.seal()
-    await exportText.seal()
-    if (logger.inKeyOrder) {
-      await copyExportText(exportText, logger.entries, options.out, options.signal)
-      return logger.entries
+    await log?.seal()
+    await exportText?.seal()
+    if (exportText !== undefined && reader.inKeyOrder) {
+      await copyExportText(exportText, reader.entries, options.out, options.signal)
+      return reader.entries
     }
+    if (log === undefined) throw new AppError('INTERNAL', 'The KV export lost track of its entries.')
     const values = new SpillBlockReader(spill)
     return await writeKvExport(
       kvTableRows(await sortedTable(log, spill)),

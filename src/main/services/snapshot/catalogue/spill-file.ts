@@ -99,8 +99,21 @@ export class SpillFile {
 
   /** Appends in the caller's turn: the reader waits for the disk, which bounds memory. */
   append(chunk: Uint8Array): void {
+    this.writeAt(this.size, chunk)
+  }
+
+  /**
+   * Writes `chunk` at `position`, over what is there; the copy grows to hold it. For a writer that
+   * keeps only the bytes it may still need, again and again from the start of the file.
+   */
+  writeAt(position: number, chunk: Uint8Array): void {
     if (this.fd === undefined) throw new Error('spill file is not open for writing')
-    if (this.size + chunk.length > this.capacity) {
+    if (position < 0 || position > this.size)
+      throw new AppError(
+        'INTERNAL',
+        `Cannot write the working copy at ${position} (it holds ${this.size} bytes).`,
+      )
+    if (position + chunk.length > this.capacity) {
       throw new AppError(
         'FILE_UNREADABLE',
         `The snapshot expands to more than the ${Math.floor(this.capacity / 1024 ** 2)} MiB that can be used for its working copy in ${path.dirname(this.dir)}.`,
@@ -112,7 +125,7 @@ export class SpillFile {
     let done = 0
     while (done < chunk.length) {
       try {
-        done += writeSync(this.fd, chunk, done, chunk.length - done, this.size + done)
+        done += writeSync(this.fd, chunk, done, chunk.length - done, position + done)
       } catch (cause) {
         throw new AppError(
           'FILE_UNREADABLE',
@@ -124,7 +137,7 @@ export class SpillFile {
         )
       }
     }
-    this.size += chunk.length
+    this.size = Math.max(this.size, position + chunk.length)
   }
 
   /**
