@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
 import type { VerifiedArchive, VerifySnapshotStream } from './snapshot-engine'
-import type { FromVerifier, ToVerifier } from './verify-stream-protocol'
+import { listenToVerifier } from './verifier-worker-outcome'
+import type { ToVerifier } from './verify-stream-protocol'
 
 /** Bytes copied into one message. */
 const BATCH_BYTES = 1024 * 1024
@@ -61,32 +62,15 @@ export function createWorkerStreamVerifier(workerFile: string): VerifySnapshotSt
         settle(() => reject(new AppError('CANCELLED', 'The operation was cancelled.')))
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
-      worker.on('message', (message: FromVerifier) => {
-        if (message.type === 'consumed') {
-          inFlight -= message.bytes
+      listenToVerifier(worker, {
+        onProgress: options.onProgress,
+        onConsumed: (bytes) => {
+          inFlight -= bytes
           if (inFlight <= IN_FLIGHT_BYTES) notify()
-        } else if (message.type === 'progress')
-          options.onProgress?.({ bytes: message.bytes, totalBytes: null })
-        else if (message.type === 'verdict') settle(() => resolve(message.archive))
-        else settle(() => reject(AppError.fromPayload(message.error)))
+        },
+        settle: (outcome) =>
+          settle(() => ('archive' in outcome ? resolve(outcome.archive) : reject(outcome.error))),
       })
-      worker.on('error', (error) =>
-        settle(() =>
-          reject(
-            new AppError('INTERNAL', `The verification worker failed: ${error.message}`, { cause: error }),
-          ),
-        ),
-      )
-      worker.on('exit', (code) =>
-        settle(() =>
-          reject(
-            new AppError(
-              'INTERNAL',
-              `The verification worker stopped (exit code ${code}) before its verdict.`,
-            ),
-          ),
-        ),
-      )
       const pumped = pump()
       // A source that fails (the download broke) ends the verification with that failure.
       pumped.catch((error: unknown) => settle(() => reject(error)))

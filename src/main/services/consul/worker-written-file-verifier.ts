@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads'
 import { AppError } from '../../../shared/app-error'
 import type { FollowedFile } from './growing-file'
 import type { VerifiedArchive, VerifyWrittenFile, WrittenFileVerification } from './snapshot-engine'
-import type { FromVerifier, ToVerifier } from './verify-stream-protocol'
+import { listenToVerifier, type VerifierOutcome } from './verifier-worker-outcome'
+import type { ToVerifier } from './verify-stream-protocol'
 
 export function createWorkerWrittenFileVerifier(workerFile: string): VerifyWrittenFile {
   return (options) => new WorkerVerification(workerFile, options)
@@ -20,7 +21,7 @@ class WorkerVerification implements WrittenFileVerification {
   private readonly stopped: Promise<void>
   private failure: { error: unknown } | null = null
   private settled = false
-  private settle!: (outcome: { archive: VerifiedArchive } | { error: unknown }) => void
+  private settle!: (outcome: VerifierOutcome) => void
 
   constructor(workerFile: string, options: Parameters<VerifyWrittenFile>[0]) {
     this.verdict = new Promise<VerifiedArchive>((resolve, reject) => {
@@ -46,24 +47,10 @@ class WorkerVerification implements WrittenFileVerification {
       return
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
-    this.worker.on('message', (message: FromVerifier) => {
-      if (message.type === 'progress') options.onProgress?.({ bytes: message.bytes, totalBytes: null })
-      else if (message.type === 'verdict') this.settle({ archive: message.archive })
-      else if (message.type === 'failed') this.settle({ error: AppError.fromPayload(message.error) })
+    listenToVerifier(this.worker, {
+      onProgress: options.onProgress,
+      settle: (outcome) => this.settle(outcome),
     })
-    this.worker.on('error', (error) =>
-      this.settle({
-        error: new AppError('INTERNAL', `The verification worker failed: ${error.message}`, { cause: error }),
-      }),
-    )
-    this.worker.on('exit', (code) =>
-      this.settle({
-        error: new AppError(
-          'INTERNAL',
-          `The verification worker stopped (exit code ${code}) before its verdict.`,
-        ),
-      }),
-    )
   }
 
   follow(file: FollowedFile): void {
