@@ -1,8 +1,8 @@
 // `kv-export` straight from a snapshot file, in memory that does not grow with the file. One pass
 // of the archive reader (the verification every command shares) with the shared StateScanner:
 // while the keys come in order (Consul writes KV in key order, so that is the export's order),
-// each entry is written out as export text to a working file as soon as its record ends, its
-// value taken from the chunk at hand. Only a KVS record that runs past a chunk's end leaves bytes
+// each entry is written out as export text as soon as its record ends, its value taken from the
+// chunk at hand; the text waits in memory up to a budget, the rest in a working file. Only a KVS record that runs past a chunk's end leaves bytes
 // in the spill file, which starts again with each such record, so it never holds more than the
 // largest record. Nothing is printed before the whole archive has verified; then the export text
 // is copied out in large chunks.
@@ -26,6 +26,7 @@ import {
 } from './kv-export-writer'
 import { KvTableBuilder, type KvTable } from './kv-table'
 import { SpillBlockReader } from './spill-block-reader'
+import { ExportTextStore } from './export-text-store'
 import { SpillFile } from './spill-file'
 
 const KVS = 2
@@ -36,8 +37,8 @@ const LOG_STAGE_ENTRIES = 32 * 1024
 const ROW_BATCH = 4096
 // The in-memory sort of out-of-order keys stays well inside the process's 256 MiB.
 const SORT_BUDGET_BYTES = 96 << 20
-// Export text is copied out in chunks of this size once the archive has verified.
-const COPY_CHUNK = 4 << 20
+// Export text held in memory until the archive has verified; the rest waits in a working file.
+const TEXT_MEMORY_BUDGET = 64 << 20
 // A value read back from the spill is encoded in slices of this size (a multiple of 3, so base64
 // encodes each on its own), through one buffer.
 const READ_BACK_SLICE = 3 << 18
@@ -61,7 +62,7 @@ interface ReaderSetup {
   /** Where each entry lies, 32 bytes each, for sorting keys that are out of order. */
   log: SpillFile | undefined
   /** The export text of the entries, written while the keys come in order. */
-  exportText: SpillFile | undefined
+  exportText: ExportTextStore | undefined
   /** Throw KeysOutOfOrder at the first key out of order (the caller can read the file again). */
   stopWhenUnordered: boolean
 }
@@ -98,7 +99,7 @@ class KvExportReader implements StateConsumer {
   private readBack: Buffer | undefined
   private readonly spillAll: boolean
   private readonly log: SpillFile | undefined
-  private readonly exportText: SpillFile | undefined
+  private readonly exportText: ExportTextStore | undefined
   private readonly stopWhenUnordered: boolean
 
   constructor(
@@ -224,17 +225,16 @@ class KvExportReader implements StateConsumer {
   }
 
   private flushText(): void {
-    const file = this.exportText
-    if (file !== undefined) this.text.drain((bytes) => file.append(bytes))
+    this.exportText?.add(this.text)
   }
 
   /** Takes back the export text from `start` on (it may already be in the file). */
   private takeBackText(start: number): void {
-    const file = this.exportText
-    if (file === undefined) return
-    if (start >= file.size) this.text.used = start - file.size
+    const stored = this.exportText
+    if (stored === undefined) return
+    if (start >= stored.size) this.text.used = start - stored.size
     else {
-      file.truncate(start)
+      stored.truncate(start)
       this.text.used = 0
     }
   }
@@ -346,10 +346,10 @@ async function readAndExport(
 ): Promise<number> {
   const spill = new SpillFile(options.spillDir)
   let log: SpillFile | undefined
-  let exportText: SpillFile | undefined
+  let exportText: ExportTextStore | undefined
   try {
     if (keep.log) log = new SpillFile(options.spillDir)
-    if (keep.text) exportText = new SpillFile(options.spillDir)
+    if (keep.text) exportText = new ExportTextStore(TEXT_MEMORY_BUDGET, options.spillDir)
     const reader = new KvExportReader(spill, prefix, {
       spillAll: keep.spillAll,
       log,
@@ -381,17 +381,14 @@ async function readAndExport(
   }
 }
 
-/** The export text written while reading, then what closes the document, in large chunks. */
+/** The export text written while reading, then what closes the document. */
 async function copyExportText(
-  text: SpillFile,
+  text: ExportTextStore,
   entries: number,
   out: Writable,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  for (let from = 0; from < text.size; from += COPY_CHUNK) {
-    checkCancelled(signal)
-    await writeChunk(out, text.readSync(from, Math.min(COPY_CHUNK, text.size - from)))
-  }
+  await text.copyTo(out, signal)
   const closing = new KvExportText()
   closing.closing(entries)
   checkCancelled(signal)
