@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
   newKvFieldsFound,
+  PICK_KEY,
+  PICK_KV_FIELDS,
+  PICK_NOTHING,
   skipValue,
-  walkKvFields,
+  walkMap,
 } from '../../../src/main/services/snapshot/record-fast-scan'
 import { mp } from '../../support/msgpack-forms'
 
@@ -44,10 +47,10 @@ describe('skipValue', () => {
   })
 })
 
-describe('walkKvFields', () => {
+describe('walkMap', () => {
   it('picks out Key, Flags as uint64 and where the Value lies', () => {
     const found = newKvFieldsFound()
-    expect(walkKvFields(kvEntry, 0, kvEntry.length, true, found)).toBe(kvEntry.length)
+    expect(walkMap(kvEntry, 0, kvEntry.length, PICK_KV_FIELDS, false, found)).toBe(kvEntry.length)
     expect(kvEntry.toString('latin1', found.keyStart, found.keyEnd)).toBe('app/config')
     expect(found.keyPresent).toBe(true)
     expect(found.flags).toBe(2n ** 63n + 5n)
@@ -56,19 +59,36 @@ describe('walkKvFields', () => {
 
   it('leaves Flags and Value alone unless asked for them', () => {
     const found = newKvFieldsFound()
-    walkKvFields(kvEntry, 0, kvEntry.length, false, found)
+    walkMap(kvEntry, 0, kvEntry.length, PICK_KEY, false, found)
     expect(found).toMatchObject({ keyPresent: true, flags: 0n, valueStart: -1, valueLength: 0 })
   })
 
   it('lets a later Key that is not a string clear the key, as the state machine does', () => {
     const entry = mp.fixmap([mp.fixstr('Key'), mp.fixstr('a')], [mp.fixstr('Key'), mp.nil()])
     const found = newKvFieldsFound()
-    expect(walkKvFields(entry, 0, entry.length, true, found)).toBe(entry.length)
+    expect(walkMap(entry, 0, entry.length, PICK_KV_FIELDS, false, found)).toBe(entry.length)
     expect(found.keyPresent).toBe(false)
   })
 
-  it('declines a field name that is not a string, bin or nil', () => {
+  it('declines a field name that is not a string, bin or nil, picking or not', () => {
     const entry = mp.fixmap([mp.fixint(1), mp.fixstr('a')])
-    expect(walkKvFields(entry, 0, entry.length, true, newKvFieldsFound())).toBe(-1)
+    for (const pick of [PICK_NOTHING, PICK_KEY, PICK_KV_FIELDS])
+      expect(walkMap(entry, 0, entry.length, pick, false, newKvFieldsFound())).toBe(-1)
+  })
+
+  it("walks ChunkingState's map whatever its keys, nested ones included", () => {
+    const chunking = mp.fixmap(
+      [mp.u64(2n ** 60n), mp.fixmap([mp.fixint(1), mp.nil()])],
+      [mp.fixarray(mp.fixint(1)), mp.nil()],
+    )
+    expect(walkMap(chunking, 0, chunking.length, PICK_NOTHING, true, newKvFieldsFound())).toBe(
+      chunking.length,
+    )
+    expect(walkMap(chunking, 0, chunking.length, PICK_NOTHING, false, newKvFieldsFound())).toBe(-1)
+  })
+
+  it('declines a map cut short, wherever it is cut', () => {
+    for (let end = 0; end < kvEntry.length; end++)
+      expect(walkMap(kvEntry, 0, end, PICK_KV_FIELDS, false, newKvFieldsFound())).toBe(-1)
   })
 })

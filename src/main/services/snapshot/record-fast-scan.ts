@@ -112,16 +112,24 @@ const K = 0x4b
 const F = 0x46
 const V = 0x56
 
+/** What walkMap picks out of the map's fields. */
+export const PICK_NOTHING = 0
+export const PICK_KEY = 1
+export const PICK_KV_FIELDS = 2
+
 /**
- * Walks the top-level map of a KVS/Tombstone record at `p` (a map token) field by field, picking
- * out Key (and, with `kvFields`, Flags and Value) into `found`; returns the index after the map or
- * -1 as skipValue does. Field names must be strings, bins or nil, whatever the record type.
+ * Walks a record's top-level map at `p` (a map token) field by field; returns the index after it
+ * or -1 as skipValue does. It is skipValue for a map with the names and one-token values handled
+ * inline, which most records are. With PICK_KEY it picks the Key of a KVS/Tombstone record into
+ * `found`, with PICK_KV_FIELDS also Flags and Value; only string names are matched. A name must be
+ * a string, bin or nil unless `anyMapKeys` (ChunkingState).
  */
-export function walkKvFields(
+export function walkMap(
   buf: Uint8Array,
   p: number,
   end: number,
-  kvFields: boolean,
+  pick: number,
+  anyMapKeys: boolean,
   found: KvFieldsFound,
 ): number {
   let keyStart = -1
@@ -149,16 +157,19 @@ export function walkKvFields(
       p = start + length
       if (p > end) return -1
       // Only string names are matched, as the state machine does.
-      if (nameKind === STRING) {
+      if (nameKind === STRING && pick !== PICK_NOTHING) {
         if (length === 3) {
           if (buf[start] === K && buf[start + 1] === 0x65 && buf[start + 2] === 0x79) field = FIELD_KEY
-        } else if (length === 5 && kvFields) {
+        } else if (length === 5 && pick === PICK_KV_FIELDS) {
           if (isFiveLetterName(buf, start, V, 0x61, 0x6c, 0x75, 0x65)) field = FIELD_VALUE
           else if (isFiveLetterName(buf, start, F, 0x6c, 0x61, 0x67, 0x73)) field = FIELD_FLAGS
         }
       }
     } else if (nb === 0xc0) {
       p++
+    } else if (anyMapKeys) {
+      p = skipValue(buf, p, end, true)
+      if (p < 0) return -1
     } else {
       return -1
     }
@@ -189,11 +200,12 @@ export function walkKvFields(
       p += valueHeader + payloadLength(buf, p, vb)
       if (p > end) return -1
     } else {
-      p = skipValue(buf, p, end, false)
+      p = skipValue(buf, p, end, anyMapKeys)
       if (p < 0) return -1
     }
     entries--
   }
+  if (pick === PICK_NOTHING) return p
   found.keyStart = keyStart
   found.keyEnd = keyEnd
   found.keyPresent = keyPresent

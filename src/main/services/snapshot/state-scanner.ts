@@ -14,7 +14,14 @@ import {
   STRING,
   TOKEN_KIND,
 } from './msgpack-token'
-import { newKvFieldsFound, skipValue, walkKvFields } from './record-fast-scan'
+import {
+  newKvFieldsFound,
+  PICK_KEY,
+  PICK_KV_FIELDS,
+  PICK_NOTHING,
+  skipValue,
+  walkMap,
+} from './record-fast-scan'
 
 /**
  * Streaming scanner for state.bin: `Header Record*` where the header is one msgpack value and
@@ -145,10 +152,12 @@ export class StateScanner {
   private keyInChunk = false
   private keyCopy: Buffer = Buffer.allocUnsafe(256)
   private readonly kvFound = newKvFieldsFound()
+  private readonly pick: number
 
   constructor(options: StateScannerOptions) {
     this.captureKeys = options.captureKeys
     this.captureKvFields = options.captureKvFields === true
+    this.pick = this.captureKvFields ? PICK_KV_FIELDS : PICK_KEY
     this.onRecord = options.onRecord
   }
 
@@ -249,13 +258,12 @@ export class StateScanner {
     const found = this.kvFound
     while (p + 1 < end) {
       const type = chunk[p] as number
-      const walks =
-        this.captureKeys &&
-        (type === MessageType.KVS || type === MessageType.Tombstone) &&
-        TOKEN_KIND[chunk[p + 1] as number] === MAP
-      const next = walks
-        ? walkKvFields(chunk, p + 1, end, this.captureKvFields, found)
-        : skipValue(chunk, p + 1, end, type === MessageType.ChunkingState)
+      const isMap = TOKEN_KIND[chunk[p + 1] as number] === MAP
+      const walks = isMap && this.captureKeys && (type === MessageType.KVS || type === MessageType.Tombstone)
+      const anyMapKeys = type === MessageType.ChunkingState
+      const next = isMap
+        ? walkMap(chunk, p + 1, end, walks ? this.pick : PICK_NOTHING, anyMapKeys, found)
+        : skipValue(chunk, p + 1, end, anyMapKeys)
       if (next < 0) return p
       const offset = base + p
       this.recordType = type
