@@ -38,7 +38,9 @@ const ROW_BATCH = 4096
 // The in-memory sort of out-of-order keys stays well inside the process's 256 MiB.
 const SORT_BUDGET_BYTES = 96 << 20
 // Export text held in memory until the archive has verified; the rest waits in a working file.
-const TEXT_MEMORY_BUDGET = 64 << 20
+// Small: a larger budget measured no faster (fresh memory costs about what the file does) and
+// would add its size to the peak RSS.
+const TEXT_MEMORY_BUDGET = 8 << 20
 // A value read back from the spill is encoded in slices of this size (a multiple of 3, so base64
 // encodes each on its own), through one buffer.
 const READ_BACK_SLICE = 3 << 18
@@ -151,13 +153,17 @@ class KvExportReader implements StateConsumer {
   private onKey(key: Buffer, start: number, end: number): void {
     const p = this.prefix
     if (p.length > 0 && !startsWith(key, start, end, p)) return
-    const order = this.pending ? compareBytes(key, start, end, this.previousKey, this.previousKeyLength) : 1
+    const order = this.pending ? this.compareAndKeep(key, start, end) : this.keepKey(key, start, end)
     if (order > 0 || !this.pending) {
       if (this.pending) this.staged++
       if (this.staged === LOG_STAGE_ENTRIES) this.flushStage()
       this.entries++
     } else if (order < 0) {
-      if (this.stopWhenUnordered) throw new KeysOutOfOrder()
+      if (this.stopWhenUnordered) {
+        // The reader is held until the pass ends: its text must not be.
+        this.dropText()
+        throw new KeysOutOfOrder()
+      }
       if (this.inKeyOrder) this.dropText()
       this.inKeyOrder = false
       this.staged++
@@ -169,7 +175,6 @@ class KvExportReader implements StateConsumer {
       this.takeBackText(this.pendingTextStart)
     }
     if (this.inKeyOrder) this.writeEntry(key, start, end)
-    this.keepKey(key, start, end)
     if (this.log !== undefined) {
       const s = this.scanner
       const at = this.staged * (LOG_ENTRY / 8)
@@ -244,14 +249,43 @@ class KvExportReader implements StateConsumer {
     this.takeBackText(0)
   }
 
-  private keepKey(key: Buffer, start: number, end: number): void {
+  /** Keeps the key as the previous one (the first of all); returns 1, as if it followed one. */
+  private keepKey(key: Buffer, start: number, end: number): number {
     const length = end - start
     if (this.previousKey.length < length) this.previousKey = Buffer.allocUnsafe(2 * length)
-    const kept = this.previousKey
-    // Keys are short: a loop beats a native copy's call overhead.
-    if (length <= 64) for (let i = 0; i < length; i++) kept[i] = key[start + i] as number
-    else key.copy(kept, 0, start, end)
+    key.copy(this.previousKey, 0, start, end)
     this.previousKeyLength = length
+    return 1
+  }
+
+  /**
+   * Byte order of key[start, end) against the previous key (negative, zero or positive), which it
+   * then replaces. One pass: the bytes the keys share need no copy (ordered keys share long
+   * prefixes), and keys are short, so a loop beats a native copy's call overhead.
+   */
+  private compareAndKeep(key: Buffer, start: number, end: number): number {
+    const length = end - start
+    const previousLength = this.previousKeyLength
+    if (this.previousKey.length < length) {
+      const grown = Buffer.allocUnsafe(2 * length)
+      this.previousKey.copy(grown, 0, 0, previousLength)
+      this.previousKey = grown
+    }
+    const kept = this.previousKey
+    const shared = length < previousLength ? length : previousLength
+    let i = 0
+    let order = 0
+    for (; i < shared; i++) {
+      const d = (key[start + i] as number) - (kept[i] as number)
+      if (d !== 0) {
+        order = d
+        break
+      }
+    }
+    if (length - i <= 64) for (; i < length; i++) kept[i] = key[start + i] as number
+    else key.copy(kept, i, start + i, end)
+    this.previousKeyLength = length
+    return order !== 0 ? order : length - previousLength
   }
 
   private flushStage(): void {
@@ -266,17 +300,6 @@ function startsWith(a: Uint8Array, start: number, end: number, prefix: Uint8Arra
   if (end - start < prefix.length) return false
   for (let i = 0; i < prefix.length; i++) if (a[start + i] !== prefix[i]) return false
   return true
-}
-
-/** Byte order of a[start, end) against b[0, bLength): negative, zero or positive. */
-function compareBytes(a: Uint8Array, start: number, end: number, b: Uint8Array, bLength: number): number {
-  const aLength = end - start
-  const n = aLength < bLength ? aLength : bLength
-  for (let i = 0; i < n; i++) {
-    const d = (a[start + i] as number) - (b[i] as number)
-    if (d !== 0) return d
-  }
-  return aLength - bLength
 }
 
 /** The logged entries, in log order, keys read back from the spill file; in batches. */
