@@ -314,6 +314,41 @@ describe('kv-export of a file keeps only what an unfinished record needs', () =>
     expect(readdirSync(dir).filter((name) => name.startsWith('snapshot-studio-catalogue-'))).toEqual([])
   }, 60_000)
 
+  it('stops the first read at the key out of order instead of reading the rest for nothing', async () => {
+    const records = straddlingLayout().records
+    records.splice(10, 0, kvsRecord({ key: 'a/early', value: 'out of order' }))
+    const stateBin = buildStateBin(7, records)
+    const file = rawStateBin('unordered-early', stateBin)
+    const seen: number[] = []
+    const printed = collector()
+    await exportSnapshotKv(file, { out: printed.out, spillDir: dir, onProgress: (p) => seen.push(p.bytes) })
+    expect(printed.bytes().equals(await catalogueExport(file))).toBe(true)
+    // Two reads: the second starts again from the beginning, and reads it all.
+    const restart = seen.findIndex((bytes, i) => i > 0 && bytes <= (seen[i - 1] as number))
+    expect(restart).toBeGreaterThan(0)
+    expect(Math.max(...seen.slice(0, restart))).toBeLessThan(stateBin.length / 2)
+    expect(seen.at(-1)).toBe(stateBin.length)
+  }, 60_000)
+
+  it('is cancelled by a signal given already cancelled, printing nothing and leaving no working file', async () => {
+    const file = rawStateBin('cancelled', buildStateBin(7, straddlingLayout().records))
+    const working = mkdtempSync(path.join(dir, 'working-'))
+    const printed = collector()
+    const cancel = new AbortController()
+    cancel.abort()
+    const error = await exportSnapshotKv(file, {
+      out: printed.out,
+      spillDir: working,
+      signal: cancel.signal,
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code: 'CANCELLED' })
+    expect(printed.bytes().length).toBe(0)
+    expect(readdirSync(working)).toEqual([])
+  })
+
   it.each([
     ['keys in order', false],
     ['a key out of order before the damage', true],

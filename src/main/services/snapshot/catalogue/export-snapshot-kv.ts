@@ -65,8 +65,11 @@ interface ReaderSetup {
   log: SpillFile | undefined
   /** The export text of the entries, written while the keys come in order. */
   exportText: ExportTextStore | undefined
-  /** Throw KeysOutOfOrder at the first key out of order (the caller can read the file again). */
-  stopWhenUnordered: boolean
+  /**
+   * At the first key out of order: throw KeysOutOfOrder and stop the read with this controller
+   * (the caller reads the file again); the rest of the file would be read for nothing.
+   */
+  stopWhenUnordered: AbortController | undefined
 }
 
 /** Reads state.bin for the export: the entries' text while keys come in order, their positions. */
@@ -102,7 +105,7 @@ class KvExportReader implements StateConsumer {
   private readonly spillAll: boolean
   private readonly log: SpillFile | undefined
   private readonly exportText: ExportTextStore | undefined
-  private readonly stopWhenUnordered: boolean
+  private readonly stopWhenUnordered: AbortController | undefined
 
   constructor(
     private readonly spill: SpillFile,
@@ -159,9 +162,10 @@ class KvExportReader implements StateConsumer {
       if (this.staged === LOG_STAGE_ENTRIES) this.flushStage()
       this.entries++
     } else if (order < 0) {
-      if (this.stopWhenUnordered) {
+      if (this.stopWhenUnordered !== undefined) {
         // The reader is held until the pass ends: its text must not be.
         this.dropText()
+        this.stopWhenUnordered.abort()
         throw new KeysOutOfOrder()
       }
       if (this.inKeyOrder) this.dropText()
@@ -350,10 +354,23 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
   const prefix = Buffer.from((options.prefix ?? '').replace(/^\//, ''), 'utf8')
   // A stream is read once: all of it is kept, in case its keys turn out to be out of order.
   if (options.source) return readAndExport(path, prefix, options, { spillAll: true, log: true, text: true })
+  const stop = new AbortController()
+  const cancel = (): void => stop.abort()
+  if (options.signal?.aborted === true) stop.abort()
+  options.signal?.addEventListener('abort', cancel, { once: true })
   try {
-    return await readAndExport(path, prefix, options, { spillAll: false, log: false, text: true })
+    return await readAndExport(
+      path,
+      prefix,
+      { ...options, signal: stop.signal },
+      { spillAll: false, log: false, text: true, stop },
+    )
   } catch (error) {
-    if (!(error instanceof KeysOutOfOrder)) throw error
+    // Stopped at a key out of order: whatever the read said then (cancelled, or a verdict reached
+    // before the stop), the second read gives the file's verdict.
+    if (!stop.signal.aborted || options.signal?.aborted === true) throw error
+  } finally {
+    options.signal?.removeEventListener('abort', cancel)
   }
   // Keys out of order (rare: Consul writes them in order): the sorted export needs every value,
   // so the file is read, and verified, again, this time kept whole with every entry's position.
@@ -365,7 +382,7 @@ async function readAndExport(
   path: string,
   prefix: Buffer,
   options: ExportSnapshotKvOptions,
-  keep: { spillAll: boolean; log: boolean; text: boolean },
+  keep: { spillAll: boolean; log: boolean; text: boolean; stop?: AbortController },
 ): Promise<number> {
   const spill = new SpillFile(options.spillDir)
   let log: SpillFile | undefined
@@ -377,7 +394,7 @@ async function readAndExport(
       spillAll: keep.spillAll,
       log,
       exportText,
-      stopWhenUnordered: log === undefined,
+      stopWhenUnordered: keep.stop,
     })
     if (options.source)
       await readSnapshotStream(options.source, reader, { signal: options.signal, label: path })
