@@ -1,9 +1,9 @@
 // The contents path against `inspect -kvdetails`, measured in the same run on the same file: the
 // goal is both within 2x of it.
-// - kv-export: `snapshot-studio kv-export` (verify + spill + position log, each KV entry encoded
-//   as `consul kv export` JSON into a working file while the archive is read, that text copied
-//   out after the verdict) vs `snapshot-studio inspect -kvdetails`, child processes; plain
-//   `inspect` and a plain gunzip in Node are shown as floors.
+// - kv-export: `snapshot-studio kv-export` (verify, each KV entry encoded as `consul kv export`
+//   JSON while the archive is read and held, in memory then a working file, until the verdict,
+//   then copied out) vs `snapshot-studio inspect -kvdetails`, child processes; plain `inspect`
+//   and a plain gunzip in Node are shown as floors.
 // - contents ready: opening the catalogue (what the content browser waits for) vs
 //   inspectSnapshot with kvDetails, both in this process, alternated.
 // - peak RSS of kv-export on a small file holding one 100 MiB value, and on a ~300 MB state.bin.
