@@ -286,18 +286,21 @@ export class StateScanner {
         this.kvFlags = found.flags
         this.kvValueOffset = found.valueStart < 0 ? 0 : base + found.valueStart
         this.kvValueLength = found.valueLength
-      } else {
-        this.kvFlags = 0n
-        this.kvValueOffset = 0
-        this.kvValueLength = 0
-        this.kvKeyOffset = -1
-        this.kvKeyLength = 0
-      }
+      } else this.clearKvFields()
       this.onRecord(type, offset, base + next - this.previousEnd, key, this.keyStart, this.keyEnd)
       this.previousEnd = base + next
       p = next
     }
     return p
+  }
+
+  /** Go's zero values for a record that is not a DirEntry, or before its fields are read. */
+  private clearKvFields(): void {
+    this.kvFlags = 0n
+    this.kvValueOffset = 0
+    this.kvValueLength = 0
+    this.kvKeyOffset = -1
+    this.kvKeyLength = 0
   }
 
   /**
@@ -315,11 +318,7 @@ export class StateScanner {
             (this.recordType === MessageType.KVS || this.recordType === MessageType.Tombstone))
         this.key = null
         this.keyInChunk = false
-        this.kvFlags = 0n
-        this.kvValueOffset = 0
-        this.kvValueLength = 0
-        this.kvKeyOffset = -1
-        this.kvKeyLength = 0
+        this.clearKvFields()
         if (wantsFields && kind === MAP) {
           const entries = containerCount(buf, p, b)
           this.walkingFields = true

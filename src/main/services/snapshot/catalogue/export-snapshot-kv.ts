@@ -59,9 +59,11 @@ export interface ExportSnapshotKvOptions extends ReadOptions {
 class KeysOutOfOrder extends Error {}
 
 interface ReaderSetup {
-  /** All of state.bin to the spill (a stream, read once); else only the unfinished KVS record. */
-  spillAll: boolean
-  /** Where each entry lies, 32 bytes each, for sorting keys that are out of order. */
+  /**
+   * Where each entry lies, 32 bytes each, for sorting keys that are out of order; with it all of
+   * state.bin goes to the spill (the sort reads values anywhere), without it only the unfinished
+   * KVS record.
+   */
   log: SpillFile | undefined
   /** The export text of the entries, written while the keys come in order. */
   exportText: ExportTextStore | undefined
@@ -112,7 +114,7 @@ class KvExportReader implements StateConsumer {
     private readonly prefix: Buffer,
     setup: ReaderSetup,
   ) {
-    this.spillAll = setup.spillAll
+    this.spillAll = setup.log !== undefined
     this.log = setup.log
     this.exportText = setup.exportText
     this.stopWhenUnordered = setup.stopWhenUnordered
@@ -353,7 +355,7 @@ async function sortedTable(log: SpillFile, spill: SpillFile): Promise<KvTable> {
 export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOptions): Promise<number> {
   const prefix = Buffer.from((options.prefix ?? '').replace(/^\//, ''), 'utf8')
   // A stream is read once: all of it is kept, in case its keys turn out to be out of order.
-  if (options.source) return readAndExport(path, prefix, options, { spillAll: true, log: true, text: true })
+  if (options.source) return readAndExport(path, prefix, options, { sortable: true, text: true })
   const stop = new AbortController()
   const cancel = (): void => stop.abort()
   if (options.signal?.aborted === true) stop.abort()
@@ -363,7 +365,7 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
       path,
       prefix,
       { ...options, signal: stop.signal },
-      { spillAll: false, log: false, text: true, stop },
+      { sortable: false, text: true, stop },
     )
   } catch (error) {
     // Stopped at a key out of order: whatever the read said then (cancelled, or a verdict reached
@@ -374,7 +376,7 @@ export async function exportSnapshotKv(path: string, options: ExportSnapshotKvOp
   }
   // Keys out of order (rare: Consul writes them in order): the sorted export needs every value,
   // so the file is read, and verified, again, this time kept whole with every entry's position.
-  return readAndExport(path, prefix, options, { spillAll: true, log: true, text: false })
+  return readAndExport(path, prefix, options, { sortable: true, text: false })
 }
 
 /** One pass over the archive, then the export printed from what it left (nothing on a failure). */
@@ -382,16 +384,15 @@ async function readAndExport(
   path: string,
   prefix: Buffer,
   options: ExportSnapshotKvOptions,
-  keep: { spillAll: boolean; log: boolean; text: boolean; stop?: AbortController },
+  keep: { sortable: boolean; text: boolean; stop?: AbortController },
 ): Promise<number> {
   const spill = new SpillFile(options.spillDir)
   let log: SpillFile | undefined
   let exportText: ExportTextStore | undefined
   try {
-    if (keep.log) log = new SpillFile(options.spillDir)
+    if (keep.sortable) log = new SpillFile(options.spillDir)
     if (keep.text) exportText = new ExportTextStore(TEXT_MEMORY_BUDGET, options.spillDir)
     const reader = new KvExportReader(spill, prefix, {
-      spillAll: keep.spillAll,
       log,
       exportText,
       stopWhenUnordered: keep.stop,
