@@ -14,6 +14,8 @@
 //                 archive reading the file behind the download, fsync in the background every
 //                 8 MiB and once more at the end (alongside the verdict), write the sidecar
 //                 (synced), publish (folder synced).
+//   floor save    bench/floor-save.mjs, nothing of ours: undici GETs into a new file (no fsync), and
+//                 again with Node's gunzip and a SHA-256 of its output, the least a check can do.
 // Each save writes a file that does not exist yet (removed after its timing, outside it), as a
 // scheduled backup does: replacing the last run's 88 MB file would add the old file's removal to
 // whichever side replaces it last (curl truncates before the server's wait, we rename after it).
@@ -27,12 +29,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { median } from './context.mjs'
 import { kv100mbSnapshot, kv300mbSyntheticSnapshot } from './fixtures.mjs'
 
 export const title = 'save & restore of a ≥100 MB snapshot: snapshot-studio vs curl on the same agent'
 
 const GOALS = { ratio: 1.1, peakRssMiB: 200 }
+const FLOOR_SCRIPT = fileURLToPath(new URL('./floor-save.mjs', import.meta.url))
 
 export async function run(ctx) {
   // Twelve rounds unless asked otherwise, an even number so each order of the two contenders runs
@@ -102,6 +106,35 @@ export async function run(ctx) {
       )
     }
 
+    // The floor, in rounds of its own: a save with nothing of ours in it (bench/floor-save.mjs),
+    // once as a download alone and once with Node's gunzip and a SHA-256 of its output, each beside
+    // a curl save of the same round (each save after a restore, as above). It shows how much of our
+    // ratio Node, undici and the least possible check already take on this machine.
+    const floorRounds = Number(process.env.BENCH_FLOOR_ROUNDS ?? 6)
+    const floorSave = (mode) => () =>
+      freshFile(path.join(work, 'floor.snap'), (file) =>
+        ctx.measure(process.execPath, [FLOOR_SCRIPT, url, agent.token, file, ...mode]),
+      )
+    const floorContenders = {
+      curl: contenders['curl save'],
+      download: floorSave([]),
+      inflate: floorSave(['--inflate']),
+    }
+    const floorRuns = { curl: [], download: [], inflate: [] }
+    for (let round = 0; round < floorRounds; round++) {
+      const order = Object.keys(floorContenders)
+      for (let turn = 0; turn < round % order.length; turn++) order.push(order.shift())
+      for (const name of order) {
+        await must('curl restore', contenders['curl restore']())
+        floorRuns[name].push((await must(`floor ${name}`, floorContenders[name]())).ms)
+      }
+      ctx.log(
+        `floor round ${round + 1}/${floorRounds}: ${order.map((n) => `${n} ${(floorRuns[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
+      )
+    }
+    const floorRatio = (name) => median(floorRuns[name].map((ms, round) => ms / floorRuns.curl[round]))
+    const floor = { rounds: floorRounds, download: floorRatio('download'), inflate: floorRatio('inflate') }
+
     // RSS on a ~3x larger file: restore it (our CLI verifies and streams it), then save it back.
     const bigRestore = await must(
       'ours restore (large)',
@@ -156,6 +189,7 @@ export async function run(ctx) {
         `save:    ours ${s(med['ours save'])} vs curl ${s(med['curl save'])} (medians); median of the rounds' ratios ${ratios.save.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.saveWithin1_1xCurl)})`,
         `rounds' ratios: restore ${perRound.restore.map((r) => r.toFixed(2)).join(' ')}; save ${perRound.save.map((r) => r.toFixed(2)).join(' ')}`,
         `ratio of medians: restore ${ratiosOfMedians.restore.toFixed(2)}x, save ${ratiosOfMedians.save.toFixed(2)}x; best of ${rounds}: restore ${bestRatios.restore.toFixed(2)}x, save ${bestRatios.save.toFixed(2)}x`,
+        `save's floor (${floor.rounds} rounds, medians of the rounds' ratios): Node + undici downloading alone ${floor.download.toFixed(2)}x curl; with Node's gunzip and a SHA-256 of its output ${floor.inflate.toFixed(2)}x curl (bench/floor-save.mjs, nothing of ours)`,
         `peak RSS of our process: restore ${mib(peaks.restore)}, save ${mib(peaks.save)}`,
         `with a ${(large.bytes / 2 ** 20).toFixed(0)} MiB file (save ${(bigSavedBytes / 2 ** 20).toFixed(0)} MiB): restore ${mib(peaks.largeRestore)}, save ${mib(peaks.largeSave)} (goal flat, < ${GOALS.peakRssMiB} MiB: ${mark(goals.peakRssUnder200MiB)})`,
       ],
@@ -169,6 +203,7 @@ export async function run(ctx) {
         perRoundRatios: perRound,
         ratiosOfMedians,
         bestRatios,
+        floor,
         peakRssMiB: peaks,
         goals,
       },
