@@ -74,13 +74,20 @@ export async function run(ctx) {
           '--yes',
           '-safety-snapshot=false',
         ]),
+      // Both say when Consul answered (curl's time to the first byte, our save's summary line).
       'curl save': () =>
         freshFile(path.join(work, 'curl.snap'), (file) =>
-          ctx.measure('curl', ['-sS', '--fail', '-o', file, ...auth, url]),
+          ctx.measure(
+            'curl',
+            ['-sS', '--fail', '-o', file, '-w', 'answered %{time_starttransfer}\n', ...auth, url],
+            {
+              keepStdout: true,
+            },
+          ),
         ),
       'ours save': () =>
         freshFile(path.join(work, 'ours.snap'), (file) =>
-          ctx.measure(process.execPath, [ctx.cliScript, 'save', file, ...ourFlags]),
+          ctx.measure(process.execPath, [ctx.cliScript, 'save', file, ...ourFlags], { keepStdout: true }),
         ),
     }
     // Warm-up: loads the cluster with the fixture's data (so saves are ≥100 MB) and warms caches.
@@ -89,6 +96,8 @@ export async function run(ctx) {
       savedBytes = (await must(name, contenders[name]())).fileBytes ?? savedBytes
 
     const runs = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]))
+    /** Each save's time besides Consul's build of the archive (wall time less the wait for it). */
+    const beside = { 'ours save': [], 'curl save': [] }
     const rss = { 'ours restore': [], 'ours save': [] }
     for (let round = 0; round < rounds; round++) {
       // Every save follows a restore of the same file and every restore follows a save, whoever
@@ -99,6 +108,7 @@ export async function run(ctx) {
       for (const name of order) {
         const r = await must(name, contenders[name]())
         runs[name].push(r.ms)
+        if (name in beside) beside[name].push(r.ms - consulBuildMs(name, r))
         if (name in rss && r.peakRssKiB !== null) rss[name].push(r.peakRssKiB)
       }
       ctx.log(
@@ -113,7 +123,7 @@ export async function run(ctx) {
     const floorRounds = Number(process.env.BENCH_FLOOR_ROUNDS ?? 6)
     const floorSave = (mode) => () =>
       freshFile(path.join(work, 'floor.snap'), (file) =>
-        ctx.measure(process.execPath, [FLOOR_SCRIPT, url, agent.token, file, ...mode]),
+        ctx.measure(process.execPath, [FLOOR_SCRIPT, url, agent.token, file, ...mode], { keepStdout: true }),
       )
     const floorContenders = {
       curl: contenders['curl save'],
@@ -121,12 +131,15 @@ export async function run(ctx) {
       inflate: floorSave(['--inflate']),
     }
     const floorRuns = { curl: [], download: [], inflate: [] }
+    const floorBeside = { download: [], inflate: [] }
     for (let round = 0; round < floorRounds; round++) {
       const order = Object.keys(floorContenders)
       for (let turn = 0; turn < round % order.length; turn++) order.push(order.shift())
       for (const name of order) {
         await must('curl restore', contenders['curl restore']())
-        floorRuns[name].push((await must(`floor ${name}`, floorContenders[name]())).ms)
+        const r = await must(`floor ${name}`, floorContenders[name]())
+        floorRuns[name].push(r.ms)
+        if (name in floorBeside) floorBeside[name].push(r.ms - consulBuildMs('floor', r))
       }
       ctx.log(
         `floor round ${round + 1}/${floorRounds}: ${order.map((n) => `${n} ${(floorRuns[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
@@ -134,6 +147,23 @@ export async function run(ctx) {
     }
     const floorRatio = (name) => median(floorRuns[name].map((ms, round) => ms / floorRuns.curl[round]))
     const floor = { rounds: floorRounds, download: floorRatio('download'), inflate: floorRatio('inflate') }
+
+    // Consul's build varies by ±0.5 s from one request to the next and takes ~90 % of a save, so
+    // the ratios above wander by several percent between runs of one commit. The time besides the
+    // build does not: set on the median curl save, it gives the ratio the saves tend to.
+    const besideMs = {
+      curl: median(beside['curl save']),
+      ours: median(beside['ours save']),
+      download: median(floorBeside.download),
+      inflate: median(floorBeside.inflate),
+    }
+    const curlSaveMs = median(runs['curl save'])
+    const onCurlsBuild = (who) => (curlSaveMs - besideMs.curl + besideMs[who]) / curlSaveMs
+    const buildAdjusted = {
+      ours: onCurlsBuild('ours'),
+      download: onCurlsBuild('download'),
+      inflate: onCurlsBuild('inflate'),
+    }
 
     // RSS on a ~3x larger file: restore it (our CLI verifies and streams it), then save it back.
     const bigRestore = await must(
@@ -189,6 +219,7 @@ export async function run(ctx) {
         `save:    ours ${s(med['ours save'])} vs curl ${s(med['curl save'])} (medians); median of the rounds' ratios ${ratios.save.toFixed(2)}x (goal ≤ ${GOALS.ratio}: ${mark(goals.saveWithin1_1xCurl)})`,
         `rounds' ratios: restore ${perRound.restore.map((r) => r.toFixed(2)).join(' ')}; save ${perRound.save.map((r) => r.toFixed(2)).join(' ')}`,
         `ratio of medians: restore ${ratiosOfMedians.restore.toFixed(2)}x, save ${ratiosOfMedians.save.toFixed(2)}x; best of ${rounds}: restore ${bestRatios.restore.toFixed(2)}x, save ${bestRatios.save.toFixed(2)}x`,
+        `save besides Consul's build (medians): curl ${s(besideMs.curl)}, ours ${s(besideMs.ours)}, floor ${s(besideMs.download)} downloading and ${s(besideMs.inflate)} with gunzip + SHA-256; on curl's median save that is ours ${buildAdjusted.ours.toFixed(2)}x, floor ${buildAdjusted.download.toFixed(2)}x and ${buildAdjusted.inflate.toFixed(2)}x`,
         `save's floor (${floor.rounds} rounds, medians of the rounds' ratios): Node + undici downloading alone ${floor.download.toFixed(2)}x curl; with Node's gunzip and a SHA-256 of its output ${floor.inflate.toFixed(2)}x curl (bench/floor-save.mjs, nothing of ours)`,
         `peak RSS of our process: restore ${mib(peaks.restore)}, save ${mib(peaks.save)}`,
         `with a ${(large.bytes / 2 ** 20).toFixed(0)} MiB file (save ${(bigSavedBytes / 2 ** 20).toFixed(0)} MiB): restore ${mib(peaks.largeRestore)}, save ${mib(peaks.largeSave)} (goal flat, < ${GOALS.peakRssMiB} MiB: ${mark(goals.peakRssUnder200MiB)})`,
@@ -204,6 +235,8 @@ export async function run(ctx) {
         ratiosOfMedians,
         bestRatios,
         floor,
+        besideBuildMs: besideMs,
+        buildAdjustedSaveRatios: buildAdjusted,
         peakRssMiB: peaks,
         goals,
       },
@@ -221,6 +254,16 @@ async function freshFile(file, save) {
   rmSync(file, { force: true })
   rmSync(`${file}.json`, { force: true })
   return result
+}
+
+/** How long Consul took to answer a save: the contender prints it on stdout. */
+function consulBuildMs(name, result) {
+  const out = result.stdout?.toString('utf8') ?? ''
+  const curl = /^answered (\d+(?:\.\d+)?)$/m.exec(out)
+  if (curl) return Number(curl[1]) * 1000
+  const ours = /Consul built the snapshot in (\d+\.\d+) s;/.exec(out)
+  if (ours) return Number(ours[1]) * 1000
+  throw new Error(`${name} did not say when Consul answered: ${out.slice(0, 500)}`)
 }
 
 async function must(name, promise) {

@@ -247,6 +247,10 @@ describe('save and restore with a real Consul', () => {
     const flags = ['-http-addr', source.httpAddr, '-token', source.token]
     expect(await runCli(['save', 'cli.snap', ...flags], io), err.join('')).toBe(0)
     expect(out.join('')).toMatch(/^Saved and verified snapshot to index \d+\n/)
+    // Where the time went: Consul's build (the wait for the first byte), then ours.
+    expect(out.join('')).toMatch(
+      /\nConsul built the snapshot in \d+\.\d\d s; downloading and verifying it took \d+\.\d\d s\.\n$/,
+    )
     expect(await runCli(['save', 'cli.snap', ...flags], io)).toBe(1)
     expect(err.join('')).toMatch(/already exists/)
 

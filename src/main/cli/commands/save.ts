@@ -64,6 +64,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         ? { destinationDir: resolve(io.cwd, stringFlag(parsed, 'dir') ?? '.') }
         : { destinationDir: dirname(resolve(io.cwd, file)), fileName: basename(resolve(io.cwd, file)) }
     const line = progressLine(io)
+    const clock = new SaveClock()
     const { consul } = composeConsulService({ inspect: createInProcessInspectRunner() })
     const result = await consul
       .saveSnapshot({
@@ -73,22 +74,47 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         overwrite: boolFlag(parsed, 'overwrite') ?? false,
         stale: staleFlag(parsed),
         signal: io.signal,
-        onProgress: (p) =>
+        onProgress: (p) => {
+          clock.saw(p.phase)
           line.show(
             p.phase === 'downloading'
               ? describeTransfer('Downloading', p)
               : p.phase === 'verifying'
                 ? `Verifying ${humanizeBytes(p.bytes)}`
                 : `${p.phase}\u2026`,
-          ),
+          )
+        },
       })
       .finally(() => line.clear())
     // The first line is `consul snapshot save`'s, so scripts that look for it keep working.
     io.stdout.write(`Saved and verified snapshot to index ${result.index}\n`)
     io.stdout.write(`File: ${result.path} (${humanizeBytes(result.size)}, sha256 ${result.sha256})\n`)
+    const timing = clock.summary()
+    if (timing !== null) io.stdout.write(`${timing}\n`)
     return 0
   } catch (error) {
     return reportError(io, error)
+  }
+}
+
+/**
+ * Where a save's time went. Consul answers only once the whole archive is built, so the wait for
+ * the first byte is Consul's and the rest is the download and its verification: a slow save is
+ * usually the first, and an operator should not have to guess which.
+ */
+class SaveClock {
+  private requested: number | null = null
+  private answered: number | null = null
+
+  saw(phase: string): void {
+    if (phase === 'requesting') this.requested ??= performance.now()
+    else if (phase === 'downloading' && this.requested !== null) this.answered ??= performance.now()
+  }
+
+  summary(): string | null {
+    if (this.requested === null || this.answered === null) return null
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+    return `Consul built the snapshot in ${seconds(this.answered - this.requested)}; downloading and verifying it took ${seconds(performance.now() - this.answered)}.`
   }
 }
 
