@@ -116,15 +116,17 @@ describe('Azure Blob destination', () => {
     const container = await newContainer('killed')
     const target = destination('killed', { blockSize: 256 * 1024, concurrency: 2 })
 
-    const error = await uploadCutOffBy(() => azurite.shutDown(), target, work)
+    // Started again whatever this case finds, so the cases after it still have their server.
+    const error = await uploadCutOffBy(() => azurite.shutDown(), target, work).finally(() => azurite.start())
 
     expect(error).toMatchObject({
       code: 'STORAGE_UNREACHABLE',
       message: expect.stringMatching(
-        /^The upload of consul-2\.snap in azure:devstoreaccount1\/killed failed: the Azure Blob service cannot be reached \(connection refused by 127\.0\.0\.1:\d+\)\.$/,
+        // Which of the two depends on whether the SDK's last try found the server gone or reused a
+        // kept-alive connection it was still closing (CI, under load, saw the message differ).
+        /^The upload of consul-2\.snap in azure:devstoreaccount1\/killed failed: the Azure Blob service cannot be reached \((connection refused by 127\.0\.0\.1:\d+|the connection was cut)\)\.$/,
       ),
     })
-    await azurite.start()
     expect((await listAll(target)).map((entry) => entry.name)).toEqual(['consul-1.snap'])
     expect(await container.getBlobClient('consul-2.snap').exists()).toBe(false)
   })
