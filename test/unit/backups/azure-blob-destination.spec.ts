@@ -102,6 +102,19 @@ describe('Azure errors in plain words', () => {
     )
   })
 
+  it('says the connection was cut when the service went away mid-request, whether reading or writing', () => {
+    for (const [message, code] of [
+      ['read ECONNRESET', 'ECONNRESET'],
+      ['socket hang up', 'ECONNRESET'],
+      ['write EPIPE', 'EPIPE'],
+    ]) {
+      const sdkError = Object.assign(new Error(message), { code })
+      expect(azureBlobError(sdkError, context).message, message).toBe(
+        'The upload of consul-1.snap in azure:acct/c failed: the Azure Blob service cannot be reached (the connection was cut).',
+      )
+    }
+  })
+
   it('names the service principal when Entra ID refuses it', () => {
     const sdkError = Object.assign(new Error('AADSTS7000215: Invalid client secret provided.'), {
       name: 'AuthenticationError',

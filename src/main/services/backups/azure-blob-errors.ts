@@ -159,7 +159,8 @@ function networkCause(message: string): string {
   if (refused) return ` (connection refused by ${refused[1]})`
   const unknown = /ENOTFOUND\s+([\w.-]+)/.exec(message)
   if (unknown) return ` (no such host ${unknown[1]})`
-  if (/ECONNRESET|socket hang up/.test(message)) return ' (the connection was cut)'
+  // EPIPE is the same event seen while sending: the service closed the connection under the body.
+  if (/ECONNRESET|EPIPE|socket hang up/.test(message)) return ' (the connection was cut)'
   if (/ETIMEDOUT/.test(message)) return ' (the connection timed out)'
   return ''
 }
