@@ -4,6 +4,7 @@ import { DEFAULT_FILE_NAME_TEMPLATE } from '../../services/consul'
 import { composeConsulService } from '../../host/consul-service'
 import { createInProcessInspectRunner } from '../../host/workers/in-process-inspect-runner'
 import { humanizeBytes } from '../../services/snapshot'
+import type { SavePhase } from '../../../shared/consul-types'
 import type { CliCommand, CliIo } from '../cli-io'
 import { CONNECTION_FLAGS, STALE_FLAG, connectionFromFlags, staleFlag } from '../connection-flags'
 import { boolFlag, flagError, formatFlagHelp, stringFlag, type FlagSpec } from '../parse-flags'
@@ -106,7 +107,7 @@ class SaveClock {
   private requested: number | null = null
   private answered: number | null = null
 
-  saw(phase: string): void {
+  saw(phase: SavePhase): void {
     if (phase === 'requesting') this.requested ??= performance.now()
     else if (phase === 'downloading' && this.requested !== null) this.answered ??= performance.now()
   }
