@@ -96,8 +96,8 @@ export async function run(ctx) {
       savedBytes = (await must(name, contenders[name]())).fileBytes ?? savedBytes
 
     const runs = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]))
-    /** Each save's time besides Consul's build of the archive (wall time less the wait for it). */
-    const beside = { 'ours save': [], 'curl save': [] }
+    /** How long Consul took to answer each save: its build of the archive. */
+    const builds = { 'ours save': [], 'curl save': [] }
     const rss = { 'ours restore': [], 'ours save': [] }
     for (let round = 0; round < rounds; round++) {
       // Every save follows a restore of the same file and every restore follows a save, whoever
@@ -108,7 +108,7 @@ export async function run(ctx) {
       for (const name of order) {
         const r = await must(name, contenders[name]())
         runs[name].push(r.ms)
-        if (name in beside) beside[name].push(r.ms - consulBuildMs(name, r))
+        if (name in builds) builds[name].push(consulBuildMs(name, r))
         if (name in rss && r.peakRssKiB !== null) rss[name].push(r.peakRssKiB)
       }
       ctx.log(
@@ -152,16 +152,15 @@ export async function run(ctx) {
     // the ratios above wander by several percent between runs of one commit. The time besides the
     // build does not: set on the median curl save, it gives the ratio the saves tend to, if the
     // build does not depend on who asks. The builds' medians are printed beside it to check that.
+    /** Each save's time besides Consul's build (wall time less the wait for it). */
+    const besideBuild = (name) => runs[name].map((ms, round) => ms - builds[name][round])
     const besideMs = {
-      curl: median(beside['curl save']),
-      ours: median(beside['ours save']),
+      curl: median(besideBuild('curl save')),
+      ours: median(besideBuild('ours save')),
       download: median(floorBeside.download),
       inflate: median(floorBeside.inflate),
     }
-    const buildMs = {
-      curl: median(runs['curl save'].map((ms, i) => ms - beside['curl save'][i])),
-      ours: median(runs['ours save'].map((ms, i) => ms - beside['ours save'][i])),
-    }
+    const buildMs = { curl: median(builds['curl save']), ours: median(builds['ours save']) }
     const curlSaveMs = median(runs['curl save'])
     const onCurlsBuild = (who) => (curlSaveMs - besideMs.curl + besideMs[who]) / curlSaveMs
     const buildAdjusted = {
