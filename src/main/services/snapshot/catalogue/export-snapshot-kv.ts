@@ -2,10 +2,10 @@
 // of the archive reader (the verification every command shares) with the shared StateScanner:
 // while the keys come in order (Consul writes KV in key order, so that is the export's order),
 // each entry is written out as export text as soon as its record ends, its value taken from the
-// chunk at hand; the text waits in memory up to a budget, the rest in a working file. Only a KVS record that runs past a chunk's end leaves bytes
-// in the spill file, which starts again with each such record, so it never holds more than the
-// largest record. Nothing is printed before the whole archive has verified; then the export text
-// is copied out in large chunks.
+// chunk at hand; the text waits in memory up to a budget, the rest in a working file. Only a KVS
+// record that runs past a chunk's end leaves bytes in the spill file, which starts again with each
+// such record, so it never holds more than the largest record. Nothing is printed before the whole
+// archive has verified; then the export text is copied out in large chunks.
 // Keys out of order need every value for the sorted export: a file is then read again (and
 // verified again), its state.bin spilled whole and every entry's position logged (32 bytes), and
 // the keys are sorted in memory (the catalogue's KV table) within the same budget as browsing. A
