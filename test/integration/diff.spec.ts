@@ -76,6 +76,11 @@ async function settledSnapshot(name: string): Promise<string> {
  * The agent writes web-1's sidecar to the catalog before it has resolved proxy-defaults (written
  * by the populate step) and again, merged, some seconds later. A snapshot that matched the live
  * cluster in between still saw that second write land later, so wait for the merged one.
+ *
+ * The sidecar's own checks (a TCP probe of a proxy that never runs, and an alias of web-1) are
+ * registered with no output and get one on their first run, up to an interval later. That write
+ * is a real catalog change too, so wait until every one of them has run; the agent is started
+ * with `check_update_interval = "0s"` so the output reaches the catalog when the check runs.
  */
 async function untilSidecarResolved(): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -84,14 +89,23 @@ async function untilSidecarResolved(): Promise<void> {
       ServiceProxy?: { MeshGateway?: { Mode?: string }; Config?: Record<string, unknown> }
     }>
     const sidecar = entries.find((entry) => entry.ServiceID === 'web-1-sidecar-proxy')
+    const checks = (await api('GET', '/v1/health/checks/web-sidecar-proxy')) as Array<{
+      ServiceID: string
+      Output: string
+    }>
+    const ownChecks = checks.filter((check) => check.ServiceID === 'web-1-sidecar-proxy')
     if (
       sidecar?.ServiceProxy?.MeshGateway?.Mode === 'local' &&
-      sidecar.ServiceProxy.Config?.protocol === 'http'
+      sidecar.ServiceProxy.Config?.protocol === 'http' &&
+      ownChecks.length > 0 &&
+      ownChecks.every((check) => check.Output !== '')
     )
       return
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error("web-1's sidecar never took the proxy-defaults the populate step wrote")
+  throw new Error(
+    "web-1's sidecar never took the proxy-defaults the populate step wrote, or its checks never ran",
+  )
 }
 
 /** One change of every kind, through the API as an operator would make it. */
@@ -197,7 +211,10 @@ async function all(comparison: SnapshotComparison): Promise<ChangeWire[]> {
 
 beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'diff-it-'))
-  agent = await startConsulAgent()
+  // When a check's status stays the same, Consul holds its new output back and writes it to the
+  // catalog minutes later (check_update_interval, 5m by default; seen here 112 s after start): a
+  // change that would land between two snapshots this spec means to differ only by what it did.
+  agent = await startConsulAgent({ extraConfig: 'check_update_interval = "0s"\n' })
   manifest = await populateEveryRecordKind(agent)
   await untilSidecarResolved()
   before = await settledSnapshot('before')
