@@ -131,7 +131,7 @@ export async function run(ctx) {
       inflate: floorSave(['--inflate']),
     }
     const floorRuns = { curl: [], download: [], inflate: [] }
-    const floorBeside = { download: [], inflate: [] }
+    const floorBuilds = { download: [], inflate: [] }
     for (let round = 0; round < floorRounds; round++) {
       const order = Object.keys(floorContenders)
       for (let turn = 0; turn < round % order.length; turn++) order.push(order.shift())
@@ -139,7 +139,7 @@ export async function run(ctx) {
         await must('curl restore', contenders['curl restore']())
         const r = await must(`floor ${name}`, floorContenders[name]())
         floorRuns[name].push(r.ms)
-        if (name in floorBeside) floorBeside[name].push(r.ms - consulBuildMs('floor', r))
+        if (name in floorBuilds) floorBuilds[name].push(consulBuildMs(`floor ${name}`, r))
       }
       ctx.log(
         `floor round ${round + 1}/${floorRounds}: ${order.map((n) => `${n} ${(floorRuns[n].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
@@ -153,12 +153,12 @@ export async function run(ctx) {
     // build does not: set on the median curl save, it gives the ratio the saves tend to, if the
     // build does not depend on who asks. The builds' medians are printed beside it to check that.
     /** Each save's time besides Consul's build (wall time less the wait for it). */
-    const besideBuild = (name) => runs[name].map((ms, round) => ms - builds[name][round])
+    const besideBuild = (times, waits) => times.map((ms, round) => ms - waits[round])
     const besideMs = {
-      curl: median(besideBuild('curl save')),
-      ours: median(besideBuild('ours save')),
-      download: median(floorBeside.download),
-      inflate: median(floorBeside.inflate),
+      curl: median(besideBuild(runs['curl save'], builds['curl save'])),
+      ours: median(besideBuild(runs['ours save'], builds['ours save'])),
+      download: median(besideBuild(floorRuns.download, floorBuilds.download)),
+      inflate: median(besideBuild(floorRuns.inflate, floorBuilds.inflate)),
     }
     const buildMs = { curl: median(builds['curl save']), ours: median(builds['ours save']) }
     const curlSaveMs = median(runs['curl save'])
